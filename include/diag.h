@@ -1,0 +1,30 @@
+/* diag — error and warning reporting for every stage of gwpdf.
+ *
+ * Each message is one line, `FILE:LINE:COL: message` (or `FILE:LINE: message`
+ * when the column is unknown, or `FILE: message`).  Messages go to the sink the
+ * caller chose (stderr in the CLI, a memory stream in tests).  No global state:
+ * a gw_diag is passed down the pipeline by whoever owns it. */
+#ifndef GW_DIAG_H
+#define GW_DIAG_H
+
+#include <stdio.h>
+
+typedef struct gw_diag {
+    FILE *sink;       /* where messages are written; not owned */
+    int errors;       /* errors reported so far */
+    int warnings;     /* warnings reported so far */
+    int max_errors;   /* stop printing after this many errors (0 = no limit) */
+} gw_diag;
+
+/* A diagnostics sink writing to `sink` (NULL means stderr). */
+gw_diag gw_diag_init(FILE *sink);
+
+/* Report an error.  line/col <= 0 mean "unknown".  file may be NULL. */
+void gw_error(gw_diag *d, const char *file, long line, long col, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+/* Report a warning (printed with "warning: " after the location). */
+void gw_warn(gw_diag *d, const char *file, long line, long col, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+#endif

@@ -1,0 +1,95 @@
+/* layout — the document model set on GB/T 9704 pages: a list of pages, each a
+ * list of positioned glyphs.  No PDF here: the PDF output only draws what this
+ * module placed, so every layout rule is testable without writing a file.
+ *
+ * Geometry (../shared/gbt9704.md): A4, type area 156 × 225 mm at 28 mm from the
+ * left and 37 mm from the top; 28 cells of 156/28 mm on a line, body 16 pt;
+ * 22 lines on a page, the first line's em box touching the type area's top and
+ * the 22nd's touching its bottom (pitch (225 mm − 16 pt)/21 ≈ 29.61 pt).
+ *
+ * Called by the CLI between gw_doc_load and gw_pdf_write; reads the model and
+ * the fonts, records the glyphs it uses in the fonts (for subsetting). */
+#ifndef GW_LAYOUT_H
+#define GW_LAYOUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "diag.h"
+#include "fonts.h"
+#include "model.h"
+
+#define GW_PT_PER_MM (72.0 / 25.4)
+
+/* The page grid.  Lengths in PDF points, y up from the page's bottom edge. */
+typedef struct gw_geometry {
+    double page_width, page_height;
+    double area_left, area_right;     /* x of the type area's left and right edges */
+    double area_top, area_bottom;     /* y of the type area's top and bottom edges */
+    double cell;                      /* horizontal grid cell: area width / chars_per_line */
+    double pitch;                     /* distance between the baselines of two lines */
+    int chars_per_line, lines_per_page;
+    double body_size, title_size, subtitle_size, label_size, pagenum_size;
+    double ascent;                    /* share of the em box above the baseline (0.88) */
+    double pagenum_gap;               /* type area bottom to the page-number dash top (7 mm) */
+} gw_geometry;
+
+/* The GB/T 9704 grid. */
+gw_geometry gw_geometry_gbt9704(void);
+
+/* Baseline y of grid row `row` (0-based) for text of `size` points: the
+ * text's em box is centred on the body em box of that row. */
+double gw_row_baseline(const gw_geometry *g, int row, double size);
+
+typedef enum gw_line_kind {
+    GW_LINE_LABEL, GW_LINE_TITLE, GW_LINE_SUBTITLE, GW_LINE_HEADING,
+    GW_LINE_BODY, GW_LINE_PAGENUM
+} gw_line_kind;
+
+typedef struct gw_glyph {
+    gw_face *face;
+    uint32_t cp;
+    double x, y;          /* glyph origin: left end of the baseline, in points */
+    double size;          /* font size in points */
+    double advance;       /* horizontal room the layout gave the glyph, in points */
+    bool fake_bold;       /* draw with fill + stroke */
+} gw_glyph;
+
+/* One set line: its glyphs are page->glyphs[first .. first + count). */
+typedef struct gw_line_box {
+    gw_line_kind kind;
+    int row;              /* grid row 0..lines_per_page-1; -1 for the page number */
+    int level;            /* heading level 1..4, else 0 */
+    double baseline;
+    double x0, x1;        /* left edge of the first glyph cell, right edge of the last */
+    size_t first, count;
+    bool para_start;      /* first line of a paragraph or heading */
+    bool para_end;        /* last line of a paragraph or heading */
+} gw_line_box;
+
+typedef struct gw_page {
+    int number;           /* the printed page number */
+    double width, height;
+    gw_glyph *glyphs;
+    size_t n_glyphs, cap_glyphs;
+    gw_line_box *lines;
+    size_t n_lines, cap_lines;
+} gw_page;
+
+typedef struct gw_layout {
+    gw_geometry geo;
+    gw_page *pages;
+    size_t n_pages, cap_pages;
+} gw_layout;
+
+/* Lay out the whole document.  Returns NULL after reporting every error (for
+ * example each character no face of its role can draw, with its position). */
+gw_layout *gw_layout_document(const gw_doc *doc, gw_fontset *fonts, gw_diag *diag);
+void gw_layout_free(gw_layout *lay);
+
+/* The generated number of a heading or list item: level 1 "一、", 2 "（一）",
+ * 3 "1.", 4 "（1）", 5 (items under level 4) "①".  Writes UTF-8 into buf. */
+void gw_format_number(int level, int n, char *buf, size_t size);
+
+#endif

@@ -1,0 +1,143 @@
+/* model — the document model: a format-v1 XML source (docs/format.md) parsed and
+ * validated by libxml2 against schema/report-v1.rng, turned into our own tree.
+ *
+ * No libxml2 type leaves this module.  Text is stored as code points with the
+ * source position (line, column) of every character, so later stages can report
+ * `FILE:LINE:COL` for a character no font draws.  Whitespace is normalised here
+ * (see gw_text); numbering of sections and list items is NOT generated here —
+ * the layout does that from the nesting.
+ *
+ * Called by the CLI (gw_doc_load) and read by the layout. */
+#ifndef GW_MODEL_H
+#define GW_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "diag.h"
+#include "utf8.h"
+
+/* Line and column (1-based; column counted in characters) in the source file. */
+typedef struct gw_pos {
+    long line, col;
+} gw_pos;
+
+/* Per-character flags of a gw_text. */
+enum {
+    GW_CH_BOLD = 1u << 0,   /* inside <b> */
+};
+
+/* Inline text after whitespace normalisation:
+ *  - leading and trailing whitespace of the block is removed;
+ *  - a run of XML whitespace (space, tab, CR, LF) becomes one U+0020, except
+ *    that a run containing a line end and touching a CJK character on either
+ *    side is removed (authors may wrap long Chinese lines in the source);
+ *  - every other character, U+3000 included, is kept exactly as typed. */
+typedef struct gw_text {
+    uint32_t *cp;      /* code points */
+    gw_pos *pos;       /* source position of each code point */
+    uint8_t *flags;    /* GW_CH_* of each code point */
+    size_t len;
+} gw_text;
+
+typedef enum gw_align { GW_ALIGN_JUSTIFY, GW_ALIGN_CENTER, GW_ALIGN_RIGHT } gw_align;
+
+typedef enum gw_block_kind {
+    GW_BLOCK_PARA,       /* p: text, indent, align */
+    GW_BLOCK_SECTION,    /* section: heading + children */
+    GW_BLOCK_LIST,       /* list: children are GW_BLOCK_ITEM */
+    GW_BLOCK_ITEM,       /* item: text of one numbered paragraph */
+    GW_BLOCK_TABLE,      /* table: parsed and validated; see gw_table */
+    GW_BLOCK_PAGEBREAK,  /* pagebreak */
+} gw_block_kind;
+
+typedef struct gw_cell {
+    gw_text text;        /* the cell's paragraphs joined by GW_CP_LINE_BREAK */
+    bool header;         /* th */
+    int colspan, rowspan;
+    gw_align align;
+} gw_cell;
+
+typedef struct gw_row {
+    gw_cell *cells;
+    size_t n_cells;
+    bool in_head;        /* row of thead */
+} gw_row;
+
+typedef struct gw_table {
+    gw_text caption;     /* len 0 when absent */
+    char **col_widths;   /* width attribute of each col, as typed ("2*", "30mm") */
+    size_t n_cols;
+    gw_row *rows;
+    size_t n_rows;
+    bool landscape;
+} gw_table;
+
+typedef struct gw_block {
+    gw_block_kind kind;
+    gw_pos pos;                  /* position of the element's start tag */
+    /* PARA, ITEM */
+    gw_text text;
+    bool indent;                 /* first-line indent (indent="0" clears it) */
+    gw_align align;
+    /* SECTION */
+    int level;                   /* 1..4: numbering style (level attribute or depth) */
+    gw_text heading;
+    gw_pos heading_pos;
+    bool runin;                  /* heading runs into the first paragraph */
+    bool numbered;               /* false for number="none" */
+    /* SECTION, LIST */
+    struct gw_block *children;
+    size_t n_children;
+    /* TABLE */
+    gw_table *table;
+} gw_block;
+
+typedef enum gw_profile { GW_PROFILE_GB, GW_PROFILE_WORD_GRID } gw_profile;
+
+typedef struct gw_signature {
+    gw_text issuer;              /* len 0 when absent */
+    gw_text date;                /* as printed: ISO dates become 2023年3月15日; len 0 when absent */
+    bool has_date;
+    char *seal_src;              /* path as typed, NULL when no seal */
+    double seal_diameter_mm;     /* 0 when not given */
+    gw_pos pos;
+} gw_signature;
+
+typedef struct gw_meta {
+    char *title, *author, *subject, *keywords;   /* UTF-8, NULL when absent */
+} gw_meta;
+
+typedef struct gw_doc {
+    char *path;                  /* the source path, as given */
+    gw_profile profile;
+    int first_page_number;
+    bool page_numbers;
+    gw_meta meta;
+    gw_text label;               /* len 0 when absent */
+    gw_pos label_pos;
+    gw_text title;
+    gw_pos title_pos;
+    gw_text subtitle;            /* len 0 when absent */
+    gw_block *blocks;            /* body blocks in order */
+    size_t n_blocks;
+    gw_signature *signature;     /* NULL when absent */
+} gw_doc;
+
+/* Parse and validate `path` against the RELAX NG schema at `schema_path`
+ * (NULL: the schema compiled into the program, schema/report-v1.rng).
+ * On success returns a new document the caller frees with gw_doc_free.
+ * On failure reports every error found to `diag` and returns NULL. */
+gw_doc *gw_doc_load(const char *path, const char *schema_path, gw_diag *diag);
+
+/* The same from a memory buffer; `name` is used in messages. */
+gw_doc *gw_doc_load_memory(const char *name, const char *data, size_t len,
+                           const char *schema_path, gw_diag *diag);
+
+void gw_doc_free(gw_doc *doc);
+
+/* UTF-8 copy of a text (GW_CP_LINE_BREAK written as '\n'); caller frees. */
+char *gw_text_utf8(const gw_text *t);
+
+#endif

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs the Debian packages gwpdf needs to build, render and test, and only
+# those that are missing (apt-get, non-interactive).  Called by run.sh and test.sh.
+# docs/dependencies.md says why each package is here.
+set -euo pipefail
+
+PACKAGES=(
+  # build
+  gcc make cmake pkg-config
+  libxml2-dev libfreetype-dev libfontconfig-dev libharfbuzz-dev libhpdf-dev
+  # free fonts standing in for the office faces (docs/fonts.md)
+  fonts-arphic-gbsn00lp fonts-arphic-gkai00mp fonts-wqy-zenhei fonts-liberation
+  # tests
+  libcmocka-dev poppler-utils qpdf python3
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+echo "gwpdf: installing missing Debian packages: ${missing[*]}"
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  SUDO="sudo"
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,1437 @@
+/* fonts — resolves each font role (仿宋, 小标宋, 黑体, 楷体, 宋体, Latin) to a
+ * fallback chain of faces (--font, the fonts/ directory, fontconfig, free
+ * stand-ins), answers coverage and metric questions per code point, and subsets
+ * a face to the code points drawn with it (hb-subset).
+ * Called by the CLI (gw_fonts_open/close and the chain accessors for
+ * `gwpdf fonts`), the layout (gw_fonts_face_for, gw_face_advance,
+ * gw_face_glyph_box, gw_face_use) and the PDF output (gw_fonts_face_at,
+ * gw_face_subset).  See include/fonts.h and docs/fonts.md. */
+#include "fonts.h"
+
+#include "utf8.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <iconv.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <fontconfig/fontconfig.h>
+#include <ft2build.h>
+#include FT_FREETYPE_H
+#include FT_ADVANCES_H
+#include FT_BBOX_H
+#include FT_OUTLINE_H
+#include FT_SFNT_NAMES_H
+#include FT_TRUETYPE_IDS_H
+#include FT_TRUETYPE_TABLES_H
+#include FT_TRUETYPE_TAGS_H
+#include <hb-subset.h>
+#include <hb.h>
+
+/* ------------------------------------------------------------------------ */
+/* Role tables                                                              */
+
+static const char *const ROLE_NAME[GW_ROLE_COUNT] = {
+    "body", "title", "heading1", "heading2", "label", "pagenum", "latin",
+};
+
+static const char *const ROLE_DESIGN[GW_ROLE_COUNT] = {
+    "仿宋", "小标宋", "黑体", "楷体", "黑体", "宋体", "Times New Roman",
+};
+
+/* Family names offices use for each design, most specific first. */
+static const char *const FANGSONG[] = {
+    "仿宋_GB2312", "FangSong_GB2312", "仿宋", "FangSong", "STFangsong", "华文仿宋",
+    "方正仿宋_GBK", "FZFangSong-Z02S", NULL,
+};
+static const char *const XIAOBIAOSONG[] = {
+    "方正小标宋简体", "方正小标宋_GBK", "FZXiaoBiaoSong-B05S", "FZXiaoBiaoSong-B05",
+    "小标宋", NULL,
+};
+static const char *const HEITI[] = {
+    "黑体", "SimHei", "方正黑体_GBK", "FZHei-B01S", "STHeiti", "华文黑体", NULL,
+};
+static const char *const KAITI[] = {
+    "楷体_GB2312", "KaiTi_GB2312", "楷体", "KaiTi", "STKaiti", "华文楷体",
+    "方正楷体_GBK", "FZKai-Z03S", NULL,
+};
+static const char *const SONGTI[] = {
+    "宋体", "SimSun", "NSimSun", "STSong", "华文宋体", "方正书宋_GBK", NULL,
+};
+static const char *const TIMES[] = {
+    "Times New Roman", "Times", "TeX Gyre Termes", "Nimbus Roman", NULL,
+};
+
+/* Free faces (Debian packages) standing in for the designs. */
+static const char *const SONG_STANDIN[] = { "AR PL SungtiL GB", "AR PL UMing CN", NULL };
+static const char *const HEI_STANDIN[] = { "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", NULL };
+static const char *const KAI_STANDIN[] = {
+    "AR PL KaitiM GB", "AR PL UKai CN", "LXGW WenKai", NULL,
+};
+static const char *const LATIN_STANDIN[] = { "Liberation Serif", "DejaVu Serif", NULL };
+/* Faces covering CJK Extension B, appended to every CJK chain. */
+static const char *const EXT_B[] = { "HanaMinB", "BabelStone Han", "TH-Tshyn-P1", NULL };
+static const char *const NO_NAMES[] = { NULL };
+
+typedef struct role_spec {
+    const char *const *design;   /* family names of the role's design */
+    const char *const *standin;  /* free stand-ins, in order */
+    const char *const *extra;    /* appended last (Extension B coverage) */
+    const char *package;         /* Debian package to suggest */
+    bool latin_first;            /* digits and Latin letters from the Latin chain */
+} role_spec;
+
+static const role_spec ROLE_SPEC[GW_ROLE_COUNT] = {
+    [GW_ROLE_BODY] = { FANGSONG, SONG_STANDIN, EXT_B, "fonts-arphic-gbsn00lp", true },
+    [GW_ROLE_TITLE] = { XIAOBIAOSONG, SONG_STANDIN, EXT_B, "fonts-arphic-gbsn00lp", false },
+    [GW_ROLE_HEADING1] = { HEITI, HEI_STANDIN, EXT_B, "fonts-wqy-zenhei", false },
+    [GW_ROLE_HEADING2] = { KAITI, KAI_STANDIN, EXT_B, "fonts-arphic-gkai00mp", true },
+    [GW_ROLE_LABEL] = { HEITI, HEI_STANDIN, EXT_B, "fonts-wqy-zenhei", false },
+    [GW_ROLE_PAGENUM] = { SONGTI, SONG_STANDIN, EXT_B, "fonts-arphic-gbsn00lp", false },
+    [GW_ROLE_LATIN] = { TIMES, LATIN_STANDIN, NO_NAMES, "fonts-liberation", false },
+};
+
+/* ------------------------------------------------------------------------ */
+/* Code point hash map (advance cache) and set (used code points)           */
+
+#define CP_EMPTY UINT32_MAX
+
+typedef struct cpmap {
+    uint32_t *keys;   /* CP_EMPTY marks a free slot */
+    int *vals;        /* NULL for a set */
+    size_t cap;       /* a power of two, or 0 */
+    size_t n;
+    bool with_vals;
+} cpmap;
+
+static size_t cp_slot(const cpmap *m, uint32_t cp)
+{
+    size_t mask = m->cap - 1;
+    size_t i = (size_t)((cp * 2654435761u) & mask);
+    while (m->keys[i] != CP_EMPTY && m->keys[i] != cp)
+        i = (i + 1) & mask;
+    return i;
+}
+
+static bool cpmap_grow(cpmap *m)
+{
+    size_t cap = m->cap ? m->cap * 2 : 64;
+    uint32_t *keys = malloc(cap * sizeof *keys);
+    int *vals = m->with_vals ? malloc(cap * sizeof *vals) : NULL;
+    if (!keys || (m->with_vals && !vals)) {
+        free(keys);
+        free(vals);
+        return false;
+    }
+    for (size_t i = 0; i < cap; i++)
+        keys[i] = CP_EMPTY;
+    cpmap old = *m;
+    m->keys = keys;
+    m->vals = vals;
+    m->cap = cap;
+    for (size_t i = 0; i < old.cap; i++) {
+        if (old.keys[i] == CP_EMPTY)
+            continue;
+        size_t s = cp_slot(m, old.keys[i]);
+        m->keys[s] = old.keys[i];
+        if (m->with_vals)
+            m->vals[s] = old.vals[i];
+    }
+    free(old.keys);
+    free(old.vals);
+    return true;
+}
+
+/* Insert or overwrite; false when out of memory. */
+static bool cpmap_put(cpmap *m, uint32_t cp, int val)
+{
+    if ((m->n + 1) * 2 > m->cap && !cpmap_grow(m))
+        return false;
+    size_t s = cp_slot(m, cp);
+    if (m->keys[s] == CP_EMPTY) {
+        m->keys[s] = cp;
+        m->n++;
+    }
+    if (m->with_vals)
+        m->vals[s] = val;
+    return true;
+}
+
+static bool cpmap_get(const cpmap *m, uint32_t cp, int *val)
+{
+    if (m->cap == 0)
+        return false;
+    size_t s = cp_slot(m, cp);
+    if (m->keys[s] == CP_EMPTY)
+        return false;
+    if (val && m->with_vals)
+        *val = m->vals[s];
+    return true;
+}
+
+static void cpmap_free(cpmap *m)
+{
+    free(m->keys);
+    free(m->vals);
+    m->keys = NULL;
+    m->vals = NULL;
+    m->cap = m->n = 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Faces, chains, the fontset                                               */
+
+struct gw_face {
+    char *path;        /* as given or found */
+    dev_t dev;         /* the file's identity, for deduplication */
+    ino_t ino;
+    int index;         /* face index in a collection */
+    char *family;      /* English family name (or the first one) */
+    char *postscript;  /* PostScript name, "" when absent */
+    FT_Face ft;
+    long upem;
+    cpmap *adv;        /* advance cache; behind a pointer so const readers fill it */
+    cpmap used;        /* code points drawn with this face */
+    bool used_oom;     /* a gw_face_use was lost to lack of memory */
+};
+
+typedef struct chain_link {
+    gw_face *face;
+    gw_font_source src;
+} chain_link;
+
+typedef struct chain {
+    chain_link *v;
+    size_t n, cap;
+} chain;
+
+struct gw_fontset {
+    FT_Library ft;
+    FcConfig *fc;      /* NULL when fontconfig is not used */
+    gw_face **faces;
+    size_t nfaces, capfaces;
+    chain chains[GW_ROLE_COUNT];
+};
+
+/* What went wrong loading a face. */
+typedef enum load_status {
+    LOAD_OK,
+    LOAD_NOFILE,    /* cannot open the file (errno in err) */
+    LOAD_NOTFONT,   /* FreeType cannot read it */
+    LOAD_NOINDEX,   /* index beyond the collection (nfaces) */
+    LOAD_NOGLYF,    /* no TrueType outlines (CFF) */
+    LOAD_NOCMAP,    /* no Unicode cmap */
+    LOAD_NOMEM,
+} load_status;
+
+typedef struct load_info {
+    load_status status;
+    int err;
+    long nfaces;
+} load_info;
+
+/* ------------------------------------------------------------------------ */
+/* Small helpers                                                            */
+
+static char *xstrdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+    if (d)
+        memcpy(d, s, n);
+    return d;
+}
+
+static int ascii_lower(int c)
+{
+    return (c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c;
+}
+
+/* Family names compare equal ignoring ASCII case. */
+static bool family_eq(const char *a, const char *b)
+{
+    for (; *a && *b; a++, b++)
+        if (ascii_lower((unsigned char)*a) != ascii_lower((unsigned char)*b))
+            return false;
+    return *a == *b;
+}
+
+/* x font units in 1/1000 em, rounded half away from zero. */
+static int to_milli(long x, long upem)
+{
+    long v = x * 1000;
+    long r = v >= 0 ? (v + upem / 2) / upem : -((-v + upem / 2) / upem);
+    return (int)r;
+}
+
+static bool has_sfnt_table(FT_Face ft, FT_ULong tag)
+{
+    FT_ULong len = 0;
+    return FT_IS_SFNT(ft) && FT_Load_Sfnt_Table(ft, tag, 0, NULL, &len) == 0 && len > 0;
+}
+
+/* "path" or "path:index" for messages. */
+static void face_where(const gw_face *f, char *buf, size_t n)
+{
+    if (f->index)
+        snprintf(buf, n, "%s:%d", f->path, f->index);
+    else
+        snprintf(buf, n, "%s", f->path);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Name table decoding                                                      */
+
+/* UTF-16BE to a malloc'd UTF-8 string; NULL when malformed or out of memory. */
+static char *utf16be_to_utf8(const FT_Byte *s, size_t len)
+{
+    if (len % 2)
+        return NULL;
+    char *out = malloc(len / 2 * 3 + 1);
+    if (!out)
+        return NULL;
+    size_t o = 0;
+    for (size_t i = 0; i + 1 < len; i += 2) {
+        uint32_t u = (uint32_t)s[i] << 8 | s[i + 1];
+        if (u >= 0xD800 && u <= 0xDBFF && i + 3 < len) {
+            uint32_t lo = (uint32_t)s[i + 2] << 8 | s[i + 3];
+            if (lo >= 0xDC00 && lo <= 0xDFFF) {
+                u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
+                i += 2;
+            }
+        }
+        size_t k = u ? gw_utf8_encode(u, out + o) : 0;
+        if (k == 0) {
+            free(out);
+            return NULL;
+        }
+        o += k;
+    }
+    out[o] = '\0';
+    return out;
+}
+
+/* Bytes in `charset` to a malloc'd UTF-8 string via iconv; NULL on failure. */
+static char *legacy_to_utf8(const char *charset, const char *s, size_t len)
+{
+    iconv_t cd = iconv_open("UTF-8", charset);
+    if (cd == (iconv_t)-1)
+        return NULL;
+    char *in = malloc(len + 1);
+    size_t cap = len * 2 + 4;
+    char *out = malloc(cap);
+    char *res = NULL;
+    if (in && out) {
+        memcpy(in, s, len);
+        char *ip = in, *op = out;
+        size_t il = len, ol = cap - 1;
+        if (iconv(cd, &ip, &il, &op, &ol) != (size_t)-1 && il == 0) {
+            *op = '\0';
+            res = out;
+            out = NULL;
+        }
+    }
+    free(in);
+    free(out);
+    iconv_close(cd);
+    return res;
+}
+
+/* Old Chinese fonts store GBK names (Windows encoding 3) as 16-bit units:
+ * double-byte characters whole, single bytes with a zero high byte. */
+static char *wide_gbk_to_utf8(const FT_Byte *s, size_t len)
+{
+    char *bytes = malloc(len + 1);
+    if (!bytes)
+        return NULL;
+    size_t n = 0;
+    for (size_t i = 0; i + 1 < len; i += 2) {
+        if (s[i])
+            bytes[n++] = (char)s[i];
+        bytes[n++] = (char)s[i + 1];
+    }
+    char *res = legacy_to_utf8("GB18030", bytes, n);
+    free(bytes);
+    return res;
+}
+
+static bool all_ascii(const FT_Byte *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (s[i] == 0 || s[i] > 0x7E)
+            return false;
+    return true;
+}
+
+/* A name record as UTF-8 (malloc'd), NULL when its encoding is not handled. */
+static char *sfnt_name_utf8(const FT_SfntName *nm)
+{
+    if (nm->string_len == 0)
+        return NULL;
+    if (nm->platform_id == TT_PLATFORM_APPLE_UNICODE ||
+        (nm->platform_id == TT_PLATFORM_MICROSOFT &&
+         (nm->encoding_id == TT_MS_ID_SYMBOL_CS || nm->encoding_id == TT_MS_ID_UNICODE_CS ||
+          nm->encoding_id == TT_MS_ID_UCS_4)))
+        return utf16be_to_utf8(nm->string, nm->string_len);
+    if (nm->platform_id == TT_PLATFORM_MICROSOFT && nm->encoding_id == TT_MS_ID_PRC)
+        return wide_gbk_to_utf8(nm->string, nm->string_len);
+    if (nm->platform_id == TT_PLATFORM_MACINTOSH && nm->encoding_id == TT_MAC_ID_SIMPLIFIED_CHINESE)
+        return legacy_to_utf8("GB18030", (const char *)nm->string, nm->string_len);
+    if (nm->platform_id == TT_PLATFORM_MACINTOSH && all_ascii(nm->string, nm->string_len)) {
+        char *s = malloc(nm->string_len + 1u);
+        if (s) {
+            memcpy(s, nm->string, nm->string_len);
+            s[nm->string_len] = '\0';
+        }
+        return s;
+    }
+    return NULL;
+}
+
+typedef struct namelist {
+    char **v;
+    size_t n, cap;
+} namelist;
+
+static void namelist_free(namelist *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->v[i]);
+    free(l->v);
+    l->v = NULL;
+    l->n = l->cap = 0;
+}
+
+/* Takes ownership of s; duplicates are freed.  False when out of memory. */
+static bool namelist_add(namelist *l, char *s)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        if (strcmp(l->v[i], s) == 0) {
+            free(s);
+            return true;
+        }
+    }
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 8;
+        char **v = realloc(l->v, cap * sizeof *v);
+        if (!v) {
+            free(s);
+            return false;
+        }
+        l->v = v;
+        l->cap = cap;
+    }
+    l->v[l->n++] = s;
+    return true;
+}
+
+static bool namelist_has(const namelist *l, const char *name)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (family_eq(l->v[i], name))
+            return true;
+    return false;
+}
+
+/* How good a record is as "the English family name". */
+static int english_score(const FT_SfntName *nm, const char *s)
+{
+    int score = 1;
+    if (nm->platform_id == TT_PLATFORM_MICROSOFT && nm->language_id == TT_MS_LANGID_ENGLISH_UNITED_STATES)
+        score = 4;
+    else if (nm->platform_id == TT_PLATFORM_MACINTOSH && nm->language_id == TT_MAC_LANGID_ENGLISH)
+        score = 3;
+    else if (all_ascii((const FT_Byte *)s, strlen(s)))
+        score = 2;
+    return score * 2 + (nm->name_id == TT_NAME_ID_TYPOGRAPHIC_FAMILY);
+}
+
+/* All family names (name IDs 1 and 16) of a face; *english gets a malloc'd
+ * copy of the best English one (or NULL when the face has none decodable).
+ * False when out of memory. */
+static bool read_family_names(FT_Face ft, namelist *out, char **english)
+{
+    int best = -1;
+    *english = NULL;
+    FT_UInt count = FT_Get_Sfnt_Name_Count(ft);
+    for (FT_UInt i = 0; i < count; i++) {
+        FT_SfntName nm;
+        if (FT_Get_Sfnt_Name(ft, i, &nm) != 0)
+            continue;
+        if (nm.name_id != TT_NAME_ID_FONT_FAMILY && nm.name_id != TT_NAME_ID_TYPOGRAPHIC_FAMILY)
+            continue;
+        char *s = sfnt_name_utf8(&nm);
+        if (!s || !*s) {
+            free(s);
+            continue;
+        }
+        int score = english_score(&nm, s);
+        if (score > best) {
+            char *copy = xstrdup(s);
+            if (!copy) {
+                free(s);
+                return false;
+            }
+            free(*english);
+            *english = copy;
+            best = score;
+        }
+        if (!namelist_add(out, s))
+            return false;
+    }
+    return true;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Loading faces                                                            */
+
+/* Open face `index` of `path` and check it can serve (TrueType outlines, a
+ * Unicode cmap).  On failure fills li and returns NULL. */
+static FT_Face open_ft_face(FT_Library lib, const char *path, int index, load_info *li)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp) {
+        li->status = LOAD_NOFILE;
+        li->err = errno;
+        return NULL;
+    }
+    fclose(fp);
+    FT_Face ft = NULL;
+    if (FT_New_Face(lib, path, index, &ft) != 0) {
+        FT_Face probe = NULL;
+        li->status = LOAD_NOTFONT;
+        if (index > 0 && FT_New_Face(lib, path, -1, &probe) == 0) {
+            li->nfaces = probe->num_faces;
+            li->status = index >= probe->num_faces ? LOAD_NOINDEX : LOAD_NOTFONT;
+            FT_Done_Face(probe);
+        }
+        return NULL;
+    }
+    li->status = LOAD_OK;
+    if (!FT_IS_SFNT(ft) || ft->units_per_EM == 0)
+        li->status = LOAD_NOTFONT;
+    else if (!has_sfnt_table(ft, TTAG_glyf))
+        li->status = LOAD_NOGLYF;
+    else if (FT_Select_Charmap(ft, FT_ENCODING_UNICODE) != 0)
+        li->status = LOAD_NOCMAP;
+    if (li->status != LOAD_OK) {
+        FT_Done_Face(ft);
+        return NULL;
+    }
+    return ft;
+}
+
+static void face_free(gw_face *f)
+{
+    if (!f)
+        return;
+    if (f->ft)
+        FT_Done_Face(f->ft);
+    if (f->adv) {
+        cpmap_free(f->adv);
+        free(f->adv);
+    }
+    cpmap_free(&f->used);
+    free(f->path);
+    free(f->family);
+    free(f->postscript);
+    free(f);
+}
+
+/* Fill the names of a freshly opened face; false when out of memory. */
+static bool face_names(gw_face *f)
+{
+    namelist names = { 0 };
+    char *english = NULL;
+    bool ok = read_family_names(f->ft, &names, &english);
+    namelist_free(&names);
+    if (!ok) {
+        free(english);
+        return false;
+    }
+    if (!english)
+        english = xstrdup(f->ft->family_name ? f->ft->family_name : "");
+    f->family = english;
+    const char *ps = FT_Get_Postscript_Name(f->ft);
+    f->postscript = xstrdup(ps ? ps : "");
+    return f->family && f->postscript;
+}
+
+static gw_face *face_new(FT_Face ft, const char *path, const struct stat *st, int index)
+{
+    gw_face *f = calloc(1, sizeof *f);
+    if (!f) {
+        FT_Done_Face(ft);
+        return NULL;
+    }
+    f->ft = ft;
+    f->dev = st->st_dev;
+    f->ino = st->st_ino;
+    f->index = index;
+    f->upem = ft->units_per_EM;
+    f->path = xstrdup(path);
+    f->adv = calloc(1, sizeof *f->adv);
+    if (!f->path || !f->adv || !face_names(f)) {
+        face_free(f);
+        return NULL;
+    }
+    f->adv->with_vals = true;
+    return f;
+}
+
+static gw_face *find_face(const gw_fontset *fs, const struct stat *st, int index)
+{
+    for (size_t i = 0; i < fs->nfaces; i++) {
+        const gw_face *f = fs->faces[i];
+        if (f->index == index && f->dev == st->st_dev && f->ino == st->st_ino)
+            return fs->faces[i];
+    }
+    return NULL;
+}
+
+static bool add_face(gw_fontset *fs, gw_face *f)
+{
+    if (fs->nfaces == fs->capfaces) {
+        size_t cap = fs->capfaces ? fs->capfaces * 2 : 8;
+        gw_face **v = realloc(fs->faces, cap * sizeof *v);
+        if (!v)
+            return false;
+        fs->faces = v;
+        fs->capfaces = cap;
+    }
+    fs->faces[fs->nfaces++] = f;
+    return true;
+}
+
+/* The face (path, index), loaded once per fontset: two paths naming the same
+ * file (links, "a/../b") give the same face.  NULL with li filled when it
+ * cannot serve. */
+static gw_face *fontset_face(gw_fontset *fs, const char *path, int index, load_info *li)
+{
+    li->status = LOAD_OK;
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        li->status = LOAD_NOFILE;
+        li->err = errno;
+        return NULL;
+    }
+    gw_face *f = find_face(fs, &st, index);
+    if (f)
+        return f;
+    FT_Face ft = open_ft_face(fs->ft, path, index, li);
+    if (!ft)
+        return NULL;
+    f = face_new(ft, path, &st, index);
+    if (!f || !add_face(fs, f)) {
+        face_free(f);
+        li->status = LOAD_NOMEM;
+        return NULL;
+    }
+    return f;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Chains                                                                   */
+
+static bool chain_has(const chain *c, const gw_face *f)
+{
+    for (size_t i = 0; i < c->n; i++)
+        if (c->v[i].face == f)
+            return true;
+    return false;
+}
+
+/* Append f unless already present; false when out of memory. */
+static bool chain_add(chain *c, gw_face *f, gw_font_source src)
+{
+    if (chain_has(c, f))
+        return true;
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 8;
+        chain_link *v = realloc(c->v, cap * sizeof *v);
+        if (!v)
+            return false;
+        c->v = v;
+        c->cap = cap;
+    }
+    c->v[c->n].face = f;
+    c->v[c->n].src = src;
+    c->n++;
+    return true;
+}
+
+static gw_face *chain_find(const chain *c, uint32_t cp)
+{
+    for (size_t i = 0; i < c->n; i++)
+        if (FT_Get_Char_Index(c->v[i].face->ft, cp) != 0)
+            return c->v[i].face;
+    return NULL;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The fonts/ directory                                                     */
+
+typedef struct dir_face {
+    char *path;
+    int index;
+    namelist names;
+    int weight;       /* OS/2 usWeightClass */
+    bool italic;
+    bool glyf;        /* TrueType outlines */
+    bool warned;      /* a CFF warning was given */
+} dir_face;
+
+typedef struct dir_scan {
+    const char *dir;
+    dir_face *v;
+    size_t n, cap;
+} dir_scan;
+
+static void dir_scan_free(dir_scan *s)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        free(s->v[i].path);
+        namelist_free(&s->v[i].names);
+    }
+    free(s->v);
+    s->v = NULL;
+    s->n = s->cap = 0;
+}
+
+static bool font_file_name(const char *name)
+{
+    const char *dot = strrchr(name, '.');
+    if (!dot || dot == name)
+        return false;
+    return family_eq(dot, ".ttf") || family_eq(dot, ".ttc") || family_eq(dot, ".otf");
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Sorted names of the font files in dir (malloc'd); false on error. */
+static bool list_font_files(const char *dir, namelist *out, gw_diag *d)
+{
+    DIR *dp = opendir(dir);
+    if (!dp) {
+        if (errno != ENOENT)
+            gw_warn(d, dir, 0, 0, "cannot read the fonts directory: %s", strerror(errno));
+        return true;
+    }
+    bool ok = true;
+    struct dirent *e;
+    while (ok && (e = readdir(dp)) != NULL) {
+        if (!font_file_name(e->d_name))
+            continue;
+        size_t n = strlen(dir) + strlen(e->d_name) + 2;
+        char *p = malloc(n);
+        if (!p) {
+            ok = false;
+            break;
+        }
+        snprintf(p, n, "%s/%s", dir, e->d_name);
+        ok = namelist_add(out, p);
+    }
+    closedir(dp);
+    if (out->n > 1)
+        qsort(out->v, out->n, sizeof *out->v, cmp_str);
+    return ok;
+}
+
+static bool dir_push(dir_scan *s, dir_face *df)
+{
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 8;
+        dir_face *v = realloc(s->v, cap * sizeof *v);
+        if (!v)
+            return false;
+        s->v = v;
+        s->cap = cap;
+    }
+    s->v[s->n++] = *df;
+    return true;
+}
+
+/* Describe face ft of path; false when out of memory. */
+static bool dir_add_face(dir_scan *s, const char *path, int index, FT_Face ft)
+{
+    dir_face df = { 0 };
+    df.index = index;
+    df.path = xstrdup(path);
+    char *english = NULL;
+    bool ok = df.path && read_family_names(ft, &df.names, &english);
+    free(english);
+    TT_OS2 *os2 = FT_Get_Sfnt_Table(ft, FT_SFNT_OS2);
+    df.weight = (os2 && os2->version != 0xFFFFu) ? os2->usWeightClass : 400;
+    df.italic = (ft->style_flags & FT_STYLE_FLAG_ITALIC) != 0;
+    df.glyf = has_sfnt_table(ft, TTAG_glyf);
+    if (ok && dir_push(s, &df))
+        return true;
+    free(df.path);
+    namelist_free(&df.names);
+    return false;
+}
+
+/* Every face of one file; unreadable files are reported and skipped. */
+static bool dir_scan_file(dir_scan *s, FT_Library lib, const char *path, gw_diag *d)
+{
+    FT_Face ft = NULL;
+    if (FT_New_Face(lib, path, 0, &ft) != 0) {
+        gw_warn(d, path, 0, 0, "not a font file FreeType can read; skipped");
+        return true;
+    }
+    long nfaces = ft->num_faces;
+    bool ok = dir_add_face(s, path, 0, ft);
+    FT_Done_Face(ft);
+    for (long i = 1; ok && i < nfaces && i <= 0xFFFF; i++) {
+        if (FT_New_Face(lib, path, i, &ft) != 0) {
+            gw_warn(d, path, 0, 0, "face %ld cannot be read; skipped", i);
+            continue;
+        }
+        ok = dir_add_face(s, path, (int)i, ft);
+        FT_Done_Face(ft);
+    }
+    return ok;
+}
+
+static bool dir_scan_run(dir_scan *s, FT_Library lib, const char *dir, gw_diag *d)
+{
+    namelist files = { 0 };
+    s->dir = dir;
+    bool ok = list_font_files(dir, &files, d);
+    for (size_t i = 0; ok && i < files.n; i++)
+        ok = dir_scan_file(s, lib, files.v[i], d);
+    namelist_free(&files);
+    return ok;
+}
+
+/* True when a is a better choice than b for a family: upright, then the
+ * weight nearest regular. */
+static bool dir_better(const dir_face *a, const dir_face *b)
+{
+    if (a->italic != b->italic)
+        return !a->italic;
+    int da = abs(a->weight - 400), db = abs(b->weight - 400);
+    return da < db;
+}
+
+/* Faces of the directory whose family is `name`, best first: returns the best
+ * TrueType one and warns once about each CFF one. */
+static dir_face *dir_best(dir_scan *s, const char *name, gw_diag *d)
+{
+    dir_face *best = NULL;
+    for (size_t i = 0; i < s->n; i++) {
+        dir_face *df = &s->v[i];
+        if (!namelist_has(&df->names, name))
+            continue;
+        if (!df->glyf) {
+            if (!df->warned)
+                gw_warn(d, df->path, 0, 0,
+                        "face %d (%s) has CFF outlines; CFF outlines are not supported yet, skipped",
+                        df->index, name);
+            df->warned = true;
+            continue;
+        }
+        if (!best || dir_better(df, best))
+            best = df;
+    }
+    return best;
+}
+
+/* ------------------------------------------------------------------------ */
+/* fontconfig                                                               */
+
+typedef struct fc_cand {
+    const char *file;
+    int index, slant, weight, width;
+} fc_cand;
+
+static int fc_cand_cmp(const void *pa, const void *pb)
+{
+    const fc_cand *a = pa, *b = pb;
+    if ((a->slant != FC_SLANT_ROMAN) != (b->slant != FC_SLANT_ROMAN))
+        return a->slant != FC_SLANT_ROMAN ? 1 : -1;
+    int dw = abs(a->weight - FC_WEIGHT_REGULAR) - abs(b->weight - FC_WEIGHT_REGULAR);
+    if (dw)
+        return dw;
+    int dx = abs(a->width - FC_WIDTH_NORMAL) - abs(b->width - FC_WIDTH_NORMAL);
+    if (dx)
+        return dx;
+    int c = strcmp(a->file, b->file);
+    return c ? c : a->index - b->index;
+}
+
+/* True when one of the pattern's family values is exactly `family`. */
+static bool fc_has_family(FcPattern *p, const char *family)
+{
+    FcChar8 *s;
+    for (int i = 0; FcPatternGetString(p, FC_FAMILY, i, &s) == FcResultMatch; i++)
+        if (family_eq((const char *)s, family))
+            return true;
+    return false;
+}
+
+/* Candidates from a font list, sorted best first (malloc'd; *n set). */
+static fc_cand *fc_candidates(FcFontSet *set, const char *family, size_t *n)
+{
+    *n = 0;
+    fc_cand *v = malloc((size_t)(set->nfont > 0 ? set->nfont : 1) * sizeof *v);
+    if (!v)
+        return NULL;
+    for (int i = 0; i < set->nfont; i++) {
+        FcPattern *p = set->fonts[i];
+        fc_cand c = { NULL, 0, FC_SLANT_ROMAN, FC_WEIGHT_REGULAR, FC_WIDTH_NORMAL };
+        FcChar8 *file;
+        if (FcPatternGetString(p, FC_FILE, 0, &file) != FcResultMatch || !fc_has_family(p, family))
+            continue;
+        c.file = (const char *)file;
+        FcPatternGetInteger(p, FC_INDEX, 0, &c.index);
+        FcPatternGetInteger(p, FC_SLANT, 0, &c.slant);
+        FcPatternGetInteger(p, FC_WEIGHT, 0, &c.weight);
+        FcPatternGetInteger(p, FC_WIDTH, 0, &c.width);
+        if (c.index < 0 || c.index > 0xFFFF)  /* named instances of variable fonts */
+            continue;
+        v[(*n)++] = c;
+    }
+    qsort(v, *n, sizeof *v, fc_cand_cmp);
+    return v;
+}
+
+/* The best installed TrueType face of `family` (exact family match), or NULL.
+ * *oom is set when memory ran out. */
+static gw_face *fc_best(gw_fontset *fs, const char *family, bool *oom)
+{
+    FcPattern *pat = FcPatternCreate();
+    FcObjectSet *os = FcObjectSetBuild(FC_FILE, FC_INDEX, FC_FAMILY, FC_SLANT, FC_WEIGHT,
+                                       FC_WIDTH, (char *)NULL);
+    FcFontSet *set = NULL;
+    gw_face *found = NULL;
+    if (pat && os && FcPatternAddString(pat, FC_FAMILY, (const FcChar8 *)family))
+        set = FcFontList(fs->fc, pat, os);
+    if (set) {
+        size_t n;
+        fc_cand *cands = fc_candidates(set, family, &n);
+        if (!cands)
+            *oom = true;
+        for (size_t i = 0; cands && i < n && !found; i++) {
+            load_info li = { LOAD_OK, 0, 0 };
+            found = fontset_face(fs, cands[i].file, cands[i].index, &li);
+            if (li.status == LOAD_NOMEM)
+                *oom = true;
+        }
+        free(cands);
+        FcFontSetDestroy(set);
+    }
+    if (os)
+        FcObjectSetDestroy(os);
+    if (pat)
+        FcPatternDestroy(pat);
+    return found;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Resolution                                                               */
+
+typedef struct open_ctx {
+    gw_fontset *fs;
+    const gw_font_options *opt;
+    gw_diag *d;
+    dir_scan dir;
+    bool failed;  /* an error was reported */
+} open_ctx;
+
+static void report_oom(open_ctx *c)
+{
+    if (!c->failed)
+        gw_error(c->d, NULL, 0, 0, "out of memory while loading fonts");
+    c->failed = true;
+}
+
+static void report_load_error(open_ctx *c, gw_role role, const char *path, int index,
+                              const load_info *li)
+{
+    const char *r = ROLE_NAME[role];
+    switch (li->status) {
+    case LOAD_NOFILE:
+        gw_error(c->d, path, 0, 0, "cannot read font file given with --font %s: %s", r,
+                 strerror(li->err));
+        break;
+    case LOAD_NOTFONT:
+        gw_error(c->d, path, 0, 0, "not a TrueType/OpenType font FreeType can read (--font %s)", r);
+        break;
+    case LOAD_NOINDEX:
+        gw_error(c->d, path, 0, 0, "the font collection has %ld faces; there is no face %d (--font %s)",
+                 li->nfaces, index, r);
+        break;
+    case LOAD_NOGLYF:
+        gw_error(c->d, path, 0, 0,
+                 "face %d has CFF (PostScript) outlines; CFF outlines are not supported yet, "
+                 "use a TrueType (glyf) build of the font (--font %s)", index, r);
+        break;
+    case LOAD_NOCMAP:
+        gw_error(c->d, path, 0, 0, "face %d has no Unicode character map (--font %s)", index, r);
+        break;
+    case LOAD_NOMEM:
+        report_oom(c);
+        return;
+    case LOAD_OK:
+        return;
+    }
+    c->failed = true;
+}
+
+/* Split "PATH[:INDEX]" in place. */
+static void split_path_index(char *item, int *index)
+{
+    *index = 0;
+    char *colon = strrchr(item, ':');
+    if (!colon || colon == item || colon[1] == '\0')
+        return;
+    long v = 0;
+    for (const char *p = colon + 1; *p; p++) {
+        if (*p < '0' || *p > '9' || v > 0xFFFF)
+            return;
+        v = v * 10 + (*p - '0');
+    }
+    if (v > 0xFFFF)
+        return;
+    *colon = '\0';
+    *index = (int)v;
+}
+
+static void add_one_option(open_ctx *c, gw_role role, char *item)
+{
+    int index;
+    split_path_index(item, &index);
+    if (*item == '\0') {
+        gw_error(c->d, NULL, 0, 0, "--font %s=%s: empty font path", ROLE_NAME[role],
+                 c->opt->role_paths[role]);
+        c->failed = true;
+        return;
+    }
+    load_info li = { LOAD_OK, 0, 0 };
+    gw_face *f = fontset_face(c->fs, item, index, &li);
+    if (!f)
+        report_load_error(c, role, item, index, &li);
+    else if (!chain_add(&c->fs->chains[role], f, GW_SRC_OPTION))
+        report_oom(c);
+}
+
+/* --font ROLE=PATH[:INDEX][,PATH[:INDEX]…] */
+static void add_option_faces(open_ctx *c, gw_role role)
+{
+    const char *spec = c->opt->role_paths[role];
+    if (!spec)
+        return;
+    char *copy = xstrdup(spec);
+    if (!copy) {
+        report_oom(c);
+        return;
+    }
+    char *item = copy;
+    for (;;) {
+        char *comma = strchr(item, ',');
+        if (comma)
+            *comma = '\0';
+        add_one_option(c, role, item);
+        if (!comma)
+            break;
+        item = comma + 1;
+    }
+    free(copy);
+}
+
+/* The best face of the fonts/ directory named `name`, added to the chain. */
+static void add_dir_name(open_ctx *c, gw_role role, const char *name, gw_font_source src)
+{
+    dir_face *df = dir_best(&c->dir, name, c->d);
+    if (!df)
+        return;
+    load_info li = { LOAD_OK, 0, 0 };
+    gw_face *f = fontset_face(c->fs, df->path, df->index, &li);
+    if (f) {
+        if (!chain_add(&c->fs->chains[role], f, src))
+            report_oom(c);
+    } else if (li.status == LOAD_NOMEM) {
+        report_oom(c);
+    } else {
+        gw_warn(c->d, df->path, 0, 0, "face %d (%s) cannot be used; skipped", df->index, name);
+    }
+}
+
+static void add_fc_name(open_ctx *c, gw_role role, const char *name, gw_font_source src)
+{
+    if (!c->fs->fc)
+        return;
+    bool oom = false;
+    gw_face *f = fc_best(c->fs, name, &oom);
+    if (oom)
+        report_oom(c);
+    if (f && !chain_add(&c->fs->chains[role], f, src))
+        report_oom(c);
+}
+
+static void resolve_role(open_ctx *c, gw_role role)
+{
+    const role_spec *sp = &ROLE_SPEC[role];
+    add_option_faces(c, role);
+    for (const char *const *n = sp->design; *n; n++)
+        add_dir_name(c, role, *n, GW_SRC_FONTS_DIR);
+    for (const char *const *n = sp->design; *n; n++)
+        add_fc_name(c, role, *n, GW_SRC_SYSTEM);
+    for (const char *const *n = sp->standin; *n; n++) {
+        add_dir_name(c, role, *n, GW_SRC_FALLBACK);
+        add_fc_name(c, role, *n, GW_SRC_FALLBACK);
+    }
+    for (const char *const *n = sp->extra; *n; n++) {
+        add_dir_name(c, role, *n, GW_SRC_FALLBACK);
+        add_fc_name(c, role, *n, GW_SRC_FALLBACK);
+    }
+}
+
+/* One warning for a role drawn by a stand-in, one error for a role without faces. */
+static void report_role(open_ctx *c, gw_role role)
+{
+    const chain *ch = &c->fs->chains[role];
+    const char *r = ROLE_NAME[role], *design = ROLE_DESIGN[role];
+    if (ch->n == 0) {
+        if (c->opt->explicit_only)
+            gw_error(c->d, NULL, 0, 0, "font role %s (%s): no face given; use --font %s=PATH", r,
+                     design, r);
+        else
+            gw_error(c->d, NULL, 0, 0, "font role %s (%s): no face found; install %s or use --font %s=PATH",
+                     r, design, ROLE_SPEC[role].package, r);
+        c->failed = true;
+        return;
+    }
+    if (ch->v[0].src != GW_SRC_FALLBACK)
+        return;
+    char where[4200];
+    face_where(ch->v[0].face, where, sizeof where);
+    gw_warn(c->d, NULL, 0, 0, "font role %s (%s): no %s face found; using %s (%s)%s", r, design,
+            design, ch->v[0].face->family, where,
+            role == GW_ROLE_TITLE ? " with synthetic bold" : "");
+}
+
+static gw_fontset *fontset_new(const gw_font_options *opt, gw_diag *d)
+{
+    gw_fontset *fs = calloc(1, sizeof *fs);
+    if (!fs) {
+        gw_error(d, NULL, 0, 0, "out of memory while loading fonts");
+        return NULL;
+    }
+    if (FT_Init_FreeType(&fs->ft) != 0) {
+        gw_error(d, NULL, 0, 0, "cannot initialise FreeType");
+        free(fs);
+        return NULL;
+    }
+    if (!opt->explicit_only) {
+        fs->fc = FcInitLoadConfigAndFonts();
+        if (!fs->fc)
+            gw_warn(d, NULL, 0, 0, "fontconfig could not be initialised; installed fonts are not searched");
+    }
+    return fs;
+}
+
+gw_fontset *gw_fonts_open(const gw_font_options *opt, gw_diag *diag)
+{
+    gw_diag local;
+    if (!diag) {
+        local = gw_diag_init(NULL);
+        diag = &local;
+    }
+    gw_font_options none = { { NULL }, NULL, false };
+    if (!opt)
+        opt = &none;
+    open_ctx c = { fontset_new(opt, diag), opt, diag, { 0 }, false };
+    if (!c.fs)
+        return NULL;
+    if (opt->fonts_dir && !dir_scan_run(&c.dir, c.fs->ft, opt->fonts_dir, diag))
+        report_oom(&c);
+    for (int r = 0; r < GW_ROLE_COUNT; r++)  /* every --font error is reported */
+        resolve_role(&c, (gw_role)r);
+    for (int r = 0; r < GW_ROLE_COUNT && !c.failed; r++)
+        report_role(&c, (gw_role)r);
+    dir_scan_free(&c.dir);
+    if (c.failed) {
+        gw_fonts_close(c.fs);
+        return NULL;
+    }
+    return c.fs;
+}
+
+void gw_fonts_close(gw_fontset *fs)
+{
+    if (!fs)
+        return;
+    for (int r = 0; r < GW_ROLE_COUNT; r++)
+        free(fs->chains[r].v);
+    for (size_t i = 0; i < fs->nfaces; i++)
+        face_free(fs->faces[i]);
+    free(fs->faces);
+    if (fs->fc)
+        FcConfigDestroy(fs->fc);
+    FT_Done_FreeType(fs->ft);
+    free(fs);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Roles                                                                    */
+
+const char *gw_role_name(gw_role role)
+{
+    return (unsigned)role < GW_ROLE_COUNT ? ROLE_NAME[role] : "?";
+}
+
+bool gw_role_parse(const char *name, gw_role *role)
+{
+    if (!name)
+        return false;
+    for (int r = 0; r < GW_ROLE_COUNT; r++) {
+        if (strcmp(name, ROLE_NAME[r]) == 0) {
+            if (role)
+                *role = (gw_role)r;
+            return true;
+        }
+    }
+    return false;
+}
+
+const char *gw_role_design(gw_role role)
+{
+    return (unsigned)role < GW_ROLE_COUNT ? ROLE_DESIGN[role] : "?";
+}
+
+/* ------------------------------------------------------------------------ */
+/* Chain queries                                                            */
+
+static const chain *role_chain(const gw_fontset *fs, gw_role role)
+{
+    return (fs && (unsigned)role < GW_ROLE_COUNT) ? &fs->chains[role] : NULL;
+}
+
+size_t gw_fonts_chain_len(const gw_fontset *fs, gw_role role)
+{
+    const chain *c = role_chain(fs, role);
+    return c ? c->n : 0;
+}
+
+gw_face *gw_fonts_chain_face(const gw_fontset *fs, gw_role role, size_t i)
+{
+    const chain *c = role_chain(fs, role);
+    return (c && i < c->n) ? c->v[i].face : NULL;
+}
+
+gw_font_source gw_fonts_role_source(const gw_fontset *fs, gw_role role)
+{
+    const chain *c = role_chain(fs, role);
+    return (c && c->n) ? c->v[0].src : GW_SRC_FALLBACK;
+}
+
+bool gw_fonts_synthetic_bold(const gw_fontset *fs, gw_role role)
+{
+    const chain *c = role_chain(fs, role);
+    return role == GW_ROLE_TITLE && c && c->n && c->v[0].src == GW_SRC_FALLBACK;
+}
+
+/* Printable ASCII and Latin-1/Latin Extended-A/B, except U+00B7: in Chinese
+ * text it is the 间隔号 (interpunct), which belongs to the CJK face. */
+static bool latin_range(uint32_t cp)
+{
+    if (cp == 0x00B7)
+        return false;
+    return (cp >= 0x21 && cp <= 0x7E) || (cp >= 0xA0 && cp <= 0x24F);
+}
+
+gw_face *gw_fonts_face_for(const gw_fontset *fs, gw_role role, uint32_t cp)
+{
+    const chain *c = role_chain(fs, role);
+    if (!c)
+        return NULL;
+    bool latinish = role != GW_ROLE_LATIN && (cp == 0x20 || latin_range(cp));
+    const chain *latin = &fs->chains[GW_ROLE_LATIN];
+    gw_face *f = NULL;
+    if (latinish && ROLE_SPEC[role].latin_first)
+        f = chain_find(latin, cp);
+    if (!f)
+        f = chain_find(c, cp);
+    if (!f && latinish && !ROLE_SPEC[role].latin_first)
+        f = chain_find(latin, cp);
+    return f;
+}
+
+size_t gw_fonts_face_count(const gw_fontset *fs)
+{
+    return fs ? fs->nfaces : 0;
+}
+
+gw_face *gw_fonts_face_at(const gw_fontset *fs, size_t i)
+{
+    return (fs && i < fs->nfaces) ? fs->faces[i] : NULL;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Face queries                                                             */
+
+const char *gw_face_path(const gw_face *f)
+{
+    return f ? f->path : "";
+}
+
+int gw_face_index(const gw_face *f)
+{
+    return f ? f->index : 0;
+}
+
+const char *gw_face_family(const gw_face *f)
+{
+    return f ? f->family : "";
+}
+
+const char *gw_face_postscript(const gw_face *f)
+{
+    return f ? f->postscript : "";
+}
+
+bool gw_face_has(const gw_face *f, uint32_t cp)
+{
+    return f && FT_Get_Char_Index(f->ft, cp) != 0;
+}
+
+int gw_face_advance(const gw_face *f, uint32_t cp)
+{
+    if (!f || cp == CP_EMPTY)
+        return 0;
+    int adv = 0;
+    if (cpmap_get(f->adv, cp, &adv))
+        return adv;
+    FT_UInt g = FT_Get_Char_Index(f->ft, cp);
+    FT_Fixed units = 0;
+    adv = 0;
+    if (g != 0 && FT_Get_Advance(f->ft, g, FT_LOAD_NO_SCALE, &units) == 0)
+        adv = to_milli((long)units, f->upem);
+    (void)cpmap_put(f->adv, cp, adv);  /* a full cache only costs time */
+    return adv;
+}
+
+bool gw_face_glyph_box(const gw_face *f, uint32_t cp, int *xmin, int *ymin, int *xmax, int *ymax)
+{
+    FT_UInt g = f ? FT_Get_Char_Index(f->ft, cp) : 0;
+    if (g == 0 || FT_Load_Glyph(f->ft, g, FT_LOAD_NO_SCALE) != 0)
+        return false;
+    FT_GlyphSlot s = f->ft->glyph;
+    FT_BBox bb = { 0, 0, 0, 0 };
+    if (s->format == FT_GLYPH_FORMAT_OUTLINE && s->outline.n_points > 0 &&
+        FT_Outline_Get_BBox(&s->outline, &bb) != 0)
+        return false;
+    if (xmin)
+        *xmin = to_milli(bb.xMin, f->upem);
+    if (ymin)
+        *ymin = to_milli(bb.yMin, f->upem);
+    if (xmax)
+        *xmax = to_milli(bb.xMax, f->upem);
+    if (ymax)
+        *ymax = to_milli(bb.yMax, f->upem);
+    return true;
+}
+
+void gw_face_use(gw_face *f, uint32_t cp)
+{
+    if (!f || cp > 0x10FFFF)
+        return;
+    if (!cpmap_put(&f->used, cp, 0))
+        f->used_oom = true;
+}
+
+size_t gw_face_used_count(const gw_face *f)
+{
+    return f ? f->used.n : 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Subsetting                                                               */
+
+/* The subset plan: the used code points, all name records kept. */
+static hb_subset_input_t *subset_input(const gw_face *f)
+{
+    hb_subset_input_t *in = hb_subset_input_create_or_fail();
+    if (!in)
+        return NULL;
+    hb_set_t *u = hb_subset_input_unicode_set(in);
+    for (size_t i = 0; i < f->used.cap; i++)
+        if (f->used.keys[i] != CP_EMPTY)
+            hb_set_add(u, f->used.keys[i]);
+    /* Keep every language's names (the Chinese family names among them). */
+    hb_set_add_range(hb_subset_input_set(in, HB_SUBSET_SETS_NAME_LANG_ID), 0, 0xFFFF);
+    if (!hb_set_allocation_successful(u)) {
+        hb_subset_input_destroy(in);
+        return NULL;
+    }
+    return in;
+}
+
+/* Copy the serialized subset face into a malloc'd buffer; false on failure. */
+static bool subset_bytes(hb_face_t *sub, unsigned char **data, size_t *len)
+{
+    hb_blob_t *blob = hb_face_reference_blob(sub);
+    unsigned int n = 0;
+    const char *bytes = hb_blob_get_data(blob, &n);
+    bool ok = false;
+    if (bytes && n > 0) {
+        *data = malloc(n);
+        if (*data) {
+            memcpy(*data, bytes, n);
+            *len = n;
+            ok = true;
+        }
+    }
+    hb_blob_destroy(blob);
+    return ok;
+}
+
+int gw_face_subset(const gw_face *f, unsigned char **data, size_t *len, gw_diag *diag)
+{
+    gw_diag local;
+    if (!diag) {
+        local = gw_diag_init(NULL);
+        diag = &local;
+    }
+    if (!f || !data || !len)
+        return -1;
+    *data = NULL;
+    *len = 0;
+    char where[4200];
+    face_where(f, where, sizeof where);
+    if (f->used_oom) {
+        gw_error(diag, where, 0, 0, "out of memory while recording the characters used");
+        return -1;
+    }
+    hb_blob_t *blob = hb_blob_create_from_file_or_fail(f->path);
+    if (!blob) {
+        gw_error(diag, where, 0, 0, "cannot read the font file to subset it");
+        return -1;
+    }
+    hb_face_t *face = hb_face_create(blob, (unsigned int)f->index);
+    hb_blob_destroy(blob);
+    hb_subset_input_t *in = subset_input(f);
+    hb_face_t *sub = in ? hb_subset_or_fail(face, in) : NULL;
+    int rc = -1;
+    if (!in)
+        gw_error(diag, where, 0, 0, "out of memory while preparing the font subset");
+    else if (!sub)
+        gw_error(diag, where, 0, 0, "HarfBuzz could not subset face %d (%s)", f->index, f->family);
+    else if (!subset_bytes(sub, data, len))
+        gw_error(diag, where, 0, 0, "cannot store the font subset (out of memory?)");
+    else
+        rc = 0;
+    if (sub)
+        hb_face_destroy(sub);
+    if (in)
+        hb_subset_input_destroy(in);
+    hb_face_destroy(face);
+    return rc;
+}

@@ -1,0 +1,708 @@
+/* layout — sets a gw_doc on GB/T 9704 pages (see layout.h).
+ *
+ * Called by the CLI after the model is loaded and the fonts resolved.  Works
+ * in two passes: (1) every block becomes a sequence of set lines (glyphs with
+ * x positions, plus keep flags) — headings get their generated numbers, run-in
+ * headings share a line with their paragraph, lines are broken by linebreak.c;
+ * (2) the lines are poured onto pages of 22 grid rows, honouring the keep rules
+ * (a heading never ends a page; no lone first or last line of a paragraph), and
+ * each page gets its page number.  No PDF calls here. */
+#include "layout.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "linebreak.h"
+#include "utf8.h"
+
+#define MM(x) ((x) * GW_PT_PER_MM)
+
+gw_geometry gw_geometry_gbt9704(void)
+{
+    gw_geometry g;
+    g.page_width = MM(210.0);
+    g.page_height = MM(297.0);
+    g.area_left = MM(28.0);
+    g.area_right = MM(28.0 + 156.0);
+    g.area_top = g.page_height - MM(37.0);
+    g.area_bottom = g.area_top - MM(225.0);
+    g.chars_per_line = 28;
+    g.lines_per_page = 22;
+    g.cell = MM(156.0) / g.chars_per_line;
+    g.body_size = 16.0;     /* 三号 */
+    g.title_size = 22.0;    /* 二号 */
+    g.subtitle_size = 16.0;
+    g.label_size = 16.0;
+    g.pagenum_size = 14.0;  /* 四号 */
+    g.ascent = 0.88;        /* ideographic em box: 0.88 above, 0.12 below the baseline */
+    /* 22 rows of 16 pt em boxes exactly fill the 225 mm type area. */
+    g.pitch = (MM(225.0) - g.body_size) / (g.lines_per_page - 1);
+    g.pagenum_gap = MM(7.0);
+    return g;
+}
+
+double gw_row_baseline(const gw_geometry *g, int row, double size)
+{
+    double body_top = g->area_top - row * g->pitch;
+    double centre = body_top - g->body_size / 2.0;
+    return centre + size / 2.0 - g->ascent * size;
+}
+
+/* ---- numbering ------------------------------------------------------- */
+
+static size_t append(char *buf, size_t size, size_t at, const char *s)
+{
+    size_t n = strlen(s);
+    if (at + n + 1 > size)
+        return at;
+    memcpy(buf + at, s, n + 1);
+    return at + n;
+}
+
+/* Chinese numerals for 1..999 as office documents write them (十一, 二十, 一百零五). */
+static void chinese_numeral(int n, char *buf, size_t size)
+{
+    static const char *digit[] = { "〇", "一", "二", "三", "四", "五", "六", "七", "八", "九" };
+    size_t at = 0;
+    buf[0] = '\0';
+    if (n <= 0 || n > 999) {
+        snprintf(buf, size, "%d", n);
+        return;
+    }
+    int h = n / 100, t = (n / 10) % 10, u = n % 10;
+    if (h) {
+        at = append(buf, size, at, digit[h]);
+        at = append(buf, size, at, "百");
+        if (t == 0 && u)
+            at = append(buf, size, at, "零");
+    }
+    if (t) {
+        if (!(t == 1 && !h))
+            at = append(buf, size, at, digit[t]);
+        at = append(buf, size, at, "十");
+    }
+    if (u)
+        append(buf, size, at, digit[u]);
+}
+
+void gw_format_number(int level, int n, char *buf, size_t size)
+{
+    char cn[64];
+    switch (level) {
+    case 1:
+        chinese_numeral(n, cn, sizeof cn);
+        snprintf(buf, size, "%s、", cn);
+        break;
+    case 2:
+        chinese_numeral(n, cn, sizeof cn);
+        snprintf(buf, size, "（%s）", cn);
+        break;
+    case 3:
+        snprintf(buf, size, "%d.", n);
+        break;
+    case 4:
+        snprintf(buf, size, "（%d）", n);
+        break;
+    default: {
+        /* ① … ⑳, ㉑ … ㉟, ㊱ … ㊿; beyond that fall back to （n）. */
+        uint32_t cp = 0;
+        if (n >= 1 && n <= 20)
+            cp = 0x2460 + (uint32_t)(n - 1);
+        else if (n >= 21 && n <= 35)
+            cp = 0x3251 + (uint32_t)(n - 21);
+        else if (n >= 36 && n <= 50)
+            cp = 0x32B1 + (uint32_t)(n - 36);
+        if (cp && size > 4) {
+            size_t k = gw_utf8_encode(cp, buf);
+            buf[k] = '\0';
+        } else {
+            snprintf(buf, size, "（%d）", n);
+        }
+        break;
+    }
+    }
+}
+
+/* ---- pass 1: blocks to set lines ------------------------------------ */
+
+/* A character waiting to be set, with what it needs for fonts and errors. */
+typedef struct run_char {
+    uint32_t cp;
+    gw_role role;
+    double size;
+    bool bold;
+    gw_pos pos;
+} run_char;
+
+typedef struct char_buf {
+    run_char *v;
+    size_t n, cap;
+} char_buf;
+
+/* A glyph of a set line, x relative to the type area's left edge. */
+typedef struct set_glyph {
+    gw_face *face;
+    uint32_t cp;
+    double slot_x, slot_w, size;
+    bool bold;
+} set_glyph;
+
+typedef struct set_line {
+    gw_line_kind kind;
+    int level;
+    set_glyph *glyphs;
+    size_t n;
+    double size;             /* the line's largest font size */
+    bool keep_with_next;     /* may not be the last line of a page */
+    bool page_break_before;  /* <pagebreak/> */
+    bool para_start, para_end;
+} set_line;
+
+typedef struct ctx {
+    const gw_doc *doc;
+    gw_fontset *fonts;
+    gw_diag *diag;
+    gw_geometry geo;
+    set_line *lines;
+    size_t n_lines, cap_lines;
+    bool failed;             /* out of memory */
+    bool pending_break;      /* a <pagebreak/> waits for the next line */
+} ctx;
+
+static bool grow(void **v, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return true;
+    size_t c = *cap ? *cap : 16;
+    while (c < need)
+        c *= 2;
+    void *p = realloc(*v, c * elem);
+    if (!p)
+        return false;
+    *v = p;
+    *cap = c;
+    return true;
+}
+
+static bool push_char(ctx *c, char_buf *b, uint32_t cp, gw_role role, double size, bool bold,
+                      gw_pos pos)
+{
+    if (!grow((void **)&b->v, &b->cap, b->n + 1, sizeof *b->v)) {
+        c->failed = true;
+        return false;
+    }
+    b->v[b->n++] = (run_char){ cp, role, size, bold, pos };
+    return true;
+}
+
+static void push_text(ctx *c, char_buf *b, const gw_text *t, gw_role role, double size,
+                      bool bold)
+{
+    for (size_t i = 0; i < t->len; i++)
+        if (!push_char(c, b, t->cp[i], role, size, bold || (t->flags[i] & GW_CH_BOLD), t->pos[i]))
+            return;
+}
+
+static void push_utf8(ctx *c, char_buf *b, const char *s, gw_role role, double size, gw_pos pos)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t len = strlen(s);
+    while (len > 0) {
+        uint32_t cp;
+        size_t k = gw_utf8_decode(p, len, &cp);
+        if (k == 0)
+            return;
+        if (!push_char(c, b, cp, role, size, false, pos))
+            return;
+        p += k;
+        len -= k;
+    }
+}
+
+/* The face of every character, or an error naming the character and where it is. */
+static gw_face **resolve_faces(ctx *c, const char_buf *b)
+{
+    gw_face **faces = calloc(b->n ? b->n : 1, sizeof *faces);
+    if (!faces) {
+        c->failed = true;
+        return NULL;
+    }
+    bool ok = true;
+    for (size_t i = 0; i < b->n; i++) {
+        const run_char *rc = &b->v[i];
+        if (rc->cp == GW_CP_LINE_BREAK)
+            continue;
+        faces[i] = gw_fonts_face_for(c->fonts, rc->role, rc->cp);
+        if (!faces[i]) {
+            char utf8[8] = { 0 };
+            gw_utf8_encode(rc->cp, utf8);
+            gw_error(c->diag, c->doc->path, rc->pos.line, rc->pos.col,
+                     "no font can draw '%s' (U+%04X) in the %s role (%s); install a face "
+                     "that has it or name one with --font %s=PATH",
+                     utf8, (unsigned)rc->cp, gw_role_name(rc->role), gw_role_design(rc->role),
+                     gw_role_name(rc->role));
+            ok = false;
+        }
+    }
+    if (!ok) {
+        free(faces);
+        return NULL;
+    }
+    return faces;
+}
+
+/* Width in layout units: text of the body size keeps its font advance in
+ * 1/1000 em as units (the 16 pt glyphs sit on the 15.79 pt cell); other sizes
+ * scale with the size. */
+static int item_width(const ctx *c, gw_face *face, const run_char *rc)
+{
+    if (!face)
+        return 0;
+    double w = gw_face_advance(face, rc->cp) * rc->size / c->geo.body_size;
+    return (int)lround(w);
+}
+
+static bool add_line(ctx *c, set_line *l)
+{
+    if (!grow((void **)&c->lines, &c->cap_lines, c->n_lines + 1, sizeof *c->lines)) {
+        free(l->glyphs);
+        c->failed = true;
+        return false;
+    }
+    l->page_break_before = c->pending_break;
+    c->pending_break = false;
+    c->lines[c->n_lines++] = *l;
+    return true;
+}
+
+typedef struct para_style {
+    gw_line_kind kind;
+    int level;
+    int indent;          /* first-line indent in units */
+    gw_align align;
+    int max_width;       /* units per line (0: the whole line) */
+    bool keep_all;       /* every line keeps with the next (headings, titles) */
+} para_style;
+
+static void set_one_line(ctx *c, const char_buf *b, gw_face **faces, const gw_lb_item *items,
+                         const gw_lb_line *ln, const para_style *st, int indent, int *offsets)
+{
+    gw_place_line(items, ln, st->align == GW_ALIGN_JUSTIFY, offsets);
+    int shift = indent;
+    if (st->align == GW_ALIGN_CENTER)
+        shift += (ln->avail - ln->width) / 2;
+    else if (st->align == GW_ALIGN_RIGHT)
+        shift += ln->avail - ln->width;
+    set_line l = { .kind = st->kind, .level = st->level };
+    l.glyphs = calloc(ln->end > ln->start ? ln->end - ln->start : 1, sizeof *l.glyphs);
+    if (!l.glyphs) {
+        c->failed = true;
+        return;
+    }
+    double unit = c->geo.cell / 1000.0;
+    l.size = c->geo.body_size;
+    for (size_t i = ln->start; i < ln->end; i++) {
+        const run_char *rc = &b->v[i];
+        if (!faces[i])
+            continue;
+        set_glyph *g = &l.glyphs[l.n++];
+        g->face = faces[i];
+        g->cp = rc->cp;
+        g->slot_x = (shift + offsets[i - ln->start]) * unit;
+        g->slot_w = items[i].width * unit;
+        g->size = rc->size;
+        g->bold = rc->bold;
+        if (rc->size > l.size)
+            l.size = rc->size;
+        gw_face_use(faces[i], rc->cp);
+    }
+    add_line(c, &l);
+}
+
+/* Break and set a run of characters as one paragraph-like block. */
+static void set_paragraph(ctx *c, const char_buf *b, const para_style *st)
+{
+    gw_face **faces = resolve_faces(c, b);
+    if (!faces)
+        return;
+    gw_lb_item *items = malloc((b->n ? b->n : 1) * sizeof *items);
+    int *offsets = malloc((b->n ? b->n : 1) * sizeof *offsets);
+    gw_lb_line *lines = NULL;
+    size_t n_lines = 0;
+    if (!items || !offsets) {
+        c->failed = true;
+        goto out;
+    }
+    for (size_t i = 0; i < b->n; i++)
+        items[i] = (gw_lb_item){ b->v[i].cp, item_width(c, faces[i], &b->v[i]) };
+    int full = c->geo.chars_per_line * 1000;
+    gw_lb_params p = { st->max_width ? st->max_width : full, st->indent };
+    if (gw_break_paragraph(items, b->n, &p, &lines, &n_lines) != 0) {
+        c->failed = true;
+        goto out;
+    }
+    size_t first = c->n_lines;
+    for (size_t i = 0; i < n_lines; i++) {
+        int indent = i == 0 ? st->indent : 0;
+        /* A narrowed block (a balanced title) is centred within the full line. */
+        if (st->max_width && st->align == GW_ALIGN_CENTER)
+            lines[i].avail = full - indent;
+        set_one_line(c, b, faces, items, &lines[i], st, indent, offsets);
+    }
+    size_t count = c->n_lines - first;
+    for (size_t i = 0; i < count; i++) {
+        set_line *l = &c->lines[first + i];
+        l->para_start = i == 0;
+        l->para_end = i + 1 == count;
+        /* Keep rules: no lone first line at a page foot, no lone last line at a
+         * page head (2-line minimum), headings keep with what follows. */
+        l->keep_with_next = st->keep_all || (count > 1 && (i == 0 || i + 2 == count));
+    }
+out:
+    free(lines);
+    free(offsets);
+    free(items);
+    free(faces);
+}
+
+static gw_role heading_role(int level)
+{
+    return level == 1 ? GW_ROLE_HEADING1 : level == 2 ? GW_ROLE_HEADING2 : GW_ROLE_BODY;
+}
+
+static para_style body_style(const ctx *c, const gw_block *blk)
+{
+    para_style st = { GW_LINE_BODY, 0, 0, blk->align, 0, false };
+    st.indent = blk->indent && blk->align == GW_ALIGN_JUSTIFY ? 2000 : 0;
+    (void)c;
+    return st;
+}
+
+static void set_text_block(ctx *c, const gw_block *blk)
+{
+    char_buf b = { 0 };
+    push_text(c, &b, &blk->text, GW_ROLE_BODY, c->geo.body_size, false);
+    para_style st = body_style(c, blk);
+    set_paragraph(c, &b, &st);
+    free(b.v);
+}
+
+static void set_blocks(ctx *c, const gw_block *blocks, size_t n, int parent_level);
+
+/* After a heading, at least two lines of its section follow on the same page:
+ * the heading keeps with its first following line, and that line with the
+ * next. */
+static void keep_heading_with_next(ctx *c, size_t heading_end)
+{
+    if (heading_end < c->n_lines)
+        c->lines[heading_end].keep_with_next = true;
+}
+
+static void set_section(ctx *c, const gw_block *sec, int number)
+{
+    char num[64] = "";
+    if (sec->numbered)
+        gw_format_number(sec->level, number, num, sizeof num);
+    gw_role role = heading_role(sec->level);
+    char_buf b = { 0 };
+    push_utf8(c, &b, num, role, c->geo.body_size, sec->heading_pos);
+    push_text(c, &b, &sec->heading, role, c->geo.body_size, false);
+    size_t rest = 0;
+    para_style st = { GW_LINE_HEADING, sec->level, 2000, GW_ALIGN_JUSTIFY, 0, true };
+    if (sec->runin && sec->n_children > 0 && sec->children[0].kind == GW_BLOCK_PARA) {
+        /* The heading runs into the first paragraph: one paragraph, two faces. */
+        push_text(c, &b, &sec->children[0].text, GW_ROLE_BODY, c->geo.body_size, false);
+        st.keep_all = false;
+        rest = 1;
+    }
+    set_paragraph(c, &b, &st);
+    free(b.v);
+    size_t heading_end = c->n_lines;
+    set_blocks(c, sec->children + rest, sec->n_children - rest, sec->level);
+    if (!rest)
+        keep_heading_with_next(c, heading_end);
+}
+
+static void set_list(ctx *c, const gw_block *list, int parent_level)
+{
+    /* Items take the numbering of the level below the enclosing section; in
+     * body text outside sections they are numbered 1. 2. 3. */
+    int level = parent_level > 0 ? parent_level + 1 : 3;
+    for (size_t i = 0; i < list->n_children; i++) {
+        const gw_block *item = &list->children[i];
+        char num[64];
+        gw_format_number(level, (int)i + 1, num, sizeof num);
+        char_buf b = { 0 };
+        push_utf8(c, &b, num, GW_ROLE_BODY, c->geo.body_size, item->pos);
+        push_text(c, &b, &item->text, GW_ROLE_BODY, c->geo.body_size, false);
+        para_style st = body_style(c, item);
+        st.indent = 2000;
+        set_paragraph(c, &b, &st);
+        free(b.v);
+    }
+}
+
+static void set_blocks(ctx *c, const gw_block *blocks, size_t n, int parent_level)
+{
+    int section_no = 0;
+    for (size_t i = 0; i < n && !c->failed; i++) {
+        const gw_block *blk = &blocks[i];
+        switch (blk->kind) {
+        case GW_BLOCK_PARA:
+        case GW_BLOCK_ITEM:
+            set_text_block(c, blk);
+            break;
+        case GW_BLOCK_SECTION:
+            if (blk->numbered)
+                section_no++;
+            set_section(c, blk, section_no);
+            break;
+        case GW_BLOCK_LIST:
+            set_list(c, blk, parent_level);
+            break;
+        case GW_BLOCK_PAGEBREAK:
+            c->pending_break = true;
+            break;
+        case GW_BLOCK_TABLE:
+            gw_error(c->diag, c->doc->path, blk->pos.line, blk->pos.col,
+                     "<table> is not typeset by this version of gwpdf yet; "
+                     "remove the table or set it as paragraphs");
+            break;
+        }
+    }
+}
+
+static void add_blank_line(ctx *c)
+{
+    set_line l = { .kind = GW_LINE_BODY, .keep_with_next = true };
+    add_line(c, &l);
+}
+
+/* Label on row 1, title from row 3 (GB/T 9704 §7.3.7), subtitle under it, then
+ * one blank row before the body. */
+static void set_front_matter(ctx *c)
+{
+    const gw_doc *d = c->doc;
+    char_buf b = { 0 };
+    if (d->label.len) {
+        push_text(c, &b, &d->label, GW_ROLE_LABEL, c->geo.label_size, false);
+        para_style st = { GW_LINE_LABEL, 0, 0, GW_ALIGN_JUSTIFY, 0, true };
+        set_paragraph(c, &b, &st);
+        add_blank_line(c);
+        b.n = 0;
+    }
+    bool bold = gw_fonts_synthetic_bold(c->fonts, GW_ROLE_TITLE);
+    push_text(c, &b, &d->title, GW_ROLE_TITLE, c->geo.title_size, bold);
+    para_style st = { GW_LINE_TITLE, 0, 0, GW_ALIGN_CENTER, 0, true };
+    /* Without <br/>, break into lines of even length (an inverted trapezoid). */
+    int total = 0;
+    bool forced = false;
+    gw_face **faces = resolve_faces(c, &b);
+    if (faces) {
+        for (size_t i = 0; i < b.n; i++) {
+            total += item_width(c, faces[i], &b.v[i]);
+            forced |= b.v[i].cp == GW_CP_LINE_BREAK;
+        }
+        int full = c->geo.chars_per_line * 1000;
+        int n_lines = (total + full - 1) / full;
+        if (!forced && n_lines > 1) {
+            int one_char = (int)lround(1000 * c->geo.title_size / c->geo.body_size);
+            st.max_width = total / n_lines + one_char;
+            if (st.max_width > full)
+                st.max_width = full;
+        }
+        free(faces);
+        set_paragraph(c, &b, &st);
+    }
+    b.n = 0;
+    if (d->subtitle.len) {
+        push_text(c, &b, &d->subtitle, GW_ROLE_HEADING2, c->geo.subtitle_size, false);
+        para_style sub = { GW_LINE_SUBTITLE, 0, 0, GW_ALIGN_CENTER, 0, true };
+        set_paragraph(c, &b, &sub);
+    }
+    free(b.v);
+    add_blank_line(c);
+}
+
+/* ---- pass 2: lines to pages ------------------------------------------- */
+
+static gw_page *new_page(gw_layout *lay, int number)
+{
+    if (!grow((void **)&lay->pages, &lay->cap_pages, lay->n_pages + 1, sizeof *lay->pages))
+        return NULL;
+    gw_page *p = &lay->pages[lay->n_pages++];
+    memset(p, 0, sizeof *p);
+    p->number = number;
+    p->width = lay->geo.page_width;
+    p->height = lay->geo.page_height;
+    return p;
+}
+
+static bool page_add_glyph(gw_page *p, const gw_glyph *g)
+{
+    if (!grow((void **)&p->glyphs, &p->cap_glyphs, p->n_glyphs + 1, sizeof *p->glyphs))
+        return false;
+    p->glyphs[p->n_glyphs++] = *g;
+    return true;
+}
+
+static bool page_add_box(gw_page *p, const gw_line_box *box)
+{
+    if (!grow((void **)&p->lines, &p->cap_lines, p->n_lines + 1, sizeof *p->lines))
+        return false;
+    p->lines[p->n_lines++] = *box;
+    return true;
+}
+
+static bool place_line(const gw_geometry *g, gw_page *p, const set_line *l, int row)
+{
+    if (l->n == 0)
+        return true;                       /* a blank row: nothing to draw */
+    gw_line_box box = { l->kind, row, l->level, gw_row_baseline(g, row, l->size), 0, 0,
+                        p->n_glyphs, l->n, l->para_start, l->para_end };
+    for (size_t i = 0; i < l->n; i++) {
+        const set_glyph *s = &l->glyphs[i];
+        double natural = gw_face_advance(s->face, s->cp) * s->size / 1000.0;
+        gw_glyph gl = { s->face, s->cp, 0, gw_row_baseline(g, row, s->size), s->size,
+                        s->slot_w, s->bold };
+        /* The glyph's em box is centred in the slot the grid gave it. */
+        gl.x = g->area_left + s->slot_x + (s->slot_w - natural) / 2.0;
+        if (!page_add_glyph(p, &gl))
+            return false;
+    }
+    box.x0 = g->area_left + l->glyphs[0].slot_x;
+    box.x1 = g->area_left + l->glyphs[l->n - 1].slot_x + l->glyphs[l->n - 1].slot_w;
+    return page_add_box(p, &box);
+}
+
+/* How many lines, from `from`, go on a page of `rows` rows: full, unless the
+ * last would keep with the next; then up to two lines fewer. */
+static size_t lines_for_page(const set_line *lines, size_t n, size_t from, int rows)
+{
+    size_t count = 0;
+    while (from + count < n && count < (size_t)rows) {
+        if (count > 0 && lines[from + count].page_break_before)
+            return count;
+        count++;
+    }
+    if (from + count >= n || count < (size_t)rows || lines[from + count].page_break_before)
+        return count;
+    for (size_t back = 0; back <= 2 && back < count; back++)
+        if (!lines[from + count - 1 - back].keep_with_next)
+            return count - back;
+    return count;                          /* no better break: keep the grid */
+}
+
+static bool add_page_number(const gw_geometry *g, gw_fontset *fonts, gw_page *p, gw_diag *diag,
+                            const char *path)
+{
+    char text[64];
+    snprintf(text, sizeof text, "\xE2\x80\x94 %d \xE2\x80\x94", p->number);   /* — N — */
+    double size = g->pagenum_size, width = 0;
+    gw_glyph glyphs[64];
+    size_t n = 0;
+    const unsigned char *s = (const unsigned char *)text;
+    size_t len = strlen(text);
+    while (len > 0 && n < 64) {
+        uint32_t cp;
+        size_t k = gw_utf8_decode(s, len, &cp);
+        gw_face *f = gw_fonts_face_for(fonts, GW_ROLE_PAGENUM, cp);
+        if (!f) {
+            gw_error(diag, path, 0, 0, "no font can draw the page number character U+%04X",
+                     (unsigned)cp);
+            return false;
+        }
+        gw_face_use(f, cp);
+        double adv = gw_face_advance(f, cp) * size / 1000.0;
+        glyphs[n++] = (gw_glyph){ f, cp, width, 0, size, adv, false };
+        width += adv;
+        s += k;
+        len -= k;
+    }
+    /* The dash's stroke top sits 7 mm below the type area. */
+    int xmin, ymin, xmax, ymax;
+    double dash_top = 0.35 * size;
+    if (gw_face_glyph_box(glyphs[0].face, glyphs[0].cp, &xmin, &ymin, &xmax, &ymax))
+        dash_top = ymax * size / 1000.0;
+    double baseline = g->area_bottom - g->pagenum_gap - dash_top;
+    /* Odd pages right, even pages left, inset one character of its own size. */
+    double x0 = p->number % 2 ? g->area_right - size - width : g->area_left + size;
+    gw_line_box box = { GW_LINE_PAGENUM, -1, 0, baseline, x0, x0 + width, p->n_glyphs, n,
+                        true, true };
+    for (size_t i = 0; i < n; i++) {
+        glyphs[i].x += x0;
+        glyphs[i].y = baseline;
+        if (!page_add_glyph(p, &glyphs[i]))
+            return false;
+    }
+    return page_add_box(p, &box);
+}
+
+static bool paginate(ctx *c, gw_layout *lay)
+{
+    const gw_doc *d = c->doc;
+    size_t at = 0;
+    int number = d->first_page_number;
+    do {
+        gw_page *p = new_page(lay, number++);
+        if (!p)
+            return false;
+        size_t take = lines_for_page(c->lines, c->n_lines, at, lay->geo.lines_per_page);
+        int row = 0;
+        for (size_t i = 0; i < take; i++) {
+            /* A blank row that lands at the top of a page is dropped. */
+            if (row == 0 && i > 0 && c->lines[at + i].n == 0)
+                continue;
+            if (!place_line(&lay->geo, p, &c->lines[at + i], row++))
+                return false;
+        }
+        at += take;
+        if (d->page_numbers && !add_page_number(&lay->geo, c->fonts, p, c->diag, d->path))
+            return false;
+    } while (at < c->n_lines);
+    return true;
+}
+
+void gw_layout_free(gw_layout *lay)
+{
+    if (!lay)
+        return;
+    for (size_t i = 0; i < lay->n_pages; i++) {
+        free(lay->pages[i].glyphs);
+        free(lay->pages[i].lines);
+    }
+    free(lay->pages);
+    free(lay);
+}
+
+gw_layout *gw_layout_document(const gw_doc *doc, gw_fontset *fonts, gw_diag *diag)
+{
+    ctx c = { .doc = doc, .fonts = fonts, .diag = diag, .geo = gw_geometry_gbt9704() };
+    int errors_before = diag->errors;
+    set_front_matter(&c);
+    set_blocks(&c, doc->blocks, doc->n_blocks, 0);
+    if (doc->signature)
+        gw_error(diag, doc->path, doc->signature->pos.line, doc->signature->pos.col,
+                 "<signature> is not typeset by this version of gwpdf yet");
+    gw_layout *lay = NULL;
+    if (c.failed)
+        gw_error(diag, doc->path, 0, 0, "out of memory during layout");
+    if (!c.failed && diag->errors == errors_before) {
+        lay = calloc(1, sizeof *lay);
+        if (lay) {
+            lay->geo = c.geo;
+            if (!paginate(&c, lay)) {
+                gw_layout_free(lay);
+                lay = NULL;
+            }
+        }
+        if (!lay)
+            gw_error(diag, doc->path, 0, 0, "out of memory during layout");
+    }
+    for (size_t i = 0; i < c.n_lines; i++)
+        free(c.lines[i].glyphs);
+    free(c.lines);
+    return lay;
+}

@@ -1,0 +1,1203 @@
+/* model — reads a format-v1 report (docs/format.md): libxml2 parses it safely
+ * (no DTD, no entities, no network), validates it against the RELAX NG schema
+ * (schema/report-v1.rng, compiled in), and the tree is copied into our own
+ * gw_doc (model.h) with whitespace normalised and a source position on every
+ * character (positions come from the scanner in src/srcpos.c).
+ *
+ * Called by the CLI (gw_doc_load) and the tests; the layout reads the result.
+ * Every problem is reported to the caller's gw_diag as `FILE:LINE:COL: ...`. */
+#include "model.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+#include <libxml/relaxng.h>
+#include <libxml/tree.h>
+#include <libxml/xmlerror.h>
+
+#include "srcpos.h"
+
+/* The schema compiled into the program (generated from schema/report-v1.rng). */
+extern const char gw_schema_rng[];
+extern const size_t gw_schema_rng_len;
+
+/* NONET: never touch the network.  No NOENT, DTDLOAD or DTDATTR: entities are
+ * never substituted and no DTD is read.  IGNORE_ENC: the source is UTF-8
+ * whatever its declaration says (format v1), so our positions stay right. */
+#define GW_PARSE_OPTIONS (XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_IGNORE_ENC)
+
+/* ---------------------------------------------------------------------------
+ * Reporting libxml2's errors
+ * ------------------------------------------------------------------------- */
+
+/* Where messages about one source go. */
+typedef struct sink {
+    gw_diag *diag;
+    const char *name;
+} sink;
+
+/* One libxml2 error (or warning) → one `FILE:LINE[:COL]: message` line. */
+static void report_xml_error(const sink *sk, const xmlError *e)
+{
+    const char *msg = e->message ? e->message : "unknown XML error";
+    size_t n = strlen(msg);
+    while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == '\r' || msg[n - 1] == ' '))
+        n--;
+    char *text = malloc(n + 1);
+    if (text) {
+        for (size_t i = 0; i < n; i++)
+            text[i] = (msg[i] == '\n' || msg[i] == '\r') ? ' ' : msg[i];
+        text[n] = '\0';
+    }
+    long line = e->line > 0 ? e->line : 0;
+    long col = e->int2 > 0 ? e->int2 : 0;   /* parser errors only; RELAX NG has none */
+    if (e->level == XML_ERR_WARNING)
+        gw_warn(sk->diag, sk->name, line, col, "%.*s", (int)n, text ? text : msg);
+    else
+        gw_error(sk->diag, sk->name, line, col, "%.*s", (int)n, text ? text : msg);
+    free(text);
+}
+
+/* Structured handler of a parser context: userData is the context itself. */
+static void on_parse_error(void *ctx, xmlErrorPtr e)
+{
+    const xmlParserCtxt *ctxt = ctx;
+    report_xml_error(ctxt->_private, e);
+}
+
+/* Structured handler of the RELAX NG parser and validator. */
+static void on_rng_error(void *ctx, xmlErrorPtr e)
+{
+    report_xml_error(ctx, e);
+}
+
+/* ---------------------------------------------------------------------------
+ * Parsing: no DTD, no entities, no network
+ * ------------------------------------------------------------------------- */
+
+static void report_at_parser(xmlParserCtxtPtr ctxt, const char *fmt, const xmlChar *name)
+{
+    const sink *sk = ctxt->_private;
+    long line = ctxt->input ? ctxt->input->line : 0;
+    long col = ctxt->input ? ctxt->input->col : 0;
+    gw_error(sk->diag, sk->name, line, col, fmt, name ? (const char *)name : "");
+}
+
+/* SAX hooks that replace libxml2's defaults: a declared entity is reported
+ * and never recorded, so no reference can ever be expanded. */
+static void on_entity_decl(void *ctx, const xmlChar *name, int type, const xmlChar *public_id,
+                           const xmlChar *system_id, xmlChar *content)
+{
+    (void)type, (void)public_id, (void)system_id, (void)content;
+    report_at_parser(ctx, "entity declaration '%s' is not allowed: write the character "
+                          "itself or a character reference", name);
+}
+
+static void on_unparsed_entity_decl(void *ctx, const xmlChar *name, const xmlChar *public_id,
+                                    const xmlChar *system_id, const xmlChar *notation)
+{
+    (void)public_id, (void)system_id, (void)notation;
+    report_at_parser(ctx, "entity declaration '%s' is not allowed", name);
+}
+
+/* Reached only for an undeclared entity, which libxml2 has already reported
+ * as an error; adding no node keeps it out of the tree. */
+static void on_reference(void *ctx, const xmlChar *name)
+{
+    (void)ctx, (void)name;
+}
+
+static void on_external_subset(void *ctx, const xmlChar *name, const xmlChar *external_id,
+                               const xmlChar *system_id)
+{
+    (void)ctx, (void)name, (void)external_id, (void)system_id;
+}
+
+static xmlParserInputPtr on_resolve_entity(void *ctx, const xmlChar *public_id,
+                                           const xmlChar *system_id)
+{
+    (void)ctx, (void)public_id, (void)system_id;
+    return NULL;
+}
+
+static void on_prescan_entity(void *ctx, gw_pos pos, const char *name, size_t name_len,
+                              bool parameter)
+{
+    const sink *sk = ctx;
+    gw_error(sk->diag, sk->name, pos.line, pos.col,
+             "entity declaration '%s%.*s' is not allowed: gwpdf reads no DTD entities; write "
+             "the character itself or a character reference", parameter ? "%" : "",
+             (int)name_len, name);
+}
+
+/* Refuse what libxml2 must never see: entity declarations (found by our own
+ * scan of the DOCTYPE) and sources that are not UTF-8. */
+static bool refuse_early(const sink *sk, const char *data, size_t len)
+{
+    if (len > INT_MAX) {
+        gw_error(sk->diag, sk->name, 0, 0, "file too large");
+        return true;
+    }
+    const unsigned char *u = (const unsigned char *)data;
+    bool utf16_bom = len >= 2 && ((u[0] == 0xFE && u[1] == 0xFF) || (u[0] == 0xFF && u[1] == 0xFE));
+    bool nul = len >= 4 && (u[0] == 0 || u[1] == 0 || u[2] == 0 || u[3] == 0);
+    if (utf16_bom || nul) {
+        gw_error(sk->diag, sk->name, 1, 1, "the source is not UTF-8 (format v1 sources are UTF-8)");
+        return true;
+    }
+    return gw_scan_entity_decls(data, len, on_prescan_entity, (void *)sk) > 0;
+}
+
+static void install_hooks(xmlParserCtxtPtr ctxt, const sink *sk)
+{
+    ctxt->_private = (void *)sk;
+    ctxt->sax->serror = on_parse_error;
+    ctxt->sax->entityDecl = on_entity_decl;
+    ctxt->sax->unparsedEntityDecl = on_unparsed_entity_decl;
+    ctxt->sax->reference = on_reference;
+    ctxt->sax->externalSubset = on_external_subset;
+    ctxt->sax->resolveEntity = on_resolve_entity;
+}
+
+/* Parse data[0..len) with a private parser context; NULL after reporting. */
+static xmlDocPtr parse_xml(const sink *sk, const char *data, size_t len)
+{
+    if (!data) {
+        data = "";
+        len = 0;
+    }
+    if (refuse_early(sk, data, len))
+        return NULL;
+    xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
+    if (!ctxt || !ctxt->sax) {
+        xmlFreeParserCtxt(ctxt);
+        gw_error(sk->diag, sk->name, 0, 0, "out of memory");
+        return NULL;
+    }
+    install_hooks(ctxt, sk);
+    int errors0 = sk->diag->errors;
+    xmlDocPtr doc = xmlCtxtReadMemory(ctxt, data, (int)len, sk->name, NULL, GW_PARSE_OPTIONS);
+    if (!doc && sk->diag->errors == errors0)
+        gw_error(sk->diag, sk->name, 0, 0, "cannot parse the XML");
+    xmlFreeParserCtxt(ctxt);
+    return doc;
+}
+
+/* Read a whole file; NULL after reporting `FILE: cannot read: ...`. */
+static char *read_file(gw_diag *diag, const char *path, size_t *len_out)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        gw_error(diag, path, 0, 0, "cannot read: %s", strerror(errno));
+        return NULL;
+    }
+    size_t len = 0, cap = 1 << 16;
+    char *buf = malloc(cap);
+    while (buf) {
+        len += fread(buf + len, 1, cap - len, f);
+        if (len < cap)
+            break;
+        char *bigger = cap <= SIZE_MAX / 2 ? realloc(buf, cap * 2) : NULL;
+        if (!bigger) {
+            free(buf);
+            buf = NULL;
+            break;
+        }
+        buf = bigger;
+        cap *= 2;
+    }
+    int err = ferror(f) ? errno : 0;
+    fclose(f);
+    if (!buf) {
+        gw_error(diag, path, 0, 0, "cannot read: out of memory");
+        return NULL;
+    }
+    if (err) {
+        gw_error(diag, path, 0, 0, "cannot read: %s", strerror(err));
+        free(buf);
+        return NULL;
+    }
+    *len_out = len;
+    return buf;
+}
+
+/* ---------------------------------------------------------------------------
+ * The schema
+ * ------------------------------------------------------------------------- */
+
+static xmlRelaxNGPtr compile_schema(const sink *sk, xmlDocPtr sdoc)
+{
+    xmlRelaxNGParserCtxtPtr pc = xmlRelaxNGNewDocParserCtxt(sdoc);
+    if (!pc) {
+        gw_error(sk->diag, sk->name, 0, 0, "out of memory");
+        return NULL;
+    }
+    xmlRelaxNGSetParserStructuredErrors(pc, on_rng_error, (void *)sk);
+    int errors0 = sk->diag->errors;
+    xmlRelaxNGPtr rng = xmlRelaxNGParse(pc);
+    xmlRelaxNGFreeParserCtxt(pc);
+    if (!rng && sk->diag->errors == errors0)
+        gw_error(sk->diag, sk->name, 0, 0, "not a usable RELAX NG schema");
+    return rng;
+}
+
+/* The schema at schema_path, or the built-in one when NULL. */
+static xmlRelaxNGPtr load_schema(gw_diag *diag, const char *schema_path)
+{
+    sink sk = { diag, schema_path ? schema_path : "schema/report-v1.rng (built in)" };
+    char *buf = NULL;
+    size_t len = gw_schema_rng_len;
+    const char *data = gw_schema_rng;
+    if (schema_path) {
+        buf = read_file(diag, schema_path, &len);
+        if (!buf)
+            return NULL;
+        data = buf;
+    }
+    xmlDocPtr sdoc = parse_xml(&sk, data, len);
+    free(buf);
+    if (!sdoc)
+        return NULL;
+    xmlRelaxNGPtr rng = compile_schema(&sk, sdoc);
+    xmlFreeDoc(sdoc);
+    return rng;
+}
+
+static void validate(const sink *sk, xmlRelaxNGPtr rng, xmlDocPtr doc)
+{
+    xmlRelaxNGValidCtxtPtr vc = xmlRelaxNGNewValidCtxt(rng);
+    if (!vc) {
+        gw_error(sk->diag, sk->name, 0, 0, "out of memory");
+        return;
+    }
+    xmlRelaxNGSetValidStructuredErrors(vc, on_rng_error, (void *)sk);
+    int errors0 = sk->diag->errors;
+    int ret = xmlRelaxNGValidateDoc(vc, doc);
+    xmlRelaxNGFreeValidCtxt(vc);
+    if (ret != 0 && sk->diag->errors == errors0)
+        gw_error(sk->diag, sk->name, 0, 0, "the document does not match the schema");
+}
+
+/* ---------------------------------------------------------------------------
+ * Source positions: every element and text character gets one
+ * ------------------------------------------------------------------------- */
+
+/* State of building one gw_doc.  node->_private holds 1 + the index in pos[]
+ * of an element's start tag or of a text node's first character. */
+typedef struct loader {
+    const sink *sk;
+    gw_pos *pos;
+    size_t n_pos, cap_pos;
+    bool oom;
+} loader;
+
+static bool push_pos(loader *ld, gw_pos p)
+{
+    if (ld->n_pos == ld->cap_pos) {
+        size_t cap = ld->cap_pos ? ld->cap_pos * 2 : 1024;
+        gw_pos *bigger = cap <= SIZE_MAX / sizeof *bigger ? realloc(ld->pos, cap * sizeof *bigger)
+                                                          : NULL;
+        if (!bigger) {
+            ld->oom = true;
+            return false;
+        }
+        ld->pos = bigger;
+        ld->cap_pos = cap;
+    }
+    ld->pos[ld->n_pos++] = p;
+    return true;
+}
+
+static bool is_control(uint32_t cp)
+{
+    return (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || (cp >= 0x7F && cp <= 0x9F);
+}
+
+static void check_control(loader *ld, uint32_t cp, gw_pos p, const char *where)
+{
+    if (is_control(cp))
+        gw_error(ld->sk->diag, ld->sk->name, p.line, p.col,
+                 "control character U+%04X is not allowed %s", (unsigned)cp, where);
+}
+
+/* Decode the next code point of a libxml2 string (already valid UTF-8). */
+static size_t next_cp(const xmlChar *s, size_t len, uint32_t *cp)
+{
+    size_t n = gw_utf8_decode(s, len, cp);
+    if (n == 0) {
+        *cp = 0xFFFD;
+        n = 1;
+    }
+    return n;
+}
+
+static void check_attributes(loader *ld, const xmlNode *n, gw_pos p)
+{
+    for (const xmlAttr *a = n->properties; a; a = a->next) {
+        for (const xmlNode *t = a->children; t; t = t->next) {
+            if (!t->content)
+                continue;
+            size_t len = strlen((const char *)t->content);
+            for (size_t i = 0; i < len;) {
+                uint32_t cp;
+                i += next_cp(t->content + i, len - i, &cp);
+                check_control(ld, cp, p, "in an attribute value");
+            }
+        }
+    }
+}
+
+static void annotate_nodes(loader *ld, gw_scan *sc, xmlNodePtr n);
+
+static void annotate_element(loader *ld, gw_scan *sc, xmlNodePtr n)
+{
+    gw_pos p = { xmlGetLineNo(n), 0 };
+    gw_scan_start_tag(sc, &p);
+    if (!push_pos(ld, p))
+        return;
+    n->_private = (void *)(uintptr_t)ld->n_pos;
+    check_attributes(ld, n, p);
+    annotate_nodes(ld, sc, n->children);
+}
+
+static void annotate_text(loader *ld, gw_scan *sc, xmlNodePtr n)
+{
+    if (!n->content)
+        return;
+    size_t len = strlen((const char *)n->content);
+    gw_pos p = { xmlGetLineNo(n), 0 };
+    n->_private = (void *)(uintptr_t)(ld->n_pos + 1);
+    for (size_t i = 0; i < len && !ld->oom;) {
+        uint32_t cp;
+        i += next_cp(n->content + i, len - i, &cp);
+        gw_scan_text_char(sc, &p);   /* on a mismatch p stays the last position */
+        push_pos(ld, p);
+        check_control(ld, cp, p, "in text");
+    }
+}
+
+/* Walk the tree in document order, in step with the scanner. */
+static void annotate_nodes(loader *ld, gw_scan *sc, xmlNodePtr n)
+{
+    for (; n && !ld->oom; n = n->next) {
+        if (n->type == XML_ELEMENT_NODE)
+            annotate_element(ld, sc, n);
+        else if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE)
+            annotate_text(ld, sc, n);
+        else if (n->type == XML_ENTITY_REF_NODE)
+            gw_error(ld->sk->diag, ld->sk->name, xmlGetLineNo(n), 0,
+                     "entity reference '&%s;' is not allowed", (const char *)n->name);
+    }
+}
+
+static gw_pos node_pos(const loader *ld, const xmlNode *n)
+{
+    uintptr_t i = (uintptr_t)n->_private;
+    if (i == 0 || i > ld->n_pos) {
+        gw_pos p = { xmlGetLineNo(n), 0 };
+        return p;
+    }
+    return ld->pos[i - 1];
+}
+
+/* Position of the k-th character of a text node. */
+static gw_pos char_pos(const loader *ld, const xmlNode *n, size_t k)
+{
+    uintptr_t i = (uintptr_t)n->_private;
+    if (i == 0 || i - 1 + k >= ld->n_pos)
+        return node_pos(ld, n->parent ? n->parent : n);
+    return ld->pos[i - 1 + k];
+}
+
+/* ---------------------------------------------------------------------------
+ * Text: collecting inline content and normalising whitespace
+ * ------------------------------------------------------------------------- */
+
+typedef struct tbuf {
+    gw_text t;
+    size_t cap;
+} tbuf;
+
+static void text_free(gw_text *t)
+{
+    free(t->cp);
+    free(t->pos);
+    free(t->flags);
+    memset(t, 0, sizeof *t);
+}
+
+static bool tbuf_grow(tbuf *b)
+{
+    size_t cap = b->cap ? b->cap * 2 : 32;
+    if (cap > SIZE_MAX / sizeof(gw_pos))
+        return false;
+    uint32_t *cp = realloc(b->t.cp, cap * sizeof *cp);
+    if (cp)
+        b->t.cp = cp;
+    gw_pos *pos = realloc(b->t.pos, cap * sizeof *pos);
+    if (pos)
+        b->t.pos = pos;
+    uint8_t *flags = realloc(b->t.flags, cap);
+    if (flags)
+        b->t.flags = flags;
+    if (!cp || !pos || !flags)
+        return false;
+    b->cap = cap;
+    return true;
+}
+
+static void tbuf_push(loader *ld, tbuf *b, uint32_t cp, gw_pos pos, uint8_t flags)
+{
+    if (ld->oom)
+        return;
+    if (b->t.len == b->cap && !tbuf_grow(b)) {
+        ld->oom = true;
+        return;
+    }
+    b->t.cp[b->t.len] = cp;
+    b->t.pos[b->t.len] = pos;
+    b->t.flags[b->t.len] = flags;
+    b->t.len++;
+}
+
+static bool is_name(const xmlNode *n, const char *name)
+{
+    return n && n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0;
+}
+
+static void collect_text_node(loader *ld, tbuf *raw, const xmlNode *n, uint8_t flags)
+{
+    if (!n->content)
+        return;
+    size_t len = strlen((const char *)n->content);
+    size_t k = 0;
+    uint32_t cp;
+    for (size_t i = 0; i < len; k++) {
+        i += next_cp(n->content + i, len - i, &cp);
+        tbuf_push(ld, raw, cp, char_pos(ld, n, k), flags);
+    }
+}
+
+/* Append the inline content of the nodes first..stop (exclusive) to raw:
+ * text as typed, <b> as GW_CH_BOLD, <br/> as GW_CP_LINE_BREAK. */
+static void collect_inline(loader *ld, tbuf *raw, const xmlNode *first, const xmlNode *stop,
+                           uint8_t flags)
+{
+    for (const xmlNode *n = first; n && n != stop; n = n->next) {
+        if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE)
+            collect_text_node(ld, raw, n, flags);
+        else if (is_name(n, "br"))
+            tbuf_push(ld, raw, GW_CP_LINE_BREAK, node_pos(ld, n), flags);
+        else if (is_name(n, "b"))
+            collect_inline(ld, raw, n->children, NULL, flags | GW_CH_BOLD);
+        else if (n->type == XML_ELEMENT_NODE)
+            collect_inline(ld, raw, n->children, NULL, flags);   /* keep every character */
+    }
+}
+
+static bool is_xml_space(uint32_t cp)
+{
+    return cp == ' ' || cp == '\t' || cp == '\r' || cp == '\n';
+}
+
+static bool is_cjk(uint32_t cp)
+{
+    return (cp >= 0x2E80 && cp <= 0x9FFF) || (cp >= 0xF900 && cp <= 0xFAFF)
+        || (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFFEF)
+        || (cp >= 0x20000 && cp <= 0x3FFFF) || (cp >= 0x3000 && cp <= 0x303F);
+}
+
+/* Should the whitespace run raw[i..j) vanish rather than become one space? */
+static bool drop_run(const gw_text *raw, size_t i, size_t j)
+{
+    if (i == 0 || j == raw->len)
+        return true;                                /* block start or end */
+    uint32_t before = raw->cp[i - 1], after = raw->cp[j];
+    if (before == GW_CP_LINE_BREAK || after == GW_CP_LINE_BREAK)
+        return true;                                /* at a <br/> */
+    bool line_end = false;
+    for (size_t k = i; k < j; k++)
+        line_end = line_end || raw->cp[k] == '\n' || raw->cp[k] == '\r';
+    return line_end && (is_cjk(before) || is_cjk(after));
+}
+
+/* The gw_text rules of model.h applied to raw; raw is left untouched. */
+static gw_text normalise(loader *ld, const gw_text *raw)
+{
+    tbuf out = { { 0 }, 0 };
+    size_t i = 0;
+    while (i < raw->len) {
+        if (!is_xml_space(raw->cp[i])) {
+            tbuf_push(ld, &out, raw->cp[i], raw->pos[i], raw->flags[i]);
+            i++;
+            continue;
+        }
+        size_t j = i;
+        while (j < raw->len && is_xml_space(raw->cp[j]))
+            j++;
+        if (!drop_run(raw, i, j))
+            tbuf_push(ld, &out, ' ', raw->pos[i], raw->flags[i]);
+        i = j;
+    }
+    return out.t;
+}
+
+/* Normalised inline text of the nodes first..stop (exclusive). */
+static gw_text inline_text(loader *ld, const xmlNode *first, const xmlNode *stop)
+{
+    tbuf raw = { { 0 }, 0 };
+    collect_inline(ld, &raw, first, stop, 0);
+    gw_text t = normalise(ld, &raw.t);
+    text_free(&raw.t);
+    return t;
+}
+
+static gw_text text_of(loader *ld, const xmlNode *n)
+{
+    return inline_text(ld, n->children, NULL);
+}
+
+/* ---------------------------------------------------------------------------
+ * Attributes
+ * ------------------------------------------------------------------------- */
+
+static bool prop_is(const xmlNode *n, const char *name, const char *value)
+{
+    xmlChar *v = xmlGetNoNsProp(n, (const xmlChar *)name);
+    bool eq = v && strcmp((const char *)v, value) == 0;
+    xmlFree(v);
+    return eq;
+}
+
+/* A decimal attribute in 1..INT_MAX, or dflt when absent; reports junk. */
+static int prop_int(loader *ld, const xmlNode *n, const char *name, int dflt)
+{
+    xmlChar *v = xmlGetNoNsProp(n, (const xmlChar *)name);
+    if (!v)
+        return dflt;
+    char *end;
+    errno = 0;
+    long x = strtol((const char *)v, &end, 10);
+    if (errno || end == (char *)v || *end || x < 1 || x > INT_MAX) {
+        gw_pos p = node_pos(ld, n);
+        gw_error(ld->sk->diag, ld->sk->name, p.line, p.col,
+                 "%s=\"%s\" is not a positive whole number", name, (const char *)v);
+        x = dflt;
+    }
+    xmlFree(v);
+    return (int)x;
+}
+
+/* strdup of an attribute value; NULL when absent (sets oom on failure). */
+static char *prop_dup(loader *ld, const xmlNode *n, const char *name)
+{
+    xmlChar *v = xmlGetNoNsProp(n, (const xmlChar *)name);
+    if (!v)
+        return NULL;
+    char *s = strdup((const char *)v);
+    xmlFree(v);
+    if (!s)
+        ld->oom = true;
+    return s;
+}
+
+static gw_align prop_align(const xmlNode *n)
+{
+    if (prop_is(n, "align", "center"))
+        return GW_ALIGN_CENTER;
+    if (prop_is(n, "align", "right"))
+        return GW_ALIGN_RIGHT;
+    return GW_ALIGN_JUSTIFY;
+}
+
+static const xmlNode *first_element(const xmlNode *n)
+{
+    while (n && n->type != XML_ELEMENT_NODE)
+        n = n->next;
+    return n;
+}
+
+static const xmlNode *next_element(const xmlNode *n)
+{
+    return first_element(n->next);
+}
+
+/* ---------------------------------------------------------------------------
+ * Tables
+ * ------------------------------------------------------------------------- */
+
+/* Append seg to out, after a GW_CP_LINE_BREAK at `at` unless out is the first. */
+static void append_segment(loader *ld, tbuf *out, size_t *n_seg, const gw_text *seg, gw_pos at)
+{
+    if ((*n_seg)++ > 0)
+        tbuf_push(ld, out, GW_CP_LINE_BREAK, at, 0);
+    for (size_t i = 0; i < seg->len; i++)
+        tbuf_push(ld, out, seg->cp[i], seg->pos[i], seg->flags[i]);
+}
+
+/* A cell's text: its inline content, or its paragraphs joined by line breaks. */
+static gw_text cell_text(loader *ld, const xmlNode *cell)
+{
+    tbuf out = { { 0 }, 0 };
+    size_t n_seg = 0;
+    const xmlNode *run = NULL;
+    for (const xmlNode *c = cell->children;; c = c->next) {
+        bool para = is_name(c, "p");
+        if (c && !para) {
+            if (!run)
+                run = c;
+            continue;
+        }
+        if (run) {
+            gw_text seg = inline_text(ld, run, c);
+            if (seg.len > 0)
+                append_segment(ld, &out, &n_seg, &seg, seg.pos[0]);
+            text_free(&seg);
+            run = NULL;
+        }
+        if (!c)
+            break;
+        gw_text seg = text_of(ld, c);
+        append_segment(ld, &out, &n_seg, &seg, node_pos(ld, c));
+        text_free(&seg);
+    }
+    return out.t;
+}
+
+static void build_cell(loader *ld, const xmlNode *n, gw_cell *cell)
+{
+    cell->header = is_name(n, "th");
+    cell->colspan = prop_int(ld, n, "colspan", 1);
+    cell->rowspan = prop_int(ld, n, "rowspan", 1);
+    cell->align = prop_align(n);
+    cell->text = cell_text(ld, n);
+}
+
+static size_t count_named(const xmlNode *first, const char *a, const char *b)
+{
+    size_t n = 0;
+    for (const xmlNode *c = first; c; c = c->next)
+        n += is_name(c, a) || (b && is_name(c, b));
+    return n;
+}
+
+static void build_row(loader *ld, const xmlNode *tr, bool in_head, gw_row *row)
+{
+    row->in_head = in_head;
+    size_t n = count_named(tr->children, "td", "th");
+    row->cells = n ? calloc(n, sizeof *row->cells) : NULL;
+    if (n && !row->cells) {
+        ld->oom = true;
+        return;
+    }
+    for (const xmlNode *c = first_element(tr->children); c; c = next_element(c))
+        if (is_name(c, "td") || is_name(c, "th"))
+            build_cell(ld, c, &row->cells[row->n_cells++]);
+}
+
+static size_t count_rows(const xmlNode *table)
+{
+    size_t n = count_named(table->children, "tr", NULL);
+    for (const xmlNode *c = table->children; c; c = c->next)
+        if (is_name(c, "thead") || is_name(c, "tbody"))
+            n += count_named(c->children, "tr", NULL);
+    return n;
+}
+
+static void add_rows(loader *ld, const xmlNode *first, bool in_head, gw_table *t)
+{
+    for (const xmlNode *c = first_element(first); c; c = next_element(c))
+        if (is_name(c, "tr"))
+            build_row(ld, c, in_head, &t->rows[t->n_rows++]);
+}
+
+static bool alloc_table(loader *ld, const xmlNode *n, gw_table *t)
+{
+    size_t cols = count_named(n->children, "col", NULL), rows = count_rows(n);
+    t->col_widths = cols ? calloc(cols, sizeof *t->col_widths) : NULL;
+    t->rows = rows ? calloc(rows, sizeof *t->rows) : NULL;
+    if ((cols && !t->col_widths) || (rows && !t->rows)) {
+        ld->oom = true;
+        return false;
+    }
+    return true;
+}
+
+static gw_table *build_table(loader *ld, const xmlNode *n)
+{
+    gw_table *t = calloc(1, sizeof *t);
+    if (!t) {
+        ld->oom = true;
+        return NULL;
+    }
+    t->landscape = prop_is(n, "orient", "landscape");
+    if (!alloc_table(ld, n, t))
+        return t;
+    for (const xmlNode *c = first_element(n->children); c; c = next_element(c)) {
+        if (is_name(c, "caption")) {
+            text_free(&t->caption);
+            t->caption = text_of(ld, c);
+        } else if (is_name(c, "col")) {
+            char *w = prop_dup(ld, c, "width");
+            t->col_widths[t->n_cols++] = w ? w : strdup("");
+            if (!t->col_widths[t->n_cols - 1])
+                ld->oom = true;
+        } else if (is_name(c, "thead") || is_name(c, "tbody")) {
+            add_rows(ld, c->children, is_name(c, "thead"), t);
+        }
+    }
+    add_rows(ld, n->children, false, t);   /* tr directly under table, if a schema allows it */
+    return t;
+}
+
+/* ---------------------------------------------------------------------------
+ * Blocks and sections
+ * ------------------------------------------------------------------------- */
+
+static bool is_block(const xmlNode *n)
+{
+    return is_name(n, "p") || is_name(n, "section") || is_name(n, "list") || is_name(n, "table")
+        || is_name(n, "pagebreak");
+}
+
+static void build_blocks(loader *ld, const xmlNode *first, int depth, int parent_level,
+                         gw_block **out, size_t *n_out);
+
+static void build_para(loader *ld, const xmlNode *n, gw_block *b)
+{
+    b->kind = GW_BLOCK_PARA;
+    b->text = text_of(ld, n);
+    b->indent = !prop_is(n, "indent", "0");
+    b->align = prop_align(n);
+}
+
+static void build_list(loader *ld, const xmlNode *n, gw_block *b)
+{
+    b->kind = GW_BLOCK_LIST;
+    size_t count = count_named(n->children, "item", NULL);
+    b->children = count ? calloc(count, sizeof *b->children) : NULL;
+    if (count && !b->children) {
+        ld->oom = true;
+        return;
+    }
+    for (const xmlNode *c = first_element(n->children); c; c = next_element(c)) {
+        if (!is_name(c, "item"))
+            continue;
+        gw_block *item = &b->children[b->n_children++];
+        item->kind = GW_BLOCK_ITEM;
+        item->pos = node_pos(ld, c);
+        item->text = text_of(ld, c);
+        item->indent = true;
+        item->align = GW_ALIGN_JUSTIFY;
+    }
+}
+
+/* level = the level attribute or the depth; it must grow with depth. */
+static int section_level(loader *ld, const xmlNode *n, int depth, int parent_level)
+{
+    int level = prop_int(ld, n, "level", depth);
+    gw_pos p = node_pos(ld, n);
+    if (depth > 4)
+        gw_error(ld->sk->diag, ld->sk->name, p.line, p.col,
+                 "section nested %d deep: sections nest at most 4 deep", depth);
+    else if (level > 4)
+        gw_error(ld->sk->diag, ld->sk->name, p.line, p.col,
+                 "section level %d: levels go from 1 to 4", level);
+    else if (level <= parent_level)
+        gw_error(ld->sk->diag, ld->sk->name, p.line, p.col,
+                 "section level %d must be greater than the level of the enclosing section "
+                 "(%d); give it level=\"%d\" or more", level, parent_level, parent_level + 1);
+    return level;
+}
+
+static void build_section(loader *ld, const xmlNode *n, int depth, int parent_level,
+                          gw_block *b)
+{
+    b->kind = GW_BLOCK_SECTION;
+    b->level = section_level(ld, n, depth, parent_level);
+    b->numbered = true;
+    b->heading_pos = b->pos;
+    const xmlNode *h = first_element(n->children);
+    if (is_name(h, "heading")) {
+        b->heading = text_of(ld, h);
+        b->heading_pos = node_pos(ld, h);
+        b->runin = prop_is(h, "runin", "true");
+        b->numbered = !prop_is(h, "number", "none");
+    }
+    build_blocks(ld, n->children, depth + 1, b->level, &b->children, &b->n_children);
+}
+
+static void build_block(loader *ld, const xmlNode *n, int depth, int parent_level, gw_block *b)
+{
+    b->pos = node_pos(ld, n);
+    if (is_name(n, "p"))
+        build_para(ld, n, b);
+    else if (is_name(n, "section"))
+        build_section(ld, n, depth, parent_level, b);
+    else if (is_name(n, "list"))
+        build_list(ld, n, b);
+    else if (is_name(n, "table")) {
+        b->kind = GW_BLOCK_TABLE;
+        b->table = build_table(ld, n);
+    } else
+        b->kind = GW_BLOCK_PAGEBREAK;
+}
+
+/* Room for the block elements among first and its siblings. */
+static bool alloc_blocks(loader *ld, const xmlNode *first, gw_block **out, size_t *n_out)
+{
+    size_t count = 0;
+    for (const xmlNode *c = first; c; c = c->next)
+        count += is_block(c);
+    *out = NULL;
+    *n_out = 0;
+    if (count == 0)
+        return true;
+    *out = calloc(count, sizeof **out);
+    if (!*out)
+        ld->oom = true;
+    return *out != NULL;
+}
+
+/* The block elements among first and its siblings, in order. */
+static void build_blocks(loader *ld, const xmlNode *first, int depth, int parent_level,
+                         gw_block **out, size_t *n_out)
+{
+    if (!alloc_blocks(ld, first, out, n_out))
+        return;
+    for (const xmlNode *c = first; c && !ld->oom; c = c->next)
+        if (is_block(c))
+            build_block(ld, c, depth, parent_level, &(*out)[(*n_out)++]);
+}
+
+/* ---------------------------------------------------------------------------
+ * Signature and dates
+ * ------------------------------------------------------------------------- */
+
+static bool is_digit_cp(uint32_t cp)
+{
+    return cp >= '0' && cp <= '9';
+}
+
+/* Is t exactly DDDD-DD-DD (ASCII)? */
+static bool iso_shaped(const gw_text *t)
+{
+    if (t->len != 10)
+        return false;
+    for (size_t i = 0; i < 10; i++) {
+        bool dash = i == 4 || i == 7;
+        if (dash ? t->cp[i] != '-' : !is_digit_cp(t->cp[i]))
+            return false;
+    }
+    return true;
+}
+
+static int digits(const gw_text *t, size_t from, size_t n)
+{
+    int v = 0;
+    for (size_t i = from; i < from + n; i++)
+        v = v * 10 + (int)(t->cp[i] - '0');
+    return v;
+}
+
+static int days_in_month(int y, int m)
+{
+    static const int days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return m == 2 && leap ? 29 : days[m - 1];
+}
+
+/* Append the number in field t[from..from+n) without leading zeros, each digit
+ * keeping the position of the source digit it comes from. */
+static void push_number(loader *ld, tbuf *out, const gw_text *t, size_t from, size_t n)
+{
+    size_t i = from;
+    while (i + 1 < from + n && t->cp[i] == '0')
+        i++;
+    for (; i < from + n; i++)
+        tbuf_push(ld, out, t->cp[i], t->pos[i], t->flags[i]);
+}
+
+/* 2023-03-15 → 2023年3月15日; 年 sits at the first '-', 月 at the second,
+ * 日 at the last digit. */
+static gw_text chinese_date(loader *ld, const gw_text *t)
+{
+    tbuf out = { { 0 }, 0 };
+    push_number(ld, &out, t, 0, 4);
+    tbuf_push(ld, &out, 0x5E74, t->pos[4], t->flags[4]);   /* 年 */
+    push_number(ld, &out, t, 5, 2);
+    tbuf_push(ld, &out, 0x6708, t->pos[7], t->flags[7]);   /* 月 */
+    push_number(ld, &out, t, 8, 2);
+    tbuf_push(ld, &out, 0x65E5, t->pos[9], t->flags[9]);   /* 日 */
+    return out.t;
+}
+
+/* An ISO date becomes its printed form; other text is kept as typed. */
+static void convert_date(loader *ld, gw_text *t)
+{
+    if (!iso_shaped(t))
+        return;
+    int y = digits(t, 0, 4), m = digits(t, 5, 2), d = digits(t, 8, 2);
+    if (y < 1 || m < 1 || m > 12 || d < 1 || d > days_in_month(y, m)) {
+        gw_error(ld->sk->diag, ld->sk->name, t->pos[0].line, t->pos[0].col,
+                 "date %04d-%02d-%02d is not a real calendar date%s", y, m, d,
+                 m < 1 || m > 12 ? " (no such month)" : "");
+        return;
+    }
+    gw_text printed = chinese_date(ld, t);
+    text_free(t);
+    *t = printed;
+}
+
+static void build_seal(loader *ld, const xmlNode *n, gw_signature *sig)
+{
+    free(sig->seal_src);
+    sig->seal_src = prop_dup(ld, n, "src");
+    if (!sig->seal_src && !ld->oom && !(sig->seal_src = strdup("")))
+        ld->oom = true;
+    char *d = prop_dup(ld, n, "diameter");
+    if (d) {
+        char *end;
+        double v = strtod(d, &end);
+        if (end == d || *end || !(v > 0)) {
+            gw_pos p = node_pos(ld, n);
+            gw_error(ld->sk->diag, ld->sk->name, p.line, p.col,
+                     "diameter=\"%s\" is not a positive number of millimetres", d);
+            v = 0;
+        }
+        sig->seal_diameter_mm = v;
+        free(d);
+    }
+}
+
+static gw_signature *build_signature(loader *ld, const xmlNode *n)
+{
+    gw_signature *sig = calloc(1, sizeof *sig);
+    if (!sig) {
+        ld->oom = true;
+        return NULL;
+    }
+    sig->pos = node_pos(ld, n);
+    for (const xmlNode *c = first_element(n->children); c; c = next_element(c)) {
+        if (is_name(c, "issuer")) {
+            text_free(&sig->issuer);
+            sig->issuer = text_of(ld, c);
+        } else if (is_name(c, "date")) {
+            text_free(&sig->date);
+            sig->date = text_of(ld, c);
+            sig->has_date = true;
+            convert_date(ld, &sig->date);
+        } else if (is_name(c, "seal")) {
+            build_seal(ld, c, sig);
+        }
+    }
+    return sig;
+}
+
+/* ---------------------------------------------------------------------------
+ * The document
+ * ------------------------------------------------------------------------- */
+
+static void set_meta_field(loader *ld, char **field, const xmlNode *n)
+{
+    gw_text t = text_of(ld, n);
+    free(*field);
+    *field = gw_text_utf8(&t);
+    if (!*field)
+        ld->oom = true;
+    text_free(&t);
+}
+
+static void build_meta(loader *ld, const xmlNode *n, gw_meta *meta)
+{
+    for (const xmlNode *c = first_element(n->children); c; c = next_element(c)) {
+        if (is_name(c, "title"))
+            set_meta_field(ld, &meta->title, c);
+        else if (is_name(c, "author"))
+            set_meta_field(ld, &meta->author, c);
+        else if (is_name(c, "subject"))
+            set_meta_field(ld, &meta->subject, c);
+        else if (is_name(c, "keywords"))
+            set_meta_field(ld, &meta->keywords, c);
+    }
+}
+
+static void build_report_attributes(loader *ld, const xmlNode *root, gw_doc *doc)
+{
+    doc->profile = prop_is(root, "profile", "word-grid") ? GW_PROFILE_WORD_GRID : GW_PROFILE_GB;
+    doc->first_page_number = prop_int(ld, root, "first-page-number", 1);
+    doc->page_numbers = !prop_is(root, "page-numbers", "none");
+}
+
+/* A child of report that is not a body block: front matter or signature. */
+static void build_front_or_back(loader *ld, const xmlNode *c, gw_doc *doc)
+{
+    gw_text *slot = NULL;
+    if (is_name(c, "meta")) {
+        build_meta(ld, c, &doc->meta);
+    } else if (is_name(c, "label")) {
+        slot = &doc->label;
+        doc->label_pos = node_pos(ld, c);
+    } else if (is_name(c, "title")) {
+        slot = &doc->title;
+        doc->title_pos = node_pos(ld, c);
+    } else if (is_name(c, "subtitle")) {
+        slot = &doc->subtitle;
+    } else if (is_name(c, "signature") && !doc->signature) {
+        doc->signature = build_signature(ld, c);
+    }
+    if (slot) {
+        text_free(slot);
+        *slot = text_of(ld, c);
+    }
+}
+
+/* The children of report in document order (so errors come out in order). */
+static void build_report(loader *ld, const xmlNode *root, gw_doc *doc)
+{
+    build_report_attributes(ld, root, doc);
+    if (!alloc_blocks(ld, root->children, &doc->blocks, &doc->n_blocks))
+        return;
+    for (const xmlNode *c = first_element(root->children); c && !ld->oom; c = next_element(c)) {
+        if (is_block(c))
+            build_block(ld, c, 1, 0, &doc->blocks[doc->n_blocks++]);
+        else
+            build_front_or_back(ld, c, doc);
+    }
+}
+
+static gw_doc *build_doc(const sink *sk, xmlDocPtr xdoc, const char *data, size_t len)
+{
+    loader ld = { sk, NULL, 0, 0, false };
+    gw_scan sc;
+    gw_scan_init(&sc, data, len);
+    annotate_nodes(&ld, &sc, xdoc->children);
+    gw_doc *doc = calloc(1, sizeof *doc);
+    const xmlNode *root = xmlDocGetRootElement(xdoc);
+    if (doc && root && !ld.oom) {
+        doc->path = strdup(sk->name);
+        ld.oom = !doc->path;
+        build_report(&ld, root, doc);
+    }
+    free(ld.pos);
+    if (!doc || ld.oom)
+        gw_error(sk->diag, sk->name, 0, 0, "out of memory");
+    return doc;
+}
+
+gw_doc *gw_doc_load_memory(const char *name, const char *data, size_t len,
+                           const char *schema_path, gw_diag *diag)
+{
+    sink sk = { diag, name ? name : "<memory>" };
+    int errors0 = diag->errors;
+    xmlDocPtr xdoc = parse_xml(&sk, data, len);
+    if (!xdoc)
+        return NULL;
+    xmlRelaxNGPtr rng = load_schema(diag, schema_path);
+    if (rng) {
+        validate(&sk, rng, xdoc);
+        xmlRelaxNGFree(rng);
+    }
+    gw_doc *doc = NULL;
+    if (diag->errors == errors0)
+        doc = build_doc(&sk, xdoc, data ? data : "", data ? len : 0);
+    xmlFreeDoc(xdoc);
+    if (diag->errors != errors0) {
+        gw_doc_free(doc);
+        return NULL;
+    }
+    return doc;
+}
+
+gw_doc *gw_doc_load(const char *path, const char *schema_path, gw_diag *diag)
+{
+    size_t len = 0;
+    char *data = read_file(diag, path, &len);
+    if (!data)
+        return NULL;
+    gw_doc *doc = gw_doc_load_memory(path, data, len, schema_path, diag);
+    free(data);
+    return doc;
+}
+
+/* ---------------------------------------------------------------------------
+ * Freeing and output
+ * ------------------------------------------------------------------------- */
+
+static void table_free(gw_table *t)
+{
+    if (!t)
+        return;
+    text_free(&t->caption);
+    for (size_t i = 0; i < t->n_cols; i++)
+        free(t->col_widths[i]);
+    free(t->col_widths);
+    for (size_t r = 0; r < t->n_rows; r++) {
+        for (size_t c = 0; c < t->rows[r].n_cells; c++)
+            text_free(&t->rows[r].cells[c].text);
+        free(t->rows[r].cells);
+    }
+    free(t->rows);
+    free(t);
+}
+
+static void blocks_free(gw_block *blocks, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        text_free(&blocks[i].text);
+        text_free(&blocks[i].heading);
+        blocks_free(blocks[i].children, blocks[i].n_children);
+        table_free(blocks[i].table);
+    }
+    free(blocks);
+}
+
+static void signature_free(gw_signature *sig)
+{
+    if (!sig)
+        return;
+    text_free(&sig->issuer);
+    text_free(&sig->date);
+    free(sig->seal_src);
+    free(sig);
+}
+
+void gw_doc_free(gw_doc *doc)
+{
+    if (!doc)
+        return;
+    free(doc->path);
+    free(doc->meta.title);
+    free(doc->meta.author);
+    free(doc->meta.subject);
+    free(doc->meta.keywords);
+    text_free(&doc->label);
+    text_free(&doc->title);
+    text_free(&doc->subtitle);
+    blocks_free(doc->blocks, doc->n_blocks);
+    signature_free(doc->signature);
+    free(doc);
+}
+
+char *gw_text_utf8(const gw_text *t)
+{
+    size_t len = t ? t->len : 0;
+    if (len > (SIZE_MAX - 1) / 4)
+        return NULL;
+    char *s = malloc(len * 4 + 1);
+    if (!s)
+        return NULL;
+    size_t o = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (t->cp[i] == GW_CP_LINE_BREAK)
+            s[o++] = '\n';
+        else
+            o += gw_utf8_encode(t->cp[i], s + o);
+    }
+    s[o] = '\0';
+    return s;
+}

@@ -1,0 +1,573 @@
+/* test_model — unit tests of the document model (src/model.c, src/srcpos.c):
+ * the real report, source positions, whitespace normalisation, tables and
+ * front matter, dates, and the exact error lines for refused documents.
+ *
+ * Run by ctest (unit_model).  Test documents live in tests/data/model/; they
+ * are loaded with gw_doc_load_memory under their bare file name so that the
+ * error lines asserted here do not depend on where the tree is checked out. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "model.h"
+#include "../../src/srcpos.h"
+
+#define DATA_DIR GW_SOURCE_DIR "/tests/data/model/"
+#define REAL_REPORT GW_SOURCE_DIR "/content/zengcheng-2022-budget-self-evaluation.xml"
+
+/* Diagnostics written to memory, so tests can compare exact lines. */
+typedef struct capture {
+    char *buf;
+    size_t size;
+    FILE *f;
+    gw_diag diag;
+} capture;
+
+static void cap_open(capture *c)
+{
+    c->buf = NULL;
+    c->size = 0;
+    c->f = open_memstream(&c->buf, &c->size);
+    assert_non_null(c->f);
+    c->diag = gw_diag_init(c->f);
+}
+
+static const char *cap_text(capture *c)
+{
+    fflush(c->f);
+    return c->buf ? c->buf : "";
+}
+
+static void cap_close(capture *c)
+{
+    fclose(c->f);
+    free(c->buf);
+}
+
+static char *read_data(const char *name, size_t *len)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s%s", DATA_DIR, name);
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    char *buf = malloc(1 << 16);
+    assert_non_null(buf);
+    *len = fread(buf, 1, (1 << 16) - 1, f);
+    buf[*len] = '\0';
+    fclose(f);
+    return buf;
+}
+
+/* Load tests/data/model/<name>, reporting under the bare name. */
+static gw_doc *load_data(const char *name, capture *c)
+{
+    size_t len;
+    char *data = read_data(name, &len);
+    gw_doc *doc = gw_doc_load_memory(name, data, len, NULL, &c->diag);
+    free(data);
+    return doc;
+}
+
+static void assert_text(const gw_text *t, const char *expected)
+{
+    char *s = gw_text_utf8(t);
+    assert_non_null(s);
+    assert_string_equal(s, expected);
+    free(s);
+}
+
+static void assert_pos(gw_pos p, long line, long col)
+{
+    assert_int_equal(p.line, line);
+    assert_int_equal(p.col, col);
+}
+
+/* The document is refused with exactly `expected` as diagnostics. */
+static void expect_refused(const char *name, const char *expected)
+{
+    capture c;
+    cap_open(&c);
+    gw_doc *doc = load_data(name, &c);
+    assert_null(doc);
+    assert_string_equal(cap_text(&c), expected);
+    cap_close(&c);
+}
+
+/* Line `n` (0-based) of text starts with prefix and contains key. */
+static void assert_line(const char *text, int n, const char *prefix, const char *key)
+{
+    const char *line = text;
+    for (int i = 0; i < n; i++) {
+        line = strchr(line, '\n');
+        assert_non_null(line);
+        line++;
+    }
+    const char *end = strchr(line, '\n');
+    assert_non_null(end);
+    assert_memory_equal(line, prefix, strlen(prefix));
+    char *copy = strndup(line, (size_t)(end - line));
+    assert_non_null(copy);
+    if (!strstr(copy, key))
+        fail_msg("line \"%s\" lacks \"%s\"", copy, key);
+    free(copy);
+}
+
+static int count_lines(const char *text)
+{
+    int n = 0;
+    for (; *text; text++)
+        n += *text == '\n';
+    return n;
+}
+
+/* ------------------------------------------------------------------------- */
+
+static void test_real_report(void **state)
+{
+    (void)state;
+    if (access(REAL_REPORT, R_OK) != 0)
+        skip();
+    capture c;
+    cap_open(&c);
+    gw_doc *doc = gw_doc_load(REAL_REPORT, NULL, &c.diag);
+    assert_string_equal(cap_text(&c), "");
+    assert_non_null(doc);
+    assert_text(&doc->label, "附件2");
+    assert_int_equal(doc->n_blocks, 4);
+    for (size_t i = 0; i < 4; i++) {
+        assert_int_equal(doc->blocks[i].kind, GW_BLOCK_SECTION);
+        assert_int_equal(doc->blocks[i].level, 1);
+    }
+    const gw_block *problems = &doc->blocks[2];
+    assert_true(problems->n_children > 0);
+    for (size_t i = 0; i < problems->n_children; i++) {
+        assert_int_equal(problems->children[i].kind, GW_BLOCK_SECTION);
+        assert_int_equal(problems->children[i].level, 2);
+        assert_true(problems->children[i].runin);
+    }
+    /* 四（一）: the first sub-section of section 4 holds the numbered list. */
+    const gw_block *four = &doc->blocks[3], *four_one = NULL;
+    for (size_t i = 0; i < four->n_children && !four_one; i++)
+        if (four->children[i].kind == GW_BLOCK_SECTION)
+            four_one = &four->children[i];
+    assert_non_null(four_one);
+    size_t items = 0;
+    for (size_t i = 0; i < four_one->n_children; i++) {
+        const gw_block *b = &four_one->children[i];
+        if (b->kind != GW_BLOCK_LIST)
+            continue;
+        for (size_t k = 0; k < b->n_children; k++) {
+            assert_int_equal(b->children[k].kind, GW_BLOCK_ITEM);
+            assert_true(b->children[k].indent);
+            assert_true(b->children[k].text.len > 0);
+            items++;
+        }
+    }
+    assert_true(items > 0);
+    gw_doc_free(doc);
+    cap_close(&c);
+}
+
+static void test_positions(void **state)
+{
+    (void)state;
+    capture c;
+    cap_open(&c);
+    gw_doc *doc = load_data("positions.xml", &c);
+    assert_string_equal(cap_text(&c), "");
+    assert_non_null(doc);
+    assert_pos(doc->title_pos, 5, 3);
+    assert_pos(doc->title.pos[0], 5, 10);
+
+    /* <p>Aé中&amp;<b>粗</b>&#x4E00;z</p> on line 6, <p at column 3 */
+    const gw_block *p = &doc->blocks[0];
+    assert_pos(p->pos, 6, 3);
+    assert_text(&p->text, "Aé中&粗一z");
+    assert_pos(p->text.pos[0], 6, 6);    /* A */
+    assert_pos(p->text.pos[1], 6, 7);    /* é: two bytes, one column */
+    assert_pos(p->text.pos[2], 6, 8);    /* 中: three bytes, one column */
+    assert_pos(p->text.pos[3], 6, 9);    /* & of &amp; */
+    assert_pos(p->text.pos[4], 6, 17);   /* 粗 after <b> */
+    assert_pos(p->text.pos[5], 6, 22);   /* & of &#x4E00; */
+    assert_pos(p->text.pos[6], 6, 30);   /* z */
+    assert_int_equal(p->text.flags[3], 0);
+    assert_int_equal(p->text.flags[4], GW_CH_BOLD);
+    assert_int_equal(p->text.flags[5], 0);
+
+    /* \t<p><![CDATA[<x>]]>末</p>: a tab is one column */
+    const gw_block *q = &doc->blocks[1];
+    assert_pos(q->pos, 7, 2);
+    assert_text(&q->text, "<x>末");
+    assert_pos(q->text.pos[0], 7, 14);
+    assert_pos(q->text.pos[3], 7, 20);
+
+    /* <date>2023-03-05</date>: 2023年3月5日, digits keep their own columns */
+    const gw_signature *sig = doc->signature;
+    assert_non_null(sig);
+    assert_pos(sig->pos, 8, 3);
+    assert_true(sig->has_date);
+    assert_text(&sig->date, "2023年3月5日");
+    assert_pos(sig->date.pos[0], 9, 11);
+    assert_pos(sig->date.pos[4], 9, 15);   /* 年 at the first '-' */
+    assert_pos(sig->date.pos[5], 9, 17);   /* 3 of 03 */
+    assert_pos(sig->date.pos[7], 9, 20);   /* 5 of 05 */
+    assert_string_equal(sig->seal_src, "a>b.png");
+    assert_true(sig->seal_diameter_mm > 40.49 && sig->seal_diameter_mm < 40.51);
+    gw_doc_free(doc);
+    cap_close(&c);
+}
+
+/* The scanner on its own: quoted '>', CR LF, CDATA and references. */
+static void test_scanner(void **state)
+{
+    (void)state;
+    static const char src[] = "<r a=\"x>y\" b='>'>ab\r\n"
+                              "<!-- <c> --><c/>&lt;<![CDATA[>]]]>é</r>";
+    gw_scan sc;
+    gw_pos p;
+    gw_scan_init(&sc, src, sizeof src - 1);
+    assert_true(gw_scan_start_tag(&sc, &p));
+    assert_pos(p, 1, 1);
+    assert_true(gw_scan_text_char(&sc, &p));
+    assert_pos(p, 1, 18);                    /* a */
+    assert_true(gw_scan_text_char(&sc, &p));
+    assert_pos(p, 1, 19);                    /* b */
+    assert_true(gw_scan_text_char(&sc, &p));
+    assert_pos(p, 1, 20);                    /* CR LF: one character */
+    assert_true(gw_scan_start_tag(&sc, &p));
+    assert_pos(p, 2, 13);                    /* <c/>, not the <c> in the comment */
+    assert_true(gw_scan_text_char(&sc, &p));
+    assert_pos(p, 2, 17);                    /* &lt; */
+    assert_true(gw_scan_text_char(&sc, &p));
+    assert_pos(p, 2, 30);                    /* > inside CDATA */
+    assert_true(gw_scan_text_char(&sc, &p));
+    assert_pos(p, 2, 31);                    /* ] inside CDATA, before its ]]> */
+    assert_true(gw_scan_text_char(&sc, &p));
+    assert_pos(p, 2, 35);                    /* é after ]]> */
+    assert_false(gw_scan_text_char(&sc, &p));
+    assert_false(gw_scan_start_tag(&sc, &p));
+}
+
+static void test_whitespace(void **state)
+{
+    (void)state;
+    capture c;
+    cap_open(&c);
+    gw_doc *doc = load_data("whitespace.xml", &c);
+    assert_string_equal(cap_text(&c), "");
+    assert_non_null(doc);
+    assert_text(&doc->title, "2022 年度工作报告");
+    assert_int_equal(doc->n_blocks, 5);
+    assert_text(&doc->blocks[0].text, "2022 年");          /* no line end: space kept */
+    assert_text(&doc->blocks[1].text, "这是一个很长的中文段落，作者在源文件中折行。");
+    assert_text(&doc->blocks[2].text, "hello world");
+    const gw_text *t = &doc->blocks[3].text;
+    assert_text(t, "粗体 text\nnext");                    /* nothing kept at <br/> */
+    assert_int_equal(t->cp[7], GW_CP_LINE_BREAK);
+    assert_pos(t->pos[7], 12, 24);                        /* the <br/> */
+    assert_int_equal(t->flags[0], GW_CH_BOLD);
+    assert_int_equal(t->flags[2], GW_CH_BOLD);            /* the space inside <b> */
+    assert_int_equal(t->flags[3], 0);
+    assert_text(&doc->blocks[4].text, "全角　空格");       /* U+3000 kept */
+    gw_doc_free(doc);
+    cap_close(&c);
+}
+
+static void test_crlf(void **state)
+{
+    (void)state;
+    static const char src[] = "<report version=\"1\">\r\n  <title>a\r\nb</title>\r\n"
+                              "<p>中\r\n  文</p></report>";
+    capture c;
+    cap_open(&c);
+    gw_doc *doc = gw_doc_load_memory("crlf.xml", src, sizeof src - 1, NULL, &c.diag);
+    assert_string_equal(cap_text(&c), "");
+    assert_non_null(doc);
+    assert_text(&doc->title, "a b");
+    assert_pos(doc->title.pos[1], 2, 11);   /* the space stands where the line ended */
+    assert_pos(doc->title.pos[2], 3, 1);
+    assert_text(&doc->blocks[0].text, "中文");
+    assert_pos(doc->blocks[0].text.pos[1], 5, 3);
+    gw_doc_free(doc);
+    cap_close(&c);
+}
+
+static void test_table_and_front_matter(void **state)
+{
+    (void)state;
+    capture c;
+    cap_open(&c);
+    gw_doc *doc = load_data("table.xml", &c);
+    assert_string_equal(cap_text(&c), "");
+    assert_non_null(doc);
+    assert_int_equal(doc->profile, GW_PROFILE_WORD_GRID);
+    assert_int_equal(doc->first_page_number, 3);
+    assert_false(doc->page_numbers);
+    assert_string_equal(doc->meta.title, "元 数据");
+    assert_string_equal(doc->meta.author, "某局");
+    assert_null(doc->meta.subject);
+    assert_text(&doc->label, "附件1");
+    assert_pos(doc->label_pos, 4, 3);
+    assert_text(&doc->subtitle, "（2022年度）");
+    assert_int_equal(doc->n_blocks, 4);
+
+    const gw_block *b = &doc->blocks[0];
+    assert_int_equal(b->kind, GW_BLOCK_TABLE);
+    const gw_table *t = b->table;
+    assert_non_null(t);
+    assert_true(t->landscape);
+    assert_text(&t->caption, "表1 收支");
+    assert_int_equal(t->n_cols, 2);
+    assert_string_equal(t->col_widths[0], "2*");
+    assert_string_equal(t->col_widths[1], "30mm");
+    assert_int_equal(t->n_rows, 3);
+    assert_true(t->rows[0].in_head);
+    assert_false(t->rows[1].in_head);
+    assert_int_equal(t->rows[0].n_cells, 1);
+    assert_true(t->rows[0].cells[0].header);
+    assert_int_equal(t->rows[0].cells[0].colspan, 2);
+    assert_int_equal(t->rows[0].cells[0].align, GW_ALIGN_CENTER);
+    const gw_cell *cell = &t->rows[1].cells[1];
+    assert_false(cell->header);
+    assert_int_equal(cell->colspan, 1);
+    assert_int_equal(cell->align, GW_ALIGN_RIGHT);
+    assert_text(&cell->text, "第一段\n第二段");
+    assert_int_equal(cell->text.cp[3], GW_CP_LINE_BREAK);
+    assert_pos(cell->text.pos[3], 16, 9);   /* the second <p> */
+    assert_int_equal(t->rows[1].cells[0].rowspan, 2);
+    assert_text(&t->rows[2].cells[0].text, "922.64");
+
+    b = &doc->blocks[1];
+    assert_int_equal(b->kind, GW_BLOCK_LIST);
+    assert_int_equal(b->n_children, 1);
+    assert_int_equal(b->children[0].kind, GW_BLOCK_ITEM);
+    assert_true(b->children[0].indent);
+    assert_text(&b->children[0].text, "条目一");
+    assert_int_equal(b->children[0].text.flags[2], GW_CH_BOLD);
+    assert_int_equal(doc->blocks[2].kind, GW_BLOCK_PAGEBREAK);
+    b = &doc->blocks[3];
+    assert_int_equal(b->kind, GW_BLOCK_PARA);
+    assert_false(b->indent);
+    assert_int_equal(b->align, GW_ALIGN_RIGHT);
+
+    assert_non_null(doc->signature);
+    assert_text(&doc->signature->issuer, "某某区某某局");
+    assert_true(doc->signature->has_date);
+    assert_text(&doc->signature->date, "二〇〇四年十一月四日");   /* kept as typed */
+    assert_null(doc->signature->seal_src);
+    assert_true(doc->signature->seal_diameter_mm == 0);
+    gw_doc_free(doc);
+    cap_close(&c);
+}
+
+static void test_defaults(void **state)
+{
+    (void)state;
+    static const char src[] = "<report version=\"1\"><title>t</title>"
+                              "<section><heading number=\"none\">h</heading>"
+                              "<section level=\"3\"><heading>x</heading><p>y</p></section>"
+                              "</section><signature><issuer>i</issuer></signature></report>";
+    capture c;
+    cap_open(&c);
+    gw_doc *doc = gw_doc_load_memory("defaults.xml", src, sizeof src - 1, NULL, &c.diag);
+    assert_string_equal(cap_text(&c), "");
+    assert_non_null(doc);
+    assert_string_equal(doc->path, "defaults.xml");
+    assert_int_equal(doc->profile, GW_PROFILE_GB);
+    assert_int_equal(doc->first_page_number, 1);
+    assert_true(doc->page_numbers);
+    assert_null(doc->meta.title);
+    assert_int_equal(doc->label.len, 0);
+    assert_int_equal(doc->subtitle.len, 0);
+    const gw_block *s = &doc->blocks[0];
+    assert_int_equal(s->level, 1);
+    assert_false(s->numbered);
+    assert_false(s->runin);
+    assert_int_equal(s->n_children, 1);
+    assert_int_equal(s->children[0].level, 3);
+    assert_true(s->children[0].numbered);
+    assert_true(s->children[0].children[0].indent);
+    assert_false(doc->signature->has_date);
+    assert_int_equal(doc->signature->date.len, 0);
+    gw_doc_free(doc);
+    cap_close(&c);
+}
+
+/* ---- refused documents ---------------------------------------------------- */
+
+static void test_error_unclosed(void **state)
+{
+    (void)state;
+    capture c;
+    cap_open(&c);
+    assert_null(load_data("unclosed.xml", &c));
+    const char *out = cap_text(&c);
+    assert_int_equal(count_lines(out), 2);   /* every error libxml2 gives */
+    assert_line(out, 0, "unclosed.xml:5:10: ", "Opening and ending tag mismatch: p line 4 and report");
+    assert_line(out, 1, "unclosed.xml:6:1: ", "Premature end of data in tag report");
+    cap_close(&c);
+}
+
+static void test_error_unknown_element(void **state)
+{
+    (void)state;
+    capture c;
+    cap_open(&c);
+    assert_null(load_data("unknown-element.xml", &c));
+    const char *out = cap_text(&c);
+    assert_int_equal(count_lines(out), 1);
+    assert_line(out, 0, "unknown-element.xml:4: ", "element foo");   /* RELAX NG: no column */
+    cap_close(&c);
+}
+
+static void test_error_depth5(void **state)
+{
+    (void)state;
+    capture c;
+    cap_open(&c);
+    assert_null(load_data("depth5.xml", &c));
+    const char *out = cap_text(&c);
+    assert_int_equal(count_lines(out), 1);
+    assert_line(out, 0, "depth5.xml:8: ", "element section");
+    cap_close(&c);
+}
+
+static void test_error_level_order(void **state)
+{
+    (void)state;
+    expect_refused("level-order.xml",
+                   "level-order.xml:6:7: section level 3 must be greater than the level of the "
+                   "enclosing section (3); give it level=\"4\" or more\n");
+}
+
+static void test_error_internal_entity(void **state)
+{
+    (void)state;
+    expect_refused("internal-entity.xml",
+                   "internal-entity.xml:4:3: entity declaration 'org' is not allowed: gwpdf reads "
+                   "no DTD entities; write the character itself or a character reference\n");
+}
+
+static void test_error_external_entity(void **state)
+{
+    (void)state;
+    capture c;
+    cap_open(&c);
+    assert_null(load_data("external-entity.xml", &c));
+    const char *out = cap_text(&c);
+    assert_string_equal(out, "external-entity.xml:2:19: entity declaration 'secret' is not "
+                             "allowed: gwpdf reads no DTD entities; write the character itself "
+                             "or a character reference\n");
+    assert_null(strstr(out, "root:"));
+    cap_close(&c);
+}
+
+static void test_error_undeclared_entity(void **state)
+{
+    (void)state;
+    expect_refused("undeclared-entity.xml",
+                   "undeclared-entity.xml:3:17: Entity 'nbsp' not defined\n");
+}
+
+static void test_error_c1_control(void **state)
+{
+    (void)state;
+    expect_refused("c1-control.xml",
+                   "c1-control.xml:4:9: control character U+0085 is not allowed in text\n"
+                   "c1-control.xml:5:8: control character U+0085 is not allowed in text\n");
+}
+
+static void test_error_bad_date(void **state)
+{
+    (void)state;
+    expect_refused("bad-date.xml",
+                   "bad-date.xml:6:11: date 2023-02-30 is not a real calendar date\n");
+}
+
+static void test_error_missing_file(void **state)
+{
+    (void)state;
+    capture c;
+    cap_open(&c);
+    assert_null(gw_doc_load("/nonexistent/report.xml", NULL, &c.diag));
+    assert_string_equal(cap_text(&c),
+                        "/nonexistent/report.xml: cannot read: No such file or directory\n");
+    cap_close(&c);
+}
+
+static void test_schema_path(void **state)
+{
+    (void)state;
+    static const char src[] = "<report version=\"1\"><title>t</title></report>";
+    capture c;
+    cap_open(&c);
+    gw_doc *doc = gw_doc_load_memory("s.xml", src, sizeof src - 1,
+                                     GW_SOURCE_DIR "/schema/report-v1.rng", &c.diag);
+    assert_non_null(doc);
+    gw_doc_free(doc);
+    assert_null(gw_doc_load_memory("s.xml", src, sizeof src - 1, "/nonexistent/s.rng", &c.diag));
+    assert_string_equal(cap_text(&c),
+                        "/nonexistent/s.rng: cannot read: No such file or directory\n");
+    cap_close(&c);
+}
+
+static void test_text_utf8(void **state)
+{
+    (void)state;
+    uint32_t cp[] = { 0x4E2D, 'a', GW_CP_LINE_BREAK, 0x20000, 0xE9, 0x3000 };
+    gw_pos pos[6] = { { 1, 1 } };
+    uint8_t flags[6] = { 0 };
+    gw_text t = { cp, pos, flags, 6 };
+    char *s = gw_text_utf8(&t);
+    assert_string_equal(s, "中a\n\xF0\xA0\x80\x80é　");
+    free(s);
+    gw_text empty = { NULL, NULL, NULL, 0 };
+    s = gw_text_utf8(&empty);
+    assert_string_equal(s, "");
+    free(s);
+
+    /* and back: a document's text comes out as it went in */
+    static const char src[] = "<report version=\"1\"><title>中a<br/>\xF0\xA0\x80\x80é　</title></report>";
+    capture c;
+    cap_open(&c);
+    gw_doc *doc = gw_doc_load_memory("rt.xml", src, sizeof src - 1, NULL, &c.diag);
+    assert_non_null(doc);
+    assert_int_equal(doc->title.len, 6);
+    assert_memory_equal(doc->title.cp, cp, sizeof cp);
+    assert_text(&doc->title, "中a\n\xF0\xA0\x80\x80é　");
+    gw_doc_free(doc);
+    cap_close(&c);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_real_report),
+        cmocka_unit_test(test_positions),
+        cmocka_unit_test(test_scanner),
+        cmocka_unit_test(test_whitespace),
+        cmocka_unit_test(test_crlf),
+        cmocka_unit_test(test_table_and_front_matter),
+        cmocka_unit_test(test_defaults),
+        cmocka_unit_test(test_error_unclosed),
+        cmocka_unit_test(test_error_unknown_element),
+        cmocka_unit_test(test_error_depth5),
+        cmocka_unit_test(test_error_level_order),
+        cmocka_unit_test(test_error_internal_entity),
+        cmocka_unit_test(test_error_external_entity),
+        cmocka_unit_test(test_error_undeclared_entity),
+        cmocka_unit_test(test_error_c1_control),
+        cmocka_unit_test(test_error_bad_date),
+        cmocka_unit_test(test_error_missing_file),
+        cmocka_unit_test(test_schema_path),
+        cmocka_unit_test(test_text_utf8),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
