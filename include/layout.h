@@ -44,7 +44,7 @@ double gw_row_baseline(const gw_geometry *g, int row, double size);
 
 typedef enum gw_line_kind {
     GW_LINE_LABEL, GW_LINE_TITLE, GW_LINE_SUBTITLE, GW_LINE_HEADING,
-    GW_LINE_BODY, GW_LINE_PAGENUM
+    GW_LINE_BODY, GW_LINE_SIGNATURE, GW_LINE_PAGENUM
 } gw_line_kind;
 
 typedef struct gw_glyph {

@@ -372,11 +372,17 @@ static gw_role heading_role(int level)
     return level == 1 ? GW_ROLE_HEADING1 : level == 2 ? GW_ROLE_HEADING2 : GW_ROLE_BODY;
 }
 
-static para_style body_style(const ctx *c, const gw_block *blk)
+/* A paragraph typed with its own indent (two U+3000, as in Word) is not indented again. */
+static bool typed_indent(const gw_text *t)
+{
+    return t->len >= 2 && t->cp[0] == 0x3000 && t->cp[1] == 0x3000;
+}
+
+static para_style body_style(const gw_block *blk)
 {
     para_style st = { GW_LINE_BODY, 0, 0, blk->align, 0, false };
-    st.indent = blk->indent && blk->align == GW_ALIGN_JUSTIFY ? 2000 : 0;
-    (void)c;
+    bool indent = blk->indent && blk->align == GW_ALIGN_JUSTIFY && !typed_indent(&blk->text);
+    st.indent = indent ? 2000 : 0;
     return st;
 }
 
@@ -384,12 +390,13 @@ static void set_text_block(ctx *c, const gw_block *blk)
 {
     char_buf b = { 0 };
     push_text(c, &b, &blk->text, GW_ROLE_BODY, c->geo.body_size, false);
-    para_style st = body_style(c, blk);
+    para_style st = body_style(blk);
     set_paragraph(c, &b, &st);
     free(b.v);
 }
 
 static void set_blocks(ctx *c, const gw_block *blocks, size_t n, int parent_level);
+static void add_blank_line(ctx *c);
 
 /* After a heading, at least two lines of its section follow on the same page:
  * the heading keeps with its first following line, and that line with the
@@ -437,8 +444,8 @@ static void set_list(ctx *c, const gw_block *list, int parent_level)
         char_buf b = { 0 };
         push_utf8(c, &b, num, GW_ROLE_BODY, c->geo.body_size, item->pos);
         push_text(c, &b, &item->text, GW_ROLE_BODY, c->geo.body_size, false);
-        para_style st = body_style(c, item);
-        st.indent = 2000;
+        para_style st = body_style(item);
+        st.indent = 2000;                  /* the number comes first, so always indent */
         set_paragraph(c, &b, &st);
         free(b.v);
     }
@@ -526,6 +533,86 @@ static void set_front_matter(ctx *c)
     add_blank_line(c);
 }
 
+/* One line of text set solid from `start` units (signature lines). */
+static void set_solid_line(ctx *c, const char_buf *b, gw_face **faces, int start,
+                           gw_line_kind kind)
+{
+    set_line l = { .kind = kind, .size = c->geo.body_size, .para_start = true, .para_end = true };
+    l.glyphs = calloc(b->n ? b->n : 1, sizeof *l.glyphs);
+    if (!l.glyphs) {
+        c->failed = true;
+        return;
+    }
+    double unit = c->geo.cell / 1000.0;
+    int x = start;
+    for (size_t i = 0; i < b->n; i++) {
+        if (!faces[i])
+            continue;
+        int w = item_width(c, faces[i], &b->v[i]);
+        l.glyphs[l.n++] = (set_glyph){ faces[i], b->v[i].cp, x * unit, w * unit, b->v[i].size,
+                                       b->v[i].bold };
+        gw_face_use(faces[i], b->v[i].cp);
+        x += w;
+    }
+    l.keep_with_next = true;
+    add_line(c, &l);
+}
+
+static int text_width(const ctx *c, const char_buf *b, gw_face **faces)
+{
+    int w = 0;
+    for (size_t i = 0; i < b->n; i++)
+        w += item_width(c, faces[i], &b->v[i]);
+    return w;
+}
+
+/* 落款 without a seal (GB/T 9704 §7.3.5.2): one blank line below the body, the
+ * issuer right-indented 2 字, the date on the next line starting 2 字 right of
+ * the issuer's start; a date that would then pass the 2 字 right indent is
+ * right-indented 2 字 and the issuer moves left to keep the 2 字 offset.  The
+ * block keeps with the last body line, so it is never alone on a page. */
+static void set_signature(ctx *c, const gw_signature *sig)
+{
+    if (sig->seal_src) {
+        gw_error(c->diag, c->doc->path, sig->pos.line, sig->pos.col,
+                 "<seal> is not typeset by this version of gwpdf yet; remove it to print "
+                 "the signature without a seal");
+        return;
+    }
+    char_buf issuer = { 0 }, date = { 0 };
+    push_text(c, &issuer, &sig->issuer, GW_ROLE_BODY, c->geo.body_size, false);
+    if (sig->has_date)
+        push_text(c, &date, &sig->date, GW_ROLE_BODY, c->geo.body_size, false);
+    else
+        push_utf8(c, &date, "年\u3000月\u3000日", GW_ROLE_BODY, c->geo.body_size, sig->pos);
+    gw_face **fi = resolve_faces(c, &issuer), **fd = resolve_faces(c, &date);
+    if (fi && fd) {
+        int full = c->geo.chars_per_line * 1000, indent = 2000;
+        int wi = text_width(c, &issuer, fi), wd = text_width(c, &date, fd);
+        int issuer_start = full - indent - wi, date_start = issuer_start + indent;
+        if (date_start + wd > full - indent) {
+            date_start = full - indent - wd;
+            issuer_start = date_start - indent;
+        }
+        if (issuer_start < 0 || date_start < 0) {
+            gw_error(c->diag, c->doc->path, sig->pos.line, sig->pos.col,
+                     "the signature's issuer or date is longer than a line");
+        } else {
+            if (c->n_lines > 0)
+                c->lines[c->n_lines - 1].keep_with_next = true;
+            add_blank_line(c);
+            if (issuer.n)
+                set_solid_line(c, &issuer, fi, issuer_start, GW_LINE_SIGNATURE);
+            set_solid_line(c, &date, fd, date_start, GW_LINE_SIGNATURE);
+            c->lines[c->n_lines - 1].keep_with_next = false;
+        }
+    }
+    free(fi);
+    free(fd);
+    free(issuer.v);
+    free(date.v);
+}
+
 /* ---- pass 2: lines to pages ------------------------------------------- */
 
 static gw_page *new_page(gw_layout *lay, int number)
@@ -589,7 +676,10 @@ static size_t lines_for_page(const set_line *lines, size_t n, size_t from, int r
     }
     if (from + count >= n || count < (size_t)rows || lines[from + count].page_break_before)
         return count;
-    for (size_t back = 0; back <= 2 && back < count; back++)
+    /* A page may end up to two rows short; three when that carries a body line
+     * over with a signature block (blank row, issuer, date) that would not fit. */
+    size_t max_back = lines[from + count].kind == GW_LINE_SIGNATURE ? 3 : 2;
+    for (size_t back = 0; back <= max_back && back < count; back++)
         if (!lines[from + count - 1 - back].keep_with_next)
             return count - back;
     return count;                          /* no better break: keep the grid */
@@ -683,9 +773,8 @@ gw_layout *gw_layout_document(const gw_doc *doc, gw_fontset *fonts, gw_diag *dia
     int errors_before = diag->errors;
     set_front_matter(&c);
     set_blocks(&c, doc->blocks, doc->n_blocks, 0);
-    if (doc->signature)
-        gw_error(diag, doc->path, doc->signature->pos.line, doc->signature->pos.col,
-                 "<signature> is not typeset by this version of gwpdf yet");
+    if (doc->signature && !c.failed)
+        set_signature(&c, doc->signature);
     gw_layout *lay = NULL;
     if (c.failed)
         gw_error(diag, doc->path, 0, 0, "out of memory during layout");

@@ -504,11 +504,14 @@ static bool is_xml_space(uint32_t cp)
     return cp == ' ' || cp == '\t' || cp == '\r' || cp == '\n';
 }
 
+/* Han, CJK symbols and punctuation, full-width forms, and the marks Chinese
+ * text takes from the CJK face (“ ” ‘ ’ — … ·): docs/format.md, Whitespace. */
 static bool is_cjk(uint32_t cp)
 {
     return (cp >= 0x2E80 && cp <= 0x9FFF) || (cp >= 0xF900 && cp <= 0xFAFF)
         || (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFFEF)
-        || (cp >= 0x20000 && cp <= 0x3FFFF) || (cp >= 0x3000 && cp <= 0x303F);
+        || (cp >= 0x20000 && cp <= 0x3FFFF) || (cp >= 0x3000 && cp <= 0x303F)
+        || (cp >= 0x2018 && cp <= 0x201D) || cp == 0x2014 || cp == 0x2026 || cp == 0x00B7;
 }
 
 /* Should the whitespace run raw[i..j) vanish rather than become one space? */
@@ -796,10 +799,11 @@ static void build_list(loader *ld, const xmlNode *n, gw_block *b)
     }
 }
 
-/* level = the level attribute or the depth; it must grow with depth. */
+/* level = the level attribute, or one below the enclosing section's (so the
+ * sections inside a level="3" section are level 4); it must grow with depth. */
 static int section_level(loader *ld, const xmlNode *n, int depth, int parent_level)
 {
-    int level = prop_int(ld, n, "level", depth);
+    int level = prop_int(ld, n, "level", parent_level + 1);
     gw_pos p = node_pos(ld, n);
     if (depth > 4)
         gw_error(ld->sk->diag, ld->sk->name, p.line, p.col,
@@ -1056,6 +1060,31 @@ static void build_front_or_back(loader *ld, const xmlNode *c, gw_doc *doc)
     }
 }
 
+/* A UTF-8 copy of t for the PDF's document information: lines joined as one. */
+static char *info_string(loader *ld, const gw_text *t)
+{
+    char *s = gw_text_utf8(t);
+    if (!s) {
+        ld->oom = true;
+        return NULL;
+    }
+    char *w = s;
+    for (const char *r = s; *r; r++)
+        if (*r != '\n')
+            *w++ = *r;
+    *w = '\0';
+    return s;
+}
+
+/* meta's title defaults to the printed title, its author to the signature's issuer. */
+static void default_meta(loader *ld, gw_doc *doc)
+{
+    if (!doc->meta.title && doc->title.len)
+        doc->meta.title = info_string(ld, &doc->title);
+    if (!doc->meta.author && doc->signature && doc->signature->issuer.len)
+        doc->meta.author = info_string(ld, &doc->signature->issuer);
+}
+
 /* The children of report in document order (so errors come out in order). */
 static void build_report(loader *ld, const xmlNode *root, gw_doc *doc)
 {
@@ -1068,6 +1097,8 @@ static void build_report(loader *ld, const xmlNode *root, gw_doc *doc)
         else
             build_front_or_back(ld, c, doc);
     }
+    if (!ld->oom)
+        default_meta(ld, doc);
 }
 
 static gw_doc *build_doc(const sink *sk, xmlDocPtr xdoc, const char *data, size_t len)

@@ -140,6 +140,7 @@ static void test_real_report(void **state)
     assert_string_equal(cap_text(&c), "");
     assert_non_null(doc);
     assert_text(&doc->label, "附件2");
+    assert_string_equal(doc->meta.title, "2022 年度广州市增城区总工会部门整体支出绩效自评报告");
     assert_int_equal(doc->n_blocks, 4);
     for (size_t i = 0; i < 4; i++) {
         assert_int_equal(doc->blocks[i].kind, GW_BLOCK_SECTION);
@@ -372,7 +373,8 @@ static void test_defaults(void **state)
     (void)state;
     static const char src[] = "<report version=\"1\"><title>t</title>"
                               "<section><heading number=\"none\">h</heading>"
-                              "<section level=\"3\"><heading>x</heading><p>y</p></section>"
+                              "<section level=\"3\"><heading>x</heading><p>y</p>"
+                              "<section><heading>z</heading></section></section>"
                               "</section><signature><issuer>i</issuer></signature></report>";
     capture c;
     cap_open(&c);
@@ -383,7 +385,10 @@ static void test_defaults(void **state)
     assert_int_equal(doc->profile, GW_PROFILE_GB);
     assert_int_equal(doc->first_page_number, 1);
     assert_true(doc->page_numbers);
-    assert_null(doc->meta.title);
+    /* meta defaults: the printed title and the signature's issuer. */
+    assert_string_equal(doc->meta.title, "t");
+    assert_string_equal(doc->meta.author, "i");
+    assert_null(doc->meta.subject);
     assert_int_equal(doc->label.len, 0);
     assert_int_equal(doc->subtitle.len, 0);
     const gw_block *s = &doc->blocks[0];
@@ -394,6 +399,9 @@ static void test_defaults(void **state)
     assert_int_equal(s->children[0].level, 3);
     assert_true(s->children[0].numbered);
     assert_true(s->children[0].children[0].indent);
+    /* Without a level attribute a section is one level below its parent. */
+    assert_int_equal(s->children[0].children[1].kind, GW_BLOCK_SECTION);
+    assert_int_equal(s->children[0].children[1].level, 4);
     assert_false(doc->signature->has_date);
     assert_int_equal(doc->signature->date.len, 0);
     gw_doc_free(doc);

@@ -1,0 +1,531 @@
+/* Unit tests of layout.c: the GB/T 9704 grid, numbering, the real report set
+ * without writing a PDF (margins, 28 characters a line, 22 lines a page, keep
+ * rules, kinsoku, page numbers, every character in order), and small documents
+ * for run-in headings, page breaks, lists, signatures and missing glyphs.
+ * Fonts are named explicitly so the results do not depend on what is installed
+ * beyond the Debian packages scripts/deps.sh installs. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <math.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "layout.h"
+#include "linebreak.h"
+#include "utf8.h"
+
+#define SUNG "/usr/share/fonts/truetype/arphic-gbsn00lp/gbsn00lp.ttf"
+#define KAI "/usr/share/fonts/truetype/arphic-gkai00mp/gkai00mp.ttf"
+#define ZENHEI "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc:0"
+#define LIBSERIF "/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf"
+#define REAL_REPORT GW_SOURCE_DIR "/content/zengcheng-2022-budget-self-evaluation.xml"
+#define SEED GW_SOURCE_DIR "/tests/data/e2e/seed-zengcheng-2022.txt"
+
+/* cmocka's assert_float_equal compares floats; positions need doubles. */
+#define assert_near(a, b, eps) assert_near_at((a), (b), (eps), #a, __FILE__, __LINE__)
+static void assert_near_at(double a, double b, double eps, const char *what, const char *file,
+                           int line)
+{
+    if (!(fabs(a - b) <= eps))
+        fail_msg("%s:%d: %s = %.6f, expected %.6f (±%g)", file, line, what, a, b, eps);
+}
+
+typedef struct fixture {
+    char *diag_text;
+    size_t diag_len;
+    FILE *diag_stream;
+    gw_diag diag;
+    gw_fontset *fonts;
+    gw_doc *doc;
+    gw_layout *lay;
+} fixture;
+
+static int setup(void **state)
+{
+    if (access(SUNG, R_OK) || access(KAI, R_OK) || access(LIBSERIF, R_OK) ||
+        access("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", R_OK))
+        return -1;
+    fixture *f = calloc(1, sizeof *f);
+    f->diag_stream = open_memstream(&f->diag_text, &f->diag_len);
+    f->diag = gw_diag_init(f->diag_stream);
+    gw_font_options opt = { .explicit_only = true };
+    opt.role_paths[GW_ROLE_BODY] = SUNG;
+    opt.role_paths[GW_ROLE_TITLE] = SUNG;
+    opt.role_paths[GW_ROLE_HEADING1] = ZENHEI;
+    opt.role_paths[GW_ROLE_HEADING2] = KAI;
+    opt.role_paths[GW_ROLE_LABEL] = ZENHEI;
+    opt.role_paths[GW_ROLE_PAGENUM] = SUNG;
+    opt.role_paths[GW_ROLE_LATIN] = LIBSERIF;
+    f->fonts = gw_fonts_open(&opt, &f->diag);
+    if (!f->fonts)
+        return -1;
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    gw_layout_free(f->lay);
+    gw_doc_free(f->doc);
+    gw_fonts_close(f->fonts);
+    fclose(f->diag_stream);
+    free(f->diag_text);
+    free(f);
+    return 0;
+}
+
+static const char *diag_text(fixture *f)
+{
+    fflush(f->diag_stream);
+    return f->diag_text ? f->diag_text : "";
+}
+
+/* Load and lay out `xml` (or the file `path`); asserts that both succeed. */
+static const gw_layout *lay_out(fixture *f, const char *path, const char *xml)
+{
+    f->doc = xml ? gw_doc_load_memory("mem.xml", xml, strlen(xml), NULL, &f->diag)
+                 : gw_doc_load(path, NULL, &f->diag);
+    if (!f->doc)
+        fail_msg("load failed: %s", diag_text(f));
+    f->lay = gw_layout_document(f->doc, f->fonts, &f->diag);
+    if (!f->lay)
+        fail_msg("layout failed: %s", diag_text(f));
+    return f->lay;
+}
+
+/* The text of a line box as UTF-8 (static buffer). */
+static const char *line_text(const gw_page *p, const gw_line_box *b)
+{
+    static char buf[1024];
+    size_t at = 0;
+    for (size_t i = b->first; i < b->first + b->count && at + 5 < sizeof buf; i++)
+        at += gw_utf8_encode(p->glyphs[i].cp, buf + at);
+    buf[at] = '\0';
+    return buf;
+}
+
+static bool is_ideograph_or_fullwidth(uint32_t cp)
+{
+    return (cp >= 0x3000 && cp <= 0x9FFF) || (cp >= 0xFF00 && cp <= 0xFFEF) ||
+           (cp >= 0x2018 && cp <= 0x201D);
+}
+
+static bool is_ideograph(uint32_t cp)
+{
+    return cp >= 0x4E00 && cp <= 0x9FFF;
+}
+
+/* ------------------------------------------------------------------------- */
+
+static void test_geometry(void **state)
+{
+    (void)state;
+    gw_geometry g = gw_geometry_gbt9704();
+    assert_near(g.page_width, 595.2756, 0.001);
+    assert_near(g.page_height, 841.8898, 0.001);
+    assert_near(g.area_left, 28 * GW_PT_PER_MM, 1e-9);
+    assert_near(g.page_width - g.area_right, 26 * GW_PT_PER_MM, 1e-9);
+    assert_near(g.page_height - g.area_top, 37 * GW_PT_PER_MM, 1e-9);
+    assert_near(g.area_bottom, 35 * GW_PT_PER_MM, 1e-9);
+    assert_near(g.cell * 28, 156 * GW_PT_PER_MM, 1e-9);
+    assert_near(g.pitch, 29.6093, 0.0001);
+    /* Row 1's em box touches the type area's top, row 22's its bottom. */
+    double top0 = gw_row_baseline(&g, 0, 16) + 0.88 * 16;
+    double bottom21 = gw_row_baseline(&g, 21, 16) - 0.12 * 16;
+    assert_near(top0, g.area_top, 1e-9);
+    assert_near(bottom21, g.area_bottom, 1e-9);
+    /* Larger text is centred on the row: a 22 pt em box shares the 16 pt box's centre. */
+    double c16 = gw_row_baseline(&g, 2, 16) + (0.88 - 0.5) * 16;
+    double c22 = gw_row_baseline(&g, 2, 22) + (0.88 - 0.5) * 22;
+    assert_near(c16, c22, 1e-9);
+}
+
+static void expect_number(int level, int n, const char *want)
+{
+    char buf[64];
+    gw_format_number(level, n, buf, sizeof buf);
+    assert_string_equal(buf, want);
+}
+
+static void test_numbering(void **state)
+{
+    (void)state;
+    expect_number(1, 1, "一、");
+    expect_number(1, 4, "四、");
+    expect_number(1, 10, "十、");
+    expect_number(1, 11, "十一、");
+    expect_number(1, 20, "二十、");
+    expect_number(1, 23, "二十三、");
+    expect_number(1, 105, "一百零五、");
+    expect_number(1, 110, "一百一十、");
+    expect_number(2, 1, "（一）");
+    expect_number(2, 12, "（十二）");
+    expect_number(3, 1, "1.");
+    expect_number(3, 12, "12.");
+    expect_number(4, 3, "（3）");
+    expect_number(5, 1, "①");
+    expect_number(5, 20, "⑳");
+    expect_number(5, 21, "㉑");
+    expect_number(5, 50, "㊿");
+    expect_number(5, 51, "（51）");
+}
+
+/* The seed's text with whitespace removed and ( ) , ; : ? ! folded to full width. */
+static size_t folded(const char *s, size_t len, uint32_t *out, size_t cap)
+{
+    static const char half[] = "(),;:?!";
+    static const uint32_t full[] = { 0xFF08, 0xFF09, 0xFF0C, 0xFF1B, 0xFF1A, 0xFF1F, 0xFF01 };
+    size_t n = 0;
+    const unsigned char *p = (const unsigned char *)s;
+    while (len > 0 && n < cap) {
+        uint32_t cp;
+        size_t k = gw_utf8_decode(p, len, &cp);
+        assert_true(k > 0);
+        p += k;
+        len -= k;
+        if (cp == ' ' || cp == '\n' || cp == '\r' || cp == '\t' || cp == 0x3000)
+            continue;
+        const char *h = cp < 0x80 ? strchr(half, (int)cp) : NULL;
+        out[n++] = h && cp ? full[h - half] : cp;
+    }
+    return n;
+}
+
+static char *read_file(const char *path, size_t *len)
+{
+    FILE *fp = fopen(path, "rb");
+    assert_non_null(fp);
+    fseek(fp, 0, SEEK_END);
+    long n = ftell(fp);
+    fseek(fp, 0, SEEK_SET);
+    char *buf = malloc((size_t)n + 1);
+    assert_int_equal(fread(buf, 1, (size_t)n, fp), (size_t)n);
+    buf[n] = '\0';
+    fclose(fp);
+    *len = (size_t)n;
+    return buf;
+}
+
+/* Every character of the report is set, in reading order, and only the
+ * generated numbers are added: the set text equals the seed's. */
+static void check_text_equals_seed(const gw_layout *lay)
+{
+    size_t seed_len;
+    char *seed = read_file(SEED, &seed_len);
+    uint32_t *want = malloc(seed_len * sizeof *want);
+    size_t n_want = folded(seed, seed_len, want, seed_len);
+    char *got_utf8 = malloc(64 * 1024);
+    size_t at = 0;
+    for (size_t pi = 0; pi < lay->n_pages; pi++) {
+        const gw_page *p = &lay->pages[pi];
+        for (size_t li = 0; li < p->n_lines; li++)
+            if (p->lines[li].kind != GW_LINE_PAGENUM)
+                for (size_t i = p->lines[li].first; i < p->lines[li].first + p->lines[li].count; i++)
+                    at += gw_utf8_encode(p->glyphs[i].cp, got_utf8 + at);
+    }
+    uint32_t *got = malloc(at * sizeof *got + 1);
+    size_t n_got = folded(got_utf8, at, got, at);
+    size_t i = 0;
+    while (i < n_got && i < n_want && got[i] == want[i])
+        i++;
+    if (i != n_want || n_got != n_want)
+        fail_msg("set text differs from the seed at character %zu of %zu (set %zu)", i, n_want,
+                 n_got);
+    free(got);
+    free(got_utf8);
+    free(want);
+    free(seed);
+}
+
+static void check_page_number(const gw_geometry *g, const gw_page *p, const gw_line_box *b)
+{
+    char want[32];
+    snprintf(want, sizeof want, "— %d —", p->number);
+    assert_string_equal(line_text(p, b), want);
+    assert_near(p->glyphs[b->first].size, 14.0, 1e-9);
+    if (p->number % 2)
+        assert_near(b->x1, g->area_right - 14.0, 0.01);   /* odd: right, inset 1 字 */
+    else
+        assert_near(b->x0, g->area_left + 14.0, 0.01);    /* even: left */
+    /* The dash's top is 7 mm below the type area. */
+    const gw_glyph *dash = &p->glyphs[b->first];
+    int xmin, ymin, xmax, ymax;
+    assert_true(gw_face_glyph_box(dash->face, dash->cp, &xmin, &ymin, &xmax, &ymax));
+    assert_near(dash->y + ymax * 14.0 / 1000.0, g->area_bottom - 7 * GW_PT_PER_MM, 0.01);
+}
+
+static void test_real_report(void **state)
+{
+    fixture *f = *state;
+    const gw_layout *lay = lay_out(f, REAL_REPORT, NULL);
+    const gw_geometry *g = &lay->geo;
+    assert_int_equal(lay->n_pages, 7);
+    size_t full_cjk_lines = 0, full_cjk_28 = 0;
+    for (size_t pi = 0; pi < lay->n_pages; pi++) {
+        const gw_page *p = &lay->pages[pi];
+        assert_int_equal(p->number, (int)pi + 1);
+        int last_row = -1;
+        const gw_line_box *last_line = NULL, *pagenum = NULL;
+        for (size_t li = 0; li < p->n_lines; li++) {
+            const gw_line_box *b = &p->lines[li];
+            if (b->kind == GW_LINE_PAGENUM) {
+                pagenum = b;
+                continue;
+            }
+            const gw_glyph *first = &p->glyphs[b->first], *end = &p->glyphs[b->first + b->count - 1];
+            assert_true(b->row > last_row);
+            last_row = b->row;
+            last_line = b;
+            /* Baselines sit on the grid. */
+            assert_near(first->y, gw_row_baseline(g, b->row, first->size), 1e-9);
+            /* Nothing outside the type area. */
+            assert_true(b->x0 >= g->area_left - 1e-6);
+            assert_true(b->x1 <= g->area_right + 1e-6);
+            /* Kinsoku: ，。、；：？！）》” never start a line, （《“ never end one. */
+            if (gw_lb_no_start(first->cp))
+                fail_msg("page %zu row %d starts with a closing mark: %s", pi + 1, b->row,
+                         line_text(p, b));
+            if (gw_lb_no_end(end->cp))
+                fail_msg("page %zu row %d ends with an opening mark: %s", pi + 1, b->row,
+                         line_text(p, b));
+            if (b->kind != GW_LINE_BODY && b->kind != GW_LINE_HEADING)
+                continue;
+            /* Body lines: first lines indented 2 cells, the others flush left. */
+            double indent = b->para_start ? 2 * g->cell : 0;
+            assert_near(b->x0, g->area_left + indent, 1e-6);
+            if (b->para_end)
+                continue;
+            /* Every line but a paragraph's last ends exactly at the right edge. */
+            assert_near(b->x1, g->area_right, 1e-6);
+            bool cjk_only = true, ideographs_only = true;
+            for (size_t i = b->first; i < b->first + b->count; i++) {
+                cjk_only &= is_ideograph_or_fullwidth(p->glyphs[i].cp);
+                ideographs_only &= is_ideograph(p->glyphs[i].cp);
+            }
+            if (cjk_only && !b->para_start) {
+                full_cjk_lines++;
+                full_cjk_28 += b->count == 28;
+                /* Fewer than 28 only when push-out carried characters down
+                 * (e.g. 更重|“效”。 moves 3); then the line is stretched flush. */
+                if (b->count > 28 || b->count < 24)
+                    fail_msg("page %zu row %d holds %zu: %s", pi + 1, b->row, b->count,
+                             line_text(p, b));
+            }
+            if (ideographs_only && b->count == 28 && !b->para_start) {
+                /* On the grid: the glyph pitch is exactly one cell. */
+                for (size_t i = b->first + 1; i < b->first + b->count; i++)
+                    assert_near(p->glyphs[i].x - p->glyphs[i - 1].x, g->cell, 1e-6);
+            }
+        }
+        assert_non_null(pagenum);
+        check_page_number(g, p, pagenum);
+        if (pi + 1 < lay->n_pages) {
+            /* Full pages, or at most two rows short where a keep rule ends them. */
+            assert_true(last_row >= g->lines_per_page - 3);
+            assert_true(last_row <= g->lines_per_page - 1);
+            /* A heading never ends a page. */
+            assert_int_not_equal(last_line->kind, GW_LINE_HEADING);
+        }
+    }
+    /* Most full lines of Chinese text hold exactly 28 characters. */
+    assert_true(full_cjk_lines > 40);
+    assert_true(full_cjk_28 * 10 >= full_cjk_lines * 9);
+    /* Front matter: label on row 1 flush left, title centred from row 3, body from row 6. */
+    const gw_page *p1 = &lay->pages[0];
+    assert_int_equal(p1->lines[0].kind, GW_LINE_LABEL);
+    assert_int_equal(p1->lines[0].row, 0);
+    assert_string_equal(line_text(p1, &p1->lines[0]), "附件2");
+    assert_near(p1->lines[0].x0, g->area_left, 1e-6);
+    assert_int_equal(p1->lines[1].kind, GW_LINE_TITLE);
+    assert_int_equal(p1->lines[1].row, 2);
+    assert_int_equal(p1->lines[2].kind, GW_LINE_TITLE);
+    assert_int_equal(p1->lines[2].row, 3);
+    assert_near(p1->glyphs[p1->lines[1].first].size, 22.0, 1e-9);
+    for (int i = 1; i <= 2; i++)
+        assert_near((p1->lines[i].x0 + p1->lines[i].x1) / 2, (g->area_left + g->area_right) / 2,
+                           0.5);
+    assert_int_equal(p1->lines[3].kind, GW_LINE_HEADING);
+    assert_int_equal(p1->lines[3].row, 5);
+    assert_string_equal(line_text(p1, &p1->lines[3]), "一、基本情况");
+    assert_string_equal(line_text(p1, &p1->lines[4]), "（一）部门概况");
+    check_text_equals_seed(lay);
+}
+
+static void test_missing_glyph_is_an_error(void **state)
+{
+    fixture *f = *state;
+    static const char xml[] = "<report version=\"1\">\n<title>标题</title>\n"
+                              "<p>人名𠮷与\xEE\x80\x80。</p>\n</report>\n";
+    f->doc = gw_doc_load_memory("mem.xml", xml, strlen(xml), NULL, &f->diag);
+    assert_non_null(f->doc);
+    f->lay = gw_layout_document(f->doc, f->fonts, &f->diag);
+    assert_null(f->lay);
+    assert_string_equal(diag_text(f),
+        "mem.xml:3:6: no font can draw '𠮷' (U+20BB7) in the body role (仿宋); install a face "
+        "that has it or name one with --font body=PATH\n"
+        "mem.xml:3:8: no font can draw '\xEE\x80\x80' (U+E000) in the body role (仿宋); install a "
+        "face that has it or name one with --font body=PATH\n");
+}
+
+/* The glyphs of a line come from the heading face, then the body face. */
+static void test_runin_heading(void **state)
+{
+    fixture *f = *state;
+    const gw_layout *lay = lay_out(f,
+        NULL, "<report version=\"1\"><title>标题</title><section><heading>一级</heading>"
+              "<section><heading runin=\"true\">目标不够明确。</heading><p>正文继续。</p>"
+              "</section></section></report>");
+    const gw_page *p = &lay->pages[0];
+    const gw_line_box *b = &p->lines[2];
+    assert_string_equal(line_text(p, b), "（一）目标不够明确。正文继续。");
+    gw_face *kai = gw_fonts_chain_face(f->fonts, GW_ROLE_HEADING2, 0);
+    gw_face *sung = gw_fonts_chain_face(f->fonts, GW_ROLE_BODY, 0);
+    for (size_t i = 0; i < 10; i++)
+        assert_ptr_equal(p->glyphs[b->first + i].face, kai);
+    for (size_t i = 10; i < b->count; i++)
+        assert_ptr_equal(p->glyphs[b->first + i].face, sung);
+    assert_int_equal(p->lines[1].kind, GW_LINE_HEADING);
+    assert_string_equal(line_text(p, &p->lines[1]), "一、一级");
+    assert_ptr_equal(p->glyphs[p->lines[1].first].face, gw_fonts_chain_face(f->fonts, GW_ROLE_HEADING1, 0));
+}
+
+static void test_pagebreak_and_no_label(void **state)
+{
+    fixture *f = *state;
+    const gw_layout *lay = lay_out(f, NULL,
+        "<report version=\"1\"><title>标题</title><p>甲。</p><pagebreak/><p>乙。</p></report>");
+    assert_int_equal(lay->n_pages, 2);
+    /* Without a label the title is on row 1. */
+    assert_int_equal(lay->pages[0].lines[0].kind, GW_LINE_TITLE);
+    assert_int_equal(lay->pages[0].lines[0].row, 0);
+    assert_int_equal(lay->pages[0].lines[1].row, 2);
+    assert_int_equal(lay->pages[1].lines[0].row, 0);
+    assert_string_equal(line_text(&lay->pages[1], &lay->pages[1].lines[0]), "乙。");
+}
+
+/* Builds <report> with a title, `fill` one-line paragraphs, then `tail`. */
+static char *filled_doc(int fill, const char *tail)
+{
+    size_t cap = 4096 + strlen(tail);
+    char *xml = malloc(cap);
+    size_t at = (size_t)snprintf(xml, cap, "<report version=\"1\"><title>标题</title>");
+    for (int i = 0; i < fill; i++)
+        at += (size_t)snprintf(xml + at, cap - at, "<p>短段落。</p>");
+    snprintf(xml + at, cap - at, "%s</report>", tail);
+    return xml;
+}
+
+static void test_heading_never_ends_a_page(void **state)
+{
+    fixture *f = *state;
+    /* Title row 0, blank row 1, 19 paragraphs on rows 2–20: the heading would
+     * fall on row 21 with its text on the next page; it moves down with it. */
+    char *xml = filled_doc(19, "<section><heading>标题二</heading><p>内容。</p></section>");
+    const gw_layout *lay = lay_out(f, NULL, xml);
+    free(xml);
+    assert_int_equal(lay->n_pages, 2);
+    const gw_page *p1 = &lay->pages[0], *p2 = &lay->pages[1];
+    assert_int_equal(p1->lines[p1->n_lines - 2].row, 20);   /* last text line; then the page number */
+    assert_int_equal(p2->lines[0].kind, GW_LINE_HEADING);
+    assert_int_equal(p2->lines[0].row, 0);
+}
+
+static void test_no_lone_lines(void **state)
+{
+    fixture *f = *state;
+    /* A 3-line paragraph starting on row 20 would leave its last line alone on
+     * page 2 (or its first alone on page 1): it moves whole, page 1 ends 2 short. */
+    char *xml = filled_doc(18, "<p>甲乙丙丁戊己庚辛壬癸甲乙丙丁戊己庚辛壬癸甲乙丙丁戊己庚辛壬癸"
+                               "甲乙丙丁戊己庚辛壬癸甲乙丙丁戊己庚辛壬癸甲乙丙丁。</p>");
+    const gw_layout *lay = lay_out(f, NULL, xml);
+    free(xml);
+    assert_int_equal(lay->n_pages, 2);
+    const gw_page *p1 = &lay->pages[0], *p2 = &lay->pages[1];
+    assert_int_equal(p1->lines[p1->n_lines - 2].row, 19);
+    assert_int_equal(p2->n_lines, 4);                         /* 3 lines + page number */
+    assert_true(p2->lines[0].para_start);
+}
+
+static void test_lists(void **state)
+{
+    fixture *f = *state;
+    const gw_layout *lay = lay_out(f, NULL,
+        "<report version=\"1\"><title>标题</title><list><item>甲。</item><item>乙。</item></list>"
+        "<section><heading>一级</heading><list><item>丙。</item></list></section></report>");
+    const gw_page *p = &lay->pages[0];
+    assert_string_equal(line_text(p, &p->lines[1]), "1.甲。");
+    assert_string_equal(line_text(p, &p->lines[2]), "2.乙。");
+    assert_string_equal(line_text(p, &p->lines[4]), "（一）丙。");
+}
+
+static void test_indents(void **state)
+{
+    fixture *f = *state;
+    const gw_layout *lay = lay_out(f, NULL,
+        "<report version=\"1\"><title>标题</title><p>缩进。</p><p indent=\"0\">顶格。</p>"
+        "<p>\u3000\u3000自带缩进。</p><p align=\"center\">居中</p><p align=\"right\">居右</p></report>");
+    const gw_geometry *g = &lay->geo;
+    const gw_page *p = &lay->pages[0];
+    assert_near(p->lines[1].x0, g->area_left + 2 * g->cell, 1e-6);
+    assert_near(p->lines[2].x0, g->area_left, 1e-6);
+    assert_near(p->lines[3].x0, g->area_left, 1e-6);            /* the typed U+3000s indent */
+    assert_string_equal(line_text(p, &p->lines[3]), "\u3000\u3000自带缩进。");
+    assert_near((p->lines[4].x0 + p->lines[4].x1) / 2, (g->area_left + g->area_right) / 2, 1e-6);
+    assert_near(p->lines[5].x1, g->area_right, 1e-6);
+}
+
+static void test_signature_without_seal(void **state)
+{
+    fixture *f = *state;
+    const gw_layout *lay = lay_out(f, NULL,
+        "<report version=\"1\"><title>标题</title><p>正文。</p><signature>"
+        "<issuer>某某区某某局</issuer><date>2023-03-15</date></signature></report>");
+    const gw_geometry *g = &lay->geo;
+    const gw_page *p = &lay->pages[0];
+    const gw_line_box *issuer = &p->lines[2], *date = &p->lines[3];
+    assert_int_equal(issuer->kind, GW_LINE_SIGNATURE);
+    assert_int_equal(issuer->row, p->lines[1].row + 2);      /* one blank row below the body */
+    assert_int_equal(date->row, issuer->row + 1);
+    assert_string_equal(line_text(p, date), "2023年3月15日");
+    /* Date longer than issuer + 2 字: date right-indented 2 字, issuer 2 字 left of it. */
+    assert_near(date->x1, g->area_right - 2 * g->cell, 0.01);
+    assert_near(date->x0 - issuer->x0, 2 * g->cell, 0.01);
+}
+
+static void test_seal_not_yet_typeset(void **state)
+{
+    fixture *f = *state;
+    static const char xml[] = "<report version=\"1\"><title>标题</title><p>正文。</p>\n"
+                              "<signature><issuer>局</issuer><seal src=\"seal.png\"/></signature></report>";
+    f->doc = gw_doc_load_memory("mem.xml", xml, strlen(xml), NULL, &f->diag);
+    assert_non_null(f->doc);
+    f->lay = gw_layout_document(f->doc, f->fonts, &f->diag);
+    assert_null(f->lay);
+    assert_non_null(strstr(diag_text(f), "mem.xml:2:1: <seal> is not typeset"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_geometry),
+        cmocka_unit_test(test_numbering),
+        cmocka_unit_test_setup_teardown(test_real_report, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_missing_glyph_is_an_error, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_runin_heading, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pagebreak_and_no_label, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_heading_never_ends_a_page, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_no_lone_lines, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_lists, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_indents, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_signature_without_seal, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_seal_not_yet_typeset, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
