@@ -7,6 +7,7 @@
  * gw_face_glyph_box, gw_face_use) and the PDF output (gw_fonts_face_at,
  * gw_face_subset).  See include/fonts.h and docs/fonts.md. */
 #include "fonts.h"
+#include "grow.h"
 
 #include "utf8.h"
 
@@ -413,15 +414,9 @@ static bool namelist_add(namelist *l, char *s)
             return true;
         }
     }
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 8;
-        char **v = realloc(l->v, cap * sizeof *v);
-        if (!v) {
-            free(s);
-            return false;
-        }
-        l->v = v;
-        l->cap = cap;
+    if (!gw_grow(&l->v, &l->cap, l->n + 1, sizeof *l->v)) {
+        free(s);
+        return false;
     }
     l->v[l->n++] = s;
     return true;
@@ -593,14 +588,8 @@ static gw_face *find_face(const gw_fontset *fs, const struct stat *st, int index
 
 static bool add_face(gw_fontset *fs, gw_face *f)
 {
-    if (fs->nfaces == fs->capfaces) {
-        size_t cap = fs->capfaces ? fs->capfaces * 2 : 8;
-        gw_face **v = realloc(fs->faces, cap * sizeof *v);
-        if (!v)
-            return false;
-        fs->faces = v;
-        fs->capfaces = cap;
-    }
+    if (!gw_grow(&fs->faces, &fs->capfaces, fs->nfaces + 1, sizeof *fs->faces))
+        return false;
     fs->faces[fs->nfaces++] = f;
     return true;
 }
@@ -648,14 +637,8 @@ static bool chain_add(chain *c, gw_face *f, gw_font_source src)
 {
     if (chain_has(c, f))
         return true;
-    if (c->n == c->cap) {
-        size_t cap = c->cap ? c->cap * 2 : 8;
-        chain_link *v = realloc(c->v, cap * sizeof *v);
-        if (!v)
-            return false;
-        c->v = v;
-        c->cap = cap;
-    }
+    if (!gw_grow(&c->v, &c->cap, c->n + 1, sizeof *c->v))
+        return false;
     c->v[c->n].face = f;
     c->v[c->n].src = src;
     c->n++;
@@ -744,14 +727,8 @@ static bool list_font_files(const char *dir, namelist *out, gw_diag *d)
 
 static bool dir_push(dir_scan *s, dir_face *df)
 {
-    if (s->n == s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 8;
-        dir_face *v = realloc(s->v, cap * sizeof *v);
-        if (!v)
-            return false;
-        s->v = v;
-        s->cap = cap;
-    }
+    if (!gw_grow(&s->v, &s->cap, s->n + 1, sizeof *s->v))
+        return false;
     s->v[s->n++] = *df;
     return true;
 }

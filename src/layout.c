@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
 #include "linebreak.h"
 #include "utf8.h"
 
@@ -171,25 +172,10 @@ typedef struct ctx {
     bool pending_break;      /* a <pagebreak/> waits for the next line */
 } ctx;
 
-static bool grow(void **v, size_t *cap, size_t need, size_t elem)
-{
-    if (need <= *cap)
-        return true;
-    size_t c = *cap ? *cap : 16;
-    while (c < need)
-        c *= 2;
-    void *p = realloc(*v, c * elem);
-    if (!p)
-        return false;
-    *v = p;
-    *cap = c;
-    return true;
-}
-
 static bool push_char(ctx *c, char_buf *b, uint32_t cp, gw_role role, double size, bool bold,
                       gw_pos pos)
 {
-    if (!grow((void **)&b->v, &b->cap, b->n + 1, sizeof *b->v)) {
+    if (!gw_grow(&b->v, &b->cap, b->n + 1, sizeof *b->v)) {
         c->failed = true;
         return false;
     }
@@ -266,7 +252,7 @@ static int item_width(const ctx *c, gw_face *face, const run_char *rc)
 
 static bool add_line(ctx *c, set_line *l)
 {
-    if (!grow((void **)&c->lines, &c->cap_lines, c->n_lines + 1, sizeof *c->lines)) {
+    if (!gw_grow(&c->lines, &c->cap_lines, c->n_lines + 1, sizeof *c->lines)) {
         free(l->glyphs);
         c->failed = true;
         return false;
@@ -617,7 +603,7 @@ static void set_signature(ctx *c, const gw_signature *sig)
 
 static gw_page *new_page(gw_layout *lay, int number)
 {
-    if (!grow((void **)&lay->pages, &lay->cap_pages, lay->n_pages + 1, sizeof *lay->pages))
+    if (!gw_grow(&lay->pages, &lay->cap_pages, lay->n_pages + 1, sizeof *lay->pages))
         return NULL;
     gw_page *p = &lay->pages[lay->n_pages++];
     memset(p, 0, sizeof *p);
@@ -629,7 +615,7 @@ static gw_page *new_page(gw_layout *lay, int number)
 
 static bool page_add_glyph(gw_page *p, const gw_glyph *g)
 {
-    if (!grow((void **)&p->glyphs, &p->cap_glyphs, p->n_glyphs + 1, sizeof *p->glyphs))
+    if (!gw_grow(&p->glyphs, &p->cap_glyphs, p->n_glyphs + 1, sizeof *p->glyphs))
         return false;
     p->glyphs[p->n_glyphs++] = *g;
     return true;
@@ -637,7 +623,7 @@ static bool page_add_glyph(gw_page *p, const gw_glyph *g)
 
 static bool page_add_box(gw_page *p, const gw_line_box *box)
 {
-    if (!grow((void **)&p->lines, &p->cap_lines, p->n_lines + 1, sizeof *p->lines))
+    if (!gw_grow(&p->lines, &p->cap_lines, p->n_lines + 1, sizeof *p->lines))
         return false;
     p->lines[p->n_lines++] = *box;
     return true;

@@ -11,6 +11,8 @@
  * which is bounded by the line's width. */
 #include "linebreak.h"
 
+#include "grow.h"
+
 #include <stdlib.h>
 
 static bool in_list(uint32_t cp, const uint32_t *list, size_t n)
@@ -174,20 +176,13 @@ static size_t find_line_end(const gw_lb_item *items, size_t n, size_t s, int ava
 int gw_break_paragraph(const gw_lb_item *items, size_t n, const gw_lb_params *p,
                        gw_lb_line **lines, size_t *n_lines)
 {
-    size_t cap = 8, count = 0;
-    gw_lb_line *out = malloc(cap * sizeof *out);
-    if (!out)
-        return -1;
+    size_t cap = 0, count = 0;
+    gw_lb_line *out = NULL;
     size_t s = skip_spaces(items, n, 0);
     do {
-        if (count == cap) {
-            gw_lb_line *grown = realloc(out, 2 * cap * sizeof *out);
-            if (!grown) {
-                free(out);
-                return -1;
-            }
-            out = grown;
-            cap *= 2;
+        if (!gw_grow(&out, &cap, count + 1, sizeof *out)) {
+            free(out);
+            return -1;
         }
         int avail = p->line_width - (count == 0 ? p->first_indent : 0);
         size_t next;
