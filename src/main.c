@@ -4,9 +4,11 @@
  * Exit status: 0 done; 1 the input is wrong (invalid XML, a schema violation, a
  * character no font draws); 2 usage or system error (bad arguments, unreadable
  * files, no font for a role, the output cannot be written). */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "diag.h"
 #include "fonts.h"
@@ -138,6 +140,11 @@ static int cmd_render(const cli *c)
     if (!c->output)
         return usage_error("%s", "render needs -o OUT.pdf");
     gw_diag diag = gw_diag_init(stderr);
+    if (access(c->input, R_OK) != 0) {
+        /* A file that is not there is a usage error, not a wrong input. */
+        gw_error(&diag, c->input, 0, 0, "cannot read: %s", strerror(errno));
+        return EXIT_USAGE;
+    }
     gw_doc *doc = gw_doc_load(c->input, NULL, &diag);
     if (!doc)
         return EXIT_INPUT;
