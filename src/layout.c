@@ -221,6 +221,18 @@ static gw_face **resolve_faces(ctx *c, const char_buf *b)
         if (rc->cp == GW_CP_LINE_BREAK)
             continue;
         faces[i] = gw_fonts_face_for(c->fonts, rc->role, rc->cp);
+        if (faces[i] && rc->cp > 0xFFFF) {
+            /* libharu 2.3.0's UTF-8 fonts write code points above U+FFFF as a
+             * space (../shared/libharu-notes.md): refuse rather than lose text. */
+            char utf8[8] = { 0 };
+            gw_utf8_encode(rc->cp, utf8);
+            gw_error(c->diag, c->doc->path, rc->pos.line, rc->pos.col,
+                     "'%s' (U+%04X) is above U+FFFF: %s has it, but this version of gwpdf "
+                     "cannot embed such characters yet", utf8, (unsigned)rc->cp,
+                     gw_face_family(faces[i]));
+            ok = false;
+            continue;
+        }
         if (!faces[i]) {
             char utf8[8] = { 0 };
             gw_utf8_encode(rc->cp, utf8);

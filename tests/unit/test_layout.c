@@ -374,6 +374,22 @@ static void test_missing_glyph_is_an_error(void **state)
         "face that has it or name one with --font body=PATH\n");
 }
 
+/* A face has the character, but libharu 2.3.0 would write it as a space:
+ * refused with its position rather than lost (WenQuanYi Zen Hei has U+10000). */
+static void test_above_bmp_is_refused_not_lost(void **state)
+{
+    fixture *f = *state;
+    static const char xml[] = "<report version=\"1\">\n<title>标题</title>\n"
+                              "<section><heading>含\xF0\x90\x80\x80字</heading></section>\n</report>\n";
+    f->doc = gw_doc_load_memory("mem.xml", xml, strlen(xml), NULL, &f->diag);
+    assert_non_null(f->doc);
+    f->lay = gw_layout_document(f->doc, f->fonts, &f->diag);
+    assert_null(f->lay);
+    assert_string_equal(diag_text(f),
+        "mem.xml:3:20: '\xF0\x90\x80\x80' (U+10000) is above U+FFFF: WenQuanYi Zen Hei has it, "
+        "but this version of gwpdf cannot embed such characters yet\n");
+}
+
 /* The glyphs of a line come from the heading face, then the body face. */
 static void test_runin_heading(void **state)
 {
@@ -518,6 +534,7 @@ int main(void)
         cmocka_unit_test(test_numbering),
         cmocka_unit_test_setup_teardown(test_real_report, setup, teardown),
         cmocka_unit_test_setup_teardown(test_missing_glyph_is_an_error, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_above_bmp_is_refused_not_lost, setup, teardown),
         cmocka_unit_test_setup_teardown(test_runin_heading, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pagebreak_and_no_label, setup, teardown),
         cmocka_unit_test_setup_teardown(test_heading_never_ends_a_page, setup, teardown),
