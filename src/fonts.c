@@ -73,24 +73,30 @@ static const char *const KAI_STANDIN[] = {
 };
 static const char *const LATIN_STANDIN[] = { "Liberation Serif", "DejaVu Serif", NULL };
 /* Faces covering CJK Extension B, appended to every CJK chain. */
-static const char *const EXT_B[] = { "HanaMinB", "BabelStone Han", "TH-Tshyn-P1", NULL };
+/* Appended to every Chinese role: faces of wide coverage, so a rare character
+ * missing from the role's own face is still drawn (in a near design where one
+ * is installed), then faces covering CJK Extension B. */
+static const char *const CJK_WIDE[] = {
+    "AR PL UMing CN", "AR PL UKai CN", "WenQuanYi Zen Hei", "WenQuanYi Micro Hei",
+    "HanaMinA", "HanaMinB", "BabelStone Han", "TH-Tshyn-P1", NULL
+};
 static const char *const NO_NAMES[] = { NULL };
 
 typedef struct role_spec {
     const char *const *design;   /* family names of the role's design */
     const char *const *standin;  /* free stand-ins, in order */
-    const char *const *extra;    /* appended last (Extension B coverage) */
+    const char *const *extra;    /* appended last (wide and Extension B coverage) */
     const char *package;         /* Debian package to suggest */
     bool latin_first;            /* digits and Latin letters from the Latin chain */
 } role_spec;
 
 static const role_spec ROLE_SPEC[GW_ROLE_COUNT] = {
-    [GW_ROLE_BODY] = { FANGSONG, SONG_STANDIN, EXT_B, "fonts-arphic-gbsn00lp", true },
-    [GW_ROLE_TITLE] = { XIAOBIAOSONG, SONG_STANDIN, EXT_B, "fonts-arphic-gbsn00lp", false },
-    [GW_ROLE_HEADING1] = { HEITI, HEI_STANDIN, EXT_B, "fonts-wqy-zenhei", false },
-    [GW_ROLE_HEADING2] = { KAITI, KAI_STANDIN, EXT_B, "fonts-arphic-gkai00mp", true },
-    [GW_ROLE_LABEL] = { HEITI, HEI_STANDIN, EXT_B, "fonts-wqy-zenhei", false },
-    [GW_ROLE_PAGENUM] = { SONGTI, SONG_STANDIN, EXT_B, "fonts-arphic-gbsn00lp", false },
+    [GW_ROLE_BODY] = { FANGSONG, SONG_STANDIN, CJK_WIDE, "fonts-arphic-gbsn00lp", true },
+    [GW_ROLE_TITLE] = { XIAOBIAOSONG, SONG_STANDIN, CJK_WIDE, "fonts-arphic-gbsn00lp", false },
+    [GW_ROLE_HEADING1] = { HEITI, HEI_STANDIN, CJK_WIDE, "fonts-wqy-zenhei", false },
+    [GW_ROLE_HEADING2] = { KAITI, KAI_STANDIN, CJK_WIDE, "fonts-arphic-gkai00mp", true },
+    [GW_ROLE_LABEL] = { HEITI, HEI_STANDIN, CJK_WIDE, "fonts-wqy-zenhei", false },
+    [GW_ROLE_PAGENUM] = { SONGTI, SONG_STANDIN, CJK_WIDE, "fonts-arphic-gbsn00lp", false },
     [GW_ROLE_LATIN] = { TIMES, LATIN_STANDIN, NO_NAMES, "fonts-liberation", false },
 };
 

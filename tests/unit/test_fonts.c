@@ -247,6 +247,13 @@ static void test_default_resolution(void **state)
     assert_string_equal(gw_face_path(first_face(fs, GW_ROLE_LATIN)), LIBSERIF);
     assert_true(gw_fonts_synthetic_bold(fs, GW_ROLE_TITLE));
     assert_false(gw_fonts_synthetic_bold(fs, GW_ROLE_BODY));
+    /* A character the GB2312-only Song face lacks (堃 U+5803) is drawn by a
+     * face of wider coverage later in the chain. */
+    assert_false(gw_face_has(first_face(fs, GW_ROLE_BODY), 0x5803));
+    gw_face *wide = gw_fonts_face_for(fs, GW_ROLE_BODY, 0x5803);
+    assert_non_null(wide);
+    assert_true(gw_face_has(wide, 0x5803));
+    assert_true(gw_fonts_chain_len(fs, GW_ROLE_BODY) >= 2);
     /* Body, title and pagenum share the Song face. */
     assert_ptr_equal(first_face(fs, GW_ROLE_BODY), first_face(fs, GW_ROLE_TITLE));
     assert_ptr_equal(first_face(fs, GW_ROLE_BODY), first_face(fs, GW_ROLE_PAGENUM));
@@ -531,9 +538,11 @@ static void test_fonts_dir(void **state)
     assert_string_equal(gw_face_family(body), "仿宋");
     assert_string_equal(gw_face_path(body), fake);
     assert_int_equal(gw_fonts_role_source(fs, GW_ROLE_BODY), GW_SRC_FONTS_DIR);
-    assert_int_equal(gw_fonts_chain_len(fs, GW_ROLE_BODY), 2);
+    /* 仿宋 from fonts/, then the Song stand-in, then the wide-coverage Hei. */
+    assert_int_equal(gw_fonts_chain_len(fs, GW_ROLE_BODY), 3);
     gw_face *sung = gw_fonts_chain_face(fs, GW_ROLE_BODY, 1);
     assert_string_equal(gw_face_family(sung), "AR PL SungtiL GB");
+    assert_string_equal(gw_face_family(gw_fonts_chain_face(fs, GW_ROLE_BODY, 2)), "WenQuanYi Zen Hei");
     assert_ptr_equal(gw_fonts_face_for(fs, GW_ROLE_BODY, 0x56FD), sung);
 
     assert_int_equal(gw_fonts_role_source(fs, GW_ROLE_TITLE), GW_SRC_FALLBACK);
