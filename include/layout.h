@@ -18,6 +18,7 @@
 
 #include "diag.h"
 #include "fonts.h"
+#include "linebreak.h"
 #include "model.h"
 
 #define GW_PT_PER_MM (72.0 / 25.4)
@@ -83,9 +84,19 @@ typedef struct gw_layout {
     size_t n_pages, cap_pages;
 } gw_layout;
 
-/* Lay out the whole document.  Returns NULL after reporting every error (for
- * example each character no face of its role can draw, with its position). */
-gw_layout *gw_layout_document(const gw_doc *doc, gw_fontset *fonts, gw_diag *diag);
+/* Choices made on the command line (--profile, --option). */
+typedef struct gw_layout_options {
+    bool profile_set;        /* true: `profile` overrides the document's profile attribute */
+    gw_lb_profile profile;
+    bool strict;             /* —— and …… may not start a line */
+    bool glue_num_han;       /* no break between a number and the Han character after it */
+} gw_layout_options;
+
+/* Lay out the whole document (opt NULL: the document's profile, no options).
+ * Returns NULL after reporting every error (for example each character no face
+ * of its role can draw, with its position). */
+gw_layout *gw_layout_document(const gw_doc *doc, gw_fontset *fonts, const gw_layout_options *opt,
+                              gw_diag *diag);
 void gw_layout_free(gw_layout *lay);
 
 /* The generated number of a heading or list item: level 1 "一、", 2 "（一）",

@@ -1,14 +1,21 @@
 /* linebreak — breaking a paragraph into lines on the character grid, and
- * placing the characters of each line.
+ * placing the characters of each line: the rules of ../shared/cjk-layout-rules.md
+ * (docs/linebreak.md says how each is implemented).
  *
- * Knows nothing of fonts or PDF: it works on items (a code point and its width
- * in layout units, 1000 = one grid cell) and returns line spans and offsets.
- * The rules are those of ../shared/cjk-layout-rules.md at the "basic" level:
- * closing punctuation (，。、；：？！）》” …) never starts a line, opening
- * brackets and quotes (（《“ …) never end one, numbers, Latin words, —— and
- * …… are never split.  A violation is resolved by pushing the last legal unit
- * to the next line and spreading the rest (push-out); a glyph never hangs
- * outside the line.
+ * Knows nothing of fonts or PDF: it works on items (a code point and its font
+ * advance in layout units, 1000 = one grid cell) and returns line spans and,
+ * per item, the slot the grid gives it.  What it decides:
+ *  - atoms: ——, ……, ？！ runs, numbers with their separators, prefixes and
+ *    postfixes (￥100, 97.85%, 1,286.50), Latin words — never split;
+ *  - kinsoku: closing marks never start a line, opening marks never end one;
+ *  - punctuation widths: full-width marks are half ink and half compressible
+ *    blank; adjacent marks are compressed; a line's last mark loses its end
+ *    blank (GB profile);
+ *  - a quarter-em gap between Han and Latin letters or digits, taken from the
+ *    author's space where one was typed;
+ *  - fitting: push-in (shrinking the line's punctuation) before push-out
+ *    (carrying the last legal unit down and stretching), never hanging;
+ *  - the 孤字 pass: a paragraph's last line holds at least 2 em of text.
  *
  * Called by the layout for paragraphs, headings, list items and titles. */
 #ifndef GW_LINEBREAK_H
@@ -20,39 +27,64 @@
 
 #include "utf8.h"
 
-/* One unit of a paragraph: a character (or a forced break, GW_CP_LINE_BREAK). */
+/* One character of a paragraph (or a forced break, GW_CP_LINE_BREAK). */
 typedef struct gw_lb_item {
     uint32_t cp;
-    int width;           /* advance in layout units (1000 = 1 cell) */
+    int width;           /* font advance in layout units (1000 = 1 cell) */
 } gw_lb_item;
 
-typedef struct gw_lb_line {
-    size_t start, end;   /* items [start, end) set on the line (no trailing space) */
-    size_t next;         /* where the next line starts */
-    int width;           /* natural width of items [start, end) */
-    int avail;           /* the width available to this line */
-    bool last;           /* the paragraph's last line, or ended by a forced break */
-} gw_lb_line;
+typedef enum gw_lb_profile {
+    GW_LB_GB,            /* GB/T 15834 and clreq: compression, push-in, 孤字 pass */
+    GW_LB_WORD_GRID,     /* Word/WPS on a grid: full-cell marks, push-out only */
+} gw_lb_profile;
+
+typedef struct gw_lb_options {
+    gw_lb_profile profile;
+    bool strict;         /* —— and …… may not start a line either */
+    bool glue_num_han;   /* no break between a number and the Han character after it */
+    int gap;             /* Han–Latin gap in units (default 250, a quarter em) */
+} gw_lb_options;
+
+/* The defaults: GB profile, basic kinsoku, gap 250. */
+gw_lb_options gw_lb_default_options(void);
 
 typedef struct gw_lb_params {
     int line_width;      /* units available on every line */
     int first_indent;    /* units taken off the first line */
+    gw_lb_options opt;
 } gw_lb_params;
+
+typedef struct gw_lb_line {
+    size_t start, end;   /* items [start, end) set on the line */
+    int width;           /* natural width of the line as set (blanks, gaps) */
+    int avail;           /* the width available to this line */
+    bool last;           /* the paragraph's last line, or ended by a forced break */
+} gw_lb_line;
 
 /* Break items[0..n) into lines.  Returns 0 and a malloc'd array the caller frees,
  * or -1 when out of memory.  An empty paragraph gives one empty line. */
 int gw_break_paragraph(const gw_lb_item *items, size_t n, const gw_lb_params *p,
                        gw_lb_line **lines, size_t *n_lines);
 
-/* Offsets (in units, from the line's start) of items [line->start, line->end):
- * offsets[i - line->start].  Every line but the last is justified so that its
- * last item ends exactly at line->avail; the last line is set solid. */
-void gw_place_line(const gw_lb_item *items, const gw_lb_line *line, bool justify, int *offsets);
+/* Where one item of a line goes.  Its glyph's natural box (the item's width)
+ * is cut by trim_left and trim_right (negative: padded) to fill `slot` units
+ * starting `x` units from the line's start: a compressed mark keeps its ink
+ * half, a middle dot is centred in half a cell.  A space the rules delete, or
+ * one at a line edge, gets slot 0 and is not drawn. */
+typedef struct gw_lb_place {
+    int x, slot;
+    int trim_left, trim_right;
+} gw_lb_place;
 
-/* Character classes, exported for tests and for the layout. */
+/* Place the items [line->start, line->end): out[i - line->start].  Every line
+ * but the last is justified so that it ends exactly at line->avail (when
+ * `justify`); an overfull line (push-in) is shrunk.  Returns -1 when out of
+ * memory, else 0. */
+int gw_place_line(const gw_lb_item *items, const gw_lb_line *line, const gw_lb_params *p,
+                  bool justify, gw_lb_place *out);
+
+/* Character classes, exported for tests and the layout. */
 bool gw_lb_no_start(uint32_t cp);   /* may not begin a line */
 bool gw_lb_no_end(uint32_t cp);     /* may not end a line */
-/* True when a line may break between items[i-1] and items[i] (0 < i < n). */
-bool gw_lb_can_break(const gw_lb_item *items, size_t n, size_t i);
 
 #endif

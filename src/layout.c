@@ -147,6 +147,7 @@ typedef struct set_glyph {
     gw_face *face;
     uint32_t cp;
     double slot_x, slot_w, size;
+    double ink_x;            /* glyph origin relative to slot_x */
     bool bold;
 } set_glyph;
 
@@ -170,6 +171,7 @@ typedef struct ctx {
     size_t n_lines, cap_lines;
     bool failed;             /* out of memory */
     bool pending_break;      /* a <pagebreak/> waits for the next line */
+    gw_lb_params lb;         /* line-breaking profile and options */
 } ctx;
 
 static bool push_char(ctx *c, char_buf *b, uint32_t cp, gw_role role, double size, bool bold,
@@ -284,10 +286,25 @@ typedef struct para_style {
     bool keep_all;       /* every line keeps with the next (headings, titles) */
 } para_style;
 
-static void set_one_line(ctx *c, const char_buf *b, gw_face **faces, const gw_lb_item *items,
-                         const gw_lb_line *ln, const para_style *st, int indent, int *offsets)
+/* Where the glyph goes in its slot: the part of its box the line breaker kept
+ * (a compressed mark keeps its ink half) is centred in the slot, so a 16 pt
+ * glyph sits centred on the 15.79 pt cell.  Layout units are converted to the
+ * glyph's own points at body_size / 1000 (item widths are scaled by size). */
+static double ink_offset(const ctx *c, int natural, const gw_lb_place *pl, double slot_pt)
 {
-    gw_place_line(items, ln, st->align == GW_ALIGN_JUSTIFY, offsets);
+    double per_u = c->geo.body_size / 1000.0;
+    double kept = (natural - pl->trim_left - pl->trim_right) * per_u;
+    return (slot_pt - kept) / 2.0 - pl->trim_left * per_u;
+}
+
+static void set_one_line(ctx *c, const char_buf *b, gw_face **faces, const gw_lb_item *items,
+                         const gw_lb_line *ln, const para_style *st, int indent,
+                         gw_lb_place *places)
+{
+    if (gw_place_line(items, ln, &c->lb, st->align == GW_ALIGN_JUSTIFY, places) != 0) {
+        c->failed = true;
+        return;
+    }
     int shift = indent;
     if (st->align == GW_ALIGN_CENTER)
         shift += (ln->avail - ln->width) / 2;
@@ -303,13 +320,15 @@ static void set_one_line(ctx *c, const char_buf *b, gw_face **faces, const gw_lb
     l.size = c->geo.body_size;
     for (size_t i = ln->start; i < ln->end; i++) {
         const run_char *rc = &b->v[i];
-        if (!faces[i])
-            continue;
+        const gw_lb_place *pl = &places[i - ln->start];
+        if (!faces[i] || pl->slot == 0)
+            continue;                      /* a space the rules delete, or at a line edge */
         set_glyph *g = &l.glyphs[l.n++];
         g->face = faces[i];
         g->cp = rc->cp;
-        g->slot_x = (shift + offsets[i - ln->start]) * unit;
-        g->slot_w = items[i].width * unit;
+        g->slot_x = (shift + pl->x) * unit;
+        g->slot_w = pl->slot * unit;
+        g->ink_x = ink_offset(c, items[i].width, pl, g->slot_w);
         g->size = rc->size;
         g->bold = rc->bold;
         if (rc->size > l.size)
@@ -326,17 +345,19 @@ static void set_paragraph(ctx *c, const char_buf *b, const para_style *st)
     if (!faces)
         return;
     gw_lb_item *items = malloc((b->n ? b->n : 1) * sizeof *items);
-    int *offsets = malloc((b->n ? b->n : 1) * sizeof *offsets);
+    gw_lb_place *places = malloc((b->n ? b->n : 1) * sizeof *places);
     gw_lb_line *lines = NULL;
     size_t n_lines = 0;
-    if (!items || !offsets) {
+    if (!items || !places) {
         c->failed = true;
         goto out;
     }
     for (size_t i = 0; i < b->n; i++)
         items[i] = (gw_lb_item){ b->v[i].cp, item_width(c, faces[i], &b->v[i]) };
     int full = c->geo.chars_per_line * 1000;
-    gw_lb_params p = { st->max_width ? st->max_width : full, st->indent };
+    gw_lb_params p = c->lb;
+    p.line_width = st->max_width ? st->max_width : full;
+    p.first_indent = st->indent;
     if (gw_break_paragraph(items, b->n, &p, &lines, &n_lines) != 0) {
         c->failed = true;
         goto out;
@@ -347,7 +368,7 @@ static void set_paragraph(ctx *c, const char_buf *b, const para_style *st)
         /* A narrowed block (a balanced title) is centred within the full line. */
         if (st->max_width && st->align == GW_ALIGN_CENTER)
             lines[i].avail = full - indent;
-        set_one_line(c, b, faces, items, &lines[i], st, indent, offsets);
+        set_one_line(c, b, faces, items, &lines[i], st, indent, places);
     }
     size_t count = c->n_lines - first;
     for (size_t i = 0; i < count; i++) {
@@ -360,7 +381,7 @@ static void set_paragraph(ctx *c, const char_buf *b, const para_style *st)
     }
 out:
     free(lines);
-    free(offsets);
+    free(places);
     free(items);
     free(faces);
 }
@@ -547,8 +568,9 @@ static void set_solid_line(ctx *c, const char_buf *b, gw_face **faces, int start
         if (!faces[i])
             continue;
         int w = item_width(c, faces[i], &b->v[i]);
+        gw_lb_place pl = { x, w, 0, 0 };
         l.glyphs[l.n++] = (set_glyph){ faces[i], b->v[i].cp, x * unit, w * unit, b->v[i].size,
-                                       b->v[i].bold };
+                                       ink_offset(c, w, &pl, w * unit), b->v[i].bold };
         gw_face_use(faces[i], b->v[i].cp);
         x += w;
     }
@@ -649,11 +671,8 @@ static bool place_line(const gw_geometry *g, gw_page *p, const set_line *l, int 
                         p->n_glyphs, l->n, l->para_start, l->para_end };
     for (size_t i = 0; i < l->n; i++) {
         const set_glyph *s = &l->glyphs[i];
-        double natural = gw_face_advance(s->face, s->cp) * s->size / 1000.0;
-        gw_glyph gl = { s->face, s->cp, 0, gw_row_baseline(g, row, s->size), s->size,
-                        s->slot_w, s->bold };
-        /* The glyph's em box is centred in the slot the grid gave it. */
-        gl.x = g->area_left + s->slot_x + (s->slot_w - natural) / 2.0;
+        gw_glyph gl = { s->face, s->cp, g->area_left + s->slot_x + s->ink_x,
+                        gw_row_baseline(g, row, s->size), s->size, s->slot_w, s->bold };
         if (!page_add_glyph(p, &gl))
             return false;
     }
@@ -765,9 +784,25 @@ void gw_layout_free(gw_layout *lay)
     free(lay);
 }
 
-gw_layout *gw_layout_document(const gw_doc *doc, gw_fontset *fonts, gw_diag *diag)
+/* The document's profile attribute, unless the command line chose one. */
+static gw_lb_params line_params(const gw_doc *doc, const gw_layout_options *opt)
 {
-    ctx c = { .doc = doc, .fonts = fonts, .diag = diag, .geo = gw_geometry_gbt9704() };
+    gw_lb_params p = { 0, 0, gw_lb_default_options() };
+    p.opt.profile = doc->profile == GW_PROFILE_WORD_GRID ? GW_LB_WORD_GRID : GW_LB_GB;
+    if (opt) {
+        if (opt->profile_set)
+            p.opt.profile = opt->profile;
+        p.opt.strict = opt->strict;
+        p.opt.glue_num_han = opt->glue_num_han;
+    }
+    return p;
+}
+
+gw_layout *gw_layout_document(const gw_doc *doc, gw_fontset *fonts, const gw_layout_options *opt,
+                              gw_diag *diag)
+{
+    ctx c = { .doc = doc, .fonts = fonts, .diag = diag, .geo = gw_geometry_gbt9704(),
+              .lb = line_params(doc, opt) };
     int errors_before = diag->errors;
     set_front_matter(&c);
     set_blocks(&c, doc->blocks, doc->n_blocks, 0);

@@ -1,19 +1,30 @@
-/* linebreak — breaks a paragraph into grid lines and places each line's items.
+/* linebreak — breaks a paragraph into grid lines and places each line's items
+ * by the rules of ../shared/cjk-layout-rules.md (see linebreak.h and
+ * docs/linebreak.md).
  *
  * Called by the layout (layout.c) once per paragraph, heading, list item and
- * title.  Works in layout units (1000 = one grid cell) on items that carry only
- * a code point and a width, so it is tested without fonts (test_linebreak.c).
+ * title, and by its tests (test_linebreak.c, which hold the rules file's 25
+ * cases).  Works in layout units (1000 = one grid cell) on items that carry a
+ * code point and a font advance only.
  *
- * The method is the rules file's loop (../shared/cjk-layout-rules.md §4) at
- * the basic level: fill the line; if the break that falls at the fill point is
- * forbidden, push out — carry the last legal unit to the next line and stretch
- * the rest.  Cost is linear in the paragraph's length times the look-back,
- * which is bounded by the line's width. */
+ * The paragraph is first cut into atoms — the units a line may break between —
+ * each with its width split into a core and compressible blanks, and each
+ * junction between atoms with its glue (a Han–Latin gap or a word space) and
+ * whether a break is legal there.  The loop then fills one line at a time,
+ * keeping the line's width and shrink pool as running sums, so the cost is
+ * linear in the paragraph's length (the look-back of push-out is bounded by one
+ * line). */
 #include "linebreak.h"
+
+#include <stdlib.h>
+#include <string.h>
 
 #include "grow.h"
 
-#include <stdlib.h>
+#define HALF 500                 /* half a cell: a mark's blank */
+#define NO_ITEM ((size_t)-1)
+
+/* ---- character classes ------------------------------------------------ */
 
 static bool in_list(uint32_t cp, const uint32_t *list, size_t n)
 {
@@ -22,6 +33,28 @@ static bool in_list(uint32_t cp, const uint32_t *list, size_t n)
             return true;
     return false;
 }
+#define IN(cp, list) in_list((cp), (list), sizeof(list) / sizeof(list)[0])
+
+/* 点号 that pause (their blank is in the shrink pool) and that stop (not). */
+static const uint32_t PAUSE[] = { 0x3001, 0xFF0C, 0xFF1B, 0xFF1A };
+static const uint32_t STOP[] = { 0x3002, 0xFF0E, 0xFF1F, 0xFF01 };
+static const uint32_t OPENERS[] = {
+    0x201C, 0x2018, 0xFF08, 0x300A, 0x3008, 0x300C, 0x300E, 0x3010, 0x3014, 0x3016, 0xFF3B,
+    0xFF5B, 0x3018, 0x301A, 0x301D, 0xFF5F,
+};
+static const uint32_t CLOSERS[] = {
+    0x201D, 0x2019, 0xFF09, 0x300B, 0x3009, 0x300D, 0x300F, 0x3011, 0x3015, 0x3017, 0xFF3D,
+    0xFF5D, 0x3019, 0x301B, 0x301E, 0x301F, 0xFF60,
+};
+/* 连接号 and 分隔号: no stretch beside them. */
+static const uint32_t CONNECTORS[] = {
+    0x2013, 0x2014, 0x2015, 0xFF5E, 0x301C, 0xFF0D, 0x2010, 0x2012, 0xFF0F,
+};
+static const uint32_t MIDDOTS[] = { 0x00B7, 0x30FB, 0x2027, 0xFF65 };
+/* Prefixes and postfixes that join a number (￥100, 97.85％, 25℃). */
+static const uint32_t PREFIXES[] = { 0xFFE5, 0xFF04, 0xFFE1, 0x20AC, 0x2116 };
+static const uint32_t POSTFIXES[] = { 0xFF05, 0x2030, 0x2031, 0x2103, 0x2109, 0x2032, 0x2033,
+                                      0xFFE0 };
 
 /* Not at line start: 点号, closers, connectors, 间隔号, 分隔号, postfixes
  * (rules file §1 rows 1–6). */
@@ -46,184 +79,685 @@ static const uint32_t NO_END[] = {
 
 bool gw_lb_no_start(uint32_t cp)
 {
-    return in_list(cp, NO_START, sizeof NO_START / sizeof NO_START[0]);
+    return IN(cp, NO_START);
 }
 
 bool gw_lb_no_end(uint32_t cp)
 {
-    return in_list(cp, NO_END, sizeof NO_END / sizeof NO_END[0]);
+    return IN(cp, NO_END);
 }
 
-static bool is_space(uint32_t cp)
+gw_lb_options gw_lb_default_options(void)
 {
-    return cp == 0x20;
+    gw_lb_options o = { GW_LB_GB, false, false, 250 };
+    return o;
 }
 
-/* Characters that form Latin words and numbers: a maximal run of them is one
- * unbreakable atom (GDP, COVID-19, 97.85%, 1,286.50, 2.6TB). */
-static bool is_latin_atom_char(uint32_t cp)
+static bool is_ascii_digit(uint32_t cp)
 {
-    return (cp >= 0x21 && cp <= 0x7E) || (cp >= 0xA0 && cp <= 0x24F);
+    return cp >= '0' && cp <= '9';
 }
 
-/* Marks that come in unbreakable pairs: ——, ……. */
-static bool is_doubled_mark(uint32_t cp)
+static bool is_alnum(uint32_t cp)
+{
+    return is_ascii_digit(cp) || (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z') ||
+           (cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7);
+}
+
+/* Letters, digits and ASCII punctuation: a maximal run is one atom (a Latin
+ * word or a number with its separators and units). */
+static bool is_latin(uint32_t cp)
+{
+    return (cp >= 0x21 && cp <= 0x7E) || (cp >= 0xA0 && cp <= 0x24F && cp != 0xB7);
+}
+
+static bool is_han(uint32_t cp)
+{
+    return (cp >= 0x3040 && cp <= 0x30FF && cp != 0x30FB) || (cp >= 0x3400 && cp <= 0x9FFF) ||
+           (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0x20000 && cp <= 0x3FFFF) ||
+           (cp >= 0xAC00 && cp <= 0xD7AF);
+}
+
+static bool is_long_mark(uint32_t cp)
 {
     return cp == 0x2014 || cp == 0x2015 || cp == 0x2026 || cp == 0x22EF;
 }
 
-static bool is_qe_mark(uint32_t cp)
+/* ---- atoms --------------------------------------------------------------- */
+
+typedef enum atom_kind {
+    A_HAN, A_LATIN, A_OPEN, A_CLOSE, A_PAUSE, A_STOP, A_LONG, A_QE, A_MIDDOT, A_IDSPACE,
+    A_OTHER
+} atom_kind;
+
+typedef enum glue_kind { G_NONE, G_GAP, G_SPACE } glue_kind;
+
+typedef struct atom {
+    size_t first, last;  /* items [first, last] */
+    int core;            /* width without blanks */
+    int bl, br;          /* compressible blanks on the left and right */
+    int cl, cr;          /* taken from bl / br by compression with the neighbour */
+    int content;         /* Han, letters and digits: what counts against 孤字 */
+    atom_kind kind;
+    bool ns, ne;         /* may not start / end a line */
+    bool connector;      /* no stretch beside it */
+    bool number;         /* starts with a digit (after a prefix) */
+    bool han_start, han_end, alnum_start, alnum_end;
+    /* the junction before this atom */
+    glue_kind glue_kind;
+    int glue;            /* natural glue width */
+    size_t glue_item;    /* the space that carries the glue, or NO_ITEM */
+    bool breakable;      /* a line may break before this atom */
+} atom;
+
+typedef struct atom_list {
+    atom *v;
+    size_t n, cap;
+} atom_list;
+
+/* The width the grid gives item i (the rules file's §5 table). */
+static int set_width(const gw_lb_item *it)
 {
-    return cp == 0xFF1F || cp == 0xFF01 || cp == 0x3F || cp == 0x21;
+    uint32_t cp = it->cp;
+    if (is_long_mark(cp) || (cp >= 0x2018 && cp <= 0x201D))
+        return 1000;
+    if (IN(cp, MIDDOTS))
+        return HALF;
+    return it->width;
 }
 
-/* True when items[i-1] and items[i] belong to one atom. */
-static bool same_atom(const gw_lb_item *items, size_t i)
+static size_t scan_latin(const gw_lb_item *items, size_t i, size_t to, atom *a)
 {
-    uint32_t a = items[i - 1].cp, b = items[i].cp;
-    if (is_latin_atom_char(a) && is_latin_atom_char(b))
-        return true;
-    if (a == b && is_doubled_mark(a))
-        return true;
-    return is_qe_mark(a) && is_qe_mark(b);
-}
-
-/* A single 一字线 may not start a line, but a —— pair may (rules file §1). */
-static bool forbids_start(const gw_lb_item *items, size_t n, size_t i)
-{
-    uint32_t b = items[i].cp;
-    if ((b == 0x2014 || b == 0x2015) && i + 1 < n && items[i + 1].cp == b)
-        return false;
-    return gw_lb_no_start(b);
-}
-
-bool gw_lb_can_break(const gw_lb_item *items, size_t n, size_t i)
-{
-    if (i == 0 || i >= n)
-        return false;
-    uint32_t a = items[i - 1].cp, b = items[i].cp;
-    if (a == GW_CP_LINE_BREAK || b == GW_CP_LINE_BREAK)
-        return false;                       /* forced breaks are handled by the loop */
-    if (is_space(b))
-        return false;                       /* break after a space, never before it */
-    if (is_space(a))
-        return !forbids_start(items, n, i);
-    if (same_atom(items, i))
-        return false;
-    if (forbids_start(items, n, i))
-        return false;
-    return !gw_lb_no_end(a);
-}
-
-static size_t skip_spaces(const gw_lb_item *items, size_t n, size_t i)
-{
-    while (i < n && is_space(items[i].cp))
+    if (IN(items[i].cp, PREFIXES))
         i++;
-    return i;
+    a->number = i < to && is_ascii_digit(items[i].cp);
+    while (i < to && is_latin(items[i].cp))
+        i++;
+    if (i > a->first && is_ascii_digit(items[i - 1].cp))
+        while (i < to && IN(items[i].cp, POSTFIXES))
+            i++;
+    a->kind = A_LATIN;
+    return i - 1;
 }
 
-static size_t trim_spaces(const gw_lb_item *items, size_t start, size_t end)
+/* One atom starting at item i; sets everything but the junction. */
+static void scan_atom(const gw_lb_item *items, size_t i, size_t to, const gw_lb_options *o,
+                      atom *a)
 {
-    while (end > start && is_space(items[end - 1].cp))
-        end--;
-    return end;
+    memset(a, 0, sizeof *a);
+    a->first = a->last = i;
+    a->glue_item = NO_ITEM;
+    uint32_t cp = items[i].cp;
+    bool full = items[i].width == 1000;
+    a->kind = A_OTHER;
+    if (is_latin(cp) || (IN(cp, PREFIXES) && i + 1 < to && is_ascii_digit(items[i + 1].cp))) {
+        a->last = scan_latin(items, i, to, a);
+    } else if (is_long_mark(cp) && i + 1 < to && items[i + 1].cp == cp) {
+        a->kind = A_LONG;           /* ——, ……: one 2-em atom */
+        a->last = i + 1;
+    } else if ((cp == 0xFF1F || cp == 0xFF01) && i + 1 < to &&
+               (items[i + 1].cp == 0xFF1F || items[i + 1].cp == 0xFF01)) {
+        a->kind = A_QE;             /* ？！: marks of a run share their cells */
+        while (a->last + 1 < to && (items[a->last + 1].cp == 0xFF1F || items[a->last + 1].cp == 0xFF01))
+            a->last++;
+    } else if (IN(cp, OPENERS)) {
+        a->kind = A_OPEN;
+        a->bl = full ? HALF : 0;
+    } else if (IN(cp, CLOSERS)) {
+        a->kind = A_CLOSE;
+        a->br = full ? HALF : 0;
+    } else if (IN(cp, PAUSE)) {
+        a->kind = A_PAUSE;
+        a->br = full ? HALF : 0;
+    } else if (IN(cp, STOP)) {
+        a->kind = A_STOP;
+        a->br = full ? HALF : 0;
+    } else if (IN(cp, MIDDOTS)) {
+        a->kind = A_MIDDOT;
+    } else if (cp == 0x3000) {
+        a->kind = A_IDSPACE;        /* a cell of space that vanishes at a line end */
+        a->br = items[i].width;
+    } else if (is_han(cp)) {
+        a->kind = A_HAN;
+    }
+    int w = 0;
+    for (size_t k = a->first; k <= a->last; k++) {
+        int sw = set_width(&items[k]);
+        if (a->kind == A_QE)
+            sw = a->last - a->first == 1 ? HALF : 2000 / (int)(a->last - a->first + 1);
+        w += sw;
+        if (is_han(items[k].cp) || is_alnum(items[k].cp))
+            a->content += sw;
+    }
+    a->core = w - a->bl - a->br;
+    uint32_t first = items[a->first].cp, last = items[a->last].cp;
+    a->ns = gw_lb_no_start(first) || a->kind == A_QE || a->kind == A_IDSPACE;
+    a->ne = gw_lb_no_end(last);
+    if (a->kind == A_LONG)
+        a->ns = o->strict;          /* —— and …… may start a line, except when strict */
+    if (a->kind == A_LATIN && IN(first, PREFIXES))
+        a->ns = false;
+    a->connector = a->first == a->last && IN(cp, CONNECTORS);
+    a->han_start = is_han(first);
+    a->han_end = is_han(last);
+    a->alnum_start = is_alnum(first);
+    a->alnum_end = is_alnum(last);
 }
 
-static int span_width(const gw_lb_item *items, size_t start, size_t end)
+/* The junction between prev and a: glue, legality of a break, compression. */
+static void join(const gw_lb_item *items, atom *prev, atom *a, size_t space,
+                 const gw_lb_options *o)
+{
+    bool han_latin = (prev->han_end && a->alnum_start) || (prev->alnum_end && a->han_start);
+    if (han_latin) {
+        a->glue_kind = G_GAP;       /* the author's space, if any, becomes the gap */
+        a->glue = o->gap;
+        a->glue_item = space;
+    } else if (space != NO_ITEM && prev->kind == A_LATIN && a->kind == A_LATIN) {
+        a->glue_kind = G_SPACE;
+        a->glue = items[space].width;
+        a->glue_item = space;
+    }
+    a->breakable = !a->ns && !prev->ne;
+    if (o->glue_num_han && prev->number && a->kind == A_HAN)
+        a->breakable = false;
+    /* Adjacent marks, one a bracket or quote: blanks summing to half a cell or
+     * more lose half a cell, the left mark's first (rules file §5). */
+    bool bracket = prev->kind == A_OPEN || prev->kind == A_CLOSE || a->kind == A_OPEN ||
+                   a->kind == A_CLOSE;
+    bool marks = (prev->bl || prev->br) && (a->bl || a->br) && prev->kind != A_IDSPACE &&
+                 a->kind != A_IDSPACE;
+    if (o->profile == GW_LB_GB && bracket && marks && a->glue_kind == G_NONE &&
+        prev->br + a->bl >= HALF) {
+        prev->cr = prev->br < HALF ? prev->br : HALF;
+        a->cl = HALF - prev->cr;
+    }
+}
+
+static bool push_atom(atom_list *l, const atom *a)
+{
+    if (!gw_grow(&l->v, &l->cap, l->n + 1, sizeof *l->v))
+        return false;
+    l->v[l->n++] = *a;
+    return true;
+}
+
+/* Atoms of items [from, to), which hold no forced break. */
+static bool analyse(const gw_lb_item *items, size_t from, size_t to, const gw_lb_options *o,
+                    atom_list *out)
+{
+    out->n = 0;
+    size_t space = NO_ITEM;
+    for (size_t i = from; i < to;) {
+        if (items[i].cp == ' ') {
+            if (space == NO_ITEM)
+                space = i;
+            i++;
+            continue;
+        }
+        atom a;
+        scan_atom(items, i, to, o, &a);
+        if (out->n > 0)
+            join(items, &out->v[out->n - 1], &a, space, o);
+        if (!push_atom(out, &a))
+            return false;
+        space = NO_ITEM;
+        i = a.last + 1;
+    }
+    return true;
+}
+
+/* ---- widths and pools ----------------------------------------------------- */
+
+static bool is_gb(const gw_lb_options *o)
+{
+    return o->profile == GW_LB_GB;
+}
+
+static int left_blank(const atom *a, bool line_start)
+{
+    return line_start ? a->bl : a->bl - a->cl;
+}
+
+static int right_blank(const atom *a, bool line_end, const gw_lb_options *o)
+{
+    if (line_end)
+        return is_gb(o) ? 0 : a->br;    /* GB: a line's last mark loses its end blank */
+    return a->br - a->cr;
+}
+
+/* Width of atoms [s, k] set as one line. */
+static int line_width(const atom *v, size_t s, size_t k, const gw_lb_options *o)
 {
     int w = 0;
-    for (size_t i = start; i < end; i++)
-        w += items[i].width;
+    for (size_t i = s; i <= k; i++) {
+        if (i > s)
+            w += v[i].glue;
+        w += left_blank(&v[i], i == s) + v[i].core + right_blank(&v[i], i == k, o);
+    }
     return w;
 }
 
-/* The end of the line starting at s with `avail` units: sets *next and *last. */
-static size_t find_line_end(const gw_lb_item *items, size_t n, size_t s, int avail,
-                            size_t *next, bool *last)
+/* What atom i adds to the shrink pool of a line where it is neither first nor
+ * last on that side: (a) word spaces to a quarter, (b) outer blanks of brackets
+ * and quotes, (c) blanks of 、，；：, (d) Han–Latin gaps to an eighth. */
+static int pool_left(const atom *a)
 {
-    size_t e = s;
-    int w = 0;
-    while (e < n && items[e].cp != GW_CP_LINE_BREAK && w + items[e].width <= avail) {
-        w += items[e].width;
-        e++;
+    int p = 0;
+    if (a->glue_kind == G_SPACE && a->glue > 250)
+        p += a->glue - 250;
+    if (a->glue_kind == G_GAP && a->glue > 125)
+        p += a->glue - 125;
+    if (a->kind == A_OPEN)
+        p += a->bl - a->cl;
+    return p;
+}
+
+static int pool_right(const atom *a)
+{
+    return a->kind == A_CLOSE || a->kind == A_PAUSE ? a->br - a->cr : 0;
+}
+
+static int line_pool(const atom *v, size_t s, size_t k, const gw_lb_options *o)
+{
+    if (!is_gb(o))
+        return 0;
+    int p = 0;
+    for (size_t i = s; i <= k; i++) {
+        if (i > s)
+            p += pool_left(&v[i]);
+        if (i < k)
+            p += pool_right(&v[i]);
     }
-    if (e == n || items[e].cp == GW_CP_LINE_BREAK) {
-        *last = true;
-        *next = e == n ? n : e + 1;
-        return e;
+    return p;
+}
+
+static int line_content(const atom *v, size_t s, size_t k)
+{
+    int c = 0;
+    for (size_t i = s; i <= k; i++)
+        c += v[i].content;
+    return c;
+}
+
+/* ---- breaking -------------------------------------------------------------- */
+
+typedef struct span {
+    size_t s, k;         /* atoms [s, k] */
+    int avail;
+} span;
+
+typedef struct span_list {
+    span *v;
+    size_t n, cap;
+} span_list;
+
+/* Split atom s, wider than `avail` on its own, at the fill point (rules file §3,
+ * emergency): at least one item stays. */
+static bool split_atom(const gw_lb_item *items, atom_list *l, size_t s, int avail)
+{
+    atom *a = &l->v[s];
+    size_t cut = a->first;
+    int w = set_width(&items[cut]);
+    while (cut + 1 <= a->last && w + set_width(&items[cut + 1]) <= avail)
+        w += set_width(&items[++cut]);
+    if (cut == a->last)
+        return true;
+    if (!gw_grow(&l->v, &l->cap, l->n + 1, sizeof *l->v))
+        return false;
+    a = &l->v[s];
+    memmove(&l->v[s + 2], &l->v[s + 1], (l->n - s - 1) * sizeof *l->v);
+    l->n++;
+    atom tail = *a;
+    tail.first = cut + 1;
+    tail.glue_kind = G_NONE;
+    tail.glue = 0;
+    tail.glue_item = NO_ITEM;
+    tail.breakable = true;
+    tail.bl = tail.cl = 0;
+    a->last = cut;
+    a->br = a->cr = 0;
+    int head_w = 0, head_c = 0;
+    for (size_t i = a->first; i <= a->last; i++) {
+        head_w += set_width(&items[i]);
+        head_c += is_alnum(items[i].cp) || is_han(items[i].cp) ? set_width(&items[i]) : 0;
     }
-    *last = false;
-    e = skip_spaces(items, n, e);           /* spaces at a line end take no room */
-    if (e == n || items[e].cp == GW_CP_LINE_BREAK) {
-        *last = true;
-        *next = e == n ? n : e + 1;
-        return e;
+    tail.core = a->core + a->bl - head_w;
+    tail.content = a->content - head_c;
+    a->core = head_w - a->bl;
+    a->content = head_c;
+    l->v[s + 1] = tail;
+    return true;
+}
+
+/* The last atom of the line starting at s (rules file §4). */
+static size_t fill_line(const gw_lb_item *items, atom_list *l, size_t s, int avail,
+                        const gw_lb_options *o, bool *oom)
+{
+    if (line_width(l->v, s, s, o) > avail && !split_atom(items, l, s, avail)) {
+        *oom = true;
+        return s;
     }
-    for (size_t b = e; b > s; b--) {
-        if (gw_lb_can_break(items, n, b)) {  /* the fill point, or pushed out */
-            *next = b;
-            return b;
-        }
+    atom *v = l->v;
+    size_t n = l->n, k = s;
+    /* open = width of [s, k] without k's right blank: a running sum. */
+    int open = left_blank(&v[s], true) + v[s].core;
+    int pool = 0;
+    while (k + 1 < n) {
+        const atom *a = &v[k], *b = &v[k + 1];
+        int next_open = open + right_blank(a, false, o) + b->glue + left_blank(b, false) + b->core;
+        if (next_open + right_blank(b, true, o) > avail)
+            break;
+        pool += (is_gb(o) ? pool_right(a) + pool_left(b) : 0);
+        open = next_open;
+        k++;
     }
-    /* No legal break on the line (an atom wider than the line): split at the
-     * fill point, taking at least one item so the loop always advances. */
-    while (e > s + 1 && span_width(items, s, e) > avail)
-        e--;
-    *next = e;
-    return e;
+    if (k + 1 == n || v[k + 1].breakable)
+        return k;                                  /* the fill point is a legal break */
+    /* k+: the first legal break after the fill point. */
+    size_t j = k;
+    int o2 = open, p2 = pool;
+    bool all_ns = true;
+    do {
+        const atom *a = &v[j], *b = &v[j + 1];
+        o2 += right_blank(a, false, o) + b->glue + left_blank(b, false) + b->core;
+        p2 += is_gb(o) ? pool_right(a) + pool_left(b) : 0;
+        all_ns &= b->ns;
+        j++;
+    } while (j + 1 < n && !v[j + 1].breakable);
+    if (is_gb(o) && all_ns && o2 + right_blank(&v[j], true, o) - p2 <= avail)
+        return j;                                  /* push-in */
+    for (size_t m = k; m > s; m--)
+        if (v[m].breakable)
+            return m - 1;                          /* push-out */
+    return k;                                      /* no legal break: at the fill point */
+}
+
+static bool push_span(span_list *l, size_t s, size_t k, int avail)
+{
+    if (!gw_grow(&l->v, &l->cap, l->n + 1, sizeof *l->v))
+        return false;
+    l->v[l->n++] = (span){ s, k, avail };
+    return true;
+}
+
+/* 孤字 (rules file §7): the last line needs 2 em of Han, letters or digits.
+ * Pull it up onto the line before with the shrink pool, or else move the break
+ * before it back, one legal break at a time. */
+static void avoid_lone_char(const atom *v, span_list *sp, const gw_lb_options *o)
+{
+    if (!is_gb(o) || sp->n < 2)
+        return;
+    span *prev = &sp->v[sp->n - 2], *last = &sp->v[sp->n - 1];
+    if (line_content(v, last->s, last->k) >= 2000)
+        return;
+    if (line_width(v, prev->s, last->k, o) - line_pool(v, prev->s, last->k, o) <= prev->avail) {
+        prev->k = last->k;
+        sp->n--;
+        return;
+    }
+    while (line_content(v, last->s, last->k) < 2000) {
+        size_t m = prev->k;
+        while (m > prev->s && !v[m].breakable)
+            m--;
+        if (m <= prev->s || line_width(v, m, last->k, o) > last->avail)
+            return;
+        prev->k = m - 1;
+        last->s = m;
+    }
+}
+
+/* Lines of items [from, to) (no forced break inside). */
+static bool break_segment(const gw_lb_item *items, size_t from, size_t to, const gw_lb_params *p,
+                          bool first_of_paragraph, bool paragraph_end, atom_list *atoms,
+                          span_list *spans)
+{
+    spans->n = 0;
+    if (!analyse(items, from, to, &p->opt, atoms))
+        return false;
+    size_t s = 0;
+    while (s < atoms->n) {
+        int avail = p->line_width - (first_of_paragraph && spans->n == 0 ? p->first_indent : 0);
+        bool oom = false;
+        size_t k = fill_line(items, atoms, s, avail, &p->opt, &oom);
+        if (oom || !push_span(spans, s, k, avail))
+            return false;
+        s = k + 1;
+    }
+    if (paragraph_end)
+        avoid_lone_char(atoms->v, spans, &p->opt);
+    return true;
+}
+
+static bool push_line(gw_lb_line **out, size_t *n, size_t *cap, gw_lb_line line)
+{
+    if (!gw_grow(out, cap, *n + 1, sizeof **out))
+        return false;
+    (*out)[(*n)++] = line;
+    return true;
 }
 
 int gw_break_paragraph(const gw_lb_item *items, size_t n, const gw_lb_params *p,
                        gw_lb_line **lines, size_t *n_lines)
 {
-    size_t cap = 0, count = 0;
     gw_lb_line *out = NULL;
-    size_t s = skip_spaces(items, n, 0);
-    do {
-        if (!gw_grow(&out, &cap, count + 1, sizeof *out)) {
-            free(out);
-            return -1;
+    size_t count = 0, cap = 0;
+    atom_list atoms = { 0 };
+    span_list spans = { 0 };
+    bool ok = true;
+    size_t from = 0;
+    while (ok) {
+        size_t to = from;
+        while (to < n && items[to].cp != GW_CP_LINE_BREAK)
+            to++;
+        bool end = to >= n;
+        ok = break_segment(items, from, to, p, from == 0, end, &atoms, &spans);
+        for (size_t i = 0; ok && i < spans.n; i++) {
+            const span *sp = &spans.v[i];
+            const atom *a = &atoms.v[sp->s], *b = &atoms.v[sp->k];
+            gw_lb_line line = { a->first, b->last + 1, line_width(atoms.v, sp->s, sp->k, &p->opt),
+                                sp->avail, i + 1 == spans.n };
+            ok = push_line(&out, &count, &cap, line);
         }
-        int avail = p->line_width - (count == 0 ? p->first_indent : 0);
-        size_t next;
-        bool last;
-        size_t e = find_line_end(items, n, s, avail, &next, &last);
-        e = trim_spaces(items, s, e);
-        out[count++] = (gw_lb_line){ s, e, next, span_width(items, s, e), avail, last };
-        s = last ? next : skip_spaces(items, n, next);
-    } while (s < n);
+        if (ok && spans.n == 0) {           /* an empty paragraph or segment */
+            int avail = p->line_width - (count == 0 ? p->first_indent : 0);
+            ok = push_line(&out, &count, &cap, (gw_lb_line){ from, from, 0, avail, true });
+        }
+        if (end)
+            break;
+        from = to + 1;
+    }
+    free(atoms.v);
+    free(spans.v);
+    if (!ok) {
+        free(out);
+        return -1;
+    }
     *lines = out;
     *n_lines = count;
     return 0;
 }
 
-/* Junctions that take stretch: between atoms, not inside one. */
-static size_t stretch_junctions(const gw_lb_item *items, const gw_lb_line *line)
+/* ---- placing ----------------------------------------------------------------- */
+
+/* Share `amount` among items, each up to limit[i] (negative: no limit), equal
+ * shares in whole units, spare units to the leftmost items (rules file §4).
+ * Adds to given[]; returns what could not be placed. */
+static int distribute(int amount, const int *limit, int *given, size_t n)
 {
-    size_t count = 0;
-    for (size_t i = line->start + 1; i < line->end; i++)
-        if (!same_atom(items, i))
-            count++;
-    return count;
+    while (amount > 0) {
+        size_t open = 0;
+        for (size_t i = 0; i < n; i++)
+            open += limit[i] < 0 || given[i] < limit[i];
+        if (open == 0)
+            break;
+        int share = amount / (int)open, spare = amount % (int)open;
+        if (share == 0) {
+            for (size_t i = 0; i < n && spare > 0; i++)
+                if (limit[i] < 0 || given[i] < limit[i]) {
+                    given[i]++;
+                    spare--;
+                    amount--;
+                }
+            break;
+        }
+        for (size_t i = 0; i < n; i++) {
+            if (!(limit[i] < 0 || given[i] < limit[i]))
+                continue;
+            int room = limit[i] < 0 ? share : limit[i] - given[i];
+            int g = share < room ? share : room;
+            given[i] += g;
+            amount -= g;
+        }
+    }
+    return amount;
 }
 
-void gw_place_line(const gw_lb_item *items, const gw_lb_line *line, bool justify, int *offsets)
+/* Per atom of a line: its blanks and the glue and stretch before it. */
+typedef struct fit {
+    int bl, br, glue;
+} fit;
+
+typedef enum { LEVEL_SPACE, LEVEL_BRACKET, LEVEL_PAUSE, LEVEL_GAP, LEVEL_JUNCTION } level;
+
+/* The limit of atom i's share at one level of shrink or stretch (-1: none, 0: not in it). */
+static int level_limit(const atom *v, const fit *f, size_t i, size_t n, level lv, bool shrink)
 {
-    int slack = line->avail - line->width;
-    size_t junctions = stretch_junctions(items, line);
-    bool stretch = justify && !line->last && slack > 0 && junctions > 0;
-    int share = stretch ? slack / (int)junctions : 0;
-    int spare = stretch ? slack % (int)junctions : 0;   /* to the leftmost junctions */
-    int x = 0;
-    for (size_t i = line->start; i < line->end; i++) {
-        if (i > line->start && stretch && !same_atom(items, i)) {
-            x += share;
-            if (spare > 0) {
-                x++;
-                spare--;
-            }
-        }
-        offsets[i - line->start] = x;
-        x += items[i].width;
+    const atom *a = &v[i];
+    switch (lv) {
+    case LEVEL_SPACE:
+        if (i == 0 || a->glue_kind != G_SPACE)
+            return 0;
+        return shrink ? (f[i].glue > 250 ? f[i].glue - 250 : 0) : (f[i].glue < 500 ? 500 - f[i].glue : 0);
+    case LEVEL_GAP:
+        if (i == 0 || a->glue_kind != G_GAP)
+            return 0;
+        return shrink ? (f[i].glue > 125 ? f[i].glue - 125 : 0) : (f[i].glue < 500 ? 500 - f[i].glue : 0);
+    case LEVEL_BRACKET:
+        return (a->kind == A_OPEN && i > 0 ? f[i].bl : 0) +
+               (a->kind == A_CLOSE && i + 1 < n ? f[i].br : 0);
+    case LEVEL_PAUSE:
+        return a->kind == A_PAUSE && i + 1 < n ? f[i].br : 0;
+    case LEVEL_JUNCTION:
+        if (i == 0 || a->glue_kind != G_NONE || a->connector || v[i - 1].connector)
+            return 0;
+        return -1;
     }
+    return 0;
+}
+
+/* Take `amount` from the line's pool, level by level (rules file §4). */
+static void shrink_line(const atom *v, fit *f, size_t n, int amount, int *limit, int *given)
+{
+    static const level order[] = { LEVEL_SPACE, LEVEL_BRACKET, LEVEL_PAUSE, LEVEL_GAP };
+    for (size_t l = 0; l < 4 && amount > 0; l++) {
+        for (size_t i = 0; i < n; i++) {
+            limit[i] = level_limit(v, f, i, n, order[l], true);
+            given[i] = 0;
+        }
+        int left = distribute(amount, limit, given, n);
+        for (size_t i = 0; i < n; i++) {
+            int g = given[i];
+            if (order[l] == LEVEL_SPACE || order[l] == LEVEL_GAP)
+                f[i].glue -= g;
+            else if (v[i].kind == A_OPEN)
+                f[i].bl -= g;
+            else
+                f[i].br -= g;
+        }
+        amount = left;
+    }
+}
+
+/* Add `amount` to spaces and gaps (to half a cell), then equally at the other
+ * junctions between atoms (rules file §4); what is left goes to any junction. */
+static void stretch_line(const atom *v, fit *f, size_t n, int amount, int *limit, int *given)
+{
+    static const level order[] = { LEVEL_SPACE, LEVEL_GAP, LEVEL_JUNCTION };
+    for (size_t l = 0; l < 4 && amount > 0; l++) {
+        for (size_t i = 0; i < n; i++) {
+            limit[i] = l < 3 ? level_limit(v, f, i, n, order[l], false) : (i > 0 ? -1 : 0);
+            given[i] = 0;
+        }
+        amount = distribute(amount, limit, given, n);
+        for (size_t i = 0; i < n; i++)
+            f[i].glue += given[i];
+    }
+}
+
+/* Slots of the items of atom a, from x. */
+static int place_atom(const gw_lb_item *items, const atom *a, const fit *f, size_t base, int x,
+                      gw_lb_place *out)
+{
+    for (size_t k = a->first; k <= a->last; k++) {
+        gw_lb_place *pl = &out[k - base];
+        int natural = items[k].width, slot = set_width(&items[k]);
+        if (a->kind == A_QE)
+            slot = a->last - a->first == 1 ? HALF : 2000 / (int)(a->last - a->first + 1);
+        if (a->first == a->last && (a->bl || a->br)) {
+            /* A mark keeps its ink half; its blanks are what the line left of them. */
+            slot = a->core + f->bl + f->br;
+            pl->trim_left = a->bl - f->bl;
+            pl->trim_right = natural - slot - pl->trim_left;
+        } else if (a->kind == A_QE) {
+            pl->trim_left = 0;                  /* GB: the ink of ？！ sits left */
+            pl->trim_right = natural - slot;
+        } else {
+            pl->trim_left = (natural - slot) / 2;   /* centred, e.g. · in half a cell */
+            pl->trim_right = natural - slot - pl->trim_left;
+        }
+        pl->x = x;
+        pl->slot = slot;
+        x += slot;
+    }
+    return x;
+}
+
+int gw_place_line(const gw_lb_item *items, const gw_lb_line *line, const gw_lb_params *p,
+                  bool justify, gw_lb_place *out)
+{
+    size_t len = line->end - line->start;
+    for (size_t i = 0; i < len; i++)
+        out[i] = (gw_lb_place){ 0, 0, 0, items[line->start + i].width };
+    if (len == 0)
+        return 0;
+    atom_list al = { 0 };
+    if (!analyse(items, line->start, line->end, &p->opt, &al))
+        return -1;
+    size_t n = al.n;
+    fit *f = calloc(n ? n : 1, sizeof *f);
+    int *limit = calloc(n ? n : 1, sizeof *limit), *given = calloc(n ? n : 1, sizeof *given);
+    if (!f || !limit || !given) {
+        free(f);
+        free(limit);
+        free(given);
+        free(al.v);
+        return -1;
+    }
+    int width = 0;
+    for (size_t i = 0; i < n; i++) {
+        f[i].bl = left_blank(&al.v[i], i == 0);
+        f[i].br = right_blank(&al.v[i], i + 1 == n, &p->opt);
+        f[i].glue = i > 0 ? al.v[i].glue : 0;
+        width += f[i].glue + f[i].bl + al.v[i].core + f[i].br;
+    }
+    int r = line->avail - width;
+    if (r < 0 && is_gb(&p->opt))
+        shrink_line(al.v, f, n, -r, limit, given);
+    else if (r > 0 && justify && !line->last)
+        stretch_line(al.v, f, n, r, limit, given);
+    int x = 0;
+    for (size_t i = 0; i < n; i++) {
+        const atom *a = &al.v[i];
+        if (i > 0 && a->glue_item != NO_ITEM)
+            out[a->glue_item - line->start] = (gw_lb_place){ x, f[i].glue, 0,
+                                                             items[a->glue_item].width - f[i].glue };
+        x += i > 0 ? f[i].glue : 0;
+        x = place_atom(items, a, &f[i], line->start, x, out);
+    }
+    free(f);
+    free(limit);
+    free(given);
+    free(al.v);
+    return 0;
 }

@@ -34,6 +34,10 @@ static const char USAGE[] =
     "  --font ROLE=PATH[,PATH...] use these font files first for ROLE (a .ttc face as PATH:INDEX);\n"
     "                             roles: body title heading1 heading2 label pagenum latin\n"
     "  --fonts-dir DIR            look for office fonts in DIR (default: the project's fonts/)\n"
+    "  --profile gb|word-grid     line-breaking profile (default: the document's profile\n"
+    "                             attribute, else gb); see docs/linebreak.md\n"
+    "  --option strict            —— and …… may not start a line either\n"
+    "  --option glue_num_han      no line break between a number and the Han character after it\n"
     "  -h, --help                 show this help\n"
     "  --version                  show the version\n"
     "\n"
@@ -44,6 +48,7 @@ typedef struct cli {
     const char *input;
     const char *output;
     gw_font_options fonts;
+    gw_layout_options layout;
 } cli;
 
 static int usage_error(const char *fmt, const char *arg)
@@ -73,11 +78,35 @@ static int parse_font_option(cli *c, const char *spec)
     return EXIT_DONE;
 }
 
+static int parse_profile(cli *c, const char *v)
+{
+    if (!strcmp(v, "gb"))
+        c->layout.profile = GW_LB_GB;
+    else if (!strcmp(v, "word-grid"))
+        c->layout.profile = GW_LB_WORD_GRID;
+    else
+        return usage_error("unknown profile '%s' (profiles: gb word-grid)", v);
+    c->layout.profile_set = true;
+    return EXIT_DONE;
+}
+
+static int parse_layout_option(cli *c, const char *v)
+{
+    if (!strcmp(v, "strict"))
+        c->layout.strict = true;
+    else if (!strcmp(v, "glue_num_han"))
+        c->layout.glue_num_han = true;
+    else
+        return usage_error("unknown option '%s' for --option (options: strict glue_num_han)", v);
+    return EXIT_DONE;
+}
+
 static int parse_args(cli *c, int argc, char **argv)
 {
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        if (!strcmp(a, "-o") || !strcmp(a, "--font") || !strcmp(a, "--fonts-dir")) {
+        if (!strcmp(a, "-o") || !strcmp(a, "--font") || !strcmp(a, "--fonts-dir") ||
+            !strcmp(a, "--profile") || !strcmp(a, "--option")) {
             if (i + 1 >= argc)
                 return usage_error("%s needs a value", a);
             const char *v = argv[++i];
@@ -85,7 +114,11 @@ static int parse_args(cli *c, int argc, char **argv)
                 c->output = v;
             else if (!strcmp(a, "--fonts-dir"))
                 c->fonts.fonts_dir = v;
-            else if (parse_font_option(c, v) != EXIT_DONE)
+            else if (!strcmp(a, "--profile") && parse_profile(c, v) != EXIT_DONE)
+                return EXIT_USAGE;
+            else if (!strcmp(a, "--option") && parse_layout_option(c, v) != EXIT_DONE)
+                return EXIT_USAGE;
+            else if (!strcmp(a, "--font") && parse_font_option(c, v) != EXIT_DONE)
                 return EXIT_USAGE;
         } else if (a[0] == '-' && a[1]) {
             return usage_error("unknown option '%s'", a);
@@ -151,7 +184,7 @@ static int cmd_render(const cli *c)
     int status = EXIT_USAGE;
     gw_fontset *fs = gw_fonts_open(&c->fonts, &diag);
     if (fs) {
-        gw_layout *lay = gw_layout_document(doc, fs, &diag);
+        gw_layout *lay = gw_layout_document(doc, fs, &c->layout, &diag);
         if (!lay)
             status = EXIT_INPUT;
         else if (gw_pdf_write(lay, fs, &doc->meta, c->output, &diag) == 0)

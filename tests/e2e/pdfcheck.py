@@ -513,6 +513,16 @@ class Line:
         return max(w[1] for w in self.words)
 
     @property
+    def ink_xmax(self):
+        """Right end of the line's ink: a full-width closing mark keeps its ink in the left
+        half of its em (GB style), so a line-end mark set half-width ends half an em before
+        its glyph box does."""
+        end = max(self.words, key=lambda w: w[1])
+        if end[2] and end[2][-1] in INK_LEFT:
+            return end[1] - 0.5 * self.size
+        return end[1]
+
+    @property
     def glyphs(self):
         return sum(len(r.codes) for r in self.runs)
 
@@ -608,6 +618,7 @@ def is_fullwidth_punct(ch):
 
 
 NO_START = "，。、；：？！）》”’」』】〕〉"
+INK_LEFT = "，。、；：？！）》”’」』】〕〉．"
 NO_END = "（《“‘「『【〔〈"
 
 HALF_TO_FULL = str.maketrans("(),;:?!", "（），；：？！")
@@ -786,7 +797,7 @@ def check_page_numbers(pages, first=1):
 def geometry(pages):
     """Margins, pitch, rows and characters per line for body text. Returns a summary dict."""
     assign_rows(pages)
-    s = {"top": [], "bottom": [], "left": None, "right": [], "pitch": [], "rows": [], "lines": [], "full28": 0, "pushed_out": [],
+    s = {"top": [], "bottom": [], "left": None, "right": [], "pitch": [], "rows": [], "lines": [], "full28": 0, "pushed_out": [], "pushed_in": [],
          "full_other": []}
     body = [ln for p in pages for ln in p.lines if near(ln.size, BODY, 0.01)]
     check(body, "no 16 pt body lines found")
@@ -837,36 +848,38 @@ def geometry(pages):
         if ln.xmin < left - TOL_MM * MM:
             fail("page %d row %d: line %r starts at x %.2f, left of the margin %.2f"
                  % (ln.page, ln.row, ln.text[:12], ln.xmin, left))
-        check(ln.xmax <= AREA_RIGHT + CELL / 2, "page %d row %d: line %r ends at x %.2f, right of the type area %.2f"
-              % (ln.page, ln.row, ln.text[:12], ln.xmax, AREA_RIGHT))
+        check(ln.ink_xmax <= AREA_RIGHT + 0.5, "page %d row %d: line %r: ink ends at x %.2f, right of the type area %.2f"
+              % (ln.page, ln.row, ln.text[:12], ln.ink_xmax, AREA_RIGHT))
     for i, ln in enumerate(flat):
         if not near(ln.size, BODY, 0.01):
             continue
         nxt = flat[i + 1] if i + 1 < len(flat) else None
         last_of_par = nxt is None or not near(nxt.xmin, left, 1.0) or not near(nxt.size, BODY, 0.01)
-        reaches = ln.xmax >= AREA_RIGHT - BODY
+        reaches = ln.ink_xmax >= AREA_RIGHT - BODY
         if reaches and not last_of_par:
-            s["right"].append(mm(PAGE_W - ln.xmax))
-            check(near(mm(PAGE_W - ln.xmax), 26, TOL_MM),
-                  "page %d row %d: line %r: right margin %.2f mm (xMax %.2f), expected 26 ±%.1f"
-                  % (ln.page, ln.row, ln.text[:12], mm(PAGE_W - ln.xmax), ln.xmax, TOL_MM))
-        if ln.xmax >= AREA_RIGHT - CELL / 2 and all(is_ideograph(c) or is_fullwidth_punct(c) for c in ln.text):
+            s["right"].append(mm(PAGE_W - ln.ink_xmax))
+            check(near(mm(PAGE_W - ln.ink_xmax), 26, TOL_MM),
+                  "page %d row %d: line %r: right margin %.2f mm (ink ends at %.2f), expected 26 ±%.1f"
+                  % (ln.page, ln.row, ln.text[:12], mm(PAGE_W - ln.ink_xmax), ln.ink_xmax, TOL_MM))
+        if ln.ink_xmax >= AREA_RIGHT - CELL / 2 and all(is_ideograph(c) or is_fullwidth_punct(c) for c in ln.text):
             indent = round((ln.xmin - left) / CELL)
             cells = len(ln.text) + indent
             only_ideographs = all(is_ideograph(c) for c in ln.text)
             if cells == 28:
                 s["full28"] += 1
-            elif only_ideographs or cells > 28:
-                # A line of ideographs alone always fills the 28 cells; no line holds more.
+            elif only_ideographs or cells > 30:
+                # A line of ideographs alone always fills the 28 cells; marks compressed by
+                # push-in may bring a line with punctuation to 29 or 30 characters.
                 s["full_other"].append(ln.text)
                 fail("page %d row %d: full-width line %r holds %d characters%s, expected 28"
                      % (ln.page, ln.row, ln.text, len(ln.text),
                         " after a %d-character indent" % indent if indent else ""))
-            else:
-                # Punctuation that may not start the next line pushed characters
-                # out, and the rest is spread to the edge (push-in comes with the
-                # full line-breaking rules).
+            elif cells < 28:
+                # Punctuation that may not start the next line pushed characters out
+                # (push-in could not make room), and the rest is spread to the edge.
                 s["pushed_out"].append(ln.text)
+            else:
+                s["pushed_in"].append(ln.text)
     return s
 
 
@@ -940,9 +953,9 @@ def cmd_report(pdf_path, seed, xml_path, workdir):
           % (rng(s["top"]), rng(s["bottom"]), s["left"] or 0, rng(s["right"])))
     print("summary: pitch %s pt (%d pairs); text lines per page %s; rows used per page %s"
           % (rng(s["pitch"], "%.3f"), len(s["pitch"]), s["lines"], s["rows"]))
-    print("summary: %d full all-CJK lines hold 28 cells (indent included), %d do not; "
-          "%d lines with punctuation hold fewer after push-out"
-          % (s["full28"], len(s["full_other"]), len(s["pushed_out"])))
+    print("summary: %d full all-CJK lines hold 28 characters (indent included), %d ideograph-only "
+          "lines do not; with punctuation: %d hold more after push-in, %d fewer after push-out"
+          % (s["full28"], len(s["full_other"]), len(s["pushed_in"]), len(s["pushed_out"])))
     odd = [p.foot[0].xmax for p in pages if len(p.foot) == 1 and p.number % 2]
     even = [p.foot[0].xmin for p in pages if len(p.foot) == 1 and not p.number % 2]
     print("summary: page numbers '%s'; odd pages end at x %s pt, even pages start at x %s pt;"
