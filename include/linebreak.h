@@ -83,6 +83,15 @@ typedef struct gw_lb_place {
 int gw_place_line(const gw_lb_item *items, const gw_lb_line *line, const gw_lb_params *p,
                   bool justify, gw_lb_place *out);
 
+/* Where a line may break: can_break[i] is true when a break before items[i]
+ * (0 < i < n) keeps atoms whole and obeys kinsoku; can_break[0] is false.
+ * Returns -1 when out of memory, else 0.  (The title's word breaks use it.) */
+int gw_lb_breaks(const gw_lb_item *items, size_t n, const gw_lb_options *o, bool *can_break);
+
+/* Width of items [from, to) set as one line (gaps, compressed marks, the end
+ * blank dropped): what gw_lb_line.width would be.  -1 when out of memory. */
+int gw_lb_span_width(const gw_lb_item *items, size_t from, size_t to, const gw_lb_options *o);
+
 /* Character classes, exported for tests and the layout. */
 bool gw_lb_no_start(uint32_t cp);   /* may not begin a line */
 bool gw_lb_no_end(uint32_t cp);     /* may not end a line */

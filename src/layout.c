@@ -16,6 +16,7 @@
 
 #include "grow.h"
 #include "linebreak.h"
+#include "title.h"
 #include "utf8.h"
 
 #define MM(x) ((x) * GW_PT_PER_MM)
@@ -506,6 +507,63 @@ static void add_blank_line(ctx *c)
     add_line(c, &l);
 }
 
+/* Insert forced breaks before items breaks[0..n) of b. */
+static bool insert_breaks(ctx *c, char_buf *b, const size_t *breaks, size_t n)
+{
+    for (size_t j = n; j-- > 0;) {
+        if (!gw_grow(&b->v, &b->cap, b->n + 1, sizeof *b->v)) {
+            c->failed = true;
+            return false;
+        }
+        size_t at = breaks[j];
+        memmove(&b->v[at + 1], &b->v[at], (b->n - at) * sizeof *b->v);
+        b->v[at].cp = GW_CP_LINE_BREAK;
+        b->n++;
+    }
+    return true;
+}
+
+/* The title, centred, one grid row a line.  The author's <br/> wins; without
+ * it a title too long for one line is broken between words into a trapezoid
+ * or diamond (title.c), or, when it has no usable word break, by width into
+ * lines of even length. */
+static void set_title(ctx *c, char_buf *b)
+{
+    const gw_doc *d = c->doc;
+    bool bold = gw_fonts_synthetic_bold(c->fonts, GW_ROLE_TITLE);
+    push_text(c, b, &d->title, GW_ROLE_TITLE, c->geo.title_size, bold);
+    para_style st = { GW_LINE_TITLE, 0, 0, GW_ALIGN_CENTER, 0, true };
+    gw_face **faces = resolve_faces(c, b);
+    gw_lb_item *items = faces ? malloc((b->n ? b->n : 1) * sizeof *items) : NULL;
+    if (!faces || !items) {
+        c->failed |= faces != NULL;
+        free(faces);
+        return;
+    }
+    bool forced = false;
+    for (size_t i = 0; i < b->n; i++) {
+        items[i] = (gw_lb_item){ b->v[i].cp, item_width(c, faces[i], &b->v[i]) };
+        forced |= b->v[i].cp == GW_CP_LINE_BREAK;
+    }
+    free(faces);
+    int full = c->geo.chars_per_line * 1000;
+    int one_char = (int)lround(1000 * c->geo.title_size / c->geo.body_size);
+    size_t breaks[8], n_breaks = 0;
+    int rc = forced ? 0 : gw_title_breaks(items, b->n, full, one_char, &c->lb.opt, breaks, 8, &n_breaks);
+    if (rc < 0) {
+        c->failed = true;
+    } else if (rc > 0) {
+        int total = gw_lb_span_width(items, 0, b->n, &c->lb.opt);
+        int n_lines = (total + full - 1) / full;
+        st.max_width = total / n_lines + one_char;
+        if (st.max_width > full)
+            st.max_width = full;
+    }
+    free(items);
+    if (rc >= 0 && insert_breaks(c, b, breaks, n_breaks))
+        set_paragraph(c, b, &st);
+}
+
 /* Label on row 1, title from row 3 (GB/T 9704 §7.3.7), subtitle under it, then
  * one blank row before the body. */
 static void set_front_matter(ctx *c)
@@ -519,29 +577,7 @@ static void set_front_matter(ctx *c)
         add_blank_line(c);
         b.n = 0;
     }
-    bool bold = gw_fonts_synthetic_bold(c->fonts, GW_ROLE_TITLE);
-    push_text(c, &b, &d->title, GW_ROLE_TITLE, c->geo.title_size, bold);
-    para_style st = { GW_LINE_TITLE, 0, 0, GW_ALIGN_CENTER, 0, true };
-    /* Without <br/>, break into lines of even length (an inverted trapezoid). */
-    int total = 0;
-    bool forced = false;
-    gw_face **faces = resolve_faces(c, &b);
-    if (faces) {
-        for (size_t i = 0; i < b.n; i++) {
-            total += item_width(c, faces[i], &b.v[i]);
-            forced |= b.v[i].cp == GW_CP_LINE_BREAK;
-        }
-        int full = c->geo.chars_per_line * 1000;
-        int n_lines = (total + full - 1) / full;
-        if (!forced && n_lines > 1) {
-            int one_char = (int)lround(1000 * c->geo.title_size / c->geo.body_size);
-            st.max_width = total / n_lines + one_char;
-            if (st.max_width > full)
-                st.max_width = full;
-        }
-        free(faces);
-        set_paragraph(c, &b, &st);
-    }
+    set_title(c, &b);
     b.n = 0;
     if (d->subtitle.len) {
         push_text(c, &b, &d->subtitle, GW_ROLE_HEADING2, c->geo.subtitle_size, false);

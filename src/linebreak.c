@@ -578,6 +578,40 @@ int gw_break_paragraph(const gw_lb_item *items, size_t n, const gw_lb_params *p,
     return 0;
 }
 
+int gw_lb_breaks(const gw_lb_item *items, size_t n, const gw_lb_options *o, bool *can_break)
+{
+    for (size_t i = 0; i < n; i++)
+        can_break[i] = false;
+    atom_list al = { 0 };
+    size_t from = 0;
+    while (from < n) {
+        size_t to = from;
+        while (to < n && items[to].cp != GW_CP_LINE_BREAK)
+            to++;
+        if (!analyse(items, from, to, o, &al)) {
+            free(al.v);
+            return -1;
+        }
+        for (size_t i = 1; i < al.n; i++)
+            can_break[al.v[i].first] = al.v[i].breakable;
+        from = to + 1;
+    }
+    free(al.v);
+    return 0;
+}
+
+int gw_lb_span_width(const gw_lb_item *items, size_t from, size_t to, const gw_lb_options *o)
+{
+    atom_list al = { 0 };
+    if (!analyse(items, from, to, o, &al)) {
+        free(al.v);
+        return -1;
+    }
+    int w = al.n ? line_width(al.v, 0, al.n - 1, o) : 0;
+    free(al.v);
+    return w;
+}
+
 /* ---- placing ----------------------------------------------------------------- */
 
 /* Share `amount` among items, each up to limit[i] (negative: no limit), equal

@@ -413,6 +413,99 @@ static void test_runin_heading(void **state)
     assert_ptr_equal(p->glyphs[p->lines[1].first].face, gw_fonts_chain_face(f->fonts, GW_ROLE_HEADING1, 0));
 }
 
+/* The widths of the title lines on page 1. */
+static size_t title_lines(const gw_page *p, double *w, const char **text, char store[][256])
+{
+    size_t n = 0;
+    for (size_t i = 0; i < p->n_lines && n < 4; i++) {
+        if (p->lines[i].kind != GW_LINE_TITLE)
+            continue;
+        w[n] = p->lines[i].x1 - p->lines[i].x0;
+        snprintf(store[n], 256, "%s", line_text(p, &p->lines[i]));
+        text[n] = store[n];
+        n++;
+    }
+    return n;
+}
+
+/* A title without <br/> breaks between words into a trapezoid or a diamond. */
+static void test_title_broken_between_words(void **state)
+{
+    fixture *f = *state;
+    const gw_layout *lay = lay_out(f, NULL,
+        "<report version=\"1\"><title>关于进一步加强和改进预算绩效管理工作推动财政资金聚力增效的实施意见"
+        "</title><p>正文。</p></report>");
+    double w[4];
+    const char *text[4];
+    char store[4][256];
+    size_t n = title_lines(&lay->pages[0], w, text, store);
+    assert_int_equal(n, 2);
+    /* 管理|工作: a word boundary, not 管|理 or 工|作. */
+    assert_string_equal(text[0], "关于进一步加强和改进预算绩效管理");
+    assert_string_equal(text[1], "工作推动财政资金聚力增效的实施意见");
+    /* Not a rectangle: the lines differ by at least one title character. */
+    assert_true(fabs(w[0] - w[1]) >= 22.0 * lay->geo.cell / 16.0 - 0.01);
+    /* Every line is centred. */
+    const gw_page *p = &lay->pages[0];
+    for (size_t i = 0; i < 2; i++)
+        assert_near((p->lines[i].x0 + p->lines[i].x1) / 2, (lay->geo.area_left + lay->geo.area_right) / 2, 0.5);
+}
+
+static void test_title_three_lines_no_hourglass(void **state)
+{
+    fixture *f = *state;
+    const gw_layout *lay = lay_out(f, NULL,
+        "<report version=\"1\"><title>广州市增城区总工会关于本年度部门整体支出绩效自评情况"
+        "及下一步改进措施和工作计划的综合报告</title><p>正文。</p></report>");
+    double w[4];
+    const char *text[4];
+    char store[4][256];
+    size_t n = title_lines(&lay->pages[0], w, text, store);
+    assert_int_equal(n, 3);
+    bool hourglass = w[1] < w[0] && w[1] < w[2];
+    bool rectangle = fabs(w[0] - w[1]) < 1 || fabs(w[1] - w[2]) < 1;
+    assert_false(hourglass);
+    assert_false(rectangle);
+    /* Each line ends and starts on a word: no line starts with a lone character
+     * torn from the word before (checked on this title's known words). */
+    for (size_t i = 0; i < n; i++)
+        assert_true(strlen(text[i]) >= 3 * 4);
+}
+
+/* The author's <br/> wins over the automatic breaks. */
+static void test_title_author_breaks_win(void **state)
+{
+    fixture *f = *state;
+    const gw_layout *lay = lay_out(f, NULL,
+        "<report version=\"1\"><title>关于进一步加强<br/>预算绩效管理的实施意见</title><p>正文。</p></report>");
+    double w[4];
+    const char *text[4];
+    char store[4][256];
+    assert_int_equal(title_lines(&lay->pages[0], w, text, store), 2);
+    assert_string_equal(text[0], "关于进一步加强");
+    assert_string_equal(text[1], "预算绩效管理的实施意见");
+}
+
+/* The profile attribute picks WORD_GRID; the command line's --profile wins
+ * (rules file case 21 against case 25). */
+static void test_profiles(void **state)
+{
+    fixture *f = *state;
+    static const char xml[] = "<report version=\"1\" profile=\"word-grid\"><title>标题</title>"
+                              "<p>本办法自印发之日起施行，由市政府办公厅法规处负责解释。</p></report>";
+    const gw_layout *lay = lay_out(f, NULL, xml);
+    const gw_page *p = &lay->pages[0];
+    assert_string_equal(line_text(p, &p->lines[1]), "本办法自印发之日起施行，由市政府办公厅法规处负责解");
+    assert_string_equal(line_text(p, &p->lines[2]), "释。");
+    gw_layout_free(f->lay);
+    gw_layout_options opt = { .profile_set = true, .profile = GW_LB_GB };
+    f->lay = gw_layout_document(f->doc, f->fonts, &opt, &f->diag);
+    assert_non_null(f->lay);
+    p = &f->lay->pages[0];
+    assert_string_equal(line_text(p, &p->lines[1]), "本办法自印发之日起施行，由市政府办公厅法规处负责解释。");
+    assert_int_equal(p->lines[2].kind, GW_LINE_PAGENUM);
+}
+
 static void test_pagebreak_and_no_label(void **state)
 {
     fixture *f = *state;
@@ -537,6 +630,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_missing_glyph_is_an_error, setup, teardown),
         cmocka_unit_test_setup_teardown(test_above_bmp_is_refused_not_lost, setup, teardown),
         cmocka_unit_test_setup_teardown(test_runin_heading, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_title_broken_between_words, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_title_three_lines_no_hourglass, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_title_author_breaks_win, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_profiles, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pagebreak_and_no_label, setup, teardown),
         cmocka_unit_test_setup_teardown(test_heading_never_ends_a_page, setup, teardown),
         cmocka_unit_test_setup_teardown(test_no_lone_lines, setup, teardown),
