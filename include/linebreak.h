@@ -59,6 +59,7 @@ typedef struct gw_lb_line {
     int width;           /* natural width of the line as set (blanks, gaps) */
     int avail;           /* the width available to this line */
     bool last;           /* the paragraph's last line, or ended by a forced break */
+    int lead_blank;      /* blank kept before the ink of a line-start opener (（《“) */
 } gw_lb_line;
 
 /* Break items[0..n) into lines.  Returns 0 and a malloc'd array the caller frees,

@@ -7,11 +7,11 @@ set -euo pipefail
 PACKAGES=(
   # build
   gcc make cmake pkg-config
-  libxml2-dev libfreetype-dev libfontconfig-dev libharfbuzz-dev libhpdf-dev
+  libxml2-dev libfreetype-dev libfontconfig-dev libharfbuzz-dev libhpdf-dev libicu-dev
   # free fonts standing in for the office faces (docs/fonts.md)
   fonts-arphic-gbsn00lp fonts-arphic-gkai00mp fonts-wqy-zenhei fonts-liberation
   # tests
-  libcmocka-dev poppler-utils qpdf python3
+  libcmocka-dev poppler-utils qpdf python3 python3-pdfminer
 )
 
 missing=()

@@ -308,7 +308,7 @@ static void set_one_line(ctx *c, const char_buf *b, gw_face **faces, const gw_lb
     }
     int shift = indent;
     if (st->align == GW_ALIGN_CENTER)
-        shift += (ln->avail - ln->width) / 2;
+        shift += (ln->avail - ln->width - ln->lead_blank) / 2;   /* centre the ink */
     else if (st->align == GW_ALIGN_RIGHT)
         shift += ln->avail - ln->width;
     set_line l = { .kind = st->kind, .level = st->level };
@@ -588,38 +588,39 @@ static void set_front_matter(ctx *c)
     add_blank_line(c);
 }
 
-/* One line of text set solid from `start` units (signature lines). */
-static void set_solid_line(ctx *c, const char_buf *b, gw_face **faces, int start,
-                           gw_line_kind kind)
+/* The line-breaking items of b (widths from the faces). */
+static gw_lb_item *items_of(ctx *c, const char_buf *b, gw_face **faces)
 {
-    set_line l = { .kind = kind, .size = c->geo.body_size, .para_start = true, .para_end = true };
-    l.glyphs = calloc(b->n ? b->n : 1, sizeof *l.glyphs);
-    if (!l.glyphs) {
+    gw_lb_item *items = malloc((b->n ? b->n : 1) * sizeof *items);
+    if (!items) {
+        c->failed = true;
+        return NULL;
+    }
+    for (size_t i = 0; i < b->n; i++)
+        items[i] = (gw_lb_item){ b->v[i].cp, item_width(c, faces[i], &b->v[i]) };
+    return items;
+}
+
+/* One line of text set solid from `start` units (signature lines), by the same
+ * rules as any line (Han–Latin gaps in 2023年3月15日). */
+static void set_solid_line(ctx *c, const char_buf *b, gw_face **faces, const gw_lb_item *items,
+                           int width, int start, gw_line_kind kind)
+{
+    gw_lb_place *places = malloc((b->n ? b->n : 1) * sizeof *places);
+    if (!places) {
         c->failed = true;
         return;
     }
-    double unit = c->geo.cell / 1000.0;
-    int x = start;
-    for (size_t i = 0; i < b->n; i++) {
-        if (!faces[i])
-            continue;
-        int w = item_width(c, faces[i], &b->v[i]);
-        gw_lb_place pl = { x, w, 0, 0 };
-        l.glyphs[l.n++] = (set_glyph){ faces[i], b->v[i].cp, x * unit, w * unit, b->v[i].size,
-                                       ink_offset(c, w, &pl, w * unit), b->v[i].bold };
-        gw_face_use(faces[i], b->v[i].cp);
-        x += w;
+    gw_lb_line ln = { 0, b->n, width, width, true, 0 };
+    para_style st = { kind, 0, 0, GW_ALIGN_JUSTIFY, 0, true };
+    size_t at = c->n_lines;
+    set_one_line(c, b, faces, items, &ln, &st, start, places);
+    free(places);
+    if (c->n_lines > at) {
+        set_line *l = &c->lines[at];
+        l->para_start = l->para_end = true;
+        l->keep_with_next = true;
     }
-    l.keep_with_next = true;
-    add_line(c, &l);
-}
-
-static int text_width(const ctx *c, const char_buf *b, gw_face **faces)
-{
-    int w = 0;
-    for (size_t i = 0; i < b->n; i++)
-        w += item_width(c, faces[i], &b->v[i]);
-    return w;
 }
 
 /* 落款 without a seal (GB/T 9704 §7.3.5.2): one blank line below the body, the
@@ -642,9 +643,11 @@ static void set_signature(ctx *c, const gw_signature *sig)
     else
         push_utf8(c, &date, "年\u3000月\u3000日", GW_ROLE_BODY, c->geo.body_size, sig->pos);
     gw_face **fi = resolve_faces(c, &issuer), **fd = resolve_faces(c, &date);
-    if (fi && fd) {
+    gw_lb_item *ii = fi ? items_of(c, &issuer, fi) : NULL, *id = fd ? items_of(c, &date, fd) : NULL;
+    if (ii && id) {
         int full = c->geo.chars_per_line * 1000, indent = 2000;
-        int wi = text_width(c, &issuer, fi), wd = text_width(c, &date, fd);
+        int wi = gw_lb_span_width(ii, 0, issuer.n, &c->lb.opt);
+        int wd = gw_lb_span_width(id, 0, date.n, &c->lb.opt);
         int issuer_start = full - indent - wi, date_start = issuer_start + indent;
         if (date_start + wd > full - indent) {
             date_start = full - indent - wd;
@@ -658,11 +661,13 @@ static void set_signature(ctx *c, const gw_signature *sig)
                 c->lines[c->n_lines - 1].keep_with_next = true;
             add_blank_line(c);
             if (issuer.n)
-                set_solid_line(c, &issuer, fi, issuer_start, GW_LINE_SIGNATURE);
-            set_solid_line(c, &date, fd, date_start, GW_LINE_SIGNATURE);
+                set_solid_line(c, &issuer, fi, ii, wi, issuer_start, GW_LINE_SIGNATURE);
+            set_solid_line(c, &date, fd, id, wd, date_start, GW_LINE_SIGNATURE);
             c->lines[c->n_lines - 1].keep_with_next = false;
         }
     }
+    free(ii);
+    free(id);
     free(fi);
     free(fd);
     free(issuer.v);
@@ -729,9 +734,10 @@ static size_t lines_for_page(const set_line *lines, size_t n, size_t from, int r
     }
     if (from + count >= n || count < (size_t)rows || lines[from + count].page_break_before)
         return count;
-    /* A page may end up to two rows short; three when that carries a body line
-     * over with a signature block (blank row, issuer, date) that would not fit. */
-    size_t max_back = lines[from + count].kind == GW_LINE_SIGNATURE ? 3 : 2;
+    /* A page may end up to two rows short; four when that carries the body's
+     * last two lines (never one alone) over with a signature block (blank row,
+     * issuer, date) that would not fit. */
+    size_t max_back = lines[from + count].kind == GW_LINE_SIGNATURE ? 4 : 2;
     for (size_t back = 0; back <= max_back && back < count; back++)
         if (!lines[from + count - 1 - back].keep_with_next)
             return count - back;

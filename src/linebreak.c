@@ -556,12 +556,12 @@ int gw_break_paragraph(const gw_lb_item *items, size_t n, const gw_lb_params *p,
             const span *sp = &spans.v[i];
             const atom *a = &atoms.v[sp->s], *b = &atoms.v[sp->k];
             gw_lb_line line = { a->first, b->last + 1, line_width(atoms.v, sp->s, sp->k, &p->opt),
-                                sp->avail, i + 1 == spans.n };
+                                sp->avail, i + 1 == spans.n, a->bl };
             ok = push_line(&out, &count, &cap, line);
         }
         if (ok && spans.n == 0) {           /* an empty paragraph or segment */
             int avail = p->line_width - (count == 0 ? p->first_indent : 0);
-            ok = push_line(&out, &count, &cap, (gw_lb_line){ from, from, 0, avail, true });
+            ok = push_line(&out, &count, &cap, (gw_lb_line){ from, from, 0, avail, true, 0 });
         }
         if (end)
             break;

@@ -609,6 +609,26 @@ static void test_signature_without_seal(void **state)
     assert_near(date->x0 - issuer->x0, 2 * g->cell, 0.01);
 }
 
+/* The signature block never stands alone: when the date would fall on the
+ * next page, the block and the body's last line go over together. */
+static void test_signature_never_alone(void **state)
+{
+    fixture *f = *state;
+    char *xml = filled_doc(18, "<signature><issuer>某某区某某局</issuer><date>2023-03-15</date>"
+                               "</signature>");
+    const gw_layout *lay = lay_out(f, NULL, xml);
+    free(xml);
+    assert_int_equal(lay->n_pages, 2);
+    const gw_page *p2 = &lay->pages[1];
+    assert_int_equal(p2->lines[0].kind, GW_LINE_BODY);          /* a body line comes along */
+    assert_int_equal(p2->lines[1].kind, GW_LINE_SIGNATURE);
+    assert_int_equal(p2->lines[1].row, 2);
+    assert_int_equal(p2->lines[2].kind, GW_LINE_SIGNATURE);
+    assert_string_equal(line_text(p2, &p2->lines[2]), "2023年3月15日");
+    const gw_page *p1 = &lay->pages[0];
+    assert_int_equal(p1->lines[p1->n_lines - 2].row, 18);      /* page 1 ends 3 rows short */
+}
+
 static void test_seal_not_yet_typeset(void **state)
 {
     fixture *f = *state;
@@ -640,6 +660,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_lists, setup, teardown),
         cmocka_unit_test_setup_teardown(test_indents, setup, teardown),
         cmocka_unit_test_setup_teardown(test_signature_without_seal, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_signature_never_alone, setup, teardown),
         cmocka_unit_test_setup_teardown(test_seal_not_yet_typeset, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
