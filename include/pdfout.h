@@ -21,4 +21,9 @@
 int gw_pdf_write(const gw_layout *lay, gw_fontset *fonts, const gw_meta *meta,
                  const char *out_path, gw_diag *diag);
 
+/* The same PDF as bytes in memory (the fuzzer uses it): on success stores a
+ * malloc'd buffer the caller frees and returns 0; else reports and returns -1. */
+int gw_pdf_render_memory(const gw_layout *lay, gw_fontset *fonts, const gw_meta *meta,
+                         unsigned char **data, size_t *len, gw_diag *diag);
+
 #endif

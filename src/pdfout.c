@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <hpdf.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -288,10 +289,6 @@ static int publish(int fd, const char *tmp_name, const char *out_path)
 
 static int save_atomically(HPDF_Doc pdf, const char *out_path, gw_diag *diag)
 {
-    if (HPDF_SaveToStream(pdf) != HPDF_OK) {
-        gw_error(diag, out_path, 0, 0, "libharu could not produce the PDF");
-        return -1;
-    }
     char *dir = dir_of(out_path), *tmp_name = NULL;
     int fd = dir ? open_temp(dir, out_path, &tmp_name) : -1;
     int rc = -1;
@@ -313,33 +310,92 @@ static int save_atomically(HPDF_Doc pdf, const char *out_path, gw_diag *diag)
     return rc;
 }
 
-int gw_pdf_write(const gw_layout *lay, gw_fontset *fonts, const gw_meta *meta,
-                 const char *out_path, gw_diag *diag)
+/* Copy libharu's finished in-memory stream into a malloc'd buffer. */
+static int stream_to_buffer(HPDF_Doc pdf, unsigned char **data, size_t *len)
 {
-    hpdf_status st = { 0, 0 };
-    HPDF_Doc pdf = HPDF_New(on_hpdf_error, &st);
-    if (!pdf) {
-        gw_error(diag, out_path, 0, 0, "libharu could not start a document");
+    HPDF_UINT32 size = HPDF_GetStreamSize(pdf);
+    unsigned char *buf = malloc(size ? size : 1);
+    if (!buf)
         return -1;
+    HPDF_ResetStream(pdf);
+    size_t at = 0;
+    for (;;) {
+        HPDF_UINT32 n = (HPDF_UINT32)(size - at);
+        if (n == 0)
+            break;
+        HPDF_STATUS rc = HPDF_ReadFromStream(pdf, buf + at, &n);
+        at += n;
+        if (rc == HPDF_STREAM_EOF)
+            break;
+        if (rc != HPDF_OK) {
+            free(buf);
+            return -1;
+        }
+    }
+    *data = buf;
+    *len = at;
+    return 0;
+}
+
+/* Draw every page into a new libharu document; NULL after reporting. */
+static HPDF_Doc build_pdf(const gw_layout *lay, gw_fontset *fonts, const gw_meta *meta,
+                          const char *name, hpdf_status *st, gw_diag *diag)
+{
+    HPDF_Doc pdf = HPDF_New(on_hpdf_error, st);
+    if (!pdf) {
+        gw_error(diag, name, 0, 0, "libharu could not start a document");
+        return NULL;
     }
     font_map m = { 0 };
-    int rc = -1;
+    bool ok = false;
     HPDF_UseUTFEncodings(pdf);
     HPDF_SetCurrentEncoder(pdf, "UTF-8");
     HPDF_SetCompressionMode(pdf, HPDF_COMP_ALL);
     set_info(pdf, meta);
-    if (load_fonts(pdf, fonts, &m, &st, diag) != 0)
-        goto out;
-    for (size_t i = 0; i < lay->n_pages; i++) {
-        if (draw_page(pdf, &lay->pages[i], &m) != 0 || st.error) {
-            gw_error(diag, out_path, 0, 0, "libharu failed drawing page %zu (error 0x%04X)",
-                     i + 1, (unsigned)st.error);
-            goto out;
+    if (load_fonts(pdf, fonts, &m, st, diag) == 0) {
+        ok = true;
+        for (size_t i = 0; i < lay->n_pages && ok; i++) {
+            if (draw_page(pdf, &lay->pages[i], &m) != 0 || st->error) {
+                gw_error(diag, name, 0, 0, "libharu failed drawing page %zu (error 0x%04X)",
+                         i + 1, (unsigned)st->error);
+                ok = false;
+            }
         }
     }
-    rc = save_atomically(pdf, out_path, diag);
-out:
     free_font_map(&m);
+    if (ok && HPDF_SaveToStream(pdf) != HPDF_OK) {
+        gw_error(diag, name, 0, 0, "libharu could not produce the PDF");
+        ok = false;
+    }
+    if (!ok) {
+        HPDF_Free(pdf);
+        return NULL;
+    }
+    return pdf;
+}
+
+int gw_pdf_write(const gw_layout *lay, gw_fontset *fonts, const gw_meta *meta,
+                 const char *out_path, gw_diag *diag)
+{
+    hpdf_status st = { 0, 0 };
+    HPDF_Doc pdf = build_pdf(lay, fonts, meta, out_path, &st, diag);
+    if (!pdf)
+        return -1;
+    int rc = save_atomically(pdf, out_path, diag);
+    HPDF_Free(pdf);
+    return rc;
+}
+
+int gw_pdf_render_memory(const gw_layout *lay, gw_fontset *fonts, const gw_meta *meta,
+                         unsigned char **data, size_t *len, gw_diag *diag)
+{
+    hpdf_status st = { 0, 0 };
+    HPDF_Doc pdf = build_pdf(lay, fonts, meta, "<memory>", &st, diag);
+    if (!pdf)
+        return -1;
+    int rc = stream_to_buffer(pdf, data, len);
+    if (rc != 0)
+        gw_error(diag, "<memory>", 0, 0, "out of memory copying the PDF");
     HPDF_Free(pdf);
     return rc;
 }

@@ -147,12 +147,26 @@ static void test_missing_directory_is_an_error(void **state)
     assert_non_null(strstr(f->sink_text, "out.pdf: cannot create a file in"));
 }
 
+static void test_render_to_memory(void **state)
+{
+    fixture *f = *state;
+    unsigned char *data = NULL;
+    size_t len = 0;
+    assert_int_equal(gw_pdf_render_memory(f->lay, f->fonts, &f->doc->meta, &data, &len, &f->diag), 0);
+    assert_true(len > 1000);
+    assert_memory_equal(data, "%PDF-1.", 7);
+    assert_memory_equal(data + len - 6, "%%EOF", 5);
+    assert_int_equal(count_entries(f->dir), 0);           /* nothing written to disk */
+    free(data);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_writes_complete_pdf_replacing_old_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_failed_write_leaves_target_alone, setup, teardown),
         cmocka_unit_test_setup_teardown(test_missing_directory_is_an_error, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_render_to_memory, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
