@@ -90,6 +90,7 @@ typedef struct gw_layout_options {
     gw_lb_profile profile;
     bool strict;             /* —— and …… may not start a line */
     bool glue_num_han;       /* no break between a number and the Han character after it */
+    long max_pages;          /* 0: gw_limits_default().pages */
 } gw_layout_options;
 
 /* Lay out the whole document (opt NULL: the document's profile, no options).

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "diag.h"
+#include "gwlimits.h"
 #include "utf8.h"
 
 /* Line and column (1-based; column counted in characters) in the source file. */
@@ -126,14 +127,17 @@ typedef struct gw_doc {
 } gw_doc;
 
 /* Parse and validate `path` against the RELAX NG schema at `schema_path`
- * (NULL: the schema compiled into the program, schema/report-v1.rng).
+ * (NULL: the schema compiled into the program, schema/report-v1.rng), within
+ * `limits` (NULL: gw_limits_default(); the source's size, elements, nesting,
+ * text and table cells are checked before validation).
  * On success returns a new document the caller frees with gw_doc_free.
  * On failure reports every error found to `diag` and returns NULL. */
-gw_doc *gw_doc_load(const char *path, const char *schema_path, gw_diag *diag);
+gw_doc *gw_doc_load(const char *path, const char *schema_path, const gw_limits *limits,
+                    gw_diag *diag);
 
 /* The same from a memory buffer; `name` is used in messages. */
 gw_doc *gw_doc_load_memory(const char *name, const char *data, size_t len,
-                           const char *schema_path, gw_diag *diag);
+                           const char *schema_path, const gw_limits *limits, gw_diag *diag);
 
 void gw_doc_free(gw_doc *doc);
 

@@ -172,6 +172,8 @@ typedef struct ctx {
     size_t n_lines, cap_lines;
     bool failed;             /* out of memory */
     bool pending_break;      /* a <pagebreak/> waits for the next line */
+    long max_pages;          /* the pages limit */
+    bool over_pages;         /* paginate stopped at the limit */
     gw_lb_params lb;         /* line-breaking profile and options */
 } ctx;
 
@@ -795,6 +797,13 @@ static bool paginate(ctx *c, gw_layout *lay)
     size_t at = 0;
     int number = d->first_page_number;
     do {
+        if ((long)lay->n_pages >= c->max_pages) {
+            gw_error(c->diag, d->path, 0, 0,
+                     "the document runs to more than %ld pages, the limit (raise it with --limit pages=N)",
+                     c->max_pages);
+            c->over_pages = true;
+            return false;
+        }
         gw_page *p = new_page(lay, number++);
         if (!p)
             return false;
@@ -845,6 +854,7 @@ gw_layout *gw_layout_document(const gw_doc *doc, gw_fontset *fonts, const gw_lay
 {
     ctx c = { .doc = doc, .fonts = fonts, .diag = diag, .geo = gw_geometry_gbt9704(),
               .lb = line_params(doc, opt) };
+    c.max_pages = opt && opt->max_pages > 0 ? opt->max_pages : gw_limits_default().pages;
     int errors_before = diag->errors;
     set_front_matter(&c);
     set_blocks(&c, doc->blocks, doc->n_blocks, 0);
@@ -862,7 +872,7 @@ gw_layout *gw_layout_document(const gw_doc *doc, gw_fontset *fonts, const gw_lay
                 lay = NULL;
             }
         }
-        if (!lay)
+        if (!lay && !c.over_pages)
             gw_error(diag, doc->path, 0, 0, "out of memory during layout");
     }
     for (size_t i = 0; i < c.n_lines; i++)

@@ -5,6 +5,7 @@
  * character no font draws); 2 usage or system error (bad arguments, unreadable
  * files, no font for a role, the output cannot be written). */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +39,8 @@ static const char USAGE[] =
     "                             attribute, else gb); see docs/linebreak.md\n"
     "  --option strict            —— and …… may not start a line either\n"
     "  --option glue_num_han      no line break between a number and the Han character after it\n"
+    "  --limit NAME=N             change a bound on the input (bytes elements depth text\n"
+    "                             table_cells pages errors); see docs/limits.md\n"
     "  -h, --help                 show this help\n"
     "  --version                  show the version\n"
     "\n"
@@ -49,6 +52,7 @@ typedef struct cli {
     const char *output;
     gw_font_options fonts;
     gw_layout_options layout;
+    gw_limits limits;
 } cli;
 
 static int usage_error(const char *fmt, const char *arg)
@@ -101,12 +105,22 @@ static int parse_layout_option(cli *c, const char *v)
     return EXIT_DONE;
 }
 
+static int parse_limit(cli *c, const char *v)
+{
+    const char *why;
+    if (!gw_limits_set(&c->limits, v, &why)) {
+        fprintf(stderr, "gwpdf: --limit %s: %s (limits: %s)\n", v, why, gw_limits_names());
+        return EXIT_USAGE;
+    }
+    return EXIT_DONE;
+}
+
 static int parse_args(cli *c, int argc, char **argv)
 {
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "-o") || !strcmp(a, "--font") || !strcmp(a, "--fonts-dir") ||
-            !strcmp(a, "--profile") || !strcmp(a, "--option")) {
+            !strcmp(a, "--profile") || !strcmp(a, "--option") || !strcmp(a, "--limit")) {
             if (i + 1 >= argc)
                 return usage_error("%s needs a value", a);
             const char *v = argv[++i];
@@ -119,6 +133,8 @@ static int parse_args(cli *c, int argc, char **argv)
             else if (!strcmp(a, "--option") && parse_layout_option(c, v) != EXIT_DONE)
                 return EXIT_USAGE;
             else if (!strcmp(a, "--font") && parse_font_option(c, v) != EXIT_DONE)
+                return EXIT_USAGE;
+            else if (!strcmp(a, "--limit") && parse_limit(c, v) != EXIT_DONE)
                 return EXIT_USAGE;
         } else if (a[0] == '-' && a[1]) {
             return usage_error("unknown option '%s'", a);
@@ -166,6 +182,34 @@ static int cmd_fonts(const cli *c)
     return EXIT_DONE;
 }
 
+/* model → fonts → layout → PDF for one document; the exit status. */
+static int render_one(const cli *c, gw_diag *diag)
+{
+    if (access(c->input, R_OK) != 0) {
+        /* A file that is not there is a usage error, not a wrong input. */
+        gw_error(diag, c->input, 0, 0, "cannot read: %s", strerror(errno));
+        return EXIT_USAGE;
+    }
+    gw_doc *doc = gw_doc_load(c->input, NULL, &c->limits, diag);
+    if (!doc)
+        return EXIT_INPUT;
+    int status = EXIT_USAGE;
+    gw_fontset *fs = gw_fonts_open(&c->fonts, diag);
+    if (fs) {
+        gw_layout_options lo = c->layout;
+        lo.max_pages = c->limits.pages;
+        gw_layout *lay = gw_layout_document(doc, fs, &lo, diag);
+        if (!lay)
+            status = EXIT_INPUT;
+        else if (gw_pdf_write(lay, fs, &doc->meta, c->output, diag) == 0)
+            status = EXIT_DONE;
+        gw_layout_free(lay);
+        gw_fonts_close(fs);
+    }
+    gw_doc_free(doc);
+    return status;
+}
+
 static int cmd_render(const cli *c)
 {
     if (!c->input)
@@ -173,26 +217,11 @@ static int cmd_render(const cli *c)
     if (!c->output)
         return usage_error("%s", "render needs -o OUT.pdf");
     gw_diag diag = gw_diag_init(stderr);
-    if (access(c->input, R_OK) != 0) {
-        /* A file that is not there is a usage error, not a wrong input. */
-        gw_error(&diag, c->input, 0, 0, "cannot read: %s", strerror(errno));
-        return EXIT_USAGE;
-    }
-    gw_doc *doc = gw_doc_load(c->input, NULL, &diag);
-    if (!doc)
-        return EXIT_INPUT;
-    int status = EXIT_USAGE;
-    gw_fontset *fs = gw_fonts_open(&c->fonts, &diag);
-    if (fs) {
-        gw_layout *lay = gw_layout_document(doc, fs, &c->layout, &diag);
-        if (!lay)
-            status = EXIT_INPUT;
-        else if (gw_pdf_write(lay, fs, &doc->meta, c->output, &diag) == 0)
-            status = EXIT_DONE;
-        gw_layout_free(lay);
-        gw_fonts_close(fs);
-    }
-    gw_doc_free(doc);
+    diag.max_errors = (int)(c->limits.errors < INT_MAX ? c->limits.errors : INT_MAX);
+    int status = render_one(c, &diag);
+    if (diag.errors > diag.max_errors)
+        fprintf(stderr, "%s: %d more errors not shown (raise the limit with --limit errors=N)\n",
+                c->input, diag.errors - diag.max_errors);
     return status;
 }
 
@@ -210,6 +239,7 @@ int main(int argc, char **argv)
     }
     cli c = { 0 };
     c.fonts.fonts_dir = GWPDF_FONTS_DIR;
+    c.limits = gw_limits_default();
     if (parse_args(&c, argc, argv) != EXIT_DONE)
         return EXIT_USAGE;
     if (!c.command)

@@ -11,8 +11,10 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <libxml/parser.h>
 #include <libxml/relaxng.h>
@@ -1120,14 +1122,100 @@ static gw_doc *build_doc(const sink *sk, xmlDocPtr xdoc, const char *data, size_
     return doc;
 }
 
+/* ---------------------------------------------------------------------------
+ * Limits (gwlimits.h): counted on libxml2's tree before it is validated, so an
+ * absurd document is refused before any costly work on it.
+ * ------------------------------------------------------------------------- */
+
+typedef struct tally {
+    const sink *sk;
+    const gw_limits *lim;
+    long elements, text;
+    bool over;
+} tally;
+
+static long utf8_chars(const xmlChar *s)
+{
+    long n = 0;
+    for (; *s; s++)
+        n += (*s & 0xC0) != 0x80;
+    return n;
+}
+
+/* `what` holds one %ld for the limit, e.g. "more than %ld elements". */
+static void over_limit(tally *t, const xmlNode *n, const char *what, long limit, const char *name)
+{
+    if (t->over)
+        return;
+    t->over = true;
+    char msg[128];
+    snprintf(msg, sizeof msg, what, limit);
+    gw_error(t->sk->diag, t->sk->name, xmlGetLineNo(n), 0,
+             "%s, the limit (raise it with --limit %s=N)", msg, name);
+}
+
+static long table_cells(const xmlNode *table)
+{
+    long cells = 0;
+    for (const xmlNode *c = table->children; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        if (!xmlStrcmp(c->name, BAD_CAST "td") || !xmlStrcmp(c->name, BAD_CAST "th"))
+            cells++;
+        else if (xmlStrcmp(c->name, BAD_CAST "table"))
+            cells += table_cells(c);
+    }
+    return cells;
+}
+
+static void count_nodes(tally *t, const xmlNode *n, long depth)
+{
+    for (; n && !t->over; n = n->next) {
+        if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+            t->text += n->content ? utf8_chars(n->content) : 0;
+            if (t->text > t->lim->text)
+                over_limit(t, n, "the document holds more than %ld characters of text", t->lim->text,
+                           "text");
+            continue;
+        }
+        if (n->type != XML_ELEMENT_NODE)
+            continue;
+        if (++t->elements > t->lim->elements)
+            over_limit(t, n, "the document has more than %ld elements", t->lim->elements, "elements");
+        if (depth > t->lim->depth)
+            over_limit(t, n, "elements nest more than %ld deep", t->lim->depth, "depth");
+        if (!xmlStrcmp(n->name, BAD_CAST "table") && table_cells(n) > t->lim->table_cells)
+            over_limit(t, n, "this table has more than %ld cells", t->lim->table_cells, "table_cells");
+        count_nodes(t, n->children, depth + 1);
+    }
+}
+
+static bool within_limits(const sink *sk, xmlDocPtr xdoc, const gw_limits *lim)
+{
+    tally t = { sk, lim, 0, 0, false };
+    count_nodes(&t, xdoc->children, 1);
+    return !t.over;
+}
+
 gw_doc *gw_doc_load_memory(const char *name, const char *data, size_t len,
-                           const char *schema_path, gw_diag *diag)
+                           const char *schema_path, const gw_limits *limits, gw_diag *diag)
 {
     sink sk = { diag, name ? name : "<memory>" };
+    gw_limits lim = limits ? *limits : gw_limits_default();
     int errors0 = diag->errors;
+    if (len > (size_t)lim.bytes) {
+        gw_error(diag, sk.name, 0, 0,
+                 "the source is %zu bytes, more than %ld, the limit (raise it with --limit bytes=N)",
+                 len, lim.bytes);
+        return NULL;
+    }
     xmlDocPtr xdoc = parse_xml(&sk, data, len);
     if (!xdoc)
         return NULL;
+    if (!within_limits(&sk, xdoc, &lim)) {
+        xmlFreeDoc(xdoc);
+        return NULL;
+    }
     xmlRelaxNGPtr rng = load_schema(diag, schema_path);
     if (rng) {
         validate(&sk, rng, xdoc);
@@ -1144,13 +1232,22 @@ gw_doc *gw_doc_load_memory(const char *name, const char *data, size_t len,
     return doc;
 }
 
-gw_doc *gw_doc_load(const char *path, const char *schema_path, gw_diag *diag)
+gw_doc *gw_doc_load(const char *path, const char *schema_path, const gw_limits *limits,
+                    gw_diag *diag)
 {
+    gw_limits lim = limits ? *limits : gw_limits_default();
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > lim.bytes) {
+        gw_error(diag, path, 0, 0,
+                 "the source is %lld bytes, more than %ld, the limit (raise it with --limit bytes=N)",
+                 (long long)st.st_size, lim.bytes);
+        return NULL;
+    }
     size_t len = 0;
     char *data = read_file(diag, path, &len);
     if (!data)
         return NULL;
-    gw_doc *doc = gw_doc_load_memory(path, data, len, schema_path, diag);
+    gw_doc *doc = gw_doc_load_memory(path, data, len, schema_path, &lim, diag);
     free(data);
     return doc;
 }

@@ -90,8 +90,8 @@ static const char *diag_text(fixture *f)
 /* Load and lay out `xml` (or the file `path`); asserts that both succeed. */
 static const gw_layout *lay_out(fixture *f, const char *path, const char *xml)
 {
-    f->doc = xml ? gw_doc_load_memory("mem.xml", xml, strlen(xml), NULL, &f->diag)
-                 : gw_doc_load(path, NULL, &f->diag);
+    f->doc = xml ? gw_doc_load_memory("mem.xml", xml, strlen(xml), NULL, NULL, &f->diag)
+                 : gw_doc_load(path, NULL, NULL, &f->diag);
     if (!f->doc)
         fail_msg("load failed: %s", diag_text(f));
     f->lay = gw_layout_document(f->doc, f->fonts, NULL, &f->diag);
@@ -364,7 +364,7 @@ static void test_missing_glyph_is_an_error(void **state)
     fixture *f = *state;
     static const char xml[] = "<report version=\"1\">\n<title>标题</title>\n"
                               "<p>人名𠮷与\xEE\x80\x80。</p>\n</report>\n";
-    f->doc = gw_doc_load_memory("mem.xml", xml, strlen(xml), NULL, &f->diag);
+    f->doc = gw_doc_load_memory("mem.xml", xml, strlen(xml), NULL, NULL, &f->diag);
     assert_non_null(f->doc);
     f->lay = gw_layout_document(f->doc, f->fonts, NULL, &f->diag);
     assert_null(f->lay);
@@ -382,7 +382,7 @@ static void test_above_bmp_is_refused_not_lost(void **state)
     fixture *f = *state;
     static const char xml[] = "<report version=\"1\">\n<title>标题</title>\n"
                               "<section><heading>含\xF0\x90\x80\x80字</heading></section>\n</report>\n";
-    f->doc = gw_doc_load_memory("mem.xml", xml, strlen(xml), NULL, &f->diag);
+    f->doc = gw_doc_load_memory("mem.xml", xml, strlen(xml), NULL, NULL, &f->diag);
     assert_non_null(f->doc);
     f->lay = gw_layout_document(f->doc, f->fonts, NULL, &f->diag);
     assert_null(f->lay);
@@ -634,7 +634,7 @@ static void test_seal_not_yet_typeset(void **state)
     fixture *f = *state;
     static const char xml[] = "<report version=\"1\"><title>标题</title><p>正文。</p>\n"
                               "<signature><issuer>局</issuer><seal src=\"seal.png\"/></signature></report>";
-    f->doc = gw_doc_load_memory("mem.xml", xml, strlen(xml), NULL, &f->diag);
+    f->doc = gw_doc_load_memory("mem.xml", xml, strlen(xml), NULL, NULL, &f->diag);
     assert_non_null(f->doc);
     f->lay = gw_layout_document(f->doc, f->fonts, NULL, &f->diag);
     assert_null(f->lay);

@@ -70,7 +70,7 @@ static gw_doc *load_data(const char *name, capture *c)
 {
     size_t len;
     char *data = read_data(name, &len);
-    gw_doc *doc = gw_doc_load_memory(name, data, len, NULL, &c->diag);
+    gw_doc *doc = gw_doc_load_memory(name, data, len, NULL, NULL, &c->diag);
     free(data);
     return doc;
 }
@@ -136,7 +136,7 @@ static void test_real_report(void **state)
         skip();
     capture c;
     cap_open(&c);
-    gw_doc *doc = gw_doc_load(REAL_REPORT, NULL, &c.diag);
+    gw_doc *doc = gw_doc_load(REAL_REPORT, NULL, NULL, &c.diag);
     assert_string_equal(cap_text(&c), "");
     assert_non_null(doc);
     assert_text(&doc->label, "附件2");
@@ -288,7 +288,7 @@ static void test_crlf(void **state)
                               "<p>中\r\n  文</p></report>";
     capture c;
     cap_open(&c);
-    gw_doc *doc = gw_doc_load_memory("crlf.xml", src, sizeof src - 1, NULL, &c.diag);
+    gw_doc *doc = gw_doc_load_memory("crlf.xml", src, sizeof src - 1, NULL, NULL, &c.diag);
     assert_string_equal(cap_text(&c), "");
     assert_non_null(doc);
     assert_text(&doc->title, "a b");
@@ -378,7 +378,7 @@ static void test_defaults(void **state)
                               "</section><signature><issuer>i</issuer></signature></report>";
     capture c;
     cap_open(&c);
-    gw_doc *doc = gw_doc_load_memory("defaults.xml", src, sizeof src - 1, NULL, &c.diag);
+    gw_doc *doc = gw_doc_load_memory("defaults.xml", src, sizeof src - 1, NULL, NULL, &c.diag);
     assert_string_equal(cap_text(&c), "");
     assert_non_null(doc);
     assert_string_equal(doc->path, "defaults.xml");
@@ -504,7 +504,7 @@ static void test_error_missing_file(void **state)
     (void)state;
     capture c;
     cap_open(&c);
-    assert_null(gw_doc_load("/nonexistent/report.xml", NULL, &c.diag));
+    assert_null(gw_doc_load("/nonexistent/report.xml", NULL, NULL, &c.diag));
     assert_string_equal(cap_text(&c),
                         "/nonexistent/report.xml: cannot read: No such file or directory\n");
     cap_close(&c);
@@ -517,10 +517,10 @@ static void test_schema_path(void **state)
     capture c;
     cap_open(&c);
     gw_doc *doc = gw_doc_load_memory("s.xml", src, sizeof src - 1,
-                                     GW_SOURCE_DIR "/schema/report-v1.rng", &c.diag);
+                                     GW_SOURCE_DIR "/schema/report-v1.rng", NULL, &c.diag);
     assert_non_null(doc);
     gw_doc_free(doc);
-    assert_null(gw_doc_load_memory("s.xml", src, sizeof src - 1, "/nonexistent/s.rng", &c.diag));
+    assert_null(gw_doc_load_memory("s.xml", src, sizeof src - 1, "/nonexistent/s.rng", NULL, &c.diag));
     assert_string_equal(cap_text(&c),
                         "/nonexistent/s.rng: cannot read: No such file or directory\n");
     cap_close(&c);
@@ -545,7 +545,7 @@ static void test_text_utf8(void **state)
     static const char src[] = "<report version=\"1\"><title>中a<br/>\xF0\xA0\x80\x80é　</title></report>";
     capture c;
     cap_open(&c);
-    gw_doc *doc = gw_doc_load_memory("rt.xml", src, sizeof src - 1, NULL, &c.diag);
+    gw_doc *doc = gw_doc_load_memory("rt.xml", src, sizeof src - 1, NULL, NULL, &c.diag);
     assert_non_null(doc);
     assert_int_equal(doc->title.len, 6);
     assert_memory_equal(doc->title.cp, cp, sizeof cp);

@@ -46,7 +46,7 @@ static int setup(void **state)
     f->fonts = gw_fonts_open(&opt, &f->diag);
     static const char xml[] = "<report version=\"1\"><meta><title>测试</title></meta>"
                               "<title>标题</title><p>正文 2022 年，共计 97.85%。</p></report>";
-    f->doc = gw_doc_load_memory("t.xml", xml, sizeof xml - 1, NULL, &f->diag);
+    f->doc = gw_doc_load_memory("t.xml", xml, sizeof xml - 1, NULL, NULL, &f->diag);
     f->lay = f->doc && f->fonts ? gw_layout_document(f->doc, f->fonts, NULL, &f->diag) : NULL;
     if (!f->lay)
         return -1;
