@@ -1,10 +1,17 @@
 #!/usr/bin/env bash
-# Builds gwpdf with -Wall -Wextra -Werror under AddressSanitizer and
-# UndefinedBehaviorSanitizer in build-test/, and runs every test with ctest.
+# Builds gwpdf without sanitizers in build-valgrind/ and runs the end-to-end
+# renders under valgrind (ctest label "valgrind": valgrind cannot run ASan
+# binaries); then builds it with -Wall -Wextra -Werror under AddressSanitizer
+# and UndefinedBehaviorSanitizer in build-test/ and runs every test with ctest.
 set -euo pipefail
 cd "$(dirname "$0")"
 
 scripts/deps.sh
+
+cmake -S . -B build-valgrind -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGWPDF_WERROR=ON >/dev/null
+cmake --build build-valgrind -j2 --target gwpdf
+(cd build-valgrind && ctest --output-on-failure -j2 -L valgrind)
+
 cmake -S . -B build-test -DCMAKE_BUILD_TYPE=Debug -DGWPDF_WERROR=ON -DGWPDF_SANITIZE=ON >/dev/null
 cmake --build build-test -j2
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1

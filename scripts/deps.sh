@@ -11,7 +11,7 @@ PACKAGES=(
   # free fonts standing in for the office faces (docs/fonts.md)
   fonts-arphic-gbsn00lp fonts-arphic-gkai00mp fonts-wqy-zenhei fonts-liberation
   # tests
-  libcmocka-dev poppler-utils qpdf python3 python3-pdfminer
+  libcmocka-dev poppler-utils qpdf python3 valgrind python3-pdfminer
 )
 
 missing=()
