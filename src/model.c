@@ -71,10 +71,46 @@ static void on_parse_error(void *ctx, xmlErrorPtr e)
     report_xml_error(ctxt->_private, e);
 }
 
+/* libxml2's RELAX NG messages name the attribute or element but not the value
+ * or the place; add what the node tells: the value typed, the parent element. */
+static void rng_hint(const xmlError *e, char *hint, size_t size)
+{
+    hint[0] = '\0';
+    const xmlNode *n = e->node;
+    if (!n || n->type != XML_ELEMENT_NODE || !e->message)
+        return;
+    char attr[64];
+    if (sscanf(e->message, "Invalid attribute %63s for element", attr) == 1) {
+        xmlChar *v = xmlGetProp(n, BAD_CAST attr);
+        if (v)
+            snprintf(hint, size, ": %s=\"%.80s\" is not allowed on <%s> (docs/format.md lists "
+                     "its attributes and values)", attr, (const char *)v, (const char *)n->name);
+        xmlFree(v);
+    } else if (strstr(e->message, "Did not expect element") && n->parent &&
+               n->parent->type == XML_ELEMENT_NODE) {
+        snprintf(hint, size, " (inside <%s>; docs/format.md says what it may hold, in which order)",
+                 (const char *)n->parent->name);
+    }
+}
+
 /* Structured handler of the RELAX NG parser and validator. */
 static void on_rng_error(void *ctx, xmlErrorPtr e)
 {
-    report_xml_error(ctx, e);
+    char hint[256];
+    rng_hint(e, hint, sizeof hint);
+    if (!hint[0]) {
+        report_xml_error(ctx, e);
+        return;
+    }
+    /* The message with the hint appended, as one line. */
+    xmlError copy = *e;
+    char msg[768];
+    size_t n = strlen(e->message);
+    while (n > 0 && (e->message[n - 1] == '\n' || e->message[n - 1] == ' '))
+        n--;
+    snprintf(msg, sizeof msg, "%.*s%s", (int)n, e->message, hint);
+    copy.message = msg;
+    report_xml_error(ctx, &copy);
 }
 
 /* ---------------------------------------------------------------------------
