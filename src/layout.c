@@ -799,7 +799,7 @@ static bool paginate(ctx *c, gw_layout *lay)
     do {
         if ((long)lay->n_pages >= c->max_pages) {
             gw_error(c->diag, d->path, 0, 0,
-                     "the document runs to more than %ld pages, the limit (raise it with --limit pages=N)",
+                     "the document needs more pages than the limit of %ld (raise it with --limit pages=N)",
                      c->max_pages);
             c->over_pages = true;
             return false;

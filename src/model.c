@@ -155,6 +155,16 @@ static void on_external_subset(void *ctx, const xmlChar *name, const xmlChar *ex
     (void)ctx, (void)name, (void)external_id, (void)system_id;
 }
 
+/* Any DOCTYPE: format v1 has no DTD, and a source that names one (perhaps on
+ * the network) expects something gwpdf will never do. */
+static void on_internal_subset(void *ctx, const xmlChar *name, const xmlChar *external_id,
+                               const xmlChar *system_id)
+{
+    (void)external_id, (void)system_id;
+    report_at_parser(ctx, "a DOCTYPE is not allowed: format v1 sources have no DTD "
+                          "(remove the <!DOCTYPE %s ...> declaration)", name);
+}
+
 static xmlParserInputPtr on_resolve_entity(void *ctx, const xmlChar *public_id,
                                            const xmlChar *system_id)
 {
@@ -198,6 +208,7 @@ static void install_hooks(xmlParserCtxtPtr ctxt, const sink *sk)
     ctxt->sax->unparsedEntityDecl = on_unparsed_entity_decl;
     ctxt->sax->reference = on_reference;
     ctxt->sax->externalSubset = on_external_subset;
+    ctxt->sax->internalSubset = on_internal_subset;
     ctxt->sax->resolveEntity = on_resolve_entity;
 }
 

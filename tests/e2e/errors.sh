@@ -1,18 +1,22 @@
 #!/usr/bin/env bash
-# Error paths. For every tests/data/e2e/bad/NAME.xml: run `gwpdf render NAME.xml -o OUT`
-# inside that directory (so messages carry the bare file name), and check
-#   - the exit status is 1 (bad input);
-#   - stderr is exactly bad/NAME.err, line for line (FILE:LINE:COL: message, or
+# Error paths. For every tests/bad/NAME.xml: run `gwpdf render NAME.xml -o OUT [ARGS...]`
+# inside tests/bad (so messages carry the bare file name), where ARGS are the words of
+# the optional NAME.args (whitespace-separated, one or more lines, '#' starts a comment
+# line; e.g. `--limit pages=1` or `--font body=/nonexistent.ttf`), and check
+#   - the exit status is the number in the optional NAME.status, else 1 (bad input);
+#   - stderr is exactly NAME.err, line for line (FILE:LINE:COL: message, or
 #     FILE:LINE: message for RELAX NG errors), apart from font fallback warnings;
 #   - nothing on stdout;
 #   - the output path still holds the sentinel written before the run, byte for byte,
 #     and no other file (a temporary) was left beside it.
-# Then the command line: usage errors exit 2, --help, --version, `gwpdf fonts`, and a
-# successful render over an existing file.
+# Then: hostile references (XInclude, external entities, an external DTD) pointing at a
+# FIFO trap are never opened; the command line: usage errors exit 2, --help, --version,
+# `gwpdf fonts`; a successful render over an existing file, and one from a source that
+# starts with a UTF-8 byte order mark.
 # Usage (ctest): bash errors.sh GWPDF_BINARY SOURCE_DIR SCRATCH_DIR
 source "$(dirname "${BASH_SOURCE[0]}")/common.bash"
 
-BAD=$DATA/bad
+BAD=$SRC/tests/bad
 OUTDIR=$SCRATCH/out            # holds out.pdf and nothing else
 OUT=$OUTDIR/out.pdf
 mkdir -p "$OUTDIR"
@@ -53,12 +57,35 @@ check_no_stdout() {
   [[ ! -s $SCRATCH/stdout ]] || fail "$1: wrote to stdout: $(head -c 200 "$SCRATCH/stdout")"
 }
 
-# ---- bad input: exit 1, exact messages, output untouched ----------------------------
+# ---- bad input: exact messages, exit status, output untouched ----------------------
+# bad_args NAME: the words of $BAD/NAME.args into ARGS (empty when there is none)
+bad_args() {
+  ARGS=()
+  [[ -f $BAD/$1.args ]] || return 0
+  local line words
+  while IFS= read -r line || [[ -n $line ]]; do
+    [[ $line =~ ^[[:space:]]*(#|$) ]] && continue
+    read -r -a words <<<"$line"
+    ARGS+=("${words[@]}")
+  done <"$BAD/$1.args"
+}
+
+# bad_status NAME: the expected exit status into WANT (1 unless NAME.status says 2)
+bad_status() {
+  WANT=1
+  [[ -f $BAD/$1.status ]] || return 0
+  WANT=$(tr -d '[:space:]' <"$BAD/$1.status")
+  if [[ $WANT != [12] ]]; then
+    fail "$1.status holds '$WANT': a bad input exits 1 or 2"
+    WANT=1
+  fi
+}
+
 shopt -s nullglob
 bad=("$BAD"/*.xml)
-((${#bad[@]} >= 14)) || fail "expected at least 14 bad inputs in $BAD, found ${#bad[@]}"
-for err in "$BAD"/*.err; do
-  [[ -f ${err%.err}.xml ]] || fail "$(basename "$err") has no .xml beside it"
+((${#bad[@]} >= 32)) || fail "expected at least 32 bad inputs in $BAD, found ${#bad[@]}"
+for extra in "$BAD"/*.err "$BAD"/*.args "$BAD"/*.status; do
+  [[ -f ${extra%.*}.xml ]] || fail "$(basename "$extra") has no .xml beside it"
 done
 for xml in "${bad[@]}"; do
   name=$(basename "$xml" .xml)
@@ -66,14 +93,80 @@ for xml in "${bad[@]}"; do
     fail "$name.xml has no expected messages ($name.err)"
     continue
   fi
+  bad_args "$name"
+  bad_status "$name"
   put_sentinel "$name"
-  gw "$BAD" render "$name.xml" -o "$OUT"
-  [[ $RC -eq 1 ]] || fail "$name.xml: exit status $RC, expected 1 (bad input)"
+  gw "$BAD" render "$name.xml" -o "$OUT" "${ARGS[@]}"
+  [[ $RC -eq $WANT ]] || fail "$name.xml ${ARGS[*]}: exit status $RC, expected $WANT"
   check_stderr "$name.xml" "$(cat "$BAD/$name.err")"
   check_no_stdout "$name.xml"
   check_untouched "$name.xml"
-  echo "ok: $name.xml -> exit $RC: $(head -1 "$SCRATCH/stderr.filtered")"
+  echo "ok: $name.xml${ARGS[*]:+ ${ARGS[*]}} -> exit $RC: $(head -1 "$SCRATCH/stderr.filtered")"
 done
+
+# ---- hostile references are never opened ----------------------------------------------
+# Each document points an XInclude, an external entity or an external DTD at a FIFO. A
+# writer waits on the FIFO in the background: its open() returns only when a reader
+# opens the FIFO, and then it leaves a mark. No mark: gwpdf never opened the file.
+HOSTILE=$SCRATCH/hostile
+mkdir -p "$HOSTILE"
+TRAP=$HOSTILE/trap.fifo
+# trap_arm: a fresh FIFO with a writer waiting on it (pid in TRAP_PID)
+trap_arm() {
+  rm -f "$TRAP" "$TRAP.opened"
+  mkfifo "$TRAP"
+  (exec 3>"$TRAP" && echo opened >"$TRAP.opened") &
+  TRAP_PID=$!
+}
+# trap_disarm: stop the writer if it is still waiting; 0 when the FIFO was opened
+trap_disarm() {
+  sleep 0.1   # let a writer whose open() just returned leave its mark
+  kill "$TRAP_PID" 2>/dev/null || true
+  wait "$TRAP_PID" 2>/dev/null || true
+  [[ -f $TRAP.opened ]]
+}
+# The trap itself works: a reader opening the FIFO is seen.
+trap_arm
+head -c 1 "$TRAP" >/dev/null || true
+trap_disarm || fail "hostile: the FIFO trap did not see a reader (the test is broken)"
+
+# hostile NAME WANT_RC DOCTYPE_OR_EMPTY BODY_LINE: render $HOSTILE/NAME.xml, expect
+# WANT_RC and the trap untouched.
+hostile() {
+  local name=$1 want=$2 doctype=$3 body=$4
+  {
+    echo '<?xml version="1.0" encoding="UTF-8"?>'
+    [[ -z $doctype ]] || echo "$doctype"
+    echo '<report version="1">'
+    echo '  <title>标题</title>'
+    echo "  $body"
+    echo '</report>'
+  } >"$HOSTILE/$name.xml"
+  put_sentinel "$name"
+  trap_arm
+  gw "$HOSTILE" render "$name.xml" -o "$OUT"
+  if trap_disarm; then
+    fail "$name: gwpdf opened the file the document points at ($TRAP)"
+  fi
+  [[ $RC -eq $want ]] || fail "$name: exit status $RC, expected $want: $(head -3 "$SCRATCH/stderr.filtered")"
+  check_no_stdout "$name"
+  if ((want != 0)); then
+    check_untouched "$name"
+  else
+    check_alone "$name"
+  fi
+  echo "ok: $name -> exit $RC, the FIFO was not opened; stderr: $(head -1 "$SCRATCH/stderr.filtered")"
+}
+hostile xinclude-fifo 1 "" \
+  "<xi:include xmlns:xi=\"http://www.w3.org/2001/XInclude\" href=\"$TRAP\" parse=\"text\"/>"
+hostile external-entity-fifo 1 "<!DOCTYPE report [<!ENTITY e SYSTEM \"file://$TRAP\">]>" \
+  "<p>&e;</p>"
+hostile parameter-entity-fifo 1 "<!DOCTYPE report [<!ENTITY % e SYSTEM \"file://$TRAP\"> %e;]>" \
+  "<p>正文。</p>"
+# A DOCTYPE naming an external DTD is refused (format v1 has no DTD), and the DTD is never
+# opened.
+hostile external-dtd-fifo 1 "<!DOCTYPE report SYSTEM \"$TRAP\">" "<p>正文。</p>"
+hostile external-dtd-http 1 '<!DOCTYPE report SYSTEM "http://example.com/x.dtd">' "<p>正文。</p>"
 
 # ---- usage errors: exit 2, one message and a hint, output untouched ------------------
 HINT="(run 'gwpdf --help' for usage)"
@@ -157,5 +250,24 @@ check_no_stdout "render no-label.xml"
 tail -c 32 "$OUT" | grep -q '%%EOF' || fail "render no-label.xml: $OUT does not end with %%EOF"
 check_alone "render no-label.xml"
 echo "ok: render no-label.xml over an existing file -> a PDF of $(wc -c <"$OUT") bytes, nothing else left"
+
+
+# ---- a source that starts with a UTF-8 byte order mark renders --------------------------
+printf '\xEF\xBB\xBF' >"$SCRATCH/bom.xml"
+cat "$DATA/no-label.xml" >>"$SCRATCH/bom.xml"
+put_sentinel "bom"
+gw "$SCRATCH" render bom.xml -o "$OUT"
+[[ $RC -eq 0 ]] || fail "render bom.xml (no-label.xml after a UTF-8 BOM): exit status $RC, expected 0: $(cat "$SCRATCH/stderr")"
+check_stderr "render bom.xml" ""
+check_no_stdout "render bom.xml"
+[[ $(head -c 5 "$OUT") == %PDF- ]] || fail "render bom.xml: $OUT does not start with %PDF-"
+check_alone "render bom.xml"
+bom_text=$(pdftotext -q "$OUT" - | tr -d '\n\f')
+[[ $bom_text != *$'\xEF\xBB\xBF'* ]] || fail "render bom.xml: the byte order mark was printed"
+first=$(pdftotext -q "$OUT" - | grep -m1 .)
+gw "$DATA" render no-label.xml -o "$SCRATCH/no-bom.pdf"
+[[ $first == "$(pdftotext -q "$SCRATCH/no-bom.pdf" - | grep -m1 .)" ]] ||
+  fail "render bom.xml: first line '$first' differs from no-label.xml's"
+echo "ok: render bom.xml (UTF-8 BOM) -> exit 0, first line: $first"
 
 finish

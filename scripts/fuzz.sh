@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# Fuzzes the whole gwpdf pipeline (XML → model → layout → PDF in memory) with
+# libFuzzer, ASan, UBSan and LeakSanitizer: tests/fuzz/fuzz_render.c, built in
+# build-fuzz/ with clang and -DGWPDF_FUZZ=ON.  docs/fuzzing.md explains it all.
+#
+#   scripts/fuzz.sh [SECONDS]   fuzz for SECONDS (default 600) on one core, in
+#                               build-fuzz/corpus, crashes in build-fuzz/artifacts/
+#   scripts/fuzz.sh --replay    no fuzzing: run every file of tests/fuzz/regressions/
+#                               and tests/fuzz/seeds/ once (a cheap regression check)
+#
+# Exit status: 0 nothing found; 1 a crash, sanitizer report, leak, timeout or
+# out-of-memory (the input is saved in build-fuzz/artifacts/); 2 usage or build error.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=$ROOT/build-fuzz
+BIN=$BUILD/fuzz_render
+
+usage() {
+  sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  exit 2
+}
+
+MODE=fuzz
+SECONDS_TO_RUN=600
+case "${1:-}" in
+  "") ;;
+  --replay) MODE=replay ;;
+  -h|--help) usage ;;
+  *)
+    if ! [[ $1 =~ ^[1-9][0-9]*$ ]]; then
+      echo "fuzz.sh: expected SECONDS (a positive integer) or --replay, got '$1'" >&2
+      exit 2
+    fi
+    SECONDS_TO_RUN=$1 ;;
+esac
+[ $# -le 1 ] || usage
+
+# --- Packages: gwpdf's own (scripts/deps.sh), then clang and libFuzzer ------
+"$ROOT/scripts/deps.sh"
+
+FUZZ_PACKAGES=(clang libclang-rt-14-dev)
+missing=()
+for p in "${FUZZ_PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "fuzz.sh: installing missing Debian packages: ${missing[*]}"
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then
+    SUDO="sudo"
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# --- Build -------------------------------------------------------------------
+CC=clang cmake -S "$ROOT" -B "$BUILD" -DGWPDF_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null \
+  || { echo "fuzz.sh: configuring $BUILD failed" >&2; exit 2; }
+cmake --build "$BUILD" -j2 --target fuzz_render \
+  || { echo "fuzz.sh: building fuzz_render failed" >&2; exit 2; }
+
+# Leaks are findings (libFuzzer checks each input that mallocs more than it
+# frees); UBSan reports stop the run (the build also sets
+# -fno-sanitize-recover=all); going over the RSS limit, or one malloc larger
+# than it, is an OOM.
+export ASAN_OPTIONS="detect_leaks=1:${ASAN_OPTIONS:-}"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:${UBSAN_OPTIONS:-}"
+COMMON=(-timeout=5 -rss_limit_mb=2048)
+
+cd "$ROOT"
+
+# --- Replay ------------------------------------------------------------------
+if [ "$MODE" = replay ]; then
+  inputs=()
+  while IFS= read -r -d '' f; do
+    inputs+=("$f")
+  done < <(find tests/fuzz/regressions tests/fuzz/seeds -type f ! -name '*.md' -print0 2>/dev/null | sort -z)
+  if [ ${#inputs[@]} -eq 0 ]; then
+    echo "fuzz.sh: nothing to replay" >&2
+    exit 2
+  fi
+  echo "fuzz.sh: replaying ${#inputs[@]} inputs"
+  if "$BIN" "${COMMON[@]}" "${inputs[@]}" >"$BUILD/replay.log" 2>&1; then
+    echo "fuzz.sh: replay passed (log: build-fuzz/replay.log)"
+    exit 0
+  fi
+  tail -n 60 "$BUILD/replay.log" >&2
+  echo "fuzz.sh: replay FAILED (log: build-fuzz/replay.log)" >&2
+  exit 1
+fi
+
+# --- Fuzz ----------------------------------------------------------------------
+CORPUS=$BUILD/corpus
+ARTIFACTS=$BUILD/artifacts
+mkdir -p "$CORPUS" "$ARTIFACTS"
+# Seeds: one small document per feature, the real report, the e2e documents.
+for f in tests/fuzz/seeds/*.xml; do cp -f "$f" "$CORPUS/seed-$(basename "$f")"; done
+for f in content/*.xml; do cp -f "$f" "$CORPUS/content-$(basename "$f")"; done
+for f in tests/data/e2e/*.xml; do cp -f "$f" "$CORPUS/e2e-$(basename "$f")"; done
+
+STAMP=$BUILD/.fuzz-start
+touch "$STAMP"
+LOG=$BUILD/fuzz.log
+echo "fuzz.sh: fuzzing for ${SECONDS_TO_RUN}s on one core; log: build-fuzz/fuzz.log"
+status=0
+# No -jobs/-workers: one process on one core.
+"$BIN" "${COMMON[@]}" -max_total_time="$SECONDS_TO_RUN" \
+  -dict=tests/fuzz/format.dict -print_final_stats=1 \
+  -artifact_prefix="$ARTIFACTS/" "$CORPUS" 2>&1 | tee "$LOG" || status=$?
+
+found=$(find "$ARTIFACTS" -type f -newer "$STAMP" \
+          \( -name 'crash-*' -o -name 'leak-*' -o -name 'timeout-*' -o -name 'oom-*' \) | sort)
+echo
+echo "fuzz.sh: summary"
+grep -E '^#[0-9]+[[:space:]]+DONE|^Done [0-9]+ runs|^stat::' "$LOG" | sed 's/^/  /' || true
+echo "  corpus files: $(find "$CORPUS" -type f | wc -l)"
+if [ "$status" -ne 0 ] || [ -n "$found" ]; then
+  echo "fuzz.sh: FOUND A PROBLEM (libFuzzer exit status $status)" >&2
+  for f in $found; do echo "  $f" >&2; done
+  echo "fuzz.sh: reproduce with: $BIN <artifact>; docs/fuzzing.md says how to make it a regression" >&2
+  exit 1
+fi
+echo "fuzz.sh: no crash, leak or timeout"

@@ -1,0 +1,113 @@
+/* fuzz_render — libFuzzer harness running the whole gwpdf pipeline on one input:
+ * model (gw_doc_load_memory: libxml2 parse, limits, RELAX NG validation, tree)
+ * → layout (gw_layout_document) → PDF (gw_pdf_render_memory, in memory).
+ * Every stage may refuse the input with errors; only a crash, a sanitizer
+ * report (ASan, UBSan, LeakSanitizer), a timeout or running out of memory is a
+ * finding.
+ *
+ * Called by libFuzzer (linked with -fsanitize=fuzzer): LLVMFuzzerInitialize
+ * once at start-up, then LLVMFuzzerTestOneInput for each generated input.
+ * Built only with -DGWPDF_FUZZ=ON; run by scripts/fuzz.sh (docs/fuzzing.md).
+ *
+ * Static state (libFuzzer offers no other place to keep it between inputs):
+ *  - `fonts`: opened once, as the CLI would (fontconfig finds the Debian faces);
+ *    gw_face_use records the used code points of every input in it, which
+ *    stays bounded by the faces' coverage;
+ *  - `devnull`: the diagnostics sink, kept open;
+ *  - `limits`: the defaults with fewer pages and bytes, so inputs stay fast.
+ * Nothing else outlives an input; each input gets a fresh gw_diag (counters at
+ * zero).  The fonts are closed by an atexit handler: a fontconfig config still
+ * alive at exit shows up as a 256-byte "leak" to LeakSanitizer (fontconfig
+ * 2.14.1 keeps a block only it can find), and LSan's own exit check runs after
+ * handlers registered later than the sanitizer runtime, i.e. after ours. */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "diag.h"
+#include "fonts.h"
+#include "gwlimits.h"
+#include "layout.h"
+#include "model.h"
+#include "pdfout.h"
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static gw_fontset *fonts;
+static FILE *devnull;
+static gw_limits limits;
+
+static void close_all(void)
+{
+    gw_fonts_close(fonts);
+    fonts = NULL;
+    if (devnull)
+        fclose(devnull);
+    devnull = NULL;
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    (void)argc;
+    (void)argv;
+    devnull = fopen("/dev/null", "w");
+    if (!devnull) {
+        perror("fuzz_render: /dev/null");
+        abort();
+    }
+    limits = gw_limits_default();
+    limits.pages = 50;            /* 10,000 pages of one input would be a timeout */
+    limits.bytes = 256L << 10;    /* 256 KiB */
+
+    gw_font_options fo = { 0 };   /* fonts_dir NULL: fontconfig and the Debian faces */
+    gw_diag diag = gw_diag_init(stderr);
+    fonts = gw_fonts_open(&fo, &diag);
+    if (!fonts) {
+        fprintf(stderr, "fuzz_render: no fonts (run scripts/deps.sh)\n");
+        abort();
+    }
+    atexit(close_all);
+    return 0;
+}
+
+/* FNV-1a of the input: picks the layout options, so that `--option strict` and
+ * `--option glue_num_han` are exercised too, reproducibly for a given input. */
+static uint32_t hash(const uint8_t *data, size_t size)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < size; i++)
+        h = (h ^ data[i]) * 16777619u;
+    return h;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    gw_diag diag = gw_diag_init(devnull);
+    diag.max_errors = 20;         /* the rest are only counted */
+
+    gw_doc *doc = gw_doc_load_memory("fuzz.xml", (const char *)data, size, NULL, &limits, &diag);
+    if (!doc)
+        return 0;
+
+    uint32_t h = hash(data, size);
+    gw_layout_options lo = { 0 };
+    lo.strict = h & 1u;
+    lo.glue_num_han = (h >> 1) & 1u;
+    lo.max_pages = limits.pages;
+    gw_layout *lay = gw_layout_document(doc, fonts, &lo, &diag);
+    if (lay) {
+        unsigned char *pdf = NULL;
+        size_t len = 0;
+        if (gw_pdf_render_memory(lay, fonts, &doc->meta, &pdf, &len, &diag) == 0) {
+            /* A PDF starts with its header; anything else is a bug in pdfout. */
+            if (len < 5 || pdf[0] != '%' || pdf[1] != 'P' || pdf[2] != 'D' || pdf[3] != 'F')
+                abort();
+        }
+        free(pdf);
+        gw_layout_free(lay);
+    }
+    gw_doc_free(doc);
+    return 0;
+}
