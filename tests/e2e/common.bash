@@ -57,6 +57,29 @@ gw() {
   fi
 }
 
+# render_ok NAME DIR XML PDF: render XML (from DIR) into PDF; true when gwpdf exited 0,
+# wrote nothing but font fallback warnings to stderr and nothing to stdout, and the file
+# is a PDF. Each failure is reported under NAME.
+render_ok() {
+  local name=$1 dir=$2 xml=$3 pdf=$4
+  gw "$dir" render "$xml" -o "$pdf"
+  if [[ $RC -ne 0 ]]; then
+    fail "$name: gwpdf render exited $RC:"
+    sed 's/^/    /' "$SCRATCH/stderr" >&2
+    return 1
+  fi
+  if [[ -s $SCRATCH/stderr.filtered ]]; then
+    fail "$name: gwpdf render wrote to stderr (besides font fallback warnings):"
+    sed 's/^/    /' "$SCRATCH/stderr.filtered" >&2
+  fi
+  [[ -s $SCRATCH/stdout ]] && fail "$name: gwpdf render wrote to stdout: $(head -c 200 "$SCRATCH/stdout")"
+  if [[ $(head -c 5 "$pdf") != %PDF- ]]; then
+    fail "$name: $pdf does not start with %PDF-"
+    return 1
+  fi
+  return 0
+}
+
 finish() {
   if ((FAILS > 0)); then
     echo "$FAILS check(s) failed" >&2

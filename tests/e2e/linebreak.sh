@@ -23,16 +23,7 @@ for xml in "${docs[@]}"; do
   name=$(basename "$(dirname "$xml")")-$(basename "$xml" .xml)
   pdf=$SCRATCH/$name.pdf
   echo "== $name"
-  gw "$(dirname "$xml")" render "$xml" -o "$pdf"
-  if [[ $RC -ne 0 ]]; then
-    fail "$name: gwpdf render exited $RC:"
-    sed 's/^/    /' "$SCRATCH/stderr" >&2
-    continue
-  fi
-  if [[ -s $SCRATCH/stderr.filtered ]]; then
-    fail "$name: gwpdf render wrote to stderr (besides font fallback warnings):"
-    sed 's/^/    /' "$SCRATCH/stderr.filtered" >&2
-  fi
+  render_ok "$name" "$(dirname "$xml")" "$xml" "$pdf" || continue
 
   "$PY" "$GLYPHS" "$pdf" || fail "$name: glyph-level checks (see above)"
 

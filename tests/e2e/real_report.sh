@@ -10,18 +10,7 @@ XML=$SRC/content/zengcheng-2022-budget-self-evaluation.xml
 SEED=$DATA/seed-zengcheng-2022.txt
 PDF=$SCRATCH/zengcheng-2022.pdf
 
-gw "$SRC" render "$XML" -o "$PDF"
-if [[ $RC -ne 0 ]]; then
-  fail "gwpdf render exited $RC:"
-  sed 's/^/    /' "$SCRATCH/stderr" >&2
-  finish
-fi
-if [[ -s $SCRATCH/stderr.filtered ]]; then
-  fail "gwpdf render wrote to stderr (besides font fallback warnings):"
-  sed 's/^/    /' "$SCRATCH/stderr.filtered" >&2
-fi
-[[ -s $SCRATCH/stdout ]] && fail "gwpdf render wrote to stdout: $(head -c 200 "$SCRATCH/stdout")"
-[[ $(head -c 5 "$PDF") == %PDF- ]] || fail "$PDF does not start with %PDF-"
+render_ok real-report "$SRC" "$XML" "$PDF" || finish
 
 python3 "$PDFCHECK" report "$PDF" "$SEED" "$XML" "$SCRATCH" || FAILS=$((FAILS + 1))
 finish

@@ -17,16 +17,7 @@ for xml in "${docs[@]}"; do
     fail "$name: no $expect"
     continue
   fi
-  gw "$DATA" render "$name.xml" -o "$pdf"
-  if [[ $RC -ne 0 ]]; then
-    fail "$name: gwpdf render exited $RC:"
-    sed 's/^/    /' "$SCRATCH/stderr" >&2
-    continue
-  fi
-  if [[ -s $SCRATCH/stderr.filtered ]]; then
-    fail "$name: gwpdf render wrote to stderr (besides font fallback warnings):"
-    sed 's/^/    /' "$SCRATCH/stderr.filtered" >&2
-  fi
+  render_ok "$name" "$DATA" "$name.xml" "$pdf" || continue
   python3 "$PDFCHECK" expect "$pdf" "$expect" "$SCRATCH" || fail "$name: see above"
 done
 finish
