@@ -449,7 +449,8 @@ static void set_section(ctx *c, const gw_block *sec, int number)
     set_paragraph(c, &b, &st);
     free(b.v);
     size_t heading_end = c->n_lines;
-    set_blocks(c, sec->children + rest, sec->n_children - rest, sec->level);
+    if (sec->n_children > rest)              /* an empty section has no children array */
+        set_blocks(c, sec->children + rest, sec->n_children - rest, sec->level);
     if (!rest)
         keep_heading_with_next(c, heading_end);
 }

@@ -629,6 +629,18 @@ static void test_signature_never_alone(void **state)
     assert_int_equal(p1->lines[p1->n_lines - 2].row, 18);      /* page 1 ends 3 rows short */
 }
 
+/* Found by the fuzzer (tests/fuzz/regressions/layout-ubsan-null-plus-zero-
+ * empty-section.xml): a section with a heading and nothing else. */
+static void test_empty_section(void **state)
+{
+    fixture *f = *state;
+    const gw_layout *lay = lay_out(f, NULL,
+        "<report version=\"1\"><title>T</title><section><heading>H</heading></section></report>");
+    const gw_page *p = &lay->pages[0];
+    assert_int_equal(p->lines[1].kind, GW_LINE_HEADING);
+    assert_string_equal(line_text(p, &p->lines[1]), "一、H");
+}
+
 static void test_seal_not_yet_typeset(void **state)
 {
     fixture *f = *state;
@@ -661,6 +673,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_indents, setup, teardown),
         cmocka_unit_test_setup_teardown(test_signature_without_seal, setup, teardown),
         cmocka_unit_test_setup_teardown(test_signature_never_alone, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_empty_section, setup, teardown),
         cmocka_unit_test_setup_teardown(test_seal_not_yet_typeset, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
