@@ -108,6 +108,10 @@ bool gw_face_glyph_box(const gw_face *f, uint32_t cp, int *xmin, int *ymin, int 
 
 /* Record that cp is drawn with this face (for subsetting). */
 void gw_face_use(gw_face *f, uint32_t cp);
+/* Forget the code points recorded in every face: a process rendering several
+ * documents with one fontset calls it between documents, so each PDF embeds
+ * only its own glyphs. */
+void gw_fonts_clear_used(gw_fontset *fs);
 /* Number of distinct code points recorded. */
 size_t gw_face_used_count(const gw_face *f);
 

@@ -1330,6 +1330,17 @@ void gw_face_use(gw_face *f, uint32_t cp)
         f->used_oom = true;
 }
 
+void gw_fonts_clear_used(gw_fontset *fs)
+{
+    for (size_t i = 0; i < gw_fonts_face_count(fs); i++) {
+        gw_face *f = gw_fonts_face_at(fs, i);
+        for (size_t k = 0; k < f->used.cap; k++)
+            f->used.keys[k] = CP_EMPTY;
+        f->used.n = 0;
+        f->used_oom = false;
+    }
+}
+
 size_t gw_face_used_count(const gw_face *f)
 {
     return f ? f->used.n : 0;

@@ -5,10 +5,13 @@
  * character no font draws); 2 usage or system error (bad arguments, unreadable
  * files, no font for a role, the output cannot be written). */
 #include <errno.h>
+#include <stdbool.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "diag.h"
@@ -21,6 +24,7 @@ enum { EXIT_DONE = 0, EXIT_INPUT = 1, EXIT_USAGE = 2 };
 
 static const char USAGE[] =
     "usage: gwpdf render IN.xml -o OUT.pdf [options]\n"
+    "       gwpdf render IN.xml... -o DIR/ [-j N] [options]\n"
     "       gwpdf fonts [options]\n"
     "       gwpdf --help | --version\n"
     "\n"
@@ -29,6 +33,8 @@ static const char USAGE[] =
     "\n"
     "commands:\n"
     "  render IN.xml -o OUT.pdf   validate IN.xml and write OUT.pdf (written only on success)\n"
+    "  render A.xml B.xml -o DIR/ render each into DIR/A.pdf, DIR/B.pdf, loading the fonts once;\n"
+    "                             -j N shares the documents among N processes\n"
     "  fonts                      show the face that serves each font role and where it was found\n"
     "\n"
     "options:\n"
@@ -48,7 +54,9 @@ static const char USAGE[] =
 
 typedef struct cli {
     const char *command;
-    const char *input;
+    const char **inputs;     /* points into argv; owned by main */
+    size_t n_inputs;
+    long jobs;               /* worker processes for several documents */
     const char *output;
     gw_font_options fonts;
     gw_layout_options layout;
@@ -115,12 +123,23 @@ static int parse_limit(cli *c, const char *v)
     return EXIT_DONE;
 }
 
+static int parse_jobs(cli *c, const char *v)
+{
+    char *end;
+    long n = strtol(v, &end, 10);
+    if (*end || end == v || n < 1 || n > 64)
+        return usage_error("-j expects a number of processes from 1 to 64, got '%s'", v);
+    c->jobs = n;
+    return EXIT_DONE;
+}
+
 static int parse_args(cli *c, int argc, char **argv)
 {
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "-o") || !strcmp(a, "--font") || !strcmp(a, "--fonts-dir") ||
-            !strcmp(a, "--profile") || !strcmp(a, "--option") || !strcmp(a, "--limit")) {
+            !strcmp(a, "--profile") || !strcmp(a, "--option") || !strcmp(a, "--limit") ||
+            !strcmp(a, "-j")) {
             if (i + 1 >= argc)
                 return usage_error("%s needs a value", a);
             const char *v = argv[++i];
@@ -136,12 +155,14 @@ static int parse_args(cli *c, int argc, char **argv)
                 return EXIT_USAGE;
             else if (!strcmp(a, "--limit") && parse_limit(c, v) != EXIT_DONE)
                 return EXIT_USAGE;
+            else if (!strcmp(a, "-j") && parse_jobs(c, v) != EXIT_DONE)
+                return EXIT_USAGE;
         } else if (a[0] == '-' && a[1]) {
             return usage_error("unknown option '%s'", a);
         } else if (!c->command) {
             c->command = a;
-        } else if (!c->input) {
-            c->input = a;
+        } else if (!strcmp(c->command, "render")) {
+            c->inputs[c->n_inputs++] = a;
         } else {
             return usage_error("unexpected argument '%s'", a);
         }
@@ -182,46 +203,128 @@ static int cmd_fonts(const cli *c)
     return EXIT_DONE;
 }
 
-/* model → fonts → layout → PDF for one document; the exit status. */
-static int render_one(const cli *c, gw_diag *diag)
+/* model → layout → PDF for one document with fonts already open; the exit status. */
+static int render_one(const cli *c, const char *input, const char *output, gw_fontset *fs,
+                      gw_diag *diag)
 {
-    if (access(c->input, R_OK) != 0) {
+    if (access(input, R_OK) != 0) {
         /* A file that is not there is a usage error, not a wrong input. */
-        gw_error(diag, c->input, 0, 0, "cannot read: %s", strerror(errno));
+        gw_error(diag, input, 0, 0, "cannot read: %s", strerror(errno));
         return EXIT_USAGE;
     }
-    gw_doc *doc = gw_doc_load(c->input, NULL, &c->limits, diag);
+    gw_doc *doc = gw_doc_load(input, NULL, &c->limits, diag);
     if (!doc)
         return EXIT_INPUT;
-    int status = EXIT_USAGE;
-    gw_fontset *fs = gw_fonts_open(&c->fonts, diag);
-    if (fs) {
-        gw_layout_options lo = c->layout;
-        lo.max_pages = c->limits.pages;
-        gw_layout *lay = gw_layout_document(doc, fs, &lo, diag);
-        if (!lay)
-            status = EXIT_INPUT;
-        else if (gw_pdf_write(lay, fs, &doc->meta, c->output, diag) == 0)
-            status = EXIT_DONE;
-        gw_layout_free(lay);
-        gw_fonts_close(fs);
-    }
+    gw_fonts_clear_used(fs);                 /* each PDF embeds only its own glyphs */
+    gw_layout_options lo = c->layout;
+    lo.max_pages = c->limits.pages;
+    gw_layout *lay = gw_layout_document(doc, fs, &lo, diag);
+    int status = EXIT_INPUT;
+    if (lay)
+        status = gw_pdf_write(lay, fs, &doc->meta, output, diag) == 0 ? EXIT_DONE : EXIT_USAGE;
+    gw_layout_free(lay);
     gw_doc_free(doc);
     return status;
 }
 
-static int cmd_render(const cli *c)
+/* One document, its errors capped; the exit status. */
+static int render_counted(const cli *c, const char *input, const char *output, gw_fontset *fs)
 {
-    if (!c->input)
-        return usage_error("%s", "render needs an input file");
-    if (!c->output)
-        return usage_error("%s", "render needs -o OUT.pdf");
     gw_diag diag = gw_diag_init(stderr);
     diag.max_errors = (int)(c->limits.errors < INT_MAX ? c->limits.errors : INT_MAX);
-    int status = render_one(c, &diag);
+    int status = render_one(c, input, output, fs, &diag);
     if (diag.errors > diag.max_errors)
         fprintf(stderr, "%s: %d more errors not shown (raise the limit with --limit errors=N)\n",
-                c->input, diag.errors - diag.max_errors);
+                input, diag.errors - diag.max_errors);
+    return status;
+}
+
+/* DIR/NAME.pdf for DIR/…/NAME.xml; caller frees. */
+static char *output_in(const char *dir, const char *input)
+{
+    const char *base = strrchr(input, '/');
+    base = base ? base + 1 : input;
+    size_t stem = strlen(base);
+    if (stem > 4 && !strcmp(base + stem - 4, ".xml"))
+        stem -= 4;
+    size_t n = strlen(dir) + stem + 6;
+    char *out = malloc(n);
+    if (out)
+        snprintf(out, n, "%s%s%.*s.pdf", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", (int)stem,
+                 base);
+    return out;
+}
+
+/* Documents first, first + step, … into dir; the worst exit status. */
+static int render_share(const cli *c, gw_fontset *fs, size_t first, size_t step)
+{
+    int worst = EXIT_DONE;
+    for (size_t i = first; i < c->n_inputs; i += step) {
+        char *out = output_in(c->output, c->inputs[i]);
+        int st = out ? render_counted(c, c->inputs[i], out, fs) : EXIT_USAGE;
+        if (!out)
+            fprintf(stderr, "gwpdf: out of memory\n");
+        if (st > worst)
+            worst = st;
+        free(out);
+    }
+    return worst;
+}
+
+/* Several documents: the fonts are opened once, then `jobs` processes share
+ * the list (each inherits the open fonts); the worst exit status. */
+static int render_batch(const cli *c, gw_fontset *fs)
+{
+    size_t jobs = (size_t)c->jobs < c->n_inputs ? (size_t)c->jobs : c->n_inputs;
+    if (jobs <= 1)
+        return render_share(c, fs, 0, 1);
+    fflush(stdout);
+    fflush(stderr);
+    pid_t pids[64];
+    size_t started = 0;
+    int worst = EXIT_DONE;
+    for (size_t k = 0; k < jobs; k++) {
+        pid_t pid = fork();
+        if (pid == 0)
+            _exit(render_share(c, fs, k, jobs));
+        if (pid < 0) {
+            fprintf(stderr, "gwpdf: cannot start a worker: %s\n", strerror(errno));
+            worst = EXIT_USAGE;
+            break;
+        }
+        pids[started++] = pid;
+    }
+    for (size_t k = 0; k < started; k++) {
+        int ws;
+        int st = waitpid(pids[k], &ws, 0) == pids[k] && WIFEXITED(ws) ? WEXITSTATUS(ws) : EXIT_USAGE;
+        if (st > worst)
+            worst = st;
+    }
+    return worst;
+}
+
+static bool is_directory(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static int cmd_render(const cli *c)
+{
+    if (c->n_inputs == 0)
+        return usage_error("%s", "render needs an input file");
+    if (!c->output)
+        return usage_error("%s", "render needs -o OUT.pdf (or -o DIR/ for several inputs)");
+    size_t len = strlen(c->output);
+    bool to_dir = c->n_inputs > 1 || c->output[len - 1] == '/';
+    if (to_dir && !is_directory(c->output))
+        return usage_error("-o %s: several inputs need an existing directory", c->output);
+    gw_diag diag = gw_diag_init(stderr);
+    gw_fontset *fs = gw_fonts_open(&c->fonts, &diag);
+    if (!fs)
+        return EXIT_USAGE;
+    int status = to_dir ? render_batch(c, fs) : render_counted(c, c->inputs[0], c->output, fs);
+    gw_fonts_close(fs);
     return status;
 }
 
@@ -240,13 +343,23 @@ int main(int argc, char **argv)
     cli c = { 0 };
     c.fonts.fonts_dir = GWPDF_FONTS_DIR;
     c.limits = gw_limits_default();
-    if (parse_args(&c, argc, argv) != EXIT_DONE)
+    c.jobs = 1;
+    c.inputs = calloc((size_t)argc, sizeof *c.inputs);
+    if (!c.inputs) {
+        fputs("gwpdf: out of memory\n", stderr);
         return EXIT_USAGE;
-    if (!c.command)
-        return usage_error("%s", "no command given");
-    if (!strcmp(c.command, "render"))
-        return cmd_render(&c);
-    if (!strcmp(c.command, "fonts"))
-        return cmd_fonts(&c);
-    return usage_error("unknown command '%s'", c.command);
+    }
+    int status;
+    if (parse_args(&c, argc, argv) != EXIT_DONE)
+        status = EXIT_USAGE;
+    else if (!c.command)
+        status = usage_error("%s", "no command given");
+    else if (!strcmp(c.command, "render"))
+        status = cmd_render(&c);
+    else if (!strcmp(c.command, "fonts"))
+        status = cmd_fonts(&c);
+    else
+        status = usage_error("unknown command '%s'", c.command);
+    free(c.inputs);
+    return status;
 }

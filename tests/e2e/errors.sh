@@ -192,14 +192,18 @@ usage 2 "gwpdf: unknown command 'frobnicate'
 $HINT" frobnicate
 usage 2 "gwpdf: render needs an input file
 $HINT" render
-usage 2 "gwpdf: render needs -o OUT.pdf
+usage 2 "gwpdf: render needs -o OUT.pdf (or -o DIR/ for several inputs)
 $HINT" render "$GOOD"
 usage 2 "gwpdf: -o needs a value
 $HINT" render "$GOOD" -o
 usage 2 "gwpdf: unknown option '--bogus'
 $HINT" render "$GOOD" -o "$OUT" --bogus
-usage 2 "gwpdf: unexpected argument 'second.xml'
+usage 2 "gwpdf: -o $OUT: several inputs need an existing directory
 $HINT" render "$GOOD" second.xml -o "$OUT"
+usage 2 "gwpdf: unexpected argument 'extra'
+$HINT" fonts extra
+usage 2 "gwpdf: -j expects a number of processes from 1 to 64, got '0'
+$HINT" render "$GOOD" -o "$OUT" -j 0
 usage 2 "gwpdf: unknown font role 'nosuch' (roles: $ROLES)
 $HINT" render "$GOOD" -o "$OUT" --font nosuch=/x.ttf
 usage 2 "gwpdf: --font expects ROLE=PATH[,PATH...], got 'body'
