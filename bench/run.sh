@@ -40,3 +40,20 @@ for c in "${cases[@]}"; do
   printf '%-10s %6s %10s %12.1f %10d\n' "$name" "$pages" "$median" "$(awk -v k="$peak" 'BEGIN { print k / 1024 }')" \
     "$(( $(stat -c %s "$pdf") / 1024 ))"
 done
+
+# Batch: 100 copies of the real report in one process (fonts loaded once), on one
+# core and on two; documents per second from the median wall time of the runs.
+mkdir -p "$WORK/batch-in" "$WORK/batch-out"
+for i in $(seq -w 1 100); do
+  cp content/zengcheng-2022-budget-self-evaluation.xml "$WORK/batch-in/r$i.xml"
+done
+for jobs in 1 2; do
+  times=()
+  for ((i = 0; i < RUNS; i++)); do
+    s=$(/usr/bin/time -f '%e' "$BIN" render "$WORK"/batch-in/*.xml -o "$WORK/batch-out/" -j "$jobs" 2>&1 >/dev/null | tail -1)
+    times+=("$s")
+  done
+  median=$(printf '%s\n' "${times[@]}" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
+  printf 'batch of 100 real reports, -j %d: %s s, %.0f documents/s\n' "$jobs" "$median" \
+    "$(awk -v t="$median" 'BEGIN { print 100 / t }')"
+done

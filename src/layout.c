@@ -817,6 +817,12 @@ static bool paginate(ctx *c, gw_layout *lay)
             if (!place_line(&lay->geo, p, &c->lines[at + i], row++))
                 return false;
         }
+        /* The page holds its own copy of these glyphs now: free the set lines'
+         * as pages are made, so the two copies never both hold the document. */
+        for (size_t i = 0; i < take; i++) {
+            free(c->lines[at + i].glyphs);
+            c->lines[at + i].glyphs = NULL;
+        }
         at += take;
         if (d->page_numbers && !add_page_number(&lay->geo, c->fonts, p, c->diag, d->path))
             return false;
