@@ -124,6 +124,11 @@ static size_t run_end(const gw_page *p, size_t i, double *char_space)
             break;
         double prev_natural = gw_face_advance(prev->face, prev->cp) * prev->size / 1000.0;
         double gap = g->x - (prev->x + prev_natural);
+        /* libharu refuses a character spacing outside [-30, 300] pt (a line of two
+         * characters stretched across the type area needs more): such glyphs are
+         * drawn one by one, each at its own position. */
+        if (gap < HPDF_MIN_CHARSPACE || gap > HPDF_MAX_CHARSPACE)
+            break;
         if (j == i + 1)
             *char_space = gap;
         else if (fabs(gap - *char_space) > 0.005)

@@ -160,6 +160,28 @@ static void test_render_to_memory(void **state)
     free(data);
 }
 
+/* Found by the fuzzer (tests/fuzz/regressions/pdfout-charspace-out-of-range-
+ * justified-short-line.xml): two characters justified across a line, before a
+ * Latin word wider than the line, need more character spacing than libharu
+ * takes; they are drawn one by one instead of failing. */
+static void test_wide_justification(void **state)
+{
+    fixture *f = *state;
+    static const char xml[] = "<report version=\"1\"><title>T</title>"
+                              "<p>换行KKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKK</p></report>";
+    gw_doc *doc = gw_doc_load_memory("w.xml", xml, sizeof xml - 1, NULL, NULL, &f->diag);
+    assert_non_null(doc);
+    gw_layout *lay = gw_layout_document(doc, f->fonts, NULL, &f->diag);
+    assert_non_null(lay);
+    unsigned char *data = NULL;
+    size_t len = 0;
+    assert_int_equal(gw_pdf_render_memory(lay, f->fonts, &doc->meta, &data, &len, &f->diag), 0);
+    assert_memory_equal(data, "%PDF-1.", 7);
+    free(data);
+    gw_layout_free(lay);
+    gw_doc_free(doc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -167,6 +189,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_failed_write_leaves_target_alone, setup, teardown),
         cmocka_unit_test_setup_teardown(test_missing_directory_is_an_error, setup, teardown),
         cmocka_unit_test_setup_teardown(test_render_to_memory, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_wide_justification, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
