@@ -66,8 +66,9 @@ cmake --build "$BUILD" -j2 --target fuzz_render \
 # Leaks are findings (libFuzzer checks each input that mallocs more than it
 # frees); UBSan reports stop the run (the build also sets
 # -fno-sanitize-recover=all); going over the RSS limit, or one malloc larger
-# than it, is an OOM.
+# than it, is an OOM.  tests/fuzz/lsan.supp silences fontconfig's block.
 export ASAN_OPTIONS="detect_leaks=1:${ASAN_OPTIONS:-}"
+export LSAN_OPTIONS="suppressions=$ROOT/tests/fuzz/lsan.supp:print_suppressions=0:${LSAN_OPTIONS:-}"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:${UBSAN_OPTIONS:-}"
 COMMON=(-timeout=5 -rss_limit_mb=2048)
 

@@ -1,9 +1,11 @@
 /* fuzz_render — libFuzzer harness running the whole gwpdf pipeline on one input:
  * model (gw_doc_load_memory: libxml2 parse, limits, RELAX NG validation, tree)
  * → layout (gw_layout_document) → PDF (gw_pdf_render_memory, in memory).
- * Every stage may refuse the input with errors; only a crash, a sanitizer
- * report (ASan, UBSan, LeakSanitizer), a timeout or running out of memory is a
- * finding.
+ * The model and the layout may refuse the input with errors; a crash, a
+ * sanitizer report (ASan, UBSan, LeakSanitizer), a timeout or running out of
+ * memory is a finding, and so is a document the layout accepted that the PDF
+ * output then fails to write (its errors are printed, then abort()): nothing in
+ * a laid-out document may make libharu refuse it.
  *
  * Called by libFuzzer (linked with -fsanitize=fuzzer): LLVMFuzzerInitialize
  * once at start-up, then LLVMFuzzerTestOneInput for each generated input.
@@ -16,10 +18,11 @@
  *  - `devnull`: the diagnostics sink, kept open;
  *  - `limits`: the defaults with fewer pages and bytes, so inputs stay fast.
  * Nothing else outlives an input; each input gets a fresh gw_diag (counters at
- * zero).  The fonts are closed by an atexit handler: a fontconfig config still
- * alive at exit shows up as a 256-byte "leak" to LeakSanitizer (fontconfig
- * 2.14.1 keeps a block only it can find), and LSan's own exit check runs after
- * handlers registered later than the sanitizer runtime, i.e. after ours. */
+ * zero).  A fontconfig config alive shows up as a 256-byte "leak" to
+ * LeakSanitizer (fontconfig 2.14.1 keeps a block only it can find): the leak
+ * checks libFuzzer runs during fuzzing see it (tests/fuzz/lsan.supp silences
+ * it), and for the check at exit the fonts are closed by an atexit handler
+ * (LSan's own handler, registered before main, runs after ours). */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -86,6 +89,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     gw_diag diag = gw_diag_init(devnull);
     diag.max_errors = 20;         /* the rest are only counted */
+    /* As `gwpdf render A.xml B.xml -o DIR/` does between documents: the glyphs
+     * recorded by earlier inputs (even refused ones, such as characters above
+     * U+FFFF that libharu cannot embed) must not reach this input's subsets. */
+    gw_fonts_clear_used(fonts);
 
     gw_doc *doc = gw_doc_load_memory("fuzz.xml", (const char *)data, size, NULL, &limits, &diag);
     if (!doc)
@@ -100,11 +107,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (lay) {
         unsigned char *pdf = NULL;
         size_t len = 0;
-        if (gw_pdf_render_memory(lay, fonts, &doc->meta, &pdf, &len, &diag) == 0) {
-            /* A PDF starts with its header; anything else is a bug in pdfout. */
-            if (len < 5 || pdf[0] != '%' || pdf[1] != 'P' || pdf[2] != 'D' || pdf[3] != 'F')
-                abort();
+        gw_diag pdf_diag = gw_diag_init(stderr);  /* only a bug writes here */
+        if (gw_pdf_render_memory(lay, fonts, &doc->meta, &pdf, &len, &pdf_diag) != 0) {
+            fprintf(stderr, "fuzz_render: the layout accepted this document but no PDF was made\n");
+            abort();
         }
+        /* A PDF starts with its header; anything else is a bug in pdfout. */
+        if (len < 5 || pdf[0] != '%' || pdf[1] != 'P' || pdf[2] != 'D' || pdf[3] != 'F')
+            abort();
         free(pdf);
         gw_layout_free(lay);
     }
