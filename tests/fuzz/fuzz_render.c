@@ -13,8 +13,8 @@
  *
  * Static state (libFuzzer offers no other place to keep it between inputs):
  *  - `fonts`: opened once, as the CLI would (fontconfig finds the Debian faces);
- *    gw_face_use records the used code points of every input in it, which
- *    stays bounded by the faces' coverage;
+ *    its used glyphs are cleared before each input, so an input's PDF embeds
+ *    only its own glyphs and every finding reproduces from its input alone;
  *  - `devnull`: the diagnostics sink, kept open;
  *  - `limits`: the defaults with fewer pages and bytes, so inputs stay fast.
  * Nothing else outlives an input; each input gets a fresh gw_diag (counters at
