@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages gwpdf needs to build, render and test, and only
-# those that are missing (apt-get, non-interactive).  Called by run.sh and test.sh.
+# those that are missing (apt-get, non-interactive).  Called by run.sh and test.sh;
+# extra package names given as arguments are installed the same way (scripts/fuzz.sh
+# adds clang and libFuzzer's runtime).
 # docs/dependencies.md says why each package is here.
 set -euo pipefail
 
@@ -13,6 +15,7 @@ PACKAGES=(
   # tests
   libcmocka-dev poppler-utils qpdf python3 valgrind python3-pdfminer
 )
+PACKAGES+=("$@")
 
 missing=()
 for p in "${PACKAGES[@]}"; do

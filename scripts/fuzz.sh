@@ -36,26 +36,8 @@ case "${1:-}" in
 esac
 [ $# -le 1 ] || usage
 
-# --- Packages: gwpdf's own (scripts/deps.sh), then clang and libFuzzer ------
-"$ROOT/scripts/deps.sh"
-
-FUZZ_PACKAGES=(clang libclang-rt-14-dev)
-missing=()
-for p in "${FUZZ_PACKAGES[@]}"; do
-  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
-    missing+=("$p")
-  fi
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "fuzz.sh: installing missing Debian packages: ${missing[*]}"
-  SUDO=""
-  if [ "$(id -u)" -ne 0 ]; then
-    SUDO="sudo"
-  fi
-  export DEBIAN_FRONTEND=noninteractive
-  $SUDO apt-get update -qq
-  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
-fi
+# --- Packages: gwpdf's own, plus clang and libFuzzer (scripts/deps.sh) ------
+"$ROOT/scripts/deps.sh" clang libclang-rt-14-dev
 
 # --- Build -------------------------------------------------------------------
 CC=clang cmake -S "$ROOT" -B "$BUILD" -DGWPDF_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null \
