@@ -115,9 +115,32 @@ void gw_fonts_clear_used(gw_fontset *fs);
 /* Number of distinct code points recorded. */
 size_t gw_face_used_count(const gw_face *f);
 
-/* A TrueType font program holding only the glyphs of the used code points
- * (HarfBuzz hb-subset), ready to embed.  On success stores a malloc'd buffer
- * the caller frees and returns 0; on failure reports and returns -1. */
-int gw_face_subset(const gw_face *f, unsigned char **data, size_t *len, gw_diag *diag);
+/* A face's font program cut down to the glyphs drawn (HarfBuzz hb-subset),
+ * and how a PDF addresses them: a Type0 font with Identity-H, whose 2-byte
+ * codes are CIDs (docs/pdf.md). */
+typedef struct gw_font_program {
+    bool cff;              /* CFF outlines: `data` is a bare CFF font (FontFile3,
+                              CIDFontType0C); else a TrueType font (FontFile2) */
+    bool cid_keyed;        /* CFF only: a CID-keyed CFF (codes are its CIDs) */
+    unsigned char *data;
+    size_t len;
+    size_t n_chars;        /* the used code points, ascending: */
+    uint32_t *chars;
+    uint16_t *codes;       /* codes[i]: the CID that draws chars[i] */
+    int *widths;           /* widths[i]: its advance in 1/1000 em (as the layout used) */
+    uint8_t *cid_set;      /* one bit per CID present in the program, high bit first */
+    size_t cid_set_len;
+    char *base_name;       /* PostScript name, reduced to PDF name characters */
+    /* FontDescriptor values in 1/1000 em (ItalicAngle in degrees) */
+    int ascent, descent, cap_height, stem_v, italic_angle;
+    int bbox[4];
+    bool fixed_pitch;
+} gw_font_program;
+
+/* Subset `f` to the code points recorded with gw_face_use.  Fills *p (free it
+ * with gw_font_program_free) and returns 0; on failure reports and returns -1
+ * with *p empty. */
+int gw_face_program(const gw_face *f, gw_font_program *p, gw_diag *diag);
+void gw_font_program_free(gw_font_program *p);
 
 #endif

@@ -55,6 +55,7 @@ typedef struct gw_glyph {
     double size;          /* font size in points */
     double advance;       /* horizontal room the layout gave the glyph, in points */
     bool fake_bold;       /* draw with fill + stroke */
+    gw_role role;         /* the role it was set in (bookmarks take a heading's text by it) */
 } gw_glyph;
 
 /* One set line: its glyphs are page->glyphs[first .. first + count). */

@@ -23,6 +23,7 @@
 #include FT_FREETYPE_H
 #include FT_ADVANCES_H
 #include FT_BBOX_H
+#include FT_CID_H
 #include FT_OUTLINE_H
 #include FT_SFNT_NAMES_H
 #include FT_TRUETYPE_IDS_H
@@ -228,7 +229,7 @@ typedef enum load_status {
     LOAD_NOFILE,    /* cannot open the file (errno in err) */
     LOAD_NOTFONT,   /* FreeType cannot read it */
     LOAD_NOINDEX,   /* index beyond the collection (nfaces) */
-    LOAD_NOGLYF,    /* no TrueType outlines (CFF) */
+    LOAD_NOGLYF,    /* neither TrueType nor CFF outlines */
     LOAD_NOCMAP,    /* no Unicode cmap */
     LOAD_NOMEM,
 } load_status;
@@ -277,6 +278,13 @@ static bool has_sfnt_table(FT_Face ft, FT_ULong tag)
 {
     FT_ULong len = 0;
     return FT_IS_SFNT(ft) && FT_Load_Sfnt_Table(ft, tag, 0, NULL, &len) == 0 && len > 0;
+}
+
+/* Outlines a PDF can embed: TrueType (glyf) or CFF.  CFF2 (variable OpenType)
+ * and bitmap-only faces cannot be. */
+static bool embeddable_outlines(FT_Face ft)
+{
+    return has_sfnt_table(ft, TTAG_glyf) || has_sfnt_table(ft, TTAG_CFF);
 }
 
 /* "path" or "path:index" for messages. */
@@ -513,7 +521,7 @@ static FT_Face open_ft_face(FT_Library lib, const char *path, int index, load_in
     li->status = LOAD_OK;
     if (!FT_IS_SFNT(ft) || ft->units_per_EM == 0)
         li->status = LOAD_NOTFONT;
-    else if (!has_sfnt_table(ft, TTAG_glyf))
+    else if (!embeddable_outlines(ft))
         li->status = LOAD_NOGLYF;
     else if (FT_Select_Charmap(ft, FT_ENCODING_UNICODE) != 0)
         li->status = LOAD_NOCMAP;
@@ -668,8 +676,8 @@ typedef struct dir_face {
     namelist names;
     int weight;       /* OS/2 usWeightClass */
     bool italic;
-    bool glyf;        /* TrueType outlines */
-    bool warned;      /* a CFF warning was given */
+    bool outlines;    /* TrueType or CFF outlines */
+    bool warned;      /* a warning was given */
 } dir_face;
 
 typedef struct dir_scan {
@@ -751,7 +759,7 @@ static bool dir_add_face(dir_scan *s, const char *path, int index, FT_Face ft)
     TT_OS2 *os2 = FT_Get_Sfnt_Table(ft, FT_SFNT_OS2);
     df.weight = (os2 && os2->version != 0xFFFFu) ? os2->usWeightClass : 400;
     df.italic = (ft->style_flags & FT_STYLE_FLAG_ITALIC) != 0;
-    df.glyf = has_sfnt_table(ft, TTAG_glyf);
+    df.outlines = embeddable_outlines(ft);
     if (ok && dir_push(s, &df))
         return true;
     free(df.path);
@@ -803,7 +811,7 @@ static bool dir_better(const dir_face *a, const dir_face *b)
 }
 
 /* Faces of the directory whose family is `name`, best first: returns the best
- * TrueType one and warns once about each CFF one. */
+ * embeddable one and warns once about each face without usable outlines. */
 static dir_face *dir_best(dir_scan *s, const char *name, gw_diag *d)
 {
     dir_face *best = NULL;
@@ -811,11 +819,11 @@ static dir_face *dir_best(dir_scan *s, const char *name, gw_diag *d)
         dir_face *df = &s->v[i];
         if (!namelist_has(&df->names, name))
             continue;
-        if (!df->glyf) {
+        if (!df->outlines) {
             if (!df->warned)
                 gw_warn(d, df->path, 0, 0,
-                        "face %d (%s) has CFF outlines; CFF outlines are not supported yet, skipped",
-                        df->index, name);
+                        "face %d (%s) has neither TrueType nor CFF outlines (CFF2 or bitmaps "
+                        "only); skipped", df->index, name);
             df->warned = true;
             continue;
         }
@@ -952,8 +960,8 @@ static void report_load_error(open_ctx *c, gw_role role, const char *path, int i
         break;
     case LOAD_NOGLYF:
         gw_error(c->d, path, 0, 0,
-                 "face %d has CFF (PostScript) outlines; CFF outlines are not supported yet, "
-                 "use a TrueType (glyf) build of the font (--font %s)", index, r);
+                 "face %d has neither TrueType (glyf) nor CFF outlines (a variable CFF2 or "
+                 "bitmap-only font cannot be embedded); use a static build (--font %s)", index, r);
         break;
     case LOAD_NOCMAP:
         gw_error(c->d, path, 0, 0, "face %d has no Unicode character map (--font %s)", index, r);
@@ -1349,7 +1357,9 @@ size_t gw_face_used_count(const gw_face *f)
 /* ------------------------------------------------------------------------ */
 /* Subsetting                                                               */
 
-/* The subset plan: the used code points, all name records kept. */
+/* The subset plan: the used code points; no layout tables (the PDF draws
+ * glyphs the layout already chose, and GSUB closure would pull in glyphs no
+ * page uses); hinting kept (dropping it changes some rasterisers' output). */
 static hb_subset_input_t *subset_input(const gw_face *f)
 {
     hb_subset_input_t *in = hb_subset_input_create_or_fail();
@@ -1359,45 +1369,170 @@ static hb_subset_input_t *subset_input(const gw_face *f)
     for (size_t i = 0; i < f->used.cap; i++)
         if (f->used.keys[i] != CP_EMPTY)
             hb_set_add(u, f->used.keys[i]);
-    /* Keep every language's names (the Chinese family names among them). */
-    hb_set_add_range(hb_subset_input_set(in, HB_SUBSET_SETS_NAME_LANG_ID), 0, 0xFFFF);
-    if (!hb_set_allocation_successful(u)) {
+    static const char *const drop[] = {
+        "GSUB", "GPOS", "GDEF", "BASE", "JSTF", "vhea", "vmtx", "VORG", "kern", "morx",
+    };
+    if (getenv("GW_NOHINT")) hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_NO_HINTING);
+    hb_set_t *tables = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
+    for (size_t i = 0; i < sizeof drop / sizeof drop[0]; i++)
+        hb_set_add(tables, hb_tag_from_string(drop[i], 4));
+    if (!hb_set_allocation_successful(u) || !hb_set_allocation_successful(tables)) {
         hb_subset_input_destroy(in);
         return NULL;
     }
     return in;
 }
 
-/* Copy the serialized subset face into a malloc'd buffer; false on failure. */
-static bool subset_bytes(hb_face_t *sub, unsigned char **data, size_t *len)
+/* A malloc'd copy of a blob's bytes; false when empty or out of memory. */
+static bool blob_copy(hb_blob_t *blob, unsigned char **data, size_t *len)
 {
-    hb_blob_t *blob = hb_face_reference_blob(sub);
     unsigned int n = 0;
     const char *bytes = hb_blob_get_data(blob, &n);
-    bool ok = false;
-    if (bytes && n > 0) {
-        *data = malloc(n);
-        if (*data) {
-            memcpy(*data, bytes, n);
-            *len = n;
-            ok = true;
-        }
-    }
-    hb_blob_destroy(blob);
-    return ok;
+    if (!bytes || n == 0)
+        return false;
+    *data = malloc(n);
+    if (!*data)
+        return false;
+    memcpy(*data, bytes, n);
+    *len = n;
+    return true;
 }
 
-int gw_face_subset(const gw_face *f, unsigned char **data, size_t *len, gw_diag *diag)
+void gw_font_program_free(gw_font_program *p)
+{
+    if (!p)
+        return;
+    free(p->data);
+    free(p->chars);
+    free(p->codes);
+    free(p->widths);
+    free(p->cid_set);
+    free(p->base_name);
+    memset(p, 0, sizeof *p);
+}
+
+/* The used code points in ascending order. */
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+static bool program_chars(const gw_face *f, gw_font_program *p)
+{
+    size_t n = f->used.n;
+    p->chars = malloc((n ? n : 1) * sizeof *p->chars);
+    p->codes = calloc(n ? n : 1, sizeof *p->codes);
+    p->widths = calloc(n ? n : 1, sizeof *p->widths);
+    if (!p->chars || !p->codes || !p->widths)
+        return false;
+    for (size_t i = 0; i < f->used.cap; i++)
+        if (f->used.keys[i] != CP_EMPTY)
+            p->chars[p->n_chars++] = f->used.keys[i];
+    qsort(p->chars, p->n_chars, sizeof *p->chars, cmp_u32);
+    return true;
+}
+
+/* The code a PDF uses for glyph `gid` of the subset: its CID in a CID-keyed CFF
+ * font (CIDFontType0 selects glyphs by CID), else the glyph id itself
+ * (CIDFontType2 with CIDToGIDMap /Identity; bare name-keyed CFF likewise). */
+static bool subset_code(FT_Face sub, const gw_font_program *p, FT_UInt gid, FT_UInt *code)
+{
+    *code = gid;
+    if (p->cff && p->cid_keyed)
+        return FT_Get_CID_From_Glyph_Index(sub, gid, code) == 0;
+    return true;
+}
+
+/* Codes of the used characters and the CIDSet, read back from the subset
+ * itself with FreeType (hb-subset renumbers glyphs; its own map is not public
+ * in HarfBuzz 6). */
+static bool program_codes(FT_Face sub, gw_font_program *p, uint32_t *lost)
+{
+    FT_Bool cid_keyed = 0;
+    p->cid_keyed = p->cff && FT_Get_CID_Is_Internally_CID_Keyed(sub, &cid_keyed) == 0 && cid_keyed;
+    FT_UInt max_code = 0;
+    for (FT_Long g = 0; g < sub->num_glyphs; g++) {
+        FT_UInt code;
+        if (subset_code(sub, p, (FT_UInt)g, &code) && code > max_code)
+            max_code = code;
+    }
+    if (max_code > 0xFFFF)
+        return false;
+    p->cid_set_len = max_code / 8 + 1;
+    p->cid_set = calloc(p->cid_set_len, 1);
+    if (!p->cid_set)
+        return false;
+    for (FT_Long g = 0; g < sub->num_glyphs; g++) {
+        FT_UInt code;
+        if (subset_code(sub, p, (FT_UInt)g, &code))
+            p->cid_set[code / 8] |= (uint8_t)(0x80u >> (code % 8));
+    }
+    for (size_t i = 0; i < p->n_chars; i++) {
+        FT_UInt gid = FT_Get_Char_Index(sub, p->chars[i]), code = 0;
+        if (gid == 0 || !subset_code(sub, p, gid, &code)) {
+            *lost = p->chars[i];
+            return false;
+        }
+        p->codes[i] = (uint16_t)code;
+    }
+    return true;
+}
+
+/* A PDF name for the font: the PostScript name, else the family without spaces;
+ * only characters a PDF name can hold unescaped. */
+static char *program_base_name(const gw_face *f)
+{
+    const char *src = (f->postscript && *f->postscript) ? f->postscript : f->family;
+    char *name = xstrdup(src ? src : "Font");
+    if (!name)
+        return NULL;
+    size_t k = 0;
+    for (const char *s = name; *s; s++)
+        if ((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+            *s == '-' || *s == '_')
+            name[k++] = *s;
+    name[k] = '\0';
+    if (k == 0) {
+        free(name);
+        name = xstrdup("Font");
+    }
+    return name;
+}
+
+/* FontDescriptor values from the full face, in 1/1000 em. */
+static void program_metrics(const gw_face *f, gw_font_program *p)
+{
+    FT_Face ft = f->ft;
+    TT_OS2 *os2 = FT_Get_Sfnt_Table(ft, FT_SFNT_OS2);
+    TT_Postscript *post = FT_Get_Sfnt_Table(ft, FT_SFNT_POST);
+    p->ascent = to_milli(ft->ascender, f->upem);
+    p->descent = to_milli(ft->descender, f->upem);
+    p->cap_height = p->ascent;
+    if (os2 && os2->version >= 2 && os2->sCapHeight > 0)
+        p->cap_height = to_milli(os2->sCapHeight, f->upem);
+    p->bbox[0] = to_milli(ft->bbox.xMin, f->upem);
+    p->bbox[1] = to_milli(ft->bbox.yMin, f->upem);
+    p->bbox[2] = to_milli(ft->bbox.xMax, f->upem);
+    p->bbox[3] = to_milli(ft->bbox.yMax, f->upem);
+    p->italic_angle = post ? (int)(post->italicAngle / 65536) : 0;
+    /* No table records the vertical stem width; estimate it from the weight
+     * class as common PDF producers do (viewers use it only for substitution). */
+    int weight = os2 ? os2->usWeightClass : 400;
+    p->stem_v = 10 + 220 * (weight > 50 ? weight - 50 : 0) / 900;
+    p->fixed_pitch = FT_IS_FIXED_WIDTH(ft);
+}
+
+int gw_face_program(const gw_face *f, gw_font_program *p, gw_diag *diag)
 {
     gw_diag local;
     if (!diag) {
         local = gw_diag_init(NULL);
         diag = &local;
     }
-    if (!f || !data || !len)
+    if (!f || !p)
         return -1;
-    *data = NULL;
-    *len = 0;
+    memset(p, 0, sizeof *p);
     char where[4200];
     face_where(f, where, sizeof where);
     if (f->used_oom) {
@@ -1413,19 +1548,47 @@ int gw_face_subset(const gw_face *f, unsigned char **data, size_t *len, gw_diag 
     hb_blob_destroy(blob);
     hb_subset_input_t *in = subset_input(f);
     hb_face_t *sub = in ? hb_subset_or_fail(face, in) : NULL;
+    hb_blob_t *font = sub ? hb_face_reference_blob(sub) : NULL;
+    FT_Face sft = NULL;
+    unsigned int font_len = 0;
+    const char *font_bytes = font ? hb_blob_get_data(font, &font_len) : NULL;
+    uint32_t lost = 0;
     int rc = -1;
-    if (!in)
+    p->cff = has_sfnt_table(f->ft, TTAG_CFF);
+    if (!in || !program_chars(f, p)) {
         gw_error(diag, where, 0, 0, "out of memory while preparing the font subset");
-    else if (!sub)
+    } else if (!sub || !font_bytes || font_len == 0) {
         gw_error(diag, where, 0, 0, "HarfBuzz could not subset face %d (%s)", f->index, f->family);
-    else if (!subset_bytes(sub, data, len))
-        gw_error(diag, where, 0, 0, "cannot store the font subset (out of memory?)");
-    else
-        rc = 0;
+    } else if (FT_New_Memory_Face(f->ft->glyph->library, (const FT_Byte *)font_bytes,
+                                  (FT_Long)font_len, 0, &sft) != 0 ||
+               FT_Select_Charmap(sft, FT_ENCODING_UNICODE) != 0) {
+        gw_error(diag, where, 0, 0, "the subset HarfBuzz made of face %d (%s) is unreadable",
+                 f->index, f->family);
+    } else if (!program_codes(sft, p, &lost)) {
+        gw_error(diag, where, 0, 0, "the subset of face %d (%s) lost U+%04X", f->index,
+                 f->family, (unsigned)lost);
+    } else {
+        hb_blob_t *cff = p->cff ? hb_face_reference_table(sub, HB_TAG('C', 'F', 'F', ' ')) : NULL;
+        bool copied = p->cff ? blob_copy(cff, &p->data, &p->len) : blob_copy(font, &p->data, &p->len);
+        hb_blob_destroy(cff);
+        for (size_t i = 0; i < p->n_chars; i++)
+            p->widths[i] = gw_face_advance(f, p->chars[i]);
+        program_metrics(f, p);
+        p->base_name = program_base_name(f);
+        if (!copied || !p->base_name)
+            gw_error(diag, where, 0, 0, "cannot store the font subset (out of memory?)");
+        else
+            rc = 0;
+    }
+    if (sft)
+        FT_Done_Face(sft);
+    hb_blob_destroy(font);
     if (sub)
         hb_face_destroy(sub);
     if (in)
         hb_subset_input_destroy(in);
     hb_face_destroy(face);
+    if (rc != 0)
+        gw_font_program_free(p);
     return rc;
 }

@@ -150,6 +150,7 @@ typedef struct set_glyph {
     double slot_x, slot_w, size;
     double ink_x;            /* glyph origin relative to slot_x */
     bool bold;
+    gw_role role;
 } set_glyph;
 
 typedef struct set_line {
@@ -226,18 +227,6 @@ static gw_face **resolve_faces(ctx *c, const char_buf *b)
         if (rc->cp == GW_CP_LINE_BREAK)
             continue;
         faces[i] = gw_fonts_face_for(c->fonts, rc->role, rc->cp);
-        if (faces[i] && rc->cp > 0xFFFF) {
-            /* libharu 2.3.0's UTF-8 fonts write code points above U+FFFF as a
-             * space (../shared/libharu-notes.md): refuse rather than lose text. */
-            char utf8[8] = { 0 };
-            gw_utf8_encode(rc->cp, utf8);
-            gw_error(c->diag, c->doc->path, rc->pos.line, rc->pos.col,
-                     "'%s' (U+%04X) is above U+FFFF: %s has it, but this version of gwpdf "
-                     "cannot embed such characters yet", utf8, (unsigned)rc->cp,
-                     gw_face_family(faces[i]));
-            ok = false;
-            continue;
-        }
         if (!faces[i]) {
             char utf8[8] = { 0 };
             gw_utf8_encode(rc->cp, utf8);
@@ -334,6 +323,7 @@ static void set_one_line(ctx *c, const char_buf *b, gw_face **faces, const gw_lb
         g->ink_x = ink_offset(c, items[i].width, pl, g->slot_w);
         g->size = rc->size;
         g->bold = rc->bold;
+        g->role = rc->role;
         if (rc->size > l.size)
             l.size = rc->size;
         gw_face_use(faces[i], rc->cp);
@@ -716,7 +706,7 @@ static bool place_line(const gw_geometry *g, gw_page *p, const set_line *l, int 
     for (size_t i = 0; i < l->n; i++) {
         const set_glyph *s = &l->glyphs[i];
         gw_glyph gl = { s->face, s->cp, g->area_left + s->slot_x + s->ink_x,
-                        gw_row_baseline(g, row, s->size), s->size, s->slot_w, s->bold };
+                        gw_row_baseline(g, row, s->size), s->size, s->slot_w, s->bold, s->role };
         if (!page_add_glyph(p, &gl))
             return false;
     }
@@ -768,7 +758,7 @@ static bool add_page_number(const gw_geometry *g, gw_fontset *fonts, gw_page *p,
         }
         gw_face_use(f, cp);
         double adv = gw_face_advance(f, cp) * size / 1000.0;
-        glyphs[n++] = (gw_glyph){ f, cp, width, 0, size, adv, false };
+        glyphs[n++] = (gw_glyph){ f, cp, width, 0, size, adv, false, GW_ROLE_PAGENUM };
         width += adv;
         s += k;
         len -= k;

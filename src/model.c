@@ -24,7 +24,7 @@
 #include "srcpos.h"
 
 /* The schema compiled into the program (generated from schema/report-v1.rng). */
-extern const char gw_schema_rng[];
+extern const unsigned char gw_schema_rng[];
 extern const size_t gw_schema_rng_len;
 
 /* NONET: never touch the network.  No NOENT, DTDLOAD or DTDATTR: entities are
@@ -300,7 +300,7 @@ static xmlRelaxNGPtr load_schema(gw_diag *diag, const char *schema_path)
     sink sk = { diag, schema_path ? schema_path : "schema/report-v1.rng (built in)" };
     char *buf = NULL;
     size_t len = gw_schema_rng_len;
-    const char *data = gw_schema_rng;
+    const char *data = (const char *)gw_schema_rng;
     if (schema_path) {
         buf = read_file(diag, schema_path, &len);
         if (!buf)

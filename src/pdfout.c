@@ -1,27 +1,35 @@
 /* pdfout — draws laid-out pages into a PDF with libharu (see pdfout.h).
  *
- * Called by the CLI after the layout.  Each used face is subset by the fonts
- * module and handed to libharu through an anonymous in-memory file (libharu
- * 2.3.0 loads TrueType only from a path); text is drawn in runs of glyphs that
- * share a font, size and baseline and are evenly spaced, using the character
- * spacing operator (Tc) for the grid pitch — viewers ignore word spacing (Tw)
- * for two-byte codes.  The file is written to a temporary file in the target
- * directory and renamed into place only when complete. */
+ * Called by the CLI after the layout.  libharu keeps the file structure, pages,
+ * content-stream compression and bookmarks; the fonts are our own Type0 objects
+ * (pdffont.c) and the PDF/A metadata our own (pdfmeta.c), because libharu
+ * 2.3.0's CJK fonts and PDF/A calls lose text and fail validation
+ * (../shared/libharu-notes.md, docs/pdf.md).  Text is written into each page's
+ * content stream directly: glyph codes as hex strings, one text object per
+ * page, runs of glyphs that share font, size and baseline set with one
+ * character spacing (Tc, the grid pitch) and TJ adjustments where a gap differs.
+ * The file is written to a temporary file in the target directory and renamed
+ * into place only when complete. */
 #define _GNU_SOURCE
 #include "pdfout.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <hpdf.h>
+#include <hpdf_encrypt.h>
+#include <hpdf_objects.h>
+#include <hpdf_pages.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "pdffont.h"
+#include "pdfmeta.h"
 #include "utf8.h"
 
 typedef struct hpdf_status {
@@ -37,167 +45,343 @@ static void on_hpdf_error(HPDF_STATUS error, HPDF_STATUS detail, void *user)
     }
 }
 
-/* The libharu font of each used face, indexed like gw_fonts_face_at. */
-typedef struct font_map {
-    gw_face **faces;
-    HPDF_Font *fonts;
-    size_t n;
-} font_map;
+/* ---- fonts ---------------------------------------------------------------- */
 
-static HPDF_Font font_for(const font_map *m, const gw_face *f)
+typedef struct font_list {
+    pdf_font **v;
+    size_t n;
+} font_list;
+
+static void font_list_free(font_list *fl)
 {
-    for (size_t i = 0; i < m->n; i++)
-        if (m->faces[i] == f)
-            return m->fonts[i];
+    for (size_t i = 0; i < fl->n; i++)
+        pdf_font_free(fl->v[i]);
+    free(fl->v);
+}
+
+static const pdf_font *font_of(const font_list *fl, const gw_face *face)
+{
+    for (size_t i = 0; i < fl->n; i++)
+        if (pdf_font_face(fl->v[i]) == face)
+            return fl->v[i];
     return NULL;
 }
 
-/* Load one subset font into libharu through a memfd (libharu opens the path
- * itself and keeps its own handle, so ours is closed right after). */
-static HPDF_Font load_subset(HPDF_Doc pdf, const gw_face *face, hpdf_status *st, gw_diag *diag)
-{
-    unsigned char *data = NULL;
-    size_t len = 0;
-    if (gw_face_subset(face, &data, &len, diag) != 0)
-        return NULL;
-    HPDF_Font font = NULL;
-    int fd = memfd_create("gwpdf-font", MFD_CLOEXEC);
-    if (fd < 0 || write(fd, data, len) != (ssize_t)len) {
-        gw_error(diag, gw_face_path(face), 0, 0, "cannot stage the font subset: %s",
-                 strerror(errno));
-    } else {
-        char path[64];
-        snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
-        const char *name = HPDF_LoadTTFontFromFile(pdf, path, HPDF_TRUE);
-        if (name)
-            font = HPDF_GetFont(pdf, name, "UTF-8");
-        if (!font)
-            gw_error(diag, gw_face_path(face), 0, 0,
-                     "libharu cannot load this font (error 0x%04X, detail %u)",
-                     (unsigned)st->error, (unsigned)st->detail);
-    }
-    if (fd >= 0)
-        close(fd);
-    free(data);
-    return font;
-}
-
-static void free_font_map(font_map *m)
-{
-    free(m->faces);
-    free(m->fonts);
-}
-
-static int load_fonts(HPDF_Doc pdf, gw_fontset *fonts, font_map *m, hpdf_status *st,
-                      gw_diag *diag)
+/* Embed every face the layout used. */
+static int embed_fonts(HPDF_Doc pdf, gw_fontset *fonts, font_list *fl, HPDF_MD5_CTX *digest,
+                       gw_diag *diag)
 {
     size_t n = gw_fonts_face_count(fonts);
-    m->faces = calloc(n ? n : 1, sizeof *m->faces);
-    m->fonts = calloc(n ? n : 1, sizeof *m->fonts);
-    m->n = 0;
-    if (!m->faces || !m->fonts)
+    fl->v = calloc(n ? n : 1, sizeof *fl->v);
+    fl->n = 0;
+    if (!fl->v)
         return -1;
     for (size_t i = 0; i < n; i++) {
         gw_face *f = gw_fonts_face_at(fonts, i);
         if (gw_face_used_count(f) == 0)
             continue;
-        HPDF_Font font = load_subset(pdf, f, st, diag);
-        if (!font)
+        pdf_font *pf = pdf_font_embed(pdf, f, digest, diag);
+        if (!pf)
             return -1;
-        m->faces[m->n] = f;
-        m->fonts[m->n++] = font;
+        fl->v[fl->n++] = pf;
     }
     return 0;
 }
 
-/* A run: glyphs [i, j) of one font, size, weight and baseline, evenly spaced. */
-static size_t run_end(const gw_page *p, size_t i, double *char_space)
+/* ---- content streams ------------------------------------------------------ */
+
+typedef struct ops {
+    char *s;
+    size_t n, cap;
+    bool oom;
+} ops;
+
+static void ops_put(ops *o, const char *s, size_t len)
+{
+    if (o->oom)
+        return;
+    if (o->n + len > o->cap) {
+        size_t cap = o->cap ? o->cap : 8192;
+        while (cap < o->n + len)
+            cap *= 2;
+        char *p = realloc(o->s, cap);
+        if (!p) {
+            o->oom = true;
+            return;
+        }
+        o->s = p;
+        o->cap = cap;
+    }
+    memcpy(o->s + o->n, s, len);
+    o->n += len;
+}
+
+static void ops_str(ops *o, const char *s)
+{
+    ops_put(o, s, strlen(s));
+}
+
+/* A number with at most three decimals and no trailing zeros, then `after`. */
+static void ops_num(ops *o, double v, const char *after)
+{
+    char buf[48];
+    long long milli = llround(v * 1000.0);
+    const char *sign = milli < 0 ? "-" : "";
+    if (milli < 0)
+        milli = -milli;
+    int k = snprintf(buf, sizeof buf, "%s%lld", sign, milli / 1000);
+    int frac = (int)(milli % 1000);
+    if (frac) {
+        k += snprintf(buf + k, sizeof buf - (size_t)k, ".%03d", frac);
+        while (buf[k - 1] == '0')
+            buf[--k] = '\0';
+    }
+    if (milli == 0)
+        k = snprintf(buf, sizeof buf, "0");
+    ops_put(o, buf, (size_t)k);
+    ops_str(o, after);
+}
+
+static void ops_code(ops *o, uint16_t code)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    char b[4] = { hex[code >> 12], hex[(code >> 8) & 15], hex[(code >> 4) & 15], hex[code & 15] };
+    ops_put(o, b, 4);
+}
+
+/* A glyph resolved to what the PDF draws. */
+typedef struct drawn {
+    HPDF_Dict type0;
+    uint16_t code;
+    int width;           /* 1/1000 em */
+} drawn;
+
+static bool resolve(const font_list *fl, const gw_glyph *g, drawn *d)
+{
+    const pdf_font *pf = font_of(fl, g->face);
+    return pf && pdf_font_lookup(pf, g->cp, &d->type0, &d->code, &d->width);
+}
+
+/* Text state carried between runs of one page. */
+typedef struct text_state {
+    HPDF_Dict type0;
+    double size, char_space;
+    bool bold;
+} text_state;
+
+/* Glyphs [i, j) share font, size, weight and baseline.  The character spacing
+ * is the first gap; TJ adjustments (thousandths of an em, positive = left)
+ * absorb every gap that differs. */
+static size_t run_end(const gw_page *p, const drawn *dv, size_t i)
 {
     const gw_glyph *a = &p->glyphs[i];
-    double natural = gw_face_advance(a->face, a->cp) * a->size / 1000.0;
     size_t j = i + 1;
-    *char_space = 0;
-    for (; j < p->n_glyphs; j++) {
-        const gw_glyph *prev = &p->glyphs[j - 1], *g = &p->glyphs[j];
-        if (g->face != a->face || g->size != a->size || g->fake_bold != a->fake_bold ||
-            fabs(g->y - a->y) > 1e-6)
-            break;
-        double prev_natural = gw_face_advance(prev->face, prev->cp) * prev->size / 1000.0;
-        double gap = g->x - (prev->x + prev_natural);
-        /* libharu refuses a character spacing outside [-30, 300] pt (a line of two
-         * characters stretched across the type area needs more): such glyphs are
-         * drawn one by one, each at its own position. */
-        if (gap < HPDF_MIN_CHARSPACE || gap > HPDF_MAX_CHARSPACE)
-            break;
-        if (j == i + 1)
-            *char_space = gap;
-        else if (fabs(gap - *char_space) > 0.005)
-            break;
-    }
-    (void)natural;
+    while (j < p->n_glyphs && dv[j].type0 == dv[i].type0 && p->glyphs[j].size == a->size &&
+           p->glyphs[j].fake_bold == a->fake_bold && fabs(p->glyphs[j].y - a->y) < 1e-6)
+        j++;
     return j;
 }
 
-static int draw_run(HPDF_Page page, HPDF_Font font, const gw_page *p, size_t i, size_t j,
-                    double char_space)
+static double gap_before(const gw_page *p, const drawn *dv, size_t k)
+{
+    const gw_glyph *prev = &p->glyphs[k - 1];
+    return p->glyphs[k].x - (prev->x + dv[k - 1].width * prev->size / 1000.0);
+}
+
+static int draw_run(HPDF_Page page, ops *o, const gw_page *p, const drawn *dv, size_t i, size_t j,
+                    text_state *ts)
 {
     const gw_glyph *a = &p->glyphs[i];
-    size_t cap = (j - i) * 4 + 1;
-    char *text = malloc(cap);
-    if (!text)
-        return -1;
-    size_t at = 0;
-    for (size_t k = i; k < j; k++)
-        at += gw_utf8_encode(p->glyphs[k].cp, text + at);
-    text[at] = '\0';
-    HPDF_Page_SetFontAndSize(page, font, (HPDF_REAL)a->size);
-    HPDF_Page_SetCharSpace(page, (HPDF_REAL)char_space);
-    if (a->fake_bold) {
-        /* Synthetic bold as Word makes it: fill and stroke the outline. */
-        HPDF_Page_SetTextRenderingMode(page, HPDF_FILL_THEN_STROKE);
-        HPDF_Page_SetLineWidth(page, (HPDF_REAL)(0.4 * a->size / 16.0));
+    if (dv[i].type0 != ts->type0 || a->size != ts->size) {
+        const char *name = HPDF_Page_GetLocalFontName(page, (HPDF_Font)dv[i].type0);
+        if (!name)
+            return -1;
+        ops_str(o, "/");
+        ops_str(o, name);
+        ops_str(o, " ");
+        ops_num(o, a->size, " Tf\n");
+        ts->type0 = dv[i].type0;
+        ts->size = a->size;
     }
-    HPDF_Page_TextOut(page, (HPDF_REAL)a->x, (HPDF_REAL)a->y, text);
-    if (a->fake_bold)
-        HPDF_Page_SetTextRenderingMode(page, HPDF_FILL);
-    free(text);
+    if (a->fake_bold != ts->bold) {
+        /* Synthetic bold as Word makes it: fill and stroke the outline. */
+        if (a->fake_bold) {
+            ops_str(o, "2 Tr ");
+            ops_num(o, 0.4 * a->size / 16.0, " w\n");
+        } else {
+            ops_str(o, "0 Tr\n");
+        }
+        ts->bold = a->fake_bold;
+    }
+    if (j > i + 1) {
+        double tc = gap_before(p, dv, i + 1);
+        if (fabs(tc - ts->char_space) > 0.0005) {
+            ops_num(o, tc, " Tc\n");
+            ts->char_space = round(tc * 1000.0) / 1000.0;
+        }
+    }
+    ops_str(o, "1 0 0 1 ");
+    ops_num(o, a->x, " ");
+    ops_num(o, a->y, " Tm\n[<");
+    ops_code(o, dv[i].code);
+    for (size_t k = i + 1; k < j; k++) {
+        double diff = gap_before(p, dv, k) - ts->char_space;
+        if (fabs(diff) > 0.0005) {
+            ops_str(o, ">");
+            ops_num(o, -diff * 1000.0 / p->glyphs[k].size, "<");
+        }
+        ops_code(o, dv[k].code);
+    }
+    ops_str(o, ">]TJ\n");
     return 0;
 }
 
-static int draw_page(HPDF_Doc pdf, const gw_page *p, const font_map *m)
+/* The page's operators; -1 when a glyph has no font (a layout bug) or out of memory. */
+static int page_ops(HPDF_Page page, const gw_page *p, const font_list *fl, ops *o)
+{
+    drawn *dv = malloc((p->n_glyphs ? p->n_glyphs : 1) * sizeof *dv);
+    if (!dv)
+        return -1;
+    int rc = 0;
+    for (size_t i = 0; i < p->n_glyphs && rc == 0; i++)
+        if (!resolve(fl, &p->glyphs[i], &dv[i]))
+            rc = -1;
+    text_state ts = { NULL, 0, 0, false };
+    if (rc == 0 && p->n_glyphs > 0) {
+        ops_str(o, "BT\n");
+        for (size_t i = 0; i < p->n_glyphs && rc == 0;) {
+            size_t j = run_end(p, dv, i);
+            rc = draw_run(page, o, p, dv, i, j, &ts);
+            i = j;
+        }
+        ops_str(o, "ET\n");
+    }
+    free(dv);
+    return o->oom ? -1 : rc;
+}
+
+static HPDF_Page draw_page(HPDF_Doc pdf, const gw_page *p, const font_list *fl,
+                           HPDF_MD5_CTX *digest)
 {
     HPDF_Page page = HPDF_AddPage(pdf);
     if (!page)
-        return -1;
+        return NULL;
     HPDF_Page_SetWidth(page, (HPDF_REAL)p->width);
     HPDF_Page_SetHeight(page, (HPDF_REAL)p->height);
-    HPDF_Page_BeginText(page);
-    for (size_t i = 0; i < p->n_glyphs;) {
-        double char_space;
-        size_t j = run_end(p, i, &char_space);
-        HPDF_Font font = font_for(m, p->glyphs[i].face);
-        if (!font || draw_run(page, font, p, i, j, char_space) != 0)
-            return -1;
-        i = j;
-    }
-    HPDF_Page_EndText(page);
-    return 0;
+    ops o = { 0 };
+    int rc = page_ops(page, p, fl, &o);
+    HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
+    if (rc == 0 && o.n > 0 && HPDF_Stream_Write(attr->stream, (const HPDF_BYTE *)o.s,
+                                                (HPDF_UINT)o.n) != HPDF_OK)
+        rc = -1;
+    if (rc == 0)
+        HPDF_MD5Update(digest, (const HPDF_BYTE *)o.s, (HPDF_UINT32)o.n);
+    free(o.s);
+    return rc == 0 ? page : NULL;
 }
 
-static void set_info(HPDF_Doc pdf, const gw_meta *meta)
+/* ---- bookmarks ------------------------------------------------------------ */
+
+/* The UTF-8 text of a bookmark, growing as lines are added. */
+typedef struct mark_text {
+    char *s;
+    size_t n, cap;
+} mark_text;
+
+static bool mark_add(mark_text *t, uint32_t cp)
 {
-    HPDF_SetInfoAttr(pdf, HPDF_INFO_CREATOR, "gwpdf");
-    HPDF_SetInfoAttr(pdf, HPDF_INFO_PRODUCER, "gwpdf with libharu " HPDF_VERSION_TEXT);
-    if (!meta)
-        return;
-    if (meta->title)
-        HPDF_SetInfoAttr(pdf, HPDF_INFO_TITLE, meta->title);
-    if (meta->author)
-        HPDF_SetInfoAttr(pdf, HPDF_INFO_AUTHOR, meta->author);
-    if (meta->subject)
-        HPDF_SetInfoAttr(pdf, HPDF_INFO_SUBJECT, meta->subject);
-    if (meta->keywords)
-        HPDF_SetInfoAttr(pdf, HPDF_INFO_KEYWORDS, meta->keywords);
+    if (t->n + 5 > t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 64;
+        char *p = realloc(t->s, cap);
+        if (!p)
+            return false;
+        t->s = p;
+        t->cap = cap;
+    }
+    t->n += gw_utf8_encode(cp, t->s + t->n);
+    t->s[t->n] = '\0';
+    return true;
+}
+
+/* A bookmark under `parent` to the top of the line at `top` on `page`, at the
+ * reader's current zoom: /Dest [page /XYZ null top null], a direct array
+ * (libharu's destinations are indirect objects, which PDFBox refuses). */
+static HPDF_Outline add_mark(HPDF_Doc pdf, HPDF_Outline parent, HPDF_Page page, double top,
+                             const char *utf8)
+{
+    HPDF_Outline o = HPDF_CreateOutline(pdf, parent, "", NULL);
+    HPDF_Array dst = o ? HPDF_Array_New(pdf->mmgr) : NULL;
+    if (!dst)
+        return NULL;
+    HPDF_STATUS rc = HPDF_Array_Add(dst, page);
+    rc |= HPDF_Array_AddName(dst, "XYZ");
+    rc |= HPDF_Array_Add(dst, HPDF_Null_New(pdf->mmgr));
+    rc |= HPDF_Array_AddReal(dst, (HPDF_REAL)top);
+    rc |= HPDF_Array_Add(dst, HPDF_Null_New(pdf->mmgr));
+    rc |= HPDF_Dict_Add(o, "Dest", dst);
+    rc |= HPDF_Dict_Add(o, "Title", pdf_text_string(pdf, utf8));
+    return rc == HPDF_OK ? o : NULL;
+}
+
+/* The role a bookmarked line's text is set in. */
+static bool marked_line(const gw_line_box *b, gw_role *role)
+{
+    if (b->kind == GW_LINE_TITLE) {
+        *role = GW_ROLE_TITLE;
+        return true;
+    }
+    if (b->kind == GW_LINE_HEADING && (b->level == 1 || b->level == 2)) {
+        *role = b->level == 1 ? GW_ROLE_HEADING1 : GW_ROLE_HEADING2;
+        return true;
+    }
+    return false;
+}
+
+/* Bookmarks for the title and every level-1 and level-2 heading, with their
+ * generated numbers; level 2 nests under the level 1 before it. */
+static int add_bookmarks(HPDF_Doc pdf, const gw_layout *lay, HPDF_Page *pages)
+{
+    HPDF_Outline level1 = NULL;
+    mark_text t = { 0 };
+    int rc = 0;
+    for (size_t pi = 0; pi < lay->n_pages && rc == 0; pi++) {
+        const gw_page *p = &lay->pages[pi];
+        for (size_t li = 0; li < p->n_lines && rc == 0; li++) {
+            const gw_line_box *b = &p->lines[li];
+            gw_role role;
+            if (!b->para_start || !marked_line(b, &role))
+                continue;
+            /* Gather the heading (or title) from here to its last line. */
+            t.n = 0;
+            bool more = true;
+            for (size_t qi = pi, qj = li; more && qi < lay->n_pages; qi++, qj = 0) {
+                const gw_page *q = &lay->pages[qi];
+                for (; more && qj < q->n_lines; qj++) {
+                    const gw_line_box *c = &q->lines[qj];
+                    if (c->kind == GW_LINE_PAGENUM)
+                        continue;
+                    for (size_t g = c->first; g < c->first + c->count && more; g++) {
+                        if (q->glyphs[g].role != role)
+                            more = false;      /* a run-in heading's body text */
+                        else if (!mark_add(&t, q->glyphs[g].cp))
+                            rc = -1;
+                    }
+                    more = more && !c->para_end && rc == 0;
+                }
+            }
+            if (rc != 0 || t.n == 0)
+                continue;
+            double top = b->baseline + p->glyphs[b->first].size;
+            bool nested = b->kind == GW_LINE_HEADING && b->level == 2 && level1;
+            HPDF_Outline o = add_mark(pdf, nested ? level1 : NULL, pages[pi], top, t.s);
+            if (!o)
+                rc = -1;
+            else if (b->kind == GW_LINE_HEADING && b->level == 1)
+                level1 = o;
+        }
+    }
+    free(t.s);
+    return rc;
 }
 
 /* ---- atomic output ---------------------------------------------------- */
@@ -346,30 +530,45 @@ static int stream_to_buffer(HPDF_Doc pdf, unsigned char **data, size_t *len)
 static HPDF_Doc build_pdf(const gw_layout *lay, gw_fontset *fonts, const gw_meta *meta,
                           const char *name, hpdf_status *st, gw_diag *diag)
 {
+    time_t when;
+    if (pdf_document_time(&when, diag) != 0)
+        return NULL;
     HPDF_Doc pdf = HPDF_New(on_hpdf_error, st);
-    if (!pdf) {
-        gw_error(diag, name, 0, 0, "libharu could not start a document");
+    HPDF_Page *pages = calloc(lay->n_pages ? lay->n_pages : 1, sizeof *pages);
+    if (!pdf || !pages) {
+        gw_error(diag, name, 0, 0, "libharu could not start a document (out of memory)");
+        HPDF_Free(pdf);
+        free(pages);
         return NULL;
     }
-    font_map m = { 0 };
-    bool ok = false;
-    HPDF_UseUTFEncodings(pdf);
-    HPDF_SetCurrentEncoder(pdf, "UTF-8");
+    HPDF_MD5_CTX digest;
+    HPDF_MD5Init(&digest);
+    font_list fl = { 0 };
     HPDF_SetCompressionMode(pdf, HPDF_COMP_ALL);
-    set_info(pdf, meta);
-    if (load_fonts(pdf, fonts, &m, st, diag) == 0) {
-        ok = true;
-        for (size_t i = 0; i < lay->n_pages && ok; i++) {
-            if (draw_page(pdf, &lay->pages[i], &m) != 0 || st->error) {
-                gw_error(diag, name, 0, 0, "libharu failed drawing page %zu (error 0x%04X)",
-                         i + 1, (unsigned)st->error);
-                ok = false;
-            }
+    bool ok = pdf_meta_write(pdf, meta, when, &digest) == 0;
+    if (!ok)
+        gw_error(diag, name, 0, 0, "libharu could not write the document information (error 0x%04X)",
+                 (unsigned)st->error);
+    ok = ok && embed_fonts(pdf, fonts, &fl, &digest, diag) == 0;
+    for (size_t i = 0; i < lay->n_pages && ok; i++) {
+        pages[i] = draw_page(pdf, &lay->pages[i], &fl, &digest);
+        if (!pages[i] || st->error) {
+            gw_error(diag, name, 0, 0, "cannot draw page %zu (libharu error 0x%04X)", i + 1,
+                     (unsigned)st->error);
+            ok = false;
         }
     }
-    free_font_map(&m);
+    if (ok && (add_bookmarks(pdf, lay, pages) != 0 || pdf_meta_set_id(pdf, &digest) != 0)) {
+        gw_error(diag, name, 0, 0, "cannot write the bookmarks or the document ID (out of memory?)");
+        ok = false;
+    }
+    if (ok && lay->n_pages > 0)
+        HPDF_SetPageMode(pdf, HPDF_PAGE_MODE_USE_OUTLINE);
+    font_list_free(&fl);
+    free(pages);
     if (ok && HPDF_SaveToStream(pdf) != HPDF_OK) {
-        gw_error(diag, name, 0, 0, "libharu could not produce the PDF");
+        gw_error(diag, name, 0, 0, "libharu could not produce the PDF (error 0x%04X, detail %u)",
+                 (unsigned)st->error, (unsigned)st->detail);
         ok = false;
     }
     if (!ok) {

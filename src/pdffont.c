@@ -1,0 +1,404 @@
+/* pdffont — the Type0/CIDFont objects of each used face (see pdffont.h).
+ *
+ * Called by pdfout.c before the pages are drawn.  The fonts module supplies the
+ * subset font program and the character → CID table (gw_face_program); this
+ * file only turns them into PDF objects with libharu's dictionary, array and
+ * stream calls, so every object lands in libharu's cross-reference table and is
+ * written, compressed and freed with the document. */
+#include "pdffont.h"
+
+#include <hpdf_encrypt.h>
+#include <hpdf_objects.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* PDF/A-1 (ISO 19005-1 6.1.12 via PDF 1.4 Appendix C) caps arrays at 8191
+ * elements: long width lists are split. */
+#define MAX_ARRAY_RUN 8000
+/* bfchar blocks hold at most 100 entries (PDF 1.4 §5.9.2). */
+#define BFCHAR_BLOCK 100
+
+struct pdf_font {
+    const gw_face *face;
+    gw_font_program prog;
+    uint8_t *variant;        /* variant[i]: which Type0 font draws prog.chars[i] */
+    HPDF_Dict *type0;        /* one per variant */
+    size_t n_variants;
+};
+
+const gw_face *pdf_font_face(const pdf_font *pf)
+{
+    return pf->face;
+}
+
+void pdf_font_free(pdf_font *pf)
+{
+    if (!pf)
+        return;
+    gw_font_program_free(&pf->prog);
+    free(pf->variant);
+    free(pf->type0);
+    free(pf);
+}
+
+bool pdf_font_lookup(const pdf_font *pf, uint32_t cp, HPDF_Dict *type0, uint16_t *code,
+                     int *width)
+{
+    size_t lo = 0, hi = pf->prog.n_chars;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (pf->prog.chars[mid] < cp)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == pf->prog.n_chars || pf->prog.chars[lo] != cp)
+        return false;
+    *type0 = pf->type0[pf->variant[lo]];
+    *code = pf->prog.codes[lo];
+    *width = pf->prog.widths[lo];
+    return true;
+}
+
+/* ---- small helpers ----------------------------------------------------- */
+
+typedef struct text_buf {
+    char *s;
+    size_t n, cap;
+    bool oom;
+} text_buf;
+
+static void tb_printf(text_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void tb_printf(text_buf *b, const char *fmt, ...)
+{
+    if (b->oom)
+        return;
+    for (;;) {
+        va_list ap;
+        va_start(ap, fmt);
+        int k = vsnprintf(b->s ? b->s + b->n : NULL, b->s ? b->cap - b->n : 0, fmt, ap);
+        va_end(ap);
+        if (k < 0) {
+            b->oom = true;
+            return;
+        }
+        if (b->s && b->n + (size_t)k < b->cap) {
+            b->n += (size_t)k;
+            return;
+        }
+        size_t cap = b->cap ? b->cap * 2 : 4096;
+        while (cap < b->n + (size_t)k + 1)
+            cap *= 2;
+        char *s = realloc(b->s, cap);
+        if (!s) {
+            b->oom = true;
+            return;
+        }
+        b->s = s;
+        b->cap = cap;
+    }
+}
+
+/* A stream object in the cross-reference table holding `data`, Flate-compressed. */
+static HPDF_Dict data_stream(HPDF_Doc pdf, const void *data, size_t len)
+{
+    HPDF_Dict s = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
+    if (!s)
+        return NULL;
+    s->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+    if (len > 0 && HPDF_Stream_Write(s->stream, data, (HPDF_UINT)len) != HPDF_OK)
+        return NULL;
+    return s;
+}
+
+/* An indirect dictionary (in the cross-reference table). */
+static HPDF_Dict indirect_dict(HPDF_Doc pdf)
+{
+    HPDF_Dict d = HPDF_Dict_New(pdf->mmgr);
+    if (d && HPDF_Xref_Add(pdf->xref, d) != HPDF_OK)
+        return NULL;
+    return d;
+}
+
+/* ---- the objects ------------------------------------------------------- */
+
+/* Six capital letters naming this subset (PDF 1.4 §5.5.3), derived from the
+ * characters it holds, so the same input always gives the same name. */
+static void subset_tag(const gw_font_program *p, char tag[7])
+{
+    HPDF_MD5_CTX md5;
+    HPDF_BYTE sum[16];
+    HPDF_MD5Init(&md5);
+    HPDF_MD5Update(&md5, (const HPDF_BYTE *)p->chars, (HPDF_UINT32)(p->n_chars * sizeof *p->chars));
+    HPDF_MD5Update(&md5, (const HPDF_BYTE *)p->base_name, (HPDF_UINT32)strlen(p->base_name));
+    HPDF_MD5Final(sum, &md5);
+    for (int i = 0; i < 6; i++)
+        tag[i] = (char)('A' + sum[i] % 26);
+    tag[6] = '\0';
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+    int x = *(const int *)a, y = *(const int *)b;
+    return (x > y) - (x < y);
+}
+
+/* The most common advance: the CIDFont's DW, so W lists only the others
+ * (a CJK face then lists its Latin and half-width glyphs alone). */
+static int default_width(const gw_font_program *p)
+{
+    int *w = malloc((p->n_chars ? p->n_chars : 1) * sizeof *w);
+    if (!w || p->n_chars == 0) {
+        free(w);
+        return 1000;
+    }
+    memcpy(w, p->widths, p->n_chars * sizeof *w);
+    qsort(w, p->n_chars, sizeof *w, cmp_int);
+    int best = w[0];
+    size_t best_n = 0;
+    for (size_t i = 0; i < p->n_chars;) {
+        size_t j = i;
+        while (j < p->n_chars && w[j] == w[i])
+            j++;
+        if (j - i > best_n) {
+            best_n = j - i;
+            best = w[i];
+        }
+        i = j;
+    }
+    free(w);
+    return best;
+}
+
+/* Width of each CID (the first character drawing it decides: they share the glyph). */
+typedef struct cid_width {
+    uint16_t cid;
+    int width;
+} cid_width;
+
+static int cmp_cid_width(const void *a, const void *b)
+{
+    const cid_width *x = a, *y = b;
+    return (x->cid > y->cid) - (x->cid < y->cid);
+}
+
+/* W: [c [w w …] c [w …] …] for the CIDs whose width differs from dw. */
+static HPDF_Array width_array(HPDF_Doc pdf, const gw_font_program *p, int dw)
+{
+    HPDF_Array w = HPDF_Array_New(pdf->mmgr);
+    cid_width *v = malloc((p->n_chars ? p->n_chars : 1) * sizeof *v);
+    if (!w || !v) {
+        free(v);
+        return NULL;
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < p->n_chars; i++)
+        if (p->widths[i] != dw)
+            v[n++] = (cid_width){ p->codes[i], p->widths[i] };
+    qsort(v, n, sizeof *v, cmp_cid_width);
+    HPDF_STATUS rc = HPDF_OK;
+    for (size_t i = 0; i < n && rc == HPDF_OK;) {
+        HPDF_Array run = HPDF_Array_New(pdf->mmgr);
+        if (!run)
+            break;
+        rc |= HPDF_Array_AddNumber(w, v[i].cid);
+        size_t j = i;
+        uint16_t next = v[i].cid;
+        while (j < n && j - i < MAX_ARRAY_RUN && v[j].cid <= next) {
+            if (v[j].cid == next) {           /* duplicates (shared glyphs) skipped */
+                rc |= HPDF_Array_AddNumber(run, v[j].width);
+                next++;
+            }
+            j++;
+        }
+        rc |= HPDF_Array_Add(w, run);
+        i = j;
+    }
+    free(v);
+    return rc == HPDF_OK ? w : NULL;
+}
+
+/* The ToUnicode CMap of one variant: bfchar entries, UTF-16BE with surrogate
+ * pairs above U+FFFF (PDF 1.4 §5.9.2). */
+static HPDF_Dict to_unicode(HPDF_Doc pdf, const pdf_font *pf, size_t variant)
+{
+    const gw_font_program *p = &pf->prog;
+    text_buf b = { 0 };
+    tb_printf(&b, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+                  "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+                  "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+                  "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
+    size_t count = 0;
+    for (size_t i = 0; i < p->n_chars; i++)
+        count += pf->variant[i] == variant;
+    size_t done = 0;
+    for (size_t i = 0; i < p->n_chars; i++) {
+        if (pf->variant[i] != variant)
+            continue;
+        if (done % BFCHAR_BLOCK == 0) {
+            size_t left = count - done;
+            tb_printf(&b, "%zu beginbfchar\n", left < BFCHAR_BLOCK ? left : BFCHAR_BLOCK);
+        }
+        uint32_t cp = p->chars[i];
+        if (cp > 0xFFFF) {
+            uint32_t v = cp - 0x10000;
+            tb_printf(&b, "<%04X> <%04X%04X>\n", p->codes[i], 0xD800 + (v >> 10), 0xDC00 + (v & 0x3FF));
+        } else {
+            tb_printf(&b, "<%04X> <%04X>\n", p->codes[i], cp);
+        }
+        if (++done % BFCHAR_BLOCK == 0 || done == count)
+            tb_printf(&b, "endbfchar\n");
+    }
+    tb_printf(&b, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
+    HPDF_Dict s = b.oom ? NULL : data_stream(pdf, b.s, b.n);
+    free(b.s);
+    return s;
+}
+
+static HPDF_Array number_array(HPDF_Doc pdf, const int *v, size_t n)
+{
+    HPDF_Array a = HPDF_Array_New(pdf->mmgr);
+    for (size_t i = 0; a && i < n; i++)
+        if (HPDF_Array_AddNumber(a, v[i]) != HPDF_OK)
+            return NULL;
+    return a;
+}
+
+static HPDF_Dict font_descriptor(HPDF_Doc pdf, const gw_font_program *p, const char *name)
+{
+    HPDF_Dict fd = indirect_dict(pdf);
+    HPDF_Dict program = data_stream(pdf, p->data, p->len);
+    HPDF_Dict cid_set = data_stream(pdf, p->cid_set, p->cid_set_len);
+    if (!fd || !program || !cid_set)
+        return NULL;
+    HPDF_STATUS rc = HPDF_Dict_AddName(fd, "Type", "FontDescriptor");
+    rc |= HPDF_Dict_AddName(fd, "FontName", name);
+    /* Symbolic: the glyphs are addressed by CID, not by a standard encoding. */
+    rc |= HPDF_Dict_AddNumber(fd, "Flags", 4 | (p->fixed_pitch ? 1 : 0));
+    rc |= HPDF_Dict_Add(fd, "FontBBox", number_array(pdf, p->bbox, 4));
+    rc |= HPDF_Dict_AddNumber(fd, "ItalicAngle", p->italic_angle);
+    rc |= HPDF_Dict_AddNumber(fd, "Ascent", p->ascent);
+    rc |= HPDF_Dict_AddNumber(fd, "Descent", p->descent);
+    rc |= HPDF_Dict_AddNumber(fd, "CapHeight", p->cap_height);
+    rc |= HPDF_Dict_AddNumber(fd, "StemV", p->stem_v);
+    if (p->cff) {
+        /* A bare CFF: PDF/A-1 forbids OpenType font streams. */
+        /* CIDFontType0C also for a name-keyed CFF: its CIDs are then its glyph
+         * ids (PDF 2.0 §9.7.4.2 says so; readers of PDF 1.4 files agree). */
+        rc |= HPDF_Dict_AddName(program, "Subtype", "CIDFontType0C");
+        rc |= HPDF_Dict_Add(fd, "FontFile3", program);
+    } else {
+        rc |= HPDF_Dict_AddNumber(program, "Length1", (HPDF_INT32)p->len);
+        rc |= HPDF_Dict_Add(fd, "FontFile2", program);
+    }
+    rc |= HPDF_Dict_Add(fd, "CIDSet", cid_set);
+    return rc == HPDF_OK ? fd : NULL;
+}
+
+static HPDF_Dict cid_font(HPDF_Doc pdf, const gw_font_program *p, const char *name)
+{
+    HPDF_Dict cf = indirect_dict(pdf);
+    HPDF_Dict info = HPDF_Dict_New(pdf->mmgr);
+    HPDF_Dict fd = font_descriptor(pdf, p, name);
+    int dw = default_width(p);
+    HPDF_Array w = width_array(pdf, p, dw);
+    if (!cf || !info || !fd || !w)
+        return NULL;
+    HPDF_STATUS rc = HPDF_Dict_AddName(cf, "Type", "Font");
+    rc |= HPDF_Dict_AddName(cf, "Subtype", p->cff ? "CIDFontType0" : "CIDFontType2");
+    rc |= HPDF_Dict_AddName(cf, "BaseFont", name);
+    rc |= HPDF_Dict_Add(info, "Registry", HPDF_String_New(pdf->mmgr, "Adobe", NULL));
+    rc |= HPDF_Dict_Add(info, "Ordering", HPDF_String_New(pdf->mmgr, "Identity", NULL));
+    rc |= HPDF_Dict_AddNumber(info, "Supplement", 0);
+    rc |= HPDF_Dict_Add(cf, "CIDSystemInfo", info);
+    rc |= HPDF_Dict_Add(cf, "FontDescriptor", fd);
+    rc |= HPDF_Dict_AddNumber(cf, "DW", dw);
+    rc |= HPDF_Dict_Add(cf, "W", w);
+    if (!p->cff)
+        rc |= HPDF_Dict_AddName(cf, "CIDToGIDMap", "Identity");
+    return rc == HPDF_OK ? cf : NULL;
+}
+
+static HPDF_Dict type0_font(HPDF_Doc pdf, const pdf_font *pf, size_t variant, HPDF_Dict cf,
+                            const char *name)
+{
+    HPDF_Dict t0 = indirect_dict(pdf);
+    HPDF_Array desc = HPDF_Array_New(pdf->mmgr);
+    HPDF_Dict cmap = to_unicode(pdf, pf, variant);
+    if (!t0 || !desc || !cmap)
+        return NULL;
+    char base[200];
+    /* A CIDFontType0's Type0 name is the CIDFont's joined to the CMap's (§5.6.5). */
+    snprintf(base, sizeof base, "%s%s", name, pf->prog.cff ? "-Identity-H" : "");
+    HPDF_STATUS rc = HPDF_Dict_AddName(t0, "Type", "Font");
+    rc |= HPDF_Dict_AddName(t0, "Subtype", "Type0");
+    rc |= HPDF_Dict_AddName(t0, "BaseFont", base);
+    rc |= HPDF_Dict_AddName(t0, "Encoding", "Identity-H");
+    rc |= HPDF_Array_Add(desc, cf);
+    rc |= HPDF_Dict_Add(t0, "DescendantFonts", desc);
+    rc |= HPDF_Dict_Add(t0, "ToUnicode", cmap);
+    return rc == HPDF_OK ? t0 : NULL;
+}
+
+/* Which Type0 font draws each character: the n-th character sharing a CID
+ * with earlier ones goes to variant n. */
+static bool assign_variants(pdf_font *pf)
+{
+    const gw_font_program *p = &pf->prog;
+    uint8_t *seen = calloc(65536, 1);
+    pf->variant = calloc(p->n_chars ? p->n_chars : 1, 1);
+    if (!seen || !pf->variant) {
+        free(seen);
+        return false;
+    }
+    pf->n_variants = 1;
+    for (size_t i = 0; i < p->n_chars; i++) {
+        uint8_t v = seen[p->codes[i]];
+        if (v == 255) {          /* 255 characters on one glyph: give up on exactness */
+            free(seen);
+            return false;
+        }
+        pf->variant[i] = v;
+        seen[p->codes[i]] = (uint8_t)(v + 1);
+        if ((size_t)v + 1 > pf->n_variants)
+            pf->n_variants = (size_t)v + 1;
+    }
+    free(seen);
+    return true;
+}
+
+pdf_font *pdf_font_embed(HPDF_Doc pdf, const gw_face *face, HPDF_MD5_CTX *digest, gw_diag *diag)
+{
+    pdf_font *pf = calloc(1, sizeof *pf);
+    if (!pf) {
+        gw_error(diag, gw_face_path(face), 0, 0, "out of memory embedding the font");
+        return NULL;
+    }
+    pf->face = face;
+    if (gw_face_program(face, &pf->prog, diag) != 0) {
+        pdf_font_free(pf);
+        return NULL;
+    }
+    if (digest)
+        HPDF_MD5Update(digest, pf->prog.data, (HPDF_UINT32)pf->prog.len);
+    char tag[7], name[160];
+    subset_tag(&pf->prog, tag);
+    snprintf(name, sizeof name, "%s+%.120s", tag, pf->prog.base_name);
+    bool ok = assign_variants(pf);
+    pf->type0 = ok ? calloc(pf->n_variants, sizeof *pf->type0) : NULL;
+    HPDF_Dict cf = pf->type0 ? cid_font(pdf, &pf->prog, name) : NULL;
+    ok = cf != NULL;
+    for (size_t v = 0; ok && v < pf->n_variants; v++)
+        ok = (pf->type0[v] = type0_font(pdf, pf, v, cf, name)) != NULL;
+    if (!ok) {
+        gw_error(diag, gw_face_path(face), 0, 0,
+                 "cannot build the PDF font objects of face %d (%s) (out of memory?)",
+                 gw_face_index(face), gw_face_family(face));
+        pdf_font_free(pf);
+        return NULL;
+    }
+    return pf;
+}

@@ -1,0 +1,271 @@
+/* pdfmeta — information dictionary, XMP, output intent, version, ID and dates
+ * for PDF/A-1b (see pdfmeta.h).
+ *
+ * Called by pdfout.c.  libharu 2.3.0 has PDF/A calls of its own
+ * (HPDF_PDFA_SetPDFAConformance) but they write the XMP without escaping,
+ * under a misspelt /SubType key, with Chinese strings that do not match the
+ * information dictionary (libharu's UTF-8 strings stop at U+FFFF), and an ID
+ * made from the clock; so the objects are built here with its object layer. */
+#include "pdfmeta.h"
+
+#include <errno.h>
+#include <hpdf_objects.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "utf8.h"
+
+#ifndef GWPDF_VERSION
+#define GWPDF_VERSION "dev"
+#endif
+#define PRODUCER "gwpdf " GWPDF_VERSION " (libharu " HPDF_VERSION_TEXT ")"
+#define CREATOR "gwpdf"
+
+extern const unsigned char gw_srgb_icc[];
+extern const size_t gw_srgb_icc_len;
+
+HPDF_Binary pdf_text_string(HPDF_Doc pdf, const char *utf8)
+{
+    size_t len = strlen(utf8);
+    /* At most two UTF-16 units per UTF-8 byte, plus the byte order mark. */
+    unsigned char *buf = malloc(2 + 2 * len * 2);
+    if (!buf)
+        return NULL;
+    size_t n = 0;
+    buf[n++] = 0xFE;
+    buf[n++] = 0xFF;
+    const unsigned char *s = (const unsigned char *)utf8;
+    while (len > 0) {
+        uint32_t cp;
+        size_t k = gw_utf8_decode(s, len, &cp);
+        if (k == 0)
+            break;
+        if (cp > 0xFFFF) {
+            uint32_t v = cp - 0x10000, hi = 0xD800 + (v >> 10), lo = 0xDC00 + (v & 0x3FF);
+            buf[n++] = (unsigned char)(hi >> 8);
+            buf[n++] = (unsigned char)hi;
+            buf[n++] = (unsigned char)(lo >> 8);
+            buf[n++] = (unsigned char)lo;
+        } else {
+            buf[n++] = (unsigned char)(cp >> 8);
+            buf[n++] = (unsigned char)cp;
+        }
+        s += k;
+        len -= k;
+    }
+    HPDF_Binary b = HPDF_Binary_New(pdf->mmgr, buf, (HPDF_UINT)n);
+    free(buf);
+    return b;
+}
+
+int pdf_document_time(time_t *when, gw_diag *diag)
+{
+    const char *epoch = getenv("SOURCE_DATE_EPOCH");
+    if (!epoch || !*epoch) {
+        *when = time(NULL);
+        return 0;
+    }
+    char *end = NULL;
+    errno = 0;
+    long long v = strtoll(epoch, &end, 10);
+    if (errno || *end || epoch[0] == '-' || epoch[0] == '+' || epoch[0] == ' ' ||
+        v > (long long)253402300799LL) {          /* 9999-12-31T23:59:59Z */
+        gw_error(diag, "SOURCE_DATE_EPOCH", 0, 0,
+                 "'%s' is not a number of seconds since 1970-01-01 00:00 UTC", epoch);
+        return -1;
+    }
+    *when = (time_t)v;
+    return 0;
+}
+
+/* ---- XMP ------------------------------------------------------------------ */
+
+typedef struct xmp_buf {
+    char *s;
+    size_t n, cap;
+    bool oom;
+} xmp_buf;
+
+static void xb_put(xmp_buf *b, const char *s, size_t len)
+{
+    if (b->oom)
+        return;
+    if (b->n + len + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 1024;
+        while (cap < b->n + len + 1)
+            cap *= 2;
+        char *p = realloc(b->s, cap);
+        if (!p) {
+            b->oom = true;
+            return;
+        }
+        b->s = p;
+        b->cap = cap;
+    }
+    memcpy(b->s + b->n, s, len);
+    b->n += len;
+    b->s[b->n] = '\0';
+}
+
+static void xb_str(xmp_buf *b, const char *s)
+{
+    xb_put(b, s, strlen(s));
+}
+
+/* Text content escaped for XML. */
+static void xb_text(xmp_buf *b, const char *s)
+{
+    for (; *s; s++) {
+        switch (*s) {
+        case '&': xb_str(b, "&amp;"); break;
+        case '<': xb_str(b, "&lt;"); break;
+        case '>': xb_str(b, "&gt;"); break;
+        default: xb_put(b, s, 1);
+        }
+    }
+}
+
+static void xb_elem(xmp_buf *b, const char *open, const char *text, const char *close)
+{
+    if (!text)
+        return;
+    xb_str(b, open);
+    xb_text(b, text);
+    xb_str(b, close);
+}
+
+/* The XMP packet repeating the information dictionary (PDF/A-1 6.7.3): each
+ * Info entry has its XMP twin with the same value. */
+static void build_xmp(xmp_buf *b, const gw_meta *m, const char *xmp_date)
+{
+    xb_str(b, "<?xpacket begin=\"\xEF\xBB\xBF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
+              "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n"
+              "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n"
+              "<rdf:Description rdf:about=\"\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n"
+              "<dc:format>application/pdf</dc:format>\n");
+    xb_elem(b, "<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">", m ? m->title : NULL,
+            "</rdf:li></rdf:Alt></dc:title>\n");
+    xb_elem(b, "<dc:creator><rdf:Seq><rdf:li>", m ? m->author : NULL,
+            "</rdf:li></rdf:Seq></dc:creator>\n");
+    xb_elem(b, "<dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">", m ? m->subject : NULL,
+            "</rdf:li></rdf:Alt></dc:description>\n");
+    xb_str(b, "</rdf:Description>\n"
+              "<rdf:Description rdf:about=\"\" xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\">\n");
+    xb_elem(b, "<xmp:CreatorTool>", CREATOR, "</xmp:CreatorTool>\n");
+    xb_elem(b, "<xmp:CreateDate>", xmp_date, "</xmp:CreateDate>\n");
+    xb_elem(b, "<xmp:ModifyDate>", xmp_date, "</xmp:ModifyDate>\n");
+    xb_str(b, "</rdf:Description>\n"
+              "<rdf:Description rdf:about=\"\" xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\">\n");
+    xb_elem(b, "<pdf:Producer>", PRODUCER, "</pdf:Producer>\n");
+    xb_elem(b, "<pdf:Keywords>", m ? m->keywords : NULL, "</pdf:Keywords>\n");
+    xb_str(b, "</rdf:Description>\n"
+              "<rdf:Description rdf:about=\"\" xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\">\n"
+              "<pdfaid:part>1</pdfaid:part>\n<pdfaid:conformance>B</pdfaid:conformance>\n"
+              "</rdf:Description>\n</rdf:RDF>\n</x:xmpmeta>\n<?xpacket end=\"w\"?>");
+}
+
+/* ---- the objects --------------------------------------------------------- */
+
+static HPDF_STATUS add_text(HPDF_Doc pdf, HPDF_Dict dict, const char *key, const char *utf8,
+                            HPDF_MD5_CTX *digest)
+{
+    if (!utf8)
+        return HPDF_OK;
+    HPDF_MD5Update(digest, (const HPDF_BYTE *)utf8, (HPDF_UINT32)strlen(utf8) + 1);
+    return HPDF_Dict_Add(dict, key, pdf_text_string(pdf, utf8));
+}
+
+static HPDF_STATUS write_info(HPDF_Doc pdf, const gw_meta *m, const char *pdf_date,
+                              HPDF_MD5_CTX *digest)
+{
+    /* HPDF_SetInfoAttr creates the dictionary and links it from the trailer. */
+    if (HPDF_SetInfoAttr(pdf, HPDF_INFO_CREATOR, CREATOR) != HPDF_OK || !pdf->info)
+        return HPDF_FAILD_TO_ALLOC_MEM;
+    HPDF_Dict info = pdf->info;
+    HPDF_STATUS rc = HPDF_Dict_Add(info, "Producer", HPDF_String_New(pdf->mmgr, PRODUCER, NULL));
+    rc |= HPDF_Dict_Add(info, "CreationDate", HPDF_String_New(pdf->mmgr, pdf_date, NULL));
+    rc |= HPDF_Dict_Add(info, "ModDate", HPDF_String_New(pdf->mmgr, pdf_date, NULL));
+    HPDF_MD5Update(digest, (const HPDF_BYTE *)pdf_date, (HPDF_UINT32)strlen(pdf_date));
+    if (m) {
+        rc |= add_text(pdf, info, "Title", m->title, digest);
+        rc |= add_text(pdf, info, "Author", m->author, digest);
+        rc |= add_text(pdf, info, "Subject", m->subject, digest);
+        rc |= add_text(pdf, info, "Keywords", m->keywords, digest);
+    }
+    return rc;
+}
+
+static HPDF_STATUS write_metadata(HPDF_Doc pdf, const gw_meta *m, const char *xmp_date)
+{
+    xmp_buf b = { 0 };
+    build_xmp(&b, m, xmp_date);
+    HPDF_Dict xmp = b.oom ? NULL : HPDF_DictStream_New(pdf->mmgr, pdf->xref);
+    /* Left uncompressed: PDF/A-1 wants the metadata readable without a filter. */
+    HPDF_STATUS rc = xmp ? HPDF_OK : HPDF_FAILD_TO_ALLOC_MEM;
+    if (xmp) {
+        rc |= HPDF_Dict_AddName(xmp, "Type", "Metadata");
+        rc |= HPDF_Dict_AddName(xmp, "Subtype", "XML");
+        rc |= HPDF_Stream_Write(xmp->stream, (const HPDF_BYTE *)b.s, (HPDF_UINT)b.n);
+        rc |= HPDF_Dict_Add(pdf->catalog, "Metadata", xmp);
+    }
+    free(b.s);
+    return rc;
+}
+
+/* The sRGB output intent: every colour the document uses (DeviceGray text) is
+ * then defined for PDF/A-1 (6.2.2). */
+static HPDF_STATUS write_output_intent(HPDF_Doc pdf)
+{
+    HPDF_Dict icc = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
+    HPDF_Dict intent = HPDF_Dict_New(pdf->mmgr);
+    HPDF_Array intents = HPDF_Array_New(pdf->mmgr);
+    if (!icc || !intent || !intents || HPDF_Xref_Add(pdf->xref, intent) != HPDF_OK)
+        return HPDF_FAILD_TO_ALLOC_MEM;
+    icc->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+    HPDF_STATUS rc = HPDF_Dict_AddNumber(icc, "N", 3);
+    rc |= HPDF_Stream_Write(icc->stream, gw_srgb_icc, (HPDF_UINT)gw_srgb_icc_len);
+    rc |= HPDF_Dict_AddName(intent, "Type", "OutputIntent");
+    rc |= HPDF_Dict_AddName(intent, "S", "GTS_PDFA1");
+    rc |= HPDF_Dict_Add(intent, "OutputConditionIdentifier",
+                        HPDF_String_New(pdf->mmgr, "sRGB IEC61966-2.1", NULL));
+    rc |= HPDF_Dict_Add(intent, "RegistryName", HPDF_String_New(pdf->mmgr, "http://www.color.org", NULL));
+    rc |= HPDF_Dict_Add(intent, "Info", HPDF_String_New(pdf->mmgr, "sRGB IEC61966-2.1", NULL));
+    rc |= HPDF_Dict_Add(intent, "DestOutputProfile", icc);
+    rc |= HPDF_Array_Add(intents, intent);
+    rc |= HPDF_Dict_Add(pdf->catalog, "OutputIntents", intents);
+    return rc;
+}
+
+int pdf_meta_write(HPDF_Doc pdf, const gw_meta *meta, time_t when, HPDF_MD5_CTX *digest)
+{
+    struct tm tm;
+    if (!gmtime_r(&when, &tm))
+        return -1;
+    char pdf_date[40], xmp_date[40];
+    strftime(pdf_date, sizeof pdf_date, "D:%Y%m%d%H%M%S+00'00'", &tm);
+    strftime(xmp_date, sizeof xmp_date, "%Y-%m-%dT%H:%M:%S+00:00", &tm);
+    /* PDF/A-1 is based on PDF 1.4. */
+    pdf->pdf_version = HPDF_VER_14;
+    HPDF_STATUS rc = write_info(pdf, meta, pdf_date, digest);
+    if (rc == HPDF_OK)
+        rc = write_metadata(pdf, meta, xmp_date);
+    if (rc == HPDF_OK)
+        rc = write_output_intent(pdf);
+    return rc == HPDF_OK ? 0 : -1;
+}
+
+int pdf_meta_set_id(HPDF_Doc pdf, HPDF_MD5_CTX *digest)
+{
+    HPDF_BYTE id[16];
+    HPDF_MD5Final(id, digest);
+    HPDF_Array a = HPDF_Array_New(pdf->mmgr);
+    if (!a)
+        return -1;
+    /* Both halves equal: the file is new, not a revision of another. */
+    HPDF_STATUS rc = HPDF_Array_Add(a, HPDF_Binary_New(pdf->mmgr, id, sizeof id));
+    rc |= HPDF_Array_Add(a, HPDF_Binary_New(pdf->mmgr, id, sizeof id));
+    rc |= HPDF_Dict_Add(pdf->trailer, "ID", a);
+    return rc == HPDF_OK ? 0 : -1;
+}
