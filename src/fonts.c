@@ -68,6 +68,11 @@ static const char *const TIMES[] = {
 
 /* Free faces (Debian packages) standing in for the designs. */
 static const char *const SONG_STANDIN[] = { "AR PL SungtiL GB", "AR PL UMing CN", NULL };
+/* 小标宋 is a heavy Song: Noto Serif CJK SC Bold (CFF) is the free design
+ * nearest it; without it a Song face is made bold synthetically. */
+static const char *const XIAOBIAOSONG_STANDIN[] = {
+    "Noto Serif CJK SC", "AR PL SungtiL GB", "AR PL UMing CN", NULL,
+};
 static const char *const HEI_STANDIN[] = { "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", NULL };
 static const char *const KAI_STANDIN[] = {
     "AR PL KaitiM GB", "AR PL UKai CN", "LXGW WenKai", NULL,
@@ -89,16 +94,17 @@ typedef struct role_spec {
     const char *const *extra;    /* appended last (wide and Extension B coverage) */
     const char *package;         /* Debian package to suggest */
     bool latin_first;            /* digits and Latin letters from the Latin chain */
+    int weight;                  /* preferred OS/2 weight class among a family's faces */
 } role_spec;
 
 static const role_spec ROLE_SPEC[GW_ROLE_COUNT] = {
-    [GW_ROLE_BODY] = { FANGSONG, SONG_STANDIN, CJK_WIDE, "fonts-arphic-gbsn00lp", true },
-    [GW_ROLE_TITLE] = { XIAOBIAOSONG, SONG_STANDIN, CJK_WIDE, "fonts-arphic-gbsn00lp", false },
-    [GW_ROLE_HEADING1] = { HEITI, HEI_STANDIN, CJK_WIDE, "fonts-wqy-zenhei", false },
-    [GW_ROLE_HEADING2] = { KAITI, KAI_STANDIN, CJK_WIDE, "fonts-arphic-gkai00mp", true },
-    [GW_ROLE_LABEL] = { HEITI, HEI_STANDIN, CJK_WIDE, "fonts-wqy-zenhei", false },
-    [GW_ROLE_PAGENUM] = { SONGTI, SONG_STANDIN, CJK_WIDE, "fonts-arphic-gbsn00lp", false },
-    [GW_ROLE_LATIN] = { TIMES, LATIN_STANDIN, NO_NAMES, "fonts-liberation", false },
+    [GW_ROLE_BODY] = { FANGSONG, SONG_STANDIN, CJK_WIDE, "fonts-arphic-gbsn00lp", true, 400 },
+    [GW_ROLE_TITLE] = { XIAOBIAOSONG, XIAOBIAOSONG_STANDIN, CJK_WIDE, "fonts-noto-cjk", false, 700 },
+    [GW_ROLE_HEADING1] = { HEITI, HEI_STANDIN, CJK_WIDE, "fonts-wqy-zenhei", false, 400 },
+    [GW_ROLE_HEADING2] = { KAITI, KAI_STANDIN, CJK_WIDE, "fonts-arphic-gkai00mp", true, 400 },
+    [GW_ROLE_LABEL] = { HEITI, HEI_STANDIN, CJK_WIDE, "fonts-wqy-zenhei", false, 400 },
+    [GW_ROLE_PAGENUM] = { SONGTI, SONG_STANDIN, CJK_WIDE, "fonts-arphic-gbsn00lp", false, 400 },
+    [GW_ROLE_LATIN] = { TIMES, LATIN_STANDIN, NO_NAMES, "fonts-liberation", false, 400 },
 };
 
 /* ------------------------------------------------------------------------ */
@@ -801,18 +807,18 @@ static bool dir_scan_run(dir_scan *s, FT_Library lib, const char *dir, gw_diag *
 }
 
 /* True when a is a better choice than b for a family: upright, then the
- * weight nearest regular. */
-static bool dir_better(const dir_face *a, const dir_face *b)
+ * weight nearest the role's (`weight`, an OS/2 weight class). */
+static bool dir_better(const dir_face *a, const dir_face *b, int weight)
 {
     if (a->italic != b->italic)
         return !a->italic;
-    int da = abs(a->weight - 400), db = abs(b->weight - 400);
+    int da = abs(a->weight - weight), db = abs(b->weight - weight);
     return da < db;
 }
 
 /* Faces of the directory whose family is `name`, best first: returns the best
  * embeddable one and warns once about each face without usable outlines. */
-static dir_face *dir_best(dir_scan *s, const char *name, gw_diag *d)
+static dir_face *dir_best(dir_scan *s, const char *name, int weight, gw_diag *d)
 {
     dir_face *best = NULL;
     for (size_t i = 0; i < s->n; i++) {
@@ -827,7 +833,7 @@ static dir_face *dir_best(dir_scan *s, const char *name, gw_diag *d)
             df->warned = true;
             continue;
         }
-        if (!best || dir_better(df, best))
+        if (!best || dir_better(df, best, weight))
             best = df;
     }
     return best;
@@ -839,6 +845,7 @@ static dir_face *dir_best(dir_scan *s, const char *name, gw_diag *d)
 typedef struct fc_cand {
     const char *file;
     int index, slant, weight, width;
+    int want_weight;     /* the role's weight, on fontconfig's scale */
 } fc_cand;
 
 static int fc_cand_cmp(const void *pa, const void *pb)
@@ -846,7 +853,7 @@ static int fc_cand_cmp(const void *pa, const void *pb)
     const fc_cand *a = pa, *b = pb;
     if ((a->slant != FC_SLANT_ROMAN) != (b->slant != FC_SLANT_ROMAN))
         return a->slant != FC_SLANT_ROMAN ? 1 : -1;
-    int dw = abs(a->weight - FC_WEIGHT_REGULAR) - abs(b->weight - FC_WEIGHT_REGULAR);
+    int dw = abs(a->weight - a->want_weight) - abs(b->weight - b->want_weight);
     if (dw)
         return dw;
     int dx = abs(a->width - FC_WIDTH_NORMAL) - abs(b->width - FC_WIDTH_NORMAL);
@@ -867,7 +874,7 @@ static bool fc_has_family(FcPattern *p, const char *family)
 }
 
 /* Candidates from a font list, sorted best first (malloc'd; *n set). */
-static fc_cand *fc_candidates(FcFontSet *set, const char *family, size_t *n)
+static fc_cand *fc_candidates(FcFontSet *set, const char *family, int want_weight, size_t *n)
 {
     *n = 0;
     fc_cand *v = malloc((size_t)(set->nfont > 0 ? set->nfont : 1) * sizeof *v);
@@ -875,7 +882,7 @@ static fc_cand *fc_candidates(FcFontSet *set, const char *family, size_t *n)
         return NULL;
     for (int i = 0; i < set->nfont; i++) {
         FcPattern *p = set->fonts[i];
-        fc_cand c = { NULL, 0, FC_SLANT_ROMAN, FC_WEIGHT_REGULAR, FC_WIDTH_NORMAL };
+        fc_cand c = { NULL, 0, FC_SLANT_ROMAN, FC_WEIGHT_REGULAR, FC_WIDTH_NORMAL, want_weight };
         FcChar8 *file;
         if (FcPatternGetString(p, FC_FILE, 0, &file) != FcResultMatch || !fc_has_family(p, family))
             continue;
@@ -894,7 +901,7 @@ static fc_cand *fc_candidates(FcFontSet *set, const char *family, size_t *n)
 
 /* The best installed TrueType face of `family` (exact family match), or NULL.
  * *oom is set when memory ran out. */
-static gw_face *fc_best(gw_fontset *fs, const char *family, bool *oom)
+static gw_face *fc_best(gw_fontset *fs, const char *family, int weight, bool *oom)
 {
     FcPattern *pat = FcPatternCreate();
     FcObjectSet *os = FcObjectSetBuild(FC_FILE, FC_INDEX, FC_FAMILY, FC_SLANT, FC_WEIGHT,
@@ -905,7 +912,7 @@ static gw_face *fc_best(gw_fontset *fs, const char *family, bool *oom)
         set = FcFontList(fs->fc, pat, os);
     if (set) {
         size_t n;
-        fc_cand *cands = fc_candidates(set, family, &n);
+        fc_cand *cands = fc_candidates(set, family, FcWeightFromOpenType(weight), &n);
         if (!cands)
             *oom = true;
         for (size_t i = 0; cands && i < n && !found; i++) {
@@ -1039,7 +1046,7 @@ static void add_option_faces(open_ctx *c, gw_role role)
 /* The best face of the fonts/ directory named `name`, added to the chain. */
 static void add_dir_name(open_ctx *c, gw_role role, const char *name, gw_font_source src)
 {
-    dir_face *df = dir_best(&c->dir, name, c->d);
+    dir_face *df = dir_best(&c->dir, name, ROLE_SPEC[role].weight, c->d);
     if (!df)
         return;
     load_info li = { LOAD_OK, 0, 0 };
@@ -1059,7 +1066,7 @@ static void add_fc_name(open_ctx *c, gw_role role, const char *name, gw_font_sou
     if (!c->fs->fc)
         return;
     bool oom = false;
-    gw_face *f = fc_best(c->fs, name, &oom);
+    gw_face *f = fc_best(c->fs, name, ROLE_SPEC[role].weight, &oom);
     if (oom)
         report_oom(c);
     if (f && !chain_add(&c->fs->chains[role], f, src))
@@ -1105,7 +1112,7 @@ static void report_role(open_ctx *c, gw_role role)
     face_where(ch->v[0].face, where, sizeof where);
     gw_warn(c->d, NULL, 0, 0, "font role %s (%s): no %s face found; using %s (%s)%s", r, design,
             design, ch->v[0].face->family, where,
-            role == GW_ROLE_TITLE ? " with synthetic bold" : "");
+            gw_fonts_synthetic_bold(c->fs, role) ? " with synthetic bold" : "");
 }
 
 static gw_fontset *fontset_new(const gw_font_options *opt, gw_diag *d)
@@ -1226,7 +1233,13 @@ gw_font_source gw_fonts_role_source(const gw_fontset *fs, gw_role role)
 bool gw_fonts_synthetic_bold(const gw_fontset *fs, gw_role role)
 {
     const chain *c = role_chain(fs, role);
-    return role == GW_ROLE_TITLE && c && c->n && c->v[0].src == GW_SRC_FALLBACK;
+    if (role != GW_ROLE_TITLE || !c || !c->n || c->v[0].src != GW_SRC_FALLBACK)
+        return false;
+    /* A stand-in with a real bold design (Noto Serif CJK SC Bold) needs none. */
+    TT_OS2 *os2 = FT_Get_Sfnt_Table(c->v[0].face->ft, FT_SFNT_OS2);
+    bool bold = (c->v[0].face->ft->style_flags & FT_STYLE_FLAG_BOLD) ||
+                (os2 && os2->usWeightClass >= 600);
+    return !bold;
 }
 
 /* Printable ASCII and Latin-1/Latin Extended-A/B, except U+00B7: in Chinese
@@ -1372,7 +1385,6 @@ static hb_subset_input_t *subset_input(const gw_face *f)
     static const char *const drop[] = {
         "GSUB", "GPOS", "GDEF", "BASE", "JSTF", "vhea", "vmtx", "VORG", "kern", "morx",
     };
-    if (getenv("GW_NOHINT")) hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_NO_HINTING);
     hb_set_t *tables = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
     for (size_t i = 0; i < sizeof drop / sizeof drop[0]; i++)
         hb_set_add(tables, hb_tag_from_string(drop[i], 4));
@@ -1396,6 +1408,40 @@ static bool blob_copy(hb_blob_t *blob, unsigned char **data, size_t *len)
     memcpy(*data, bytes, n);
     *len = n;
     return true;
+}
+
+/* The TrueType font a PDF embeds: the subset without the tables a CIDFontType2
+ * never reads (cmap: codes reach glyphs through CIDToGIDMap; name and post:
+ * names), serialised by HarfBuzz's face builder.  Empty blob on failure. */
+static hb_blob_t *embedded_truetype(hb_blob_t *subset_font)
+{
+    /* Tables are listed from a parsed face: a builder face (what hb-subset
+     * returns) cannot list its tags in HarfBuzz 6. */
+    hb_face_t *sub = hb_face_create(subset_font, 0);
+    static const hb_tag_t unread[] = {
+        HB_TAG('c', 'm', 'a', 'p'), HB_TAG('n', 'a', 'm', 'e'), HB_TAG('p', 'o', 's', 't'),
+    };
+    hb_face_t *builder = hb_face_builder_create();
+    hb_tag_t tags[64];
+    unsigned int n = 64, start = 0;
+    do {
+        n = 64;
+        hb_face_get_table_tags(sub, start, &n, tags);
+        for (unsigned int i = 0; i < n; i++) {
+            bool keep = true;
+            for (size_t k = 0; k < sizeof unread / sizeof unread[0]; k++)
+                keep = keep && tags[i] != unread[k];
+            hb_blob_t *table = keep ? hb_face_reference_table(sub, tags[i]) : NULL;
+            if (table && !hb_face_builder_add_table(builder, tags[i], table))
+                keep = false;
+            hb_blob_destroy(table);
+        }
+        start += n;
+    } while (n == 64);
+    hb_blob_t *blob = hb_face_reference_blob(builder);
+    hb_face_destroy(builder);
+    hb_face_destroy(sub);
+    return blob;
 }
 
 void gw_font_program_free(gw_font_program *p)
@@ -1568,9 +1614,10 @@ int gw_face_program(const gw_face *f, gw_font_program *p, gw_diag *diag)
         gw_error(diag, where, 0, 0, "the subset of face %d (%s) lost U+%04X", f->index,
                  f->family, (unsigned)lost);
     } else {
-        hb_blob_t *cff = p->cff ? hb_face_reference_table(sub, HB_TAG('C', 'F', 'F', ' ')) : NULL;
-        bool copied = p->cff ? blob_copy(cff, &p->data, &p->len) : blob_copy(font, &p->data, &p->len);
-        hb_blob_destroy(cff);
+        hb_blob_t *embed = p->cff ? hb_face_reference_table(sub, HB_TAG('C', 'F', 'F', ' '))
+                                  : embedded_truetype(font);
+        bool copied = blob_copy(embed, &p->data, &p->len);
+        hb_blob_destroy(embed);
         for (size_t i = 0; i < p->n_chars; i++)
             p->widths[i] = gw_face_advance(f, p->chars[i]);
         program_metrics(f, p);

@@ -6,6 +6,7 @@
  * stream calls, so every object lands in libharu's cross-reference table and is
  * written, compressed and freed with the document. */
 #include "pdffont.h"
+#include "pdfobj.h"
 
 #include <hpdf_encrypt.h>
 #include <hpdf_objects.h>
@@ -100,27 +101,6 @@ static void tb_printf(text_buf *b, const char *fmt, ...)
         b->s = s;
         b->cap = cap;
     }
-}
-
-/* A stream object in the cross-reference table holding `data`, Flate-compressed. */
-static HPDF_Dict data_stream(HPDF_Doc pdf, const void *data, size_t len)
-{
-    HPDF_Dict s = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
-    if (!s)
-        return NULL;
-    s->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
-    if (len > 0 && HPDF_Stream_Write(s->stream, data, (HPDF_UINT)len) != HPDF_OK)
-        return NULL;
-    return s;
-}
-
-/* An indirect dictionary (in the cross-reference table). */
-static HPDF_Dict indirect_dict(HPDF_Doc pdf)
-{
-    HPDF_Dict d = HPDF_Dict_New(pdf->mmgr);
-    if (d && HPDF_Xref_Add(pdf->xref, d) != HPDF_OK)
-        return NULL;
-    return d;
 }
 
 /* ---- the objects ------------------------------------------------------- */
@@ -253,7 +233,7 @@ static HPDF_Dict to_unicode(HPDF_Doc pdf, const pdf_font *pf, size_t variant)
             tb_printf(&b, "endbfchar\n");
     }
     tb_printf(&b, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
-    HPDF_Dict s = b.oom ? NULL : data_stream(pdf, b.s, b.n);
+    HPDF_Dict s = b.oom ? NULL : pdf_stream_new(pdf, b.s, b.n);
     free(b.s);
     return s;
 }
@@ -269,9 +249,9 @@ static HPDF_Array number_array(HPDF_Doc pdf, const int *v, size_t n)
 
 static HPDF_Dict font_descriptor(HPDF_Doc pdf, const gw_font_program *p, const char *name)
 {
-    HPDF_Dict fd = indirect_dict(pdf);
-    HPDF_Dict program = data_stream(pdf, p->data, p->len);
-    HPDF_Dict cid_set = data_stream(pdf, p->cid_set, p->cid_set_len);
+    HPDF_Dict fd = pdf_indirect_dict(pdf);
+    HPDF_Dict program = pdf_stream_new(pdf, p->data, p->len);
+    HPDF_Dict cid_set = pdf_stream_new(pdf, p->cid_set, p->cid_set_len);
     if (!fd || !program || !cid_set)
         return NULL;
     HPDF_STATUS rc = HPDF_Dict_AddName(fd, "Type", "FontDescriptor");
@@ -300,7 +280,7 @@ static HPDF_Dict font_descriptor(HPDF_Doc pdf, const gw_font_program *p, const c
 
 static HPDF_Dict cid_font(HPDF_Doc pdf, const gw_font_program *p, const char *name)
 {
-    HPDF_Dict cf = indirect_dict(pdf);
+    HPDF_Dict cf = pdf_indirect_dict(pdf);
     HPDF_Dict info = HPDF_Dict_New(pdf->mmgr);
     HPDF_Dict fd = font_descriptor(pdf, p, name);
     int dw = default_width(p);
@@ -325,7 +305,7 @@ static HPDF_Dict cid_font(HPDF_Doc pdf, const gw_font_program *p, const char *na
 static HPDF_Dict type0_font(HPDF_Doc pdf, const pdf_font *pf, size_t variant, HPDF_Dict cf,
                             const char *name)
 {
-    HPDF_Dict t0 = indirect_dict(pdf);
+    HPDF_Dict t0 = pdf_indirect_dict(pdf);
     HPDF_Array desc = HPDF_Array_New(pdf->mmgr);
     HPDF_Dict cmap = to_unicode(pdf, pf, variant);
     if (!t0 || !desc || !cmap)

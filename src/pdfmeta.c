@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "utf8.h"
+#include "pdfobj.h"
 
 #ifndef GWPDF_VERSION
 #define GWPDF_VERSION "dev"
@@ -25,40 +25,6 @@
 
 extern const unsigned char gw_srgb_icc[];
 extern const size_t gw_srgb_icc_len;
-
-HPDF_Binary pdf_text_string(HPDF_Doc pdf, const char *utf8)
-{
-    size_t len = strlen(utf8);
-    /* At most two UTF-16 units per UTF-8 byte, plus the byte order mark. */
-    unsigned char *buf = malloc(2 + 2 * len * 2);
-    if (!buf)
-        return NULL;
-    size_t n = 0;
-    buf[n++] = 0xFE;
-    buf[n++] = 0xFF;
-    const unsigned char *s = (const unsigned char *)utf8;
-    while (len > 0) {
-        uint32_t cp;
-        size_t k = gw_utf8_decode(s, len, &cp);
-        if (k == 0)
-            break;
-        if (cp > 0xFFFF) {
-            uint32_t v = cp - 0x10000, hi = 0xD800 + (v >> 10), lo = 0xDC00 + (v & 0x3FF);
-            buf[n++] = (unsigned char)(hi >> 8);
-            buf[n++] = (unsigned char)hi;
-            buf[n++] = (unsigned char)(lo >> 8);
-            buf[n++] = (unsigned char)lo;
-        } else {
-            buf[n++] = (unsigned char)(cp >> 8);
-            buf[n++] = (unsigned char)cp;
-        }
-        s += k;
-        len -= k;
-    }
-    HPDF_Binary b = HPDF_Binary_New(pdf->mmgr, buf, (HPDF_UINT)n);
-    free(buf);
-    return b;
-}
 
 int pdf_document_time(time_t *when, gw_diag *diag)
 {
@@ -218,14 +184,12 @@ static HPDF_STATUS write_metadata(HPDF_Doc pdf, const gw_meta *m, const char *xm
  * then defined for PDF/A-1 (6.2.2). */
 static HPDF_STATUS write_output_intent(HPDF_Doc pdf)
 {
-    HPDF_Dict icc = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
-    HPDF_Dict intent = HPDF_Dict_New(pdf->mmgr);
+    HPDF_Dict icc = pdf_stream_new(pdf, gw_srgb_icc, gw_srgb_icc_len);
+    HPDF_Dict intent = pdf_indirect_dict(pdf);
     HPDF_Array intents = HPDF_Array_New(pdf->mmgr);
-    if (!icc || !intent || !intents || HPDF_Xref_Add(pdf->xref, intent) != HPDF_OK)
+    if (!icc || !intent || !intents)
         return HPDF_FAILD_TO_ALLOC_MEM;
-    icc->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
     HPDF_STATUS rc = HPDF_Dict_AddNumber(icc, "N", 3);
-    rc |= HPDF_Stream_Write(icc->stream, gw_srgb_icc, (HPDF_UINT)gw_srgb_icc_len);
     rc |= HPDF_Dict_AddName(intent, "Type", "OutputIntent");
     rc |= HPDF_Dict_AddName(intent, "S", "GTS_PDFA1");
     rc |= HPDF_Dict_Add(intent, "OutputConditionIdentifier",

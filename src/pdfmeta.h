@@ -18,10 +18,6 @@
 #include "diag.h"
 #include "model.h"
 
-/* A PDF text string (UTF-16BE with its byte order mark) holding utf8, as a
- * hex string object of `pdf`; NULL when out of memory. */
-HPDF_Binary pdf_text_string(HPDF_Doc pdf, const char *utf8);
-
 /* The document's time: SOURCE_DATE_EPOCH when set, else now.  Returns -1 after
  * reporting a malformed SOURCE_DATE_EPOCH. */
 int pdf_document_time(time_t *when, gw_diag *diag);

@@ -30,6 +30,7 @@
 
 #include "pdffont.h"
 #include "pdfmeta.h"
+#include "pdfobj.h"
 #include "utf8.h"
 
 typedef struct hpdf_status {
@@ -188,6 +189,28 @@ static double gap_before(const gw_page *p, const drawn *dv, size_t k)
     return p->glyphs[k].x - (prev->x + dv[k - 1].width * prev->size / 1000.0);
 }
 
+/* The gap most glyphs of the run leave (the character spacing that needs the
+ * fewest TJ adjustments); only the first 64 gaps are looked at. */
+static double common_gap(const gw_page *p, const drawn *dv, size_t i, size_t j)
+{
+    long gaps[64];
+    size_t n = 0;
+    for (size_t k = i + 1; k < j && n < 64; k++)
+        gaps[n++] = lround(gap_before(p, dv, k) * 1000.0);
+    long best = gaps[0];
+    size_t best_n = 0;
+    for (size_t a = 0; a < n; a++) {
+        size_t count = 0;
+        for (size_t b = 0; b < n; b++)
+            count += gaps[b] == gaps[a];
+        if (count > best_n) {
+            best_n = count;
+            best = gaps[a];
+        }
+    }
+    return best / 1000.0;
+}
+
 static int draw_run(HPDF_Page page, ops *o, const gw_page *p, const drawn *dv, size_t i, size_t j,
                     text_state *ts)
 {
@@ -214,7 +237,7 @@ static int draw_run(HPDF_Page page, ops *o, const gw_page *p, const drawn *dv, s
         ts->bold = a->fake_bold;
     }
     if (j > i + 1) {
-        double tc = gap_before(p, dv, i + 1);
+        double tc = common_gap(p, dv, i, j);
         if (fabs(tc - ts->char_space) > 0.0005) {
             ops_num(o, tc, " Tc\n");
             ts->char_space = round(tc * 1000.0) / 1000.0;
@@ -271,8 +294,7 @@ static HPDF_Page draw_page(HPDF_Doc pdf, const gw_page *p, const font_list *fl,
     ops o = { 0 };
     int rc = page_ops(page, p, fl, &o);
     HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
-    if (rc == 0 && o.n > 0 && HPDF_Stream_Write(attr->stream, (const HPDF_BYTE *)o.s,
-                                                (HPDF_UINT)o.n) != HPDF_OK)
+    if (rc == 0 && pdf_stream_put_deflated(attr->contents, o.s, o.n) != HPDF_OK)
         rc = -1;
     if (rc == 0)
         HPDF_MD5Update(digest, (const HPDF_BYTE *)o.s, (HPDF_UINT32)o.n);
