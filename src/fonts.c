@@ -209,6 +209,7 @@ struct gw_face {
     cpmap *adv;        /* advance cache; behind a pointer so const readers fill it */
     cpmap used;        /* code points drawn with this face */
     bool used_oom;     /* a gw_face_use was lost to lack of memory */
+    bool drop_hinting; /* subset without hinting instructions (--no-hinting) */
 };
 
 typedef struct chain_link {
@@ -223,6 +224,7 @@ typedef struct chain {
 
 struct gw_fontset {
     FT_Library ft;
+    bool drop_hinting;
     FcConfig *fc;      /* NULL when fontconfig is not used */
     gw_face **faces;
     size_t nfaces, capfaces;
@@ -633,6 +635,8 @@ static gw_face *fontset_face(gw_fontset *fs, const char *path, int index, load_i
     if (!ft)
         return NULL;
     f = face_new(ft, path, &st, index);
+    if (f)
+        f->drop_hinting = fs->drop_hinting;
     if (!f || !add_face(fs, f)) {
         face_free(f);
         li->status = LOAD_NOMEM;
@@ -1122,6 +1126,7 @@ static gw_fontset *fontset_new(const gw_font_options *opt, gw_diag *d)
         gw_error(d, NULL, 0, 0, "out of memory while loading fonts");
         return NULL;
     }
+    fs->drop_hinting = opt->drop_hinting;
     if (FT_Init_FreeType(&fs->ft) != 0) {
         gw_error(d, NULL, 0, 0, "cannot initialise FreeType");
         free(fs);
@@ -1142,7 +1147,7 @@ gw_fontset *gw_fonts_open(const gw_font_options *opt, gw_diag *diag)
         local = gw_diag_init(NULL);
         diag = &local;
     }
-    gw_font_options none = { { NULL }, NULL, false };
+    gw_font_options none = { .explicit_only = false };
     if (!opt)
         opt = &none;
     open_ctx c = { fontset_new(opt, diag), opt, diag, { 0 }, false };
@@ -1385,6 +1390,8 @@ static hb_subset_input_t *subset_input(const gw_face *f)
     static const char *const drop[] = {
         "GSUB", "GPOS", "GDEF", "BASE", "JSTF", "vhea", "vmtx", "VORG", "kern", "morx",
     };
+    if (f->drop_hinting)
+        hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_NO_HINTING);
     hb_set_t *tables = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
     for (size_t i = 0; i < sizeof drop / sizeof drop[0]; i++)
         hb_set_add(tables, hb_tag_from_string(drop[i], 4));

@@ -47,6 +47,8 @@ static const char USAGE[] =
     "  --option glue_num_han      no line break between a number and the Han character after it\n"
     "  --limit NAME=N             change a bound on the input (bytes elements depth text\n"
     "                             table_cells pages errors); see docs/limits.md\n"
+    "  --no-hinting               embed TrueType glyphs without hinting instructions (a\n"
+    "                             smaller PDF; see docs/pdf.md)\n"
     "  -h, --help                 show this help\n"
     "  --version                  show the version\n"
     "\n"
@@ -157,6 +159,8 @@ static int parse_args(cli *c, int argc, char **argv)
                 return EXIT_USAGE;
             else if (!strcmp(a, "-j") && parse_jobs(c, v) != EXIT_DONE)
                 return EXIT_USAGE;
+        } else if (!strcmp(a, "--no-hinting")) {
+            c->fonts.drop_hinting = true;
         } else if (a[0] == '-' && a[1]) {
             return usage_error("unknown option '%s'", a);
         } else if (!c->command) {
