@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <ctype.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -25,12 +27,17 @@
 #define KAI "/usr/share/fonts/truetype/arphic-gkai00mp/gkai00mp.ttf"
 #define ZENHEI "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
 #define LIBSERIF "/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf"
+/* CFF outlines (fonts-noto-cjk): face 2 of the collection is Noto Serif CJK SC. */
+#define NOTO_SERIF_BOLD "/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc"
+/* CJK Extension B (fonts-hanazono). */
+#define HANAMINB "/usr/share/fonts/truetype/hanazono/HanaMinB.ttf"
 
 /* ---- helpers ------------------------------------------------------------ */
 
 static void need_debian_fonts(void)
 {
-    if (access(SUNG, R_OK) || access(KAI, R_OK) || access(ZENHEI, R_OK) || access(LIBSERIF, R_OK))
+    if (access(SUNG, R_OK) || access(KAI, R_OK) || access(ZENHEI, R_OK) || access(LIBSERIF, R_OK) ||
+        access(NOTO_SERIF_BOLD, R_OK) || access(HANAMINB, R_OK))
         skip();
 }
 
@@ -236,7 +243,10 @@ static void test_default_resolution(void **state)
 
     assert_string_equal(gw_face_family(first_face(fs, GW_ROLE_BODY)), "AR PL SungtiL GB");
     assert_int_equal(gw_fonts_role_source(fs, GW_ROLE_BODY), GW_SRC_FALLBACK);
-    assert_string_equal(gw_face_family(first_face(fs, GW_ROLE_TITLE)), "AR PL SungtiL GB");
+    /* 小标宋: the Bold face of Noto Serif CJK SC (CFF), a real bold Song design. */
+    assert_string_equal(gw_face_family(first_face(fs, GW_ROLE_TITLE)), "Noto Serif CJK SC");
+    assert_string_equal(gw_face_path(first_face(fs, GW_ROLE_TITLE)), NOTO_SERIF_BOLD);
+    assert_int_equal(gw_face_index(first_face(fs, GW_ROLE_TITLE)), 2);
     assert_string_equal(gw_face_family(first_face(fs, GW_ROLE_PAGENUM)), "AR PL SungtiL GB");
     assert_string_equal(gw_face_family(first_face(fs, GW_ROLE_HEADING1)), "WenQuanYi Zen Hei");
     assert_int_equal(gw_face_index(first_face(fs, GW_ROLE_HEADING1)), 0);
@@ -245,7 +255,7 @@ static void test_default_resolution(void **state)
     assert_string_equal(gw_face_family(first_face(fs, GW_ROLE_LATIN)), "Liberation Serif");
     assert_int_equal(gw_fonts_role_source(fs, GW_ROLE_LATIN), GW_SRC_FALLBACK);
     assert_string_equal(gw_face_path(first_face(fs, GW_ROLE_LATIN)), LIBSERIF);
-    assert_true(gw_fonts_synthetic_bold(fs, GW_ROLE_TITLE));
+    assert_false(gw_fonts_synthetic_bold(fs, GW_ROLE_TITLE));
     assert_false(gw_fonts_synthetic_bold(fs, GW_ROLE_BODY));
     /* A character the GB2312-only Song face lacks (堃 U+5803) is drawn by a
      * face of wider coverage later in the chain. */
@@ -254,15 +264,15 @@ static void test_default_resolution(void **state)
     assert_non_null(wide);
     assert_true(gw_face_has(wide, 0x5803));
     assert_true(gw_fonts_chain_len(fs, GW_ROLE_BODY) >= 2);
-    /* Body, title and pagenum share the Song face. */
-    assert_ptr_equal(first_face(fs, GW_ROLE_BODY), first_face(fs, GW_ROLE_TITLE));
+    /* Body and pagenum share the Song face. */
     assert_ptr_equal(first_face(fs, GW_ROLE_BODY), first_face(fs, GW_ROLE_PAGENUM));
 
     const char *text = cap_text(&cap);
     assert_non_null(strstr(text, "warning: font role body (仿宋): no 仿宋 face found; "
                                  "using AR PL SungtiL GB (" SUNG ")"));
     assert_non_null(strstr(text, "font role title (小标宋): no 小标宋 face found"));
-    assert_non_null(strstr(text, "synthetic bold"));
+    assert_non_null(strstr(text, "using Noto Serif CJK SC (" NOTO_SERIF_BOLD ":2)\n"));
+    assert_null(strstr(text, "synthetic bold"));
     assert_non_null(strstr(text, "font role heading1 (黑体)"));
     assert_non_null(strstr(text, "font role latin (Times New Roman)"));
     assert_int_equal(cap.d.warnings, GW_ROLE_COUNT);
@@ -457,9 +467,9 @@ static void test_bad_font_files(void **state)
     remove_tree(dir, names);
 }
 
-/* A face without TrueType outlines (here: Liberation Serif with its 'glyf'
- * table renamed, as FreeType sees a CFF font) is refused with a clear error. */
-static void test_cff_refused(void **state)
+/* A face with neither TrueType nor CFF outlines (here: Liberation Serif with
+ * its 'glyf' table renamed) is refused with a clear error. */
+static void test_no_outlines_refused(void **state)
 {
     (void)state;
     need_debian_fonts();
@@ -468,7 +478,7 @@ static void test_cff_refused(void **state)
     size_t rec = table_record(font, len, "glyf");
     memcpy(font + rec, "glyX", 4);
     char *dir = make_tmpdir();
-    char *path = join(dir, "cff.otf");
+    char *path = join(dir, "bitmaps.ttf");
     write_file(path, font, len);
     free(font);
 
@@ -479,7 +489,7 @@ static void test_cff_refused(void **state)
     assert_null(gw_fonts_open(&o, &cap.d));
     const char *text = cap_text(&cap);
     assert_non_null(strstr(text, path));
-    assert_non_null(strstr(text, "CFF outlines are not supported yet"));
+    assert_non_null(strstr(text, "face 0 has neither TrueType (glyf) nor CFF outlines"));
     cap_close(&cap);
 
     /* In the fonts/ directory such a face is skipped with a warning. */
@@ -489,11 +499,11 @@ static void test_cff_refused(void **state)
     cap_open(&cap);
     assert_null(gw_fonts_open(&o, &cap.d));  /* nothing else serves latin */
     text = cap_text(&cap);
-    assert_non_null(strstr(text, "warning: face 0 (Liberation Serif) has CFF outlines"));
+    assert_non_null(strstr(text, "warning: face 0 (Liberation Serif) has neither TrueType nor CFF outlines"));
     cap_close(&cap);
 
     free(path);
-    const char *const names[] = { "cff.otf", NULL };
+    const char *const names[] = { "bitmaps.ttf", NULL };
     remove_tree(dir, names);
 }
 
@@ -642,54 +652,78 @@ static void test_dedup(void **state)
 
 /* ---- subsetting --------------------------------------------------------- */
 
-/* Subset f after using the UTF-8 text, then check the result with FreeType. */
-static void check_subset(gw_face *f, const uint32_t *cps, size_t n)
+/* Whether CID `cid` is marked in the program's CIDSet. */
+static bool cid_set_has(const gw_font_program *p, unsigned cid)
+{
+    return cid / 8 < p->cid_set_len && (p->cid_set[cid / 8] & (0x80u >> (cid % 8)));
+}
+
+/* Subset f after using cps (each twice), then read the program back with
+ * FreeType: every character's code draws a glyph with an outline, the CIDSet
+ * marks exactly the glyphs present, and unused characters are gone. */
+static void check_program(gw_face *f, const uint32_t *cps, size_t n, bool cff)
 {
     for (size_t i = 0; i < n; i++) {
         gw_face_use(f, cps[i]);
         gw_face_use(f, cps[i]);  /* twice: counted once */
     }
     assert_int_equal(gw_face_used_count(f), n);
-    unsigned char *data = NULL;
-    size_t len = 0;
+    gw_font_program p;
     capture cap;
     cap_open(&cap);
-    assert_int_equal(gw_face_subset(f, &data, &len, &cap.d), 0);
+    assert_int_equal(gw_face_program(f, &p, &cap.d), 0);
     assert_int_equal(cap.d.errors, 0);
     cap_close(&cap);
-    assert_non_null(data);
+    assert_int_equal(p.cff, cff);
+    assert_non_null(p.data);
+    assert_int_equal(p.n_chars, n);
+    for (size_t i = 1; i < p.n_chars; i++)
+        assert_true(p.chars[i - 1] < p.chars[i]);            /* ascending, distinct */
 
-    size_t src_len;
-    unsigned char *src = read_file(gw_face_path(f), &src_len);
-    free(src);
-    assert_true(len < src_len / 10);
+    struct stat st;
+    assert_int_equal(stat(gw_face_path(f), &st), 0);
+    assert_true(p.len < (size_t)st.st_size / 10);
 
     FT_Library lib;
     FT_Face face;
     assert_int_equal(FT_Init_FreeType(&lib), 0);
-    assert_int_equal(FT_New_Memory_Face(lib, data, (FT_Long)len, 0, &face), 0);
-    for (size_t i = 0; i < n; i++)
-        assert_int_not_equal(FT_Get_Char_Index(face, cps[i]), 0);
-    assert_int_equal(FT_Get_Char_Index(face, 0x4E00 /* 一, not used */), 0);
-    FT_ULong glyf = 0, loca = 0, cmap = 0, name = 0, os2 = 0, post = 0, hmtx = 0;
-    assert_int_equal(FT_Load_Sfnt_Table(face, TTAG_glyf, 0, NULL, &glyf), 0);
-    assert_int_equal(FT_Load_Sfnt_Table(face, TTAG_loca, 0, NULL, &loca), 0);
-    assert_int_equal(FT_Load_Sfnt_Table(face, TTAG_cmap, 0, NULL, &cmap), 0);
-    assert_int_equal(FT_Load_Sfnt_Table(face, TTAG_name, 0, NULL, &name), 0);
-    assert_int_equal(FT_Load_Sfnt_Table(face, TTAG_OS2, 0, NULL, &os2), 0);
-    assert_int_equal(FT_Load_Sfnt_Table(face, TTAG_post, 0, NULL, &post), 0);
-    assert_int_equal(FT_Load_Sfnt_Table(face, TTAG_hmtx, 0, NULL, &hmtx), 0);
-    assert_true(glyf > 0);
-    /* A Windows Unicode BMP cmap, which libharu 2.3.0 reads. */
-    bool win_bmp = false;
-    for (FT_Int i = 0; i < face->num_charmaps; i++)
-        if (face->charmaps[i]->platform_id == 3 && face->charmaps[i]->encoding_id == 1)
-            win_bmp = true;
-    assert_true(win_bmp);
-    assert_true(face->num_glyphs >= 2 && (size_t)face->num_glyphs < n + 40);
+    assert_int_equal(FT_New_Memory_Face(lib, p.data, (FT_Long)p.len, 0, &face), 0);
+    size_t marked = 0;
+    for (unsigned cid = 0; cid < p.cid_set_len * 8; cid++)
+        marked += cid_set_has(&p, cid);
+    for (size_t i = 0; i < p.n_chars; i++) {
+        /* TrueType: the code is the glyph id (CIDToGIDMap /Identity); a bare
+         * CID-keyed CFF: FreeType takes the code as the CID. */
+        assert_true(cid_set_has(&p, p.codes[i]));
+        assert_int_equal(FT_Load_Glyph(face, p.codes[i], FT_LOAD_NO_SCALE), 0);
+        if (p.chars[i] != ' ')
+            assert_true(face->glyph->outline.n_points > 0);
+        assert_int_equal(p.widths[i], gw_face_advance(f, p.chars[i]));
+    }
+    if (!cff) {
+        /* The embedded TrueType keeps no cmap (a CIDFontType2 never reads it). */
+        FT_ULong cmap = 0, glyf = 0, name = 0;
+        assert_int_not_equal(FT_Load_Sfnt_Table(face, TTAG_cmap, 0, NULL, &cmap), 0);
+        assert_int_not_equal(FT_Load_Sfnt_Table(face, TTAG_name, 0, NULL, &name), 0);
+        assert_int_equal(FT_Load_Sfnt_Table(face, TTAG_glyf, 0, NULL, &glyf), 0);
+        assert_true(glyf > 0);
+        assert_int_equal(marked, (size_t)face->num_glyphs);
+        assert_true(face->num_glyphs >= 2 && (size_t)face->num_glyphs < n + 40);
+    } else {
+        /* A bare CID-keyed CFF: FreeType counts CIDs as glyphs; the CIDSet marks
+         * the used glyphs and .notdef. */
+        assert_true(p.cid_keyed);
+        assert_int_equal(marked, p.n_chars + 1);
+        assert_true(cid_set_has(&p, 0));
+    }
+    assert_true(p.cap_height > 0 && p.ascent > 0 && p.descent < 0);
+    assert_true(p.bbox[2] > p.bbox[0] && p.bbox[3] > p.bbox[1]);
+    assert_non_null(strchr(p.base_name, '\0'));
+    for (const char *c = p.base_name; *c; c++)
+        assert_true(isalnum((unsigned char)*c) || *c == '-' || *c == '_');
     FT_Done_Face(face);
     FT_Done_FreeType(lib);
-    free(data);
+    gw_font_program_free(&p);
 }
 
 static void test_subset(void **state)
@@ -704,9 +738,9 @@ static void test_subset(void **state)
     const uint32_t cjk[] = { 0x56FD, 0x52A1, 0x9662, 0x529E, 0x516C, 0x5385, 0x5173, 0x4E8E,
                              0x5370, 0x53D1, 0x901A, 0x77E5, 0xFF0C, 0x3002, 0x201C, 0x201D };
     const uint32_t digits[] = { '0', '1', '2', '4', 'A', ' ' };
-    check_subset(first_face(fs, GW_ROLE_BODY), cjk, sizeof cjk / sizeof *cjk);
-    check_subset(first_face(fs, GW_ROLE_HEADING1), cjk, sizeof cjk / sizeof *cjk);  /* a .ttc face */
-    check_subset(first_face(fs, GW_ROLE_LATIN), digits, sizeof digits / sizeof *digits);
+    check_program(first_face(fs, GW_ROLE_BODY), cjk, sizeof cjk / sizeof *cjk, false);
+    check_program(first_face(fs, GW_ROLE_HEADING1), cjk, sizeof cjk / sizeof *cjk, false);  /* .ttc */
+    check_program(first_face(fs, GW_ROLE_LATIN), digits, sizeof digits / sizeof *digits, false);
     gw_fonts_close(fs);
 }
 
@@ -729,6 +763,93 @@ static void test_use_many(void **state)
     gw_fonts_close(fs);
 }
 
+/* A CFF face (Noto Serif CJK SC Bold, face 2 of a .ttc) serves a role and
+ * subsets to a bare CID-keyed CFF program whose codes are its CIDs. */
+static void test_cff_program(void **state)
+{
+    (void)state;
+    if (access(NOTO_SERIF_BOLD, R_OK))
+        skip();
+    gw_font_options o = { .explicit_only = true };
+    for (int r = 0; r < GW_ROLE_COUNT; r++)
+        o.role_paths[r] = NOTO_SERIF_BOLD ":2";
+    gw_diag d = gw_diag_init(NULL);
+    gw_fontset *fs = gw_fonts_open(&o, &d);
+    assert_non_null(fs);
+    gw_face *f = first_face(fs, GW_ROLE_TITLE);
+    assert_string_equal(gw_face_family(f), "Noto Serif CJK SC");
+    /* 年度部门整体支出绩效自评报告 */
+    const uint32_t cps[] = { 0x5E74, 0x5EA6, 0x90E8, 0x95E8, 0x6574, 0x4F53, 0x652F, 0x51FA,
+                             0x7EE9, 0x6548, 0x81EA, 0x8BC4, 0x62A5, 0x544A };
+    check_program(f, cps, sizeof cps / sizeof *cps, true);
+    gw_fonts_close(fs);
+}
+
+/* Characters above U+FFFF (CJK Extension B) get 2-byte codes like any other. */
+static void test_extension_b_program(void **state)
+{
+    (void)state;
+    if (access(HANAMINB, R_OK))
+        skip();
+    gw_font_options o = { .explicit_only = true };
+    for (int r = 0; r < GW_ROLE_COUNT; r++)
+        o.role_paths[r] = HANAMINB;
+    gw_diag d = gw_diag_init(NULL);
+    gw_fontset *fs = gw_fonts_open(&o, &d);
+    assert_non_null(fs);
+    gw_face *f = first_face(fs, GW_ROLE_BODY);
+    const uint32_t cps[] = { 0x20BB7 /* 𠮷 */, 0x2123C /* 𡈼 */, 0x2000B /* 𠀋 */, 0x2A6A5 /* 𪚥 */ };
+    for (size_t i = 0; i < 4; i++)
+        assert_true(gw_face_has(f, cps[i]));
+    check_program(f, cps, 4, false);
+    gw_fonts_close(fs);
+}
+
+/* --no-hinting: the same glyphs, a smaller program without instructions. */
+static void test_drop_hinting(void **state)
+{
+    (void)state;
+    need_debian_fonts();
+    size_t len[2];
+    for (int drop = 0; drop < 2; drop++) {
+        gw_font_options o = explicit_options();
+        o.drop_hinting = drop;
+        gw_diag d = gw_diag_init(NULL);
+        gw_fontset *fs = gw_fonts_open(&o, &d);
+        assert_non_null(fs);
+        gw_face *f = first_face(fs, GW_ROLE_BODY);
+        const uint32_t cps[] = { 0x56FD, 0x52A1, 0x9662, 0x529E, 0x516C, 0x5385 };
+        for (size_t i = 0; i < 6; i++)
+            gw_face_use(f, cps[i]);
+        gw_font_program p;
+        assert_int_equal(gw_face_program(f, &p, &d), 0);
+        assert_int_equal(p.n_chars, 6);
+        len[drop] = p.len;
+        gw_font_program_free(&p);
+        gw_fonts_close(fs);
+    }
+    assert_true(len[1] < len[0]);
+}
+
+/* Through fontconfig, the title (小标宋) prefers the Bold face of its stand-in
+ * family, and a real bold face needs no synthetic bold. */
+static void test_title_prefers_bold(void **state)
+{
+    (void)state;
+    if (access(NOTO_SERIF_BOLD, R_OK))
+        skip();
+    gw_diag d = gw_diag_init(NULL);
+    gw_fontset *fs = gw_fonts_open(NULL, &d);
+    assert_non_null(fs);
+    gw_face *f = first_face(fs, GW_ROLE_TITLE);
+    if (gw_fonts_role_source(fs, GW_ROLE_TITLE) == GW_SRC_FALLBACK) {
+        assert_string_equal(gw_face_family(f), "Noto Serif CJK SC");
+        assert_non_null(strstr(gw_face_path(f), "Bold"));
+        assert_false(gw_fonts_synthetic_bold(fs, GW_ROLE_TITLE));
+    }
+    gw_fonts_close(fs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -740,7 +861,11 @@ int main(void)
         cmocka_unit_test(test_no_face_has_it),
         cmocka_unit_test(test_unreadable_path),
         cmocka_unit_test(test_bad_font_files),
-        cmocka_unit_test(test_cff_refused),
+        cmocka_unit_test(test_no_outlines_refused),
+        cmocka_unit_test(test_cff_program),
+        cmocka_unit_test(test_extension_b_program),
+        cmocka_unit_test(test_drop_hinting),
+        cmocka_unit_test(test_title_prefers_bold),
         cmocka_unit_test(test_fonts_dir),
         cmocka_unit_test(test_advances_and_boxes),
         cmocka_unit_test(test_dedup),

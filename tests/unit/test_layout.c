@@ -375,9 +375,10 @@ static void test_missing_glyph_is_an_error(void **state)
         "face that has it or name one with --font body=PATH\n");
 }
 
-/* A face has the character, but libharu 2.3.0 would write it as a space:
- * refused with its position rather than lost (WenQuanYi Zen Hei has U+10000). */
-static void test_above_bmp_is_refused_not_lost(void **state)
+/* A character above U+FFFF that a face has is set like any other (the PDF
+ * output gives it a 2-byte code and a surrogate pair in the ToUnicode CMap):
+ * WenQuanYi Zen Hei has U+10000. */
+static void test_above_bmp_is_set(void **state)
 {
     fixture *f = *state;
     static const char xml[] = "<report version=\"1\">\n<title>标题</title>\n"
@@ -385,10 +386,22 @@ static void test_above_bmp_is_refused_not_lost(void **state)
     f->doc = gw_doc_load_memory("mem.xml", xml, strlen(xml), NULL, NULL, &f->diag);
     assert_non_null(f->doc);
     f->lay = gw_layout_document(f->doc, f->fonts, NULL, &f->diag);
-    assert_null(f->lay);
-    assert_string_equal(diag_text(f),
-        "mem.xml:3:20: '\xF0\x90\x80\x80' (U+10000) is above U+FFFF: WenQuanYi Zen Hei has it, "
-        "but this version of gwpdf cannot embed such characters yet\n");
+    assert_non_null(f->lay);
+    assert_string_equal(diag_text(f), "");
+    const gw_page *p = &f->lay->pages[0];
+    bool found = false;
+    for (size_t i = 0; i < p->n_glyphs; i++) {
+        if (p->glyphs[i].cp == 0x10000) {
+            found = true;
+            assert_string_equal(gw_face_family(p->glyphs[i].face), "WenQuanYi Zen Hei");
+            assert_int_equal(p->glyphs[i].role, GW_ROLE_HEADING1);
+            /* between 含 and 字, on one line */
+            assert_int_equal(p->glyphs[i - 1].cp, 0x542B);
+            assert_int_equal(p->glyphs[i + 1].cp, 0x5B57);
+            assert_true(p->glyphs[i].x < p->glyphs[i + 1].x);
+        }
+    }
+    assert_true(found);
 }
 
 /* The glyphs of a line come from the heading face, then the body face. */
@@ -660,7 +673,7 @@ int main(void)
         cmocka_unit_test(test_numbering),
         cmocka_unit_test_setup_teardown(test_real_report, setup, teardown),
         cmocka_unit_test_setup_teardown(test_missing_glyph_is_an_error, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_above_bmp_is_refused_not_lost, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_above_bmp_is_set, setup, teardown),
         cmocka_unit_test_setup_teardown(test_runin_heading, setup, teardown),
         cmocka_unit_test_setup_teardown(test_title_broken_between_words, setup, teardown),
         cmocka_unit_test_setup_teardown(test_title_three_lines_no_hourglass, setup, teardown),
