@@ -1,6 +1,11 @@
-/* Unit tests of pdfout.c: a laid-out document becomes a complete PDF file, the
- * output appears only when complete (no temporary file left, an existing file
- * replaced whole), and a failed write leaves the target as it was. */
+/* Unit tests of the PDF output: a laid-out document becomes a complete PDF file,
+ * the output appears only when complete (no temporary file left, an existing
+ * file replaced whole), and a failed write leaves the target as it was; the
+ * PDF/A-1b objects (XMP, output intent, ID, Info) are there and the same input
+ * gives the same bytes under SOURCE_DATE_EPOCH; the font objects (pdffont.c)
+ * give every character an exact ToUnicode entry, above U+FFFF and for glyphs
+ * two characters share. */
+#define _GNU_SOURCE  /* memmem */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,11 +18,15 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <hpdf.h>
+#include <zlib.h>
 
+#include "pdffont.h"
 #include "pdfout.h"
 
 #define SUNG "/usr/share/fonts/truetype/arphic-gbsn00lp/gbsn00lp.ttf"
 #define LIBSERIF "/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf"
+#define HANAMINB "/usr/share/fonts/truetype/hanazono/HanaMinB.ttf"
 
 typedef struct fixture {
     char dir[64];
@@ -182,6 +191,209 @@ static void test_wide_justification(void **state)
     gw_doc_free(doc);
 }
 
+/* ---- PDF/A-1b and reproducibility -------------------------------------- */
+
+static bool contains(const unsigned char *data, size_t len, const char *needle)
+{
+    return memmem(data, len, needle, strlen(needle)) != NULL;
+}
+
+static unsigned char *render(fixture *f, size_t *len)
+{
+    unsigned char *data = NULL;
+    assert_int_equal(gw_pdf_render_memory(f->lay, f->fonts, &f->doc->meta, &data, len, &f->diag), 0);
+    return data;
+}
+
+static void test_pdfa_objects(void **state)
+{
+    fixture *f = *state;
+    size_t len;
+    unsigned char *d = render(f, &len);
+    assert_memory_equal(d, "%PDF-1.4\n%", 10);
+    const char *expect[] = {
+        "/Type /Metadata", "/Subtype /XML", "<pdfaid:part>1</pdfaid:part>",
+        "<pdfaid:conformance>B</pdfaid:conformance>",
+        "<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">测试</rdf:li>",   /* meta title, UTF-8 */
+        "/Title <FEFF6D4B8BD5>",                                              /* the same, UTF-16 */
+        "/OutputIntents [", "/S /GTS_PDFA1", "/DestOutputProfile", "/N 3",
+        "/ID [", "/Type0", "/Encoding /Identity-H", "/CIDFontType2", "/CIDToGIDMap /Identity",
+        "/CapHeight", "/CIDSet", "/FontFile2", "/ToUnicode", "/Outlines",
+    };
+    for (size_t i = 0; i < sizeof expect / sizeof *expect; i++)
+        if (!contains(d, len, expect[i]))
+            fail_msg("missing from the PDF: %s", expect[i]);
+    free(d);
+}
+
+static void test_source_date_epoch_reproducible(void **state)
+{
+    fixture *f = *state;
+    setenv("SOURCE_DATE_EPOCH", "1700000000", 1);
+    size_t len1, len2;
+    unsigned char *a = render(f, &len1);
+    unsigned char *b = render(f, &len2);
+    unsetenv("SOURCE_DATE_EPOCH");
+    assert_int_equal(len1, len2);
+    assert_memory_equal(a, b, len1);
+    assert_true(contains(a, len1, "/CreationDate (D:20231114221320+00'00')"));
+    assert_true(contains(a, len1, "<xmp:CreateDate>2023-11-14T22:13:20+00:00</xmp:CreateDate>"));
+    free(a);
+    free(b);
+}
+
+static void test_bad_source_date_epoch(void **state)
+{
+    fixture *f = *state;
+    setenv("SOURCE_DATE_EPOCH", "12abc", 1);
+    unsigned char *data = NULL;
+    size_t len = 0;
+    int rc = gw_pdf_render_memory(f->lay, f->fonts, &f->doc->meta, &data, &len, &f->diag);
+    unsetenv("SOURCE_DATE_EPOCH");
+    assert_int_equal(rc, -1);
+    assert_null(data);
+    fflush(f->sink);
+    assert_non_null(strstr(f->sink_text, "SOURCE_DATE_EPOCH: '12abc' is not a number of seconds"));
+}
+
+/* ---- font objects ---------------------------------------------------------- */
+
+/* The inflated bytes of a stream object (NUL-terminated, malloc'd). */
+static char *stream_text(HPDF_Dict s)
+{
+    HPDF_UINT32 zlen = s->stream->size;
+    unsigned char *z = malloc(zlen);
+    assert_int_equal(HPDF_Stream_Seek(s->stream, 0, HPDF_SEEK_SET), HPDF_OK);
+    assert_int_equal(HPDF_Stream_Read(s->stream, z, &zlen), HPDF_OK);
+    uLongf cap = 1 << 20;
+    char *text = malloc(cap + 1);
+    assert_int_equal(uncompress((Bytef *)text, &cap, z, zlen), Z_OK);
+    text[cap] = '\0';
+    free(z);
+    return text;
+}
+
+static char *to_unicode_of(HPDF_Dict type0)
+{
+    HPDF_Dict cmap = HPDF_Dict_GetItem(type0, "ToUnicode", HPDF_OCLASS_DICT);
+    assert_non_null(cmap);
+    return stream_text(cmap);
+}
+
+static gw_fontset *open_one(const char *path, gw_diag *d)
+{
+    gw_font_options o = { .explicit_only = true };
+    for (int r = 0; r < GW_ROLE_COUNT; r++)
+        o.role_paths[r] = path;
+    gw_fontset *fs = gw_fonts_open(&o, d);
+    assert_non_null(fs);
+    return fs;
+}
+
+/* Liberation Serif draws '-' and the soft hyphen U+00AD with one glyph: each
+ * character gets its own Type0 font over the one CIDFont, so each copies out
+ * as itself. */
+static void test_shared_glyph_gets_its_own_tounicode(void **state)
+{
+    fixture *f = *state;
+    gw_fontset *fs = open_one(LIBSERIF, &f->diag);
+    gw_face *face = gw_fonts_chain_face(fs, GW_ROLE_BODY, 0);
+    gw_face_use(face, '-');
+    gw_face_use(face, 0xAD);
+    gw_face_use(face, 'A');
+    HPDF_Doc pdf = HPDF_New(NULL, NULL);
+    pdf_font *pf = pdf_font_embed(pdf, face, NULL, &f->diag);
+    assert_non_null(pf);
+    HPDF_Dict t_hyphen, t_soft, t_a;
+    uint16_t c_hyphen, c_soft, c_a;
+    int w;
+    assert_true(pdf_font_lookup(pf, '-', &t_hyphen, &c_hyphen, &w));
+    assert_true(pdf_font_lookup(pf, 0xAD, &t_soft, &c_soft, &w));
+    assert_true(pdf_font_lookup(pf, 'A', &t_a, &c_a, &w));
+    assert_false(pdf_font_lookup(pf, 'B', &t_a, &c_a, &w));      /* not used */
+    assert_true(pdf_font_lookup(pf, 'A', &t_a, &c_a, &w));
+    assert_int_equal(c_hyphen, c_soft);                          /* one glyph */
+    assert_ptr_not_equal(t_hyphen, t_soft);                      /* two fonts */
+    assert_ptr_equal(t_hyphen, t_a);
+    char *u0 = to_unicode_of(t_hyphen), *u1 = to_unicode_of(t_soft), line[64];
+    snprintf(line, sizeof line, "<%04X> <002D>", c_hyphen);
+    assert_non_null(strstr(u0, line));
+    snprintf(line, sizeof line, "<%04X> <0041>", c_a);
+    assert_non_null(strstr(u0, line));
+    snprintf(line, sizeof line, "<%04X> <00AD>", c_soft);
+    assert_non_null(strstr(u1, line));
+    assert_non_null(strstr(u1, "1 beginbfchar"));
+    assert_non_null(strstr(u0, "/CMapType 2 def"));
+    free(u0);
+    free(u1);
+    pdf_font_free(pf);
+    HPDF_Free(pdf);
+    gw_fonts_close(fs);
+}
+
+/* Above U+FFFF the ToUnicode value is a UTF-16 surrogate pair. */
+static void test_tounicode_surrogate_pairs(void **state)
+{
+    fixture *f = *state;
+    if (access(HANAMINB, R_OK))
+        skip();
+    gw_fontset *fs = open_one(HANAMINB, &f->diag);
+    gw_face *face = gw_fonts_chain_face(fs, GW_ROLE_BODY, 0);
+    gw_face_use(face, 0x20BB7);   /* 𠮷 = D842 DFB7 */
+    gw_face_use(face, 0x2A6A5);   /* 𪚥 = D869 DEA5 */
+    HPDF_Doc pdf = HPDF_New(NULL, NULL);
+    pdf_font *pf = pdf_font_embed(pdf, face, NULL, &f->diag);
+    assert_non_null(pf);
+    HPDF_Dict t;
+    uint16_t code;
+    int w;
+    assert_true(pdf_font_lookup(pf, 0x20BB7, &t, &code, &w));
+    assert_int_equal(w, 1000);
+    char *u = to_unicode_of(t), line[64];
+    snprintf(line, sizeof line, "<%04X> <D842DFB7>", code);
+    assert_non_null(strstr(u, line));
+    assert_true(pdf_font_lookup(pf, 0x2A6A5, &t, &code, &w));
+    snprintf(line, sizeof line, "<%04X> <D869DEA5>", code);
+    assert_non_null(strstr(u, line));
+    free(u);
+    pdf_font_free(pf);
+    HPDF_Free(pdf);
+    gw_fonts_close(fs);
+}
+
+/* The W array lists only the glyphs whose width differs from DW. */
+static void test_widths(void **state)
+{
+    fixture *f = *state;
+    gw_fontset *fs = open_one(SUNG, &f->diag);
+    gw_face *face = gw_fonts_chain_face(fs, GW_ROLE_BODY, 0);
+    const uint32_t cps[] = { 0x4E00, 0x4E8C, 0x4E09, 0x56DB, 'a' };
+    for (size_t i = 0; i < 5; i++)
+        gw_face_use(face, cps[i]);
+    HPDF_Doc pdf = HPDF_New(NULL, NULL);
+    pdf_font *pf = pdf_font_embed(pdf, face, NULL, &f->diag);
+    assert_non_null(pf);
+    HPDF_Dict t;
+    uint16_t code;
+    int w;
+    assert_true(pdf_font_lookup(pf, 'a', &t, &code, &w));
+    assert_int_equal(w, gw_face_advance(face, 'a'));
+    HPDF_Array desc = HPDF_Dict_GetItem(t, "DescendantFonts", HPDF_OCLASS_ARRAY);
+    HPDF_Dict cid = HPDF_Array_GetItem(desc, 0, HPDF_OCLASS_DICT);
+    HPDF_Number dw = HPDF_Dict_GetItem(cid, "DW", HPDF_OCLASS_NUMBER);
+    assert_int_equal(dw->value, 1000);
+    HPDF_Array warr = HPDF_Dict_GetItem(cid, "W", HPDF_OCLASS_ARRAY);
+    assert_int_equal(HPDF_Array_Items(warr), 2);                 /* code [width] */
+    HPDF_Number first = HPDF_Array_GetItem(warr, 0, HPDF_OCLASS_NUMBER);
+    assert_int_equal(first->value, code);
+    HPDF_Array run = HPDF_Array_GetItem(warr, 1, HPDF_OCLASS_ARRAY);
+    HPDF_Number width = HPDF_Array_GetItem(run, 0, HPDF_OCLASS_NUMBER);
+    assert_int_equal(width->value, w);
+    pdf_font_free(pf);
+    HPDF_Free(pdf);
+    gw_fonts_close(fs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -190,6 +402,12 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_missing_directory_is_an_error, setup, teardown),
         cmocka_unit_test_setup_teardown(test_render_to_memory, setup, teardown),
         cmocka_unit_test_setup_teardown(test_wide_justification, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pdfa_objects, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_source_date_epoch_reproducible, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bad_source_date_epoch, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_shared_glyph_gets_its_own_tounicode, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tounicode_surrogate_pairs, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_widths, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
