@@ -10,10 +10,15 @@ PACKAGES=(
   # build
   gcc make cmake pkg-config
   libxml2-dev libfreetype-dev libfontconfig-dev libharfbuzz-dev libhpdf-dev libicu-dev
-  # free fonts standing in for the office faces (docs/fonts.md)
+  zlib1g-dev
+  # the version-2 sRGB profile compiled in as the PDF/A OutputIntent
+  icc-profiles-free
+  # free fonts standing in for the office faces, and Extension B coverage (docs/fonts.md)
   fonts-arphic-gbsn00lp fonts-arphic-gkai00mp fonts-wqy-zenhei fonts-liberation
-  # tests
+  fonts-noto-cjk fonts-hanazono
+  # tests; PDFBox Preflight (scripts/preflight.sh) needs Java
   libcmocka-dev poppler-utils qpdf python3 valgrind python3-pdfminer
+  libpdfbox2-java libactivation-java libjaxb-api-java default-jre-headless
 )
 PACKAGES+=("$@")
 

@@ -57,12 +57,14 @@ gw() {
   fi
 }
 
-# render_ok NAME DIR XML PDF: render XML (from DIR) into PDF; true when gwpdf exited 0,
+# render_ok NAME DIR XML PDF [ARGS...]: render XML (from DIR) into PDF with any further
+# options; true when gwpdf exited 0,
 # wrote nothing but font fallback warnings to stderr and nothing to stdout, and the file
 # is a PDF. Each failure is reported under NAME.
 render_ok() {
   local name=$1 dir=$2 xml=$3 pdf=$4
-  gw "$dir" render "$xml" -o "$pdf"
+  shift 4
+  gw "$dir" render "$xml" -o "$pdf" "$@"
   if [[ $RC -ne 0 ]]; then
     fail "$name: gwpdf render exited $RC:"
     sed 's/^/    /' "$SCRATCH/stderr" >&2
