@@ -544,8 +544,10 @@ def bbox_words(pdf_path):
     if r.returncode != 0:
         raise RuntimeError("pdftotext -bbox failed: " + r.stderr.decode(errors="replace"))
     pages = []
-    for pm in re.finditer(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>',
-                          r.stdout.decode("utf-8"), re.S):
+    # poppler writes the document title of the HTML <head> one UTF-16 unit at a time
+    # (CESU-8) when it holds a character above U+FFFF; only the <page> parts are read.
+    out = r.stdout.decode("utf-8", errors="replace")
+    for pm in re.finditer(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', out, re.S):
         words = [(float(a), float(b), float(c), float(d), html.unescape(t))
                  for a, b, c, d, t in re.findall(
                      r'<word xMin="([\d.-]+)" yMin="([\d.-]+)" xMax="([\d.-]+)" yMax="([\d.-]+)">(.*?)</word>',
