@@ -45,7 +45,8 @@ double gw_row_baseline(const gw_geometry *g, int row, double size);
 
 typedef enum gw_line_kind {
     GW_LINE_LABEL, GW_LINE_TITLE, GW_LINE_SUBTITLE, GW_LINE_HEADING,
-    GW_LINE_BODY, GW_LINE_SIGNATURE, GW_LINE_PAGENUM
+    GW_LINE_BODY, GW_LINE_SIGNATURE, GW_LINE_PAGENUM,
+    GW_LINE_TABLE         /* a line of text in a table cell (off the grid: row -1) */
 } gw_line_kind;
 
 typedef struct gw_glyph {
@@ -70,6 +71,12 @@ typedef struct gw_line_box {
     bool para_end;        /* last line of a paragraph or heading */
 } gw_line_box;
 
+/* A straight rule (a table's lines), from (x0, y0) to (x1, y1), in points. */
+typedef struct gw_rule {
+    double x0, y0, x1, y1;
+    double width;
+} gw_rule;
+
 typedef struct gw_page {
     int number;           /* the printed page number */
     double width, height;
@@ -77,7 +84,14 @@ typedef struct gw_page {
     size_t n_glyphs, cap_glyphs;
     gw_line_box *lines;
     size_t n_lines, cap_lines;
+    gw_rule *rules;
+    size_t n_rules, cap_rules;
 } gw_page;
+
+/* Append to a page; false when out of memory (the page is unchanged). */
+bool gw_page_add_glyph(gw_page *p, const gw_glyph *g);
+bool gw_page_add_box(gw_page *p, const gw_line_box *box);
+bool gw_page_add_rule(gw_page *p, const gw_rule *r);
 
 typedef struct gw_layout {
     gw_geometry geo;

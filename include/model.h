@@ -57,21 +57,31 @@ typedef struct gw_cell {
     gw_text text;        /* the cell's paragraphs joined by GW_CP_LINE_BREAK */
     bool header;         /* th */
     int colspan, rowspan;
+    int col;             /* first grid column it covers (0-based), resolved by the model */
+    bool align_set;      /* align was given (else th centres, td justifies) */
     gw_align align;
+    gw_pos pos;          /* its start tag */
 } gw_cell;
 
 typedef struct gw_row {
     gw_cell *cells;
     size_t n_cells;
     bool in_head;        /* row of thead */
+    gw_pos pos;
 } gw_row;
 
+/* A table whose structure the model has checked: every cell lies inside the
+ * grid of `n_grid_cols` columns and its rows (a rowspan stays within thead or
+ * within the body), and no two cells overlap.  Slots no cell covers are left
+ * empty. */
 typedef struct gw_table {
     gw_text caption;     /* len 0 when absent */
     char **col_widths;   /* width attribute of each col, as typed ("2*", "30mm") */
-    size_t n_cols;
+    size_t n_cols;       /* col elements */
+    size_t n_grid_cols;  /* columns of the grid: n_cols, or the first row's spans without col */
     gw_row *rows;
     size_t n_rows;
+    size_t n_head_rows;  /* the first n_head_rows rows are thead's */
     bool landscape;
 } gw_table;
 

@@ -8,6 +8,7 @@
  * (a heading never ends a page; no lone first or last line of a paragraph), and
  * each page gets its page number.  No PDF calls here. */
 #include "layout.h"
+#include "table.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -162,6 +163,7 @@ typedef struct set_line {
     bool keep_with_next;     /* may not be the last line of a page */
     bool page_break_before;  /* <pagebreak/> */
     bool para_start, para_end;
+    gw_table_set *table;     /* GW_LINE_TABLE: a whole table, placed off the grid */
 } set_line;
 
 typedef struct ctx {
@@ -445,6 +447,32 @@ static void set_section(ctx *c, const gw_block *sec, int number)
         keep_heading_with_next(c, heading_end);
 }
 
+/* A table: its caption as a centred 黑体 line on the grid, keeping with the
+ * table, then the table itself as one set line the pagination places. */
+static void set_table(ctx *c, const gw_block *blk)
+{
+    const gw_table *t = blk->table;
+    if (!t || t->n_rows == 0 || t->n_grid_cols == 0)
+        return;
+    if (t->caption.len > 0) {
+        char_buf b = { 0 };
+        push_text(c, &b, &t->caption, GW_ROLE_HEADING1, c->geo.body_size, false);
+        para_style st = { GW_LINE_HEADING, 0, 0, GW_ALIGN_CENTER, 0, true };
+        set_paragraph(c, &b, &st);
+        free(b.v);
+    }
+    table_env env = { c->fonts, &c->lb, c->doc->path, c->diag,
+                      c->geo.area_right - c->geo.area_left };
+    bool oom = false;
+    gw_table_set *ts = table_measure(t, blk->pos, &env, &oom);
+    c->failed |= oom;
+    if (!ts)
+        return;
+    set_line l = { .kind = GW_LINE_TABLE, .table = ts };
+    if (!add_line(c, &l))
+        table_free(ts);
+}
+
 static void set_list(ctx *c, const gw_block *list, int parent_level)
 {
     /* Items take the numbering of the level below the enclosing section; in
@@ -486,9 +514,7 @@ static void set_blocks(ctx *c, const gw_block *blocks, size_t n, int parent_leve
             c->pending_break = true;
             break;
         case GW_BLOCK_TABLE:
-            gw_error(c->diag, c->doc->path, blk->pos.line, blk->pos.col,
-                     "<table> is not typeset by this version of gwpdf yet; "
-                     "remove the table or set it as paragraphs");
+            set_table(c, blk);
             break;
         }
     }
@@ -681,7 +707,7 @@ static gw_page *new_page(gw_layout *lay, int number)
     return p;
 }
 
-static bool page_add_glyph(gw_page *p, const gw_glyph *g)
+bool gw_page_add_glyph(gw_page *p, const gw_glyph *g)
 {
     if (!gw_grow(&p->glyphs, &p->cap_glyphs, p->n_glyphs + 1, sizeof *p->glyphs))
         return false;
@@ -689,11 +715,19 @@ static bool page_add_glyph(gw_page *p, const gw_glyph *g)
     return true;
 }
 
-static bool page_add_box(gw_page *p, const gw_line_box *box)
+bool gw_page_add_box(gw_page *p, const gw_line_box *box)
 {
     if (!gw_grow(&p->lines, &p->cap_lines, p->n_lines + 1, sizeof *p->lines))
         return false;
     p->lines[p->n_lines++] = *box;
+    return true;
+}
+
+bool gw_page_add_rule(gw_page *p, const gw_rule *r)
+{
+    if (!gw_grow(&p->rules, &p->cap_rules, p->n_rules + 1, sizeof *p->rules))
+        return false;
+    p->rules[p->n_rules++] = *r;
     return true;
 }
 
@@ -707,30 +741,54 @@ static bool place_line(const gw_geometry *g, gw_page *p, const set_line *l, int 
         const set_glyph *s = &l->glyphs[i];
         gw_glyph gl = { s->face, s->cp, g->area_left + s->slot_x + s->ink_x,
                         gw_row_baseline(g, row, s->size), s->size, s->slot_w, s->bold, s->role };
-        if (!page_add_glyph(p, &gl))
+        if (!gw_page_add_glyph(p, &gl))
             return false;
     }
     box.x0 = g->area_left + l->glyphs[0].slot_x;
     box.x1 = g->area_left + l->glyphs[l->n - 1].slot_x + l->glyphs[l->n - 1].slot_w;
-    return page_add_box(p, &box);
+    return gw_page_add_box(p, &box);
 }
 
-/* How many lines, from `from`, go on a page of `rows` rows: full, unless the
- * last would keep with the next; then up to two lines fewer. */
-static size_t lines_for_page(const set_line *lines, size_t n, size_t from, int rows)
+/* Grid rows a table needs free to start on a page: its head and its first
+ * body row (or a page's worth, when the row is taller). */
+static int table_start_rows(const gw_geometry *g, const gw_table_set *ts)
+{
+    size_t head = table_head_rows(ts), end = head < table_rows(ts) ? head + 1 : head;
+    double need = table_height(ts, 0, end);
+    double page = g->area_top - g->area_bottom;
+    if (need > page)
+        need = page;
+    return (int)ceil(need / g->pitch);
+}
+
+/* How many lines, from `from`, go in the `rows` grid rows left on a page: all
+ * that fit, stopping before a table or a page break, unless the last would keep
+ * with the next; then up to two lines fewer. */
+static size_t lines_for_page(const gw_geometry *g, const set_line *lines, size_t n, size_t from,
+                             int rows)
 {
     size_t count = 0;
     while (from + count < n && count < (size_t)rows) {
         if (count > 0 && lines[from + count].page_break_before)
             return count;
+        if (lines[from + count].kind == GW_LINE_TABLE)
+            break;
         count++;
     }
-    if (from + count >= n || count < (size_t)rows || lines[from + count].page_break_before)
+    if (from + count >= n || lines[from + count].page_break_before)
         return count;
+    const set_line *next = &lines[from + count];
+    if (next->kind == GW_LINE_TABLE) {
+        /* A table that still starts on this page takes what precedes it along. */
+        if (count < (size_t)rows && (int)(rows - count) >= table_start_rows(g, next->table))
+            return count;
+    } else if (count < (size_t)rows) {
+        return count;
+    }
     /* A page may end up to two rows short; four when that carries the body's
      * last two lines (never one alone) over with a signature block (blank row,
-     * issuer, date) that would not fit. */
-    size_t max_back = lines[from + count].kind == GW_LINE_SIGNATURE ? 4 : 2;
+     * issuer, date) that would not fit, or a caption and heading with their table. */
+    size_t max_back = next->kind == GW_LINE_SIGNATURE || next->kind == GW_LINE_TABLE ? 4 : 2;
     for (size_t back = 0; back <= max_back && back < count; back++)
         if (!lines[from + count - 1 - back].keep_with_next)
             return count - back;
@@ -776,35 +834,116 @@ static bool add_page_number(const gw_geometry *g, gw_fontset *fonts, gw_page *p,
     for (size_t i = 0; i < n; i++) {
         glyphs[i].x += x0;
         glyphs[i].y = baseline;
-        if (!page_add_glyph(p, &glyphs[i]))
+        if (!gw_page_add_glyph(p, &glyphs[i]))
             return false;
     }
-    return page_add_box(p, &box);
+    return gw_page_add_box(p, &box);
+}
+
+/* The pagination's place: the page being filled and its next free grid row. */
+typedef struct pager {
+    ctx *c;
+    gw_layout *lay;
+    gw_page *page;
+    int row;
+    int number;
+} pager;
+
+/* Finish the page being filled (its page number) and start the next. */
+static bool next_page(pager *pg)
+{
+    ctx *c = pg->c;
+    const gw_doc *d = c->doc;
+    if (pg->page && d->page_numbers &&
+        !add_page_number(&pg->lay->geo, c->fonts, pg->page, c->diag, d->path))
+        return false;
+    if ((long)pg->lay->n_pages >= c->max_pages) {
+        gw_error(c->diag, d->path, 0, 0,
+                 "the document needs more pages than the limit of %ld (raise it with --limit pages=N)",
+                 c->max_pages);
+        c->over_pages = true;
+        return false;
+    }
+    pg->page = new_page(pg->lay, pg->number++);
+    pg->row = 0;
+    return pg->page != NULL;
+}
+
+/* Place a table from the current row: the head rows on every page it spans,
+ * the body rows page by page, a page ending at a row boundary (a row is cut
+ * only when taller than a page).  The body then goes on in the first grid row
+ * below the table. */
+static bool place_table(pager *pg, const gw_table_set *ts)
+{
+    const gw_geometry *g = &pg->lay->geo;
+    double page_h = g->area_top - g->area_bottom, gap = 0.25 * g->body_size;
+    size_t head = table_head_rows(ts), n = table_rows(ts);
+    double head_h = table_height(ts, 0, head), total = table_height(ts, head, n);
+    double y = pg->row * g->pitch, off = 0;
+    bool head_here = false;
+    do {
+        double room = page_h - y - (head_here ? 0 : head_h), stop = total;
+        if (total - off > room + 1e-6) {
+            stop = table_cut_rows(ts, head, n, off, off + room);
+            if (stop <= off + 1e-6 && (y > 0 || head_here)) {
+                if (!next_page(pg))                /* not one row fits here */
+                    return false;
+                y = 0;
+                head_here = false;
+                continue;
+            }
+            if (stop <= off + 1e-6)                /* a row taller than a page */
+                stop = table_cut(ts, head, n, off, off + room);
+            if (stop <= off + 1e-6)                /* a line taller than a page: cannot be */
+                stop = total;
+        }
+        if (!head_here && head > 0) {
+            if (!table_place(ts, pg->page, g->area_left, g->area_top - y, 0, head, 0, head_h, true))
+                return false;
+            y += head_h;
+            head_here = true;
+        }
+        if (stop > off && !table_place(ts, pg->page, g->area_left, g->area_top - y, head, n, off,
+                                       stop, true))
+            return false;
+        y += stop - off;
+        off = stop;
+        if (off < total - 1e-6) {
+            if (!next_page(pg))
+                return false;
+            y = 0;
+            head_here = false;
+        }
+    } while (off < total - 1e-6);
+    pg->row = (int)ceil((y + gap) / g->pitch - 1e-9);
+    return true;
 }
 
 static bool paginate(ctx *c, gw_layout *lay)
 {
-    const gw_doc *d = c->doc;
+    const gw_geometry *g = &lay->geo;
+    pager pg = { c, lay, NULL, 0, c->doc->first_page_number };
     size_t at = 0;
-    int number = d->first_page_number;
-    do {
-        if ((long)lay->n_pages >= c->max_pages) {
-            gw_error(c->diag, d->path, 0, 0,
-                     "the document needs more pages than the limit of %ld (raise it with --limit pages=N)",
-                     c->max_pages);
-            c->over_pages = true;
+    if (!next_page(&pg))
+        return false;
+    while (at < c->n_lines) {
+        const set_line *l = &c->lines[at];
+        bool broken = l->page_break_before && (pg.row > 0 || pg.page->n_glyphs > 0);
+        if ((pg.row >= g->lines_per_page || broken) && !next_page(&pg))
             return false;
+        if (l->kind == GW_LINE_TABLE) {
+            if (!place_table(&pg, l->table))
+                return false;
+            at++;
+            continue;
         }
-        gw_page *p = new_page(lay, number++);
-        if (!p)
-            return false;
-        size_t take = lines_for_page(c->lines, c->n_lines, at, lay->geo.lines_per_page);
-        int row = 0;
+        size_t take = lines_for_page(g, c->lines, c->n_lines, at, g->lines_per_page - pg.row);
+        int first_row = pg.row;
         for (size_t i = 0; i < take; i++) {
             /* A blank row that lands at the top of a page is dropped. */
-            if (row == 0 && i > 0 && c->lines[at + i].n == 0)
+            if (pg.row == 0 && first_row == 0 && i > 0 && c->lines[at + i].n == 0)
                 continue;
-            if (!place_line(&lay->geo, p, &c->lines[at + i], row++))
+            if (!place_line(g, pg.page, &c->lines[at + i], pg.row++))
                 return false;
         }
         /* The page holds its own copy of these glyphs now: free the set lines'
@@ -814,10 +953,13 @@ static bool paginate(ctx *c, gw_layout *lay)
             c->lines[at + i].glyphs = NULL;
         }
         at += take;
-        if (d->page_numbers && !add_page_number(&lay->geo, c->fonts, p, c->diag, d->path))
-            return false;
-    } while (at < c->n_lines);
-    return true;
+        if (at < c->n_lines && c->lines[at].kind != GW_LINE_TABLE)
+            pg.row = g->lines_per_page;            /* the page is full (or breaks here) */
+        else if (at < c->n_lines && take < (size_t)(g->lines_per_page - first_row) &&
+                 pg.row + table_start_rows(g, c->lines[at].table) > g->lines_per_page)
+            pg.row = g->lines_per_page;            /* the table starts on the next page */
+    }
+    return !c->doc->page_numbers || add_page_number(g, c->fonts, pg.page, c->diag, c->doc->path);
 }
 
 void gw_layout_free(gw_layout *lay)
@@ -827,6 +969,7 @@ void gw_layout_free(gw_layout *lay)
     for (size_t i = 0; i < lay->n_pages; i++) {
         free(lay->pages[i].glyphs);
         free(lay->pages[i].lines);
+        free(lay->pages[i].rules);
     }
     free(lay->pages);
     free(lay);
@@ -872,8 +1015,10 @@ gw_layout *gw_layout_document(const gw_doc *doc, gw_fontset *fonts, const gw_lay
         if (!lay && !c.over_pages)
             gw_error(diag, doc->path, 0, 0, "out of memory during layout");
     }
-    for (size_t i = 0; i < c.n_lines; i++)
+    for (size_t i = 0; i < c.n_lines; i++) {
         free(c.lines[i].glyphs);
+        table_free(c.lines[i].table);
+    }
     free(c.lines);
     return lay;
 }

@@ -9,6 +9,7 @@
 #include "model.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -726,6 +727,8 @@ static void build_cell(loader *ld, const xmlNode *n, gw_cell *cell)
     cell->colspan = prop_int(ld, n, "colspan", 1);
     cell->rowspan = prop_int(ld, n, "rowspan", 1);
     cell->align = prop_align(n);
+    cell->align_set = xmlHasProp(n, (const xmlChar *)"align") != NULL;
+    cell->pos = node_pos(ld, n);
     cell->text = cell_text(ld, n);
 }
 
@@ -740,6 +743,7 @@ static size_t count_named(const xmlNode *first, const char *a, const char *b)
 static void build_row(loader *ld, const xmlNode *tr, bool in_head, gw_row *row)
 {
     row->in_head = in_head;
+    row->pos = node_pos(ld, tr);
     size_t n = count_named(tr->children, "td", "th");
     row->cells = n ? calloc(n, sizeof *row->cells) : NULL;
     if (n && !row->cells) {
@@ -779,6 +783,79 @@ static bool alloc_table(loader *ld, const xmlNode *n, gw_table *t)
     return true;
 }
 
+/* More columns than this cannot be read on 156 mm of paper (2.4 mm each). */
+#define MAX_TABLE_COLUMNS 64
+
+static void table_error(loader *ld, gw_pos p, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void table_error(loader *ld, gw_pos p, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    gw_error(ld->sk->diag, ld->sk->name, p.line, p.col, "%s", msg);
+}
+
+/* Lay every cell on the grid (HTML's table model): each takes the first free
+ * column of its row, spans colspan columns and rowspan rows; report a cell past
+ * the last column, a span past the grid, and a rowspan crossing from thead into
+ * the body.  Sets cell->col and t->n_grid_cols. */
+static void check_table_grid(loader *ld, gw_table *t, gw_pos table_pos)
+{
+    size_t cols = t->n_cols;
+    if (cols == 0 && t->n_rows > 0)
+        for (size_t i = 0; i < t->rows[0].n_cells; i++)
+            cols += (size_t)t->rows[0].cells[i].colspan;
+    if (cols > MAX_TABLE_COLUMNS) {
+        table_error(ld, table_pos, "the table has %zu columns; at most %d fit on the page",
+                    cols, MAX_TABLE_COLUMNS);
+        return;
+    }
+    t->n_grid_cols = cols;
+    bool *busy = calloc(t->n_rows * cols + 1, sizeof *busy);
+    if (!busy) {
+        ld->oom = true;
+        return;
+    }
+    for (size_t r = 0; r < t->n_rows; r++) {
+        gw_row *row = &t->rows[r];
+        size_t section_end = row->in_head ? t->n_head_rows : t->n_rows;
+        size_t c = 0;
+        for (size_t i = 0; i < row->n_cells; i++) {
+            gw_cell *cell = &row->cells[i];
+            while (c < cols && busy[r * cols + c])
+                c++;
+            if (c >= cols) {
+                table_error(ld, cell->pos, "this cell lies past the table's %zu column%s: the row "
+                            "has more cells than columns (colspans, and rowspans from the rows "
+                            "above, count too)", cols, cols == 1 ? "" : "s");
+                break;
+            }
+            if (c + (size_t)cell->colspan > cols) {
+                table_error(ld, cell->pos, "colspan=\"%d\" runs past the table's %zu column%s "
+                            "(the cell starts in column %zu)", cell->colspan, cols,
+                            cols == 1 ? "" : "s", c + 1);
+                break;
+            }
+            if (r + (size_t)cell->rowspan > section_end) {
+                table_error(ld, cell->pos, "rowspan=\"%d\" runs past the last row of the %s "
+                            "(the cell starts in row %zu of %zu)", cell->rowspan,
+                            row->in_head ? "table head (thead)" : "table", r + 1, section_end);
+                break;
+            }
+            cell->col = (int)c;
+            for (size_t dr = 0; dr < (size_t)cell->rowspan; dr++)
+                for (size_t dc = 0; dc < (size_t)cell->colspan; dc++)
+                    busy[(r + dr) * cols + c + dc] = true;
+            c += (size_t)cell->colspan;
+        }
+    }
+    free(busy);
+}
+
 static gw_table *build_table(loader *ld, const xmlNode *n)
 {
     gw_table *t = calloc(1, sizeof *t);
@@ -803,6 +880,10 @@ static gw_table *build_table(loader *ld, const xmlNode *n)
         }
     }
     add_rows(ld, n->children, false, t);   /* tr directly under table, if a schema allows it */
+    while (t->n_head_rows < t->n_rows && t->rows[t->n_head_rows].in_head)
+        t->n_head_rows++;
+    if (!ld->oom)
+        check_table_grid(ld, t, node_pos(ld, n));
     return t;
 }
 

@@ -259,6 +259,30 @@ static int draw_run(HPDF_Page page, ops *o, const gw_page *p, const drawn *dv, s
     return 0;
 }
 
+/* A table's rules: black (DeviceGray, covered by the sRGB output intent), one
+ * path stroked at the end; the width set when it changes. */
+static void rules_ops(const gw_page *p, ops *o)
+{
+    if (p->n_rules == 0)
+        return;
+    double width = -1;
+    ops_str(o, "0 G\n");
+    for (size_t i = 0; i < p->n_rules; i++) {
+        const gw_rule *r = &p->rules[i];
+        if (r->width != width) {
+            if (width >= 0)
+                ops_str(o, "S\n");
+            ops_num(o, r->width, " w\n");
+            width = r->width;
+        }
+        ops_num(o, r->x0, " ");
+        ops_num(o, r->y0, " m ");
+        ops_num(o, r->x1, " ");
+        ops_num(o, r->y1, " l\n");
+    }
+    ops_str(o, "S\n");
+}
+
 /* The page's operators; -1 when a glyph has no font (a layout bug) or out of memory. */
 static int page_ops(HPDF_Page page, const gw_page *p, const font_list *fl, ops *o)
 {
@@ -279,6 +303,8 @@ static int page_ops(HPDF_Page page, const gw_page *p, const font_list *fl, ops *
         }
         ops_str(o, "ET\n");
     }
+    if (rc == 0)
+        rules_ops(p, o);
     free(dv);
     return o->oom ? -1 : rc;
 }
