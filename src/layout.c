@@ -756,8 +756,8 @@ static int table_start_rows(const gw_geometry *g, const gw_table_set *ts)
     size_t head = table_head_rows(ts), end = head < table_rows(ts) ? head + 1 : head;
     double need = table_height(ts, 0, end);
     double page = g->area_top - g->area_bottom;
-    if (need > page)
-        need = page;
+    if (need > page)                       /* a row taller than a page starts anywhere */
+        need = table_height(ts, 0, head) + 2 * GW_TABLE_LEADING;
     return (int)ceil(need / g->pitch);
 }
 
@@ -885,14 +885,15 @@ static bool place_table(pager *pg, const gw_table_set *ts)
         double room = page_h - y - (head_here ? 0 : head_h), stop = total;
         if (total - off > room + 1e-6) {
             stop = table_cut_rows(ts, head, n, off, off + room);
-            if (stop <= off + 1e-6 && (y > 0 || head_here)) {
+            bool giant = table_row_rest(ts, head, n, off) > page_h - head_h + 1e-6;
+            if (stop <= off + 1e-6 && !giant && (y > 0 || head_here)) {
                 if (!next_page(pg))                /* not one row fits here */
                     return false;
                 y = 0;
                 head_here = false;
                 continue;
             }
-            if (stop <= off + 1e-6)                /* a row taller than a page */
+            if (stop <= off + 1e-6)                /* a row taller than a page starts here */
                 stop = table_cut(ts, head, n, off, off + room);
             if (stop <= off + 1e-6)                /* a line taller than a page: cannot be */
                 stop = total;

@@ -374,6 +374,15 @@ double table_cut_rows(const gw_table_set *ts, size_t r0, size_t r1, double off0,
     return off0;
 }
 
+double table_row_rest(const gw_table_set *ts, size_t r0, size_t r1, double off)
+{
+    double base = ts->row_y[r0];
+    for (size_t k = r0; k < r1; k++)
+        if (ts->row_y[k + 1] - base > off + 1e-6)
+            return ts->row_y[k + 1] - base - off;
+    return 0;
+}
+
 double table_cut(const gw_table_set *ts, size_t r0, size_t r1, double off0, double limit)
 {
     double cut = limit, line_top;

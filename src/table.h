@@ -52,6 +52,8 @@ double table_height(const gw_table_set *ts, size_t r0, size_t r1);
  * [r0, r1)) that no line of text crosses — a rowspan cell's text may lie across
  * one; off0 when none. */
 double table_cut_rows(const gw_table_set *ts, size_t r0, size_t r1, double off0, double limit);
+/* From offset `off` to the end of the row it falls in, pt. */
+double table_row_rest(const gw_table_set *ts, size_t r0, size_t r1, double off);
 /* The largest offset in (off0, limit] that crosses no line of text, for a row
  * taller than a page; off0 when none. */
 double table_cut(const gw_table_set *ts, size_t r0, size_t r1, double off0, double limit);

@@ -666,6 +666,169 @@ static void test_seal_not_yet_typeset(void **state)
     assert_non_null(strstr(diag_text(f), "mem.xml:2:1: <seal> is not typeset"));
 }
 
+/* ---- tables -------------------------------------------------------------- */
+
+/* The UTF-8 text of every glyph of page p in drawing order. */
+static char *page_text(const gw_page *p)
+{
+    char *buf = malloc(p->n_glyphs * 4 + 1);
+    assert_non_null(buf);
+    size_t at = 0;
+    for (size_t i = 0; i < p->n_glyphs; i++)
+        at += gw_utf8_encode(p->glyphs[i].cp, buf + at);
+    buf[at] = '\0';
+    return buf;
+}
+
+/* Every rule and glyph of the page lies in the type area. */
+static void assert_inside_area(const gw_geometry *g, const gw_page *p)
+{
+    for (size_t i = 0; i < p->n_rules; i++) {
+        const gw_rule *r = &p->rules[i];
+        assert_true(r->x0 >= g->area_left - 0.01 && r->x1 <= g->area_right + 0.01);
+        assert_true(fmin(r->y0, r->y1) >= g->area_bottom - 0.01);
+        assert_true(fmax(r->y0, r->y1) <= g->area_top + 0.01);
+        assert_near(r->width, 0.5, 1e-9);
+    }
+    for (size_t i = 0; i < p->n_glyphs; i++) {
+        const gw_glyph *gl = &p->glyphs[i];
+        if (gl->role == GW_ROLE_PAGENUM || gl->role == GW_ROLE_TITLE)
+            continue;                       /* the 22 pt title is centred on its row */
+        assert_true(gl->x >= g->area_left - 0.01 && gl->x + gl->advance <= g->area_right + 0.01);
+        assert_true(gl->y - 0.12 * gl->size >= g->area_bottom - 0.01);
+        assert_true(gl->y + 0.88 * gl->size <= g->area_top + 0.01);
+    }
+}
+
+static void test_table_on_the_grid(void **state)
+{
+    fixture *f = *state;
+    const gw_layout *lay = lay_out(f, NULL,
+        "<report version=\"1\"><title>标题</title><p>表前。</p><table>"
+        "<caption>表1 收支情况</caption>"
+        "<col width=\"2*\"/><col width=\"*\"/><col width=\"30mm\"/>"
+        "<thead><tr><th rowspan=\"2\">项目</th><th colspan=\"2\">金额（万元）</th></tr>"
+        "<tr><th>预算数</th><th>执行数</th></tr></thead>"
+        "<tbody><tr><td>人员经费和日常公用经费合计数</td><td align=\"right\">922.64</td>"
+        "<td align=\"right\">915.30</td></tr></tbody></table><p>表后正文。</p></report>");
+    const gw_geometry *g = &lay->geo;
+    assert_int_equal(lay->n_pages, 1);
+    const gw_page *p = &lay->pages[0];
+    assert_inside_area(g, p);
+    assert_true(p->n_rules > 0);
+    /* The table spans the type area: its left rule on the area's left edge. */
+    double left = 1e9, right = -1e9, bottom = 1e9;
+    for (size_t i = 0; i < p->n_rules; i++) {
+        left = fmin(left, p->rules[i].x0);
+        right = fmax(right, p->rules[i].x1);
+        bottom = fmin(bottom, fmin(p->rules[i].y0, p->rules[i].y1));
+    }
+    assert_near(left, g->area_left, 0.01);
+    assert_near(right, g->area_right, 0.01);
+    /* Cells are set in 12 pt, heads in 黑体; each cell's text in order. */
+    char *text = page_text(p);
+    assert_non_null(strstr(text, "项目金额（万元）预算数执行数人员经费和日常公用经费合计数922.64915.30"));
+    free(text);
+    const gw_line_box *after = NULL, *caption = NULL;
+    double prev_cell_line = NAN;
+    for (size_t i = 0; i < p->n_lines; i++) {
+        const gw_line_box *b = &p->lines[i];
+        if (b->kind == GW_LINE_TABLE) {
+            for (size_t k = b->first; k < b->first + b->count; k++) {
+                assert_near(p->glyphs[k].size, 12.0, 1e-9);
+                if (p->glyphs[k].cp == 0x9879 /* 项 */)
+                    assert_int_equal(p->glyphs[k].role, GW_ROLE_HEADING1);
+            }
+            /* The two lines of the first body cell are 18 pt apart. */
+            if (p->glyphs[b->first].cp == 0x4EBA /* 人 */)
+                prev_cell_line = b->baseline;
+            else if (!isnan(prev_cell_line) && p->glyphs[b->first].cp != '9')
+                assert_near(prev_cell_line - b->baseline, 18.0, 1e-6), prev_cell_line = NAN;
+        }
+        if (!strcmp(line_text(p, b), "表1 收支情况") || !strcmp(line_text(p, b), "表1收支情况"))
+            caption = b;
+        if (!strcmp(line_text(p, b), "表后正文。"))
+            after = b;
+    }
+    assert_non_null(caption);
+    assert_int_equal(caption->kind, GW_LINE_HEADING);
+    /* After the table the body is back on the grid, below the table's last rule. */
+    assert_non_null(after);
+    assert_true(after->row > caption->row);
+    assert_near(after->baseline, gw_row_baseline(g, after->row, g->body_size), 1e-6);
+    assert_true(after->baseline + 0.88 * g->body_size < bottom);
+}
+
+/* A table longer than a page: the head rows on top of every page it spans,
+ * each row whole on one page, nothing outside the type area. */
+static void test_table_across_pages(void **state)
+{
+    fixture *f = *state;
+    char *xml = malloc(64 * 1024);
+    assert_non_null(xml);
+    size_t at = (size_t)sprintf(xml, "<report version=\"1\"><title>标题</title><table>"
+                                     "<col width=\"*\"/><col width=\"4*\"/><thead><tr><th>序号</th>"
+                                     "<th>说明</th></tr></thead><tbody>");
+    for (int k = 1; k <= 40; k++)
+        at += (size_t)sprintf(xml + at, "<tr><td>行%02d</td><td>这是第%d行的说明文字，长度足以在这一列里"
+                                        "折成两行，以便测试。</td></tr>", k, k);
+    sprintf(xml + at, "</tbody></table><p>表后。</p></report>");
+    const gw_layout *lay = lay_out(f, NULL, xml);
+    free(xml);
+    assert_true(lay->n_pages >= 2);
+    int seen[41] = { 0 };
+    for (size_t pi = 0; pi < lay->n_pages; pi++) {
+        const gw_page *p = &lay->pages[pi];
+        assert_inside_area(&lay->geo, p);
+        const gw_line_box *first = NULL;
+        for (size_t i = 0; i < p->n_lines && !first; i++)
+            if (p->lines[i].kind == GW_LINE_TABLE)
+                first = &p->lines[i];
+        if (!first)
+            continue;
+        assert_string_equal(line_text(p, first), "序号");
+        char *text = page_text(p);
+        assert_non_null(strstr(text, "序号说明"));
+        for (int k = 1; k <= 40; k++) {
+            char row[256];
+            snprintf(row, sizeof row, "行%02d这是第%d行的说明文字，长度足以在这一列里折成两行，以便测试。", k, k);
+            if (strstr(text, row))
+                seen[k]++;
+        }
+        free(text);
+    }
+    for (int k = 1; k <= 40; k++)
+        assert_int_equal(seen[k], 1);                    /* every row whole, once */
+}
+
+/* A row taller than a page is cut between its lines, and no character is lost. */
+static void test_table_row_taller_than_page(void **state)
+{
+    fixture *f = *state;
+    char *xml = malloc(64 * 1024);
+    assert_non_null(xml);
+    size_t at = (size_t)sprintf(xml, "<report version=\"1\"><title>标题</title><table>"
+                                     "<col width=\"*\"/><col width=\"*\"/><thead><tr><th>甲</th>"
+                                     "<th>乙</th></tr></thead><tbody><tr><td>长</td><td>");
+    for (int k = 0; k < 900; k++)
+        at += (size_t)sprintf(xml + at, "文");
+    sprintf(xml + at, "</td></tr></tbody></table></report>");
+    const gw_layout *lay = lay_out(f, NULL, xml);
+    free(xml);
+    assert_true(lay->n_pages >= 2);
+    size_t wen = 0;
+    for (size_t pi = 0; pi < lay->n_pages; pi++) {
+        const gw_page *p = &lay->pages[pi];
+        assert_inside_area(&lay->geo, p);
+        for (size_t i = 0; i < p->n_glyphs; i++)
+            wen += p->glyphs[i].cp == 0x6587;
+        char *text = page_text(p);
+        assert_non_null(strstr(text, "甲乙"));             /* the head on every page */
+        free(text);
+    }
+    assert_int_equal(wen, 900);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -688,6 +851,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_signature_never_alone, setup, teardown),
         cmocka_unit_test_setup_teardown(test_empty_section, setup, teardown),
         cmocka_unit_test_setup_teardown(test_seal_not_yet_typeset, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_table_on_the_grid, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_table_across_pages, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_table_row_taller_than_page, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

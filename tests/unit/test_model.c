@@ -344,6 +344,16 @@ static void test_table_and_front_matter(void **state)
     assert_pos(cell->text.pos[3], 16, 9);   /* the second <p> */
     assert_int_equal(t->rows[1].cells[0].rowspan, 2);
     assert_text(&t->rows[2].cells[0].text, "922.64");
+    /* The grid: 2 columns; the rowspan of 收入 pushes 922.64 into column 2. */
+    assert_int_equal(t->n_grid_cols, 2);
+    assert_int_equal(t->n_head_rows, 1);
+    assert_int_equal(t->rows[1].cells[0].col, 0);
+    assert_int_equal(t->rows[1].cells[1].col, 1);
+    assert_int_equal(t->rows[2].cells[0].col, 1);
+    assert_pos(t->rows[2].cells[0].pos, 17, 11);
+    assert_pos(t->rows[2].pos, 17, 7);
+    assert_true(t->rows[0].cells[0].align_set);
+    assert_false(t->rows[2].cells[0].align_set);
 
     b = &doc->blocks[1];
     assert_int_equal(b->kind, GW_BLOCK_LIST);
@@ -554,6 +564,43 @@ static void test_text_utf8(void **state)
     cap_close(&c);
 }
 
+/* A table whose cells do not fit its grid is refused at the offending cell. */
+static void expect_table_refused(const char *rows, const char *cols, const char *expected)
+{
+    char xml[2048];
+    snprintf(xml, sizeof xml,
+             "<report version=\"1\"><title>T</title>\n<table>%s\n%s\n</table></report>\n",
+             cols, rows);
+    capture c;
+    cap_open(&c);
+    gw_doc *doc = gw_doc_load_memory("t.xml", xml, strlen(xml), NULL, NULL, &c.diag);
+    assert_null(doc);
+    assert_string_equal(cap_text(&c), expected);
+    cap_close(&c);
+}
+
+static void test_table_grid_errors(void **state)
+{
+    (void)state;
+    expect_table_refused("<tbody><tr><td>a</td><td colspan=\"2\">b</td></tr></tbody>",
+                         "<col width=\"*\"/><col width=\"*\"/>",
+                         "t.xml:3:22: colspan=\"2\" runs past the table's 2 columns (the cell "
+                         "starts in column 2)\n");
+    expect_table_refused("<tbody><tr><td rowspan=\"2\">a</td></tr></tbody>", "",
+                         "t.xml:3:12: rowspan=\"2\" runs past the last row of the table (the "
+                         "cell starts in row 1 of 1)\n");
+    /* Without <col>, the first row sets the columns; a rowspan takes a slot below. */
+    expect_table_refused("<tbody><tr><td rowspan=\"2\">a</td><td>b</td></tr>"
+                         "<tr><td>c</td><td>d</td></tr></tbody>", "",
+                         "t.xml:3:63: this cell lies past the table's 2 columns: the row has more "
+                         "cells than columns (colspans, and rowspans from the rows above, count "
+                         "too)\n");
+    expect_table_refused("<thead><tr><th rowspan=\"2\">h</th></tr></thead>"
+                         "<tbody><tr><td>a</td></tr></tbody>", "",
+                         "t.xml:3:12: rowspan=\"2\" runs past the last row of the table head "
+                         "(thead) (the cell starts in row 1 of 1)\n");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -563,6 +610,7 @@ int main(void)
         cmocka_unit_test(test_whitespace),
         cmocka_unit_test(test_crlf),
         cmocka_unit_test(test_table_and_front_matter),
+        cmocka_unit_test(test_table_grid_errors),
         cmocka_unit_test(test_defaults),
         cmocka_unit_test(test_error_unclosed),
         cmocka_unit_test(test_error_unknown_element),
