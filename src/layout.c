@@ -765,7 +765,7 @@ static int table_start_rows(const gw_geometry *g, const gw_table_set *ts)
  * that fit, stopping before a table or a page break, unless the last would keep
  * with the next; then up to two lines fewer. */
 static size_t lines_for_page(const gw_geometry *g, const set_line *lines, size_t n, size_t from,
-                             int rows)
+                             int rows, bool fresh)
 {
     size_t count = 0;
     while (from + count < n && count < (size_t)rows) {
@@ -779,7 +779,7 @@ static size_t lines_for_page(const gw_geometry *g, const set_line *lines, size_t
         return count;
     const set_line *next = &lines[from + count];
     if (next->kind == GW_LINE_TABLE) {
-        /* A table that still starts on this page takes what precedes it along. */
+        /* A table that still starts on this page: what precedes it stays here. */
         if (count < (size_t)rows && (int)(rows - count) >= table_start_rows(g, next->table))
             return count;
     } else if (count < (size_t)rows) {
@@ -789,8 +789,10 @@ static size_t lines_for_page(const gw_geometry *g, const set_line *lines, size_t
      * last two lines (never one alone) over with a signature block (blank row,
      * issuer, date) that would not fit, or a caption and heading with their table. */
     size_t max_back = next->kind == GW_LINE_SIGNATURE || next->kind == GW_LINE_TABLE ? 4 : 2;
-    for (size_t back = 0; back <= max_back && back < count; back++)
-        if (!lines[from + count - 1 - back].keep_with_next)
+    /* On a page that already holds something (a table above), all of them may go. */
+    size_t most = fresh ? count : count + 1;
+    for (size_t back = 0; back <= max_back && back < most; back++)
+        if (back == count || !lines[from + count - 1 - back].keep_with_next)
             return count - back;
     return count;                          /* no better break: keep the grid */
 }
@@ -884,7 +886,7 @@ static bool place_table(pager *pg, const gw_table_set *ts)
     do {
         double room = page_h - y - (head_here ? 0 : head_h), stop = total;
         if (total - off > room + 1e-6) {
-            stop = table_cut_rows(ts, head, n, off, off + room);
+            stop = table_cut_rows(ts, head, n, off, off + room, true);
             bool giant = table_row_rest(ts, head, n, off) > page_h - head_h + 1e-6;
             if (stop <= off + 1e-6 && !giant && (y > 0 || head_here)) {
                 if (!next_page(pg))                /* not one row fits here */
@@ -893,6 +895,8 @@ static bool place_table(pager *pg, const gw_table_set *ts)
                 head_here = false;
                 continue;
             }
+            if (stop <= off + 1e-6)                /* a rowspan taller than a page */
+                stop = table_cut_rows(ts, head, n, off, off + room, false);
             if (stop <= off + 1e-6)                /* a row taller than a page starts here */
                 stop = table_cut(ts, head, n, off, off + room);
             if (stop <= off + 1e-6)                /* a line taller than a page: cannot be */
@@ -938,7 +942,8 @@ static bool paginate(ctx *c, gw_layout *lay)
             at++;
             continue;
         }
-        size_t take = lines_for_page(g, c->lines, c->n_lines, at, g->lines_per_page - pg.row);
+        size_t take = lines_for_page(g, c->lines, c->n_lines, at, g->lines_per_page - pg.row,
+                                     pg.row == 0);
         int first_row = pg.row;
         for (size_t i = 0; i < take; i++) {
             /* A blank row that lands at the top of a page is dropped. */

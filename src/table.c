@@ -357,7 +357,24 @@ static bool cuts_text(const gw_table_set *ts, size_t r0, size_t r1, double at, d
     return cuts;
 }
 
-double table_cut_rows(const gw_table_set *ts, size_t r0, size_t r1, double off0, double limit)
+/* True when a cell crossing offset `at` has all its text below it: cut there,
+ * the cell's text would come after the rows that follow it in the source. */
+static bool text_all_below(const gw_table_set *ts, size_t r0, size_t r1, double at)
+{
+    double base = ts->row_y[r0];
+    for (size_t i = 0; i < ts->n_cells; i++) {
+        const tcell *tc = &ts->cells[i];
+        if (tc->row < r0 || tc->row >= r1 || tc->n_lines == 0)
+            continue;
+        double a = ts->row_y[tc->row] - base, b = ts->row_y[tc->row + tc->rowspan] - base;
+        if (a < at - 1e-6 && b > at + 1e-6 && a + tc->text_top >= at - 1e-6)
+            return true;
+    }
+    return false;
+}
+
+double table_cut_rows(const gw_table_set *ts, size_t r0, size_t r1, double off0, double limit,
+                      bool keep_order)
 {
     double base = ts->row_y[r0], line_top;
     for (size_t k = r1; k > r0; k--) {
@@ -366,9 +383,9 @@ double table_cut_rows(const gw_table_set *ts, size_t r0, size_t r1, double off0,
             continue;
         if (b <= off0 + 1e-6)
             break;
-        /* A row boundary inside a rowspan cell is a place to cut only where the
-         * cell's text does not cross it. */
-        if (!cuts_text(ts, r0, r1, b, &line_top))
+        /* A row boundary inside a rowspan cell is a place to cut where the cell's
+         * text does not cross it, and (keep_order) does not lie wholly below it. */
+        if (!cuts_text(ts, r0, r1, b, &line_top) && !(keep_order && text_all_below(ts, r0, r1, b)))
             return b;
     }
     return off0;

@@ -50,8 +50,11 @@ size_t table_head_rows(const gw_table_set *ts);
 double table_height(const gw_table_set *ts, size_t r0, size_t r1);
 /* The largest row boundary in (off0, limit] (offsets from the top of rows
  * [r0, r1)) that no line of text crosses — a rowspan cell's text may lie across
- * one; off0 when none. */
-double table_cut_rows(const gw_table_set *ts, size_t r0, size_t r1, double off0, double limit);
+ * one — and, with keep_order, below which no rowspan cell that crosses it has
+ * all its text (which would then be read after the rows that follow it); off0
+ * when none. */
+double table_cut_rows(const gw_table_set *ts, size_t r0, size_t r1, double off0, double limit,
+                      bool keep_order);
 /* From offset `off` to the end of the row it falls in, pt. */
 double table_row_rest(const gw_table_set *ts, size_t r0, size_t r1, double off);
 /* The largest offset in (off0, limit] that crosses no line of text, for a row
