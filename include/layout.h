@@ -18,6 +18,7 @@
 
 #include "diag.h"
 #include "fonts.h"
+#include "image.h"
 #include "linebreak.h"
 #include "model.h"
 
@@ -77,6 +78,13 @@ typedef struct gw_rule {
     double width;
 } gw_rule;
 
+/* A seal on a page: the image's mask painted in its ink colour over the
+ * square of side `size` whose lower-left corner is (x, y). */
+typedef struct gw_image_place {
+    const gw_seal_image *image;
+    double x, y, size;
+} gw_image_place;
+
 typedef struct gw_page {
     int number;           /* the printed page number */
     double width, height;
@@ -86,6 +94,8 @@ typedef struct gw_page {
     size_t n_lines, cap_lines;
     gw_rule *rules;
     size_t n_rules, cap_rules;
+    gw_image_place *images;  /* drawn under the text */
+    size_t n_images, cap_images;
 } gw_page;
 
 /* Append to a page; false when out of memory (the page is unchanged). */
@@ -97,6 +107,7 @@ typedef struct gw_layout {
     gw_geometry geo;
     gw_page *pages;
     size_t n_pages, cap_pages;
+    gw_seal_image *seal;  /* the signature's seal (owned), NULL when none */
 } gw_layout;
 
 /* Choices made on the command line (--profile, --option). */

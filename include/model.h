@@ -113,6 +113,7 @@ typedef struct gw_signature {
     bool has_date;
     char *seal_src;              /* path as typed, NULL when no seal */
     double seal_diameter_mm;     /* 0 when not given */
+    gw_pos seal_pos;             /* the <seal> element */
     gw_pos pos;
 } gw_signature;
 

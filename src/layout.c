@@ -164,6 +164,9 @@ typedef struct set_line {
     bool page_break_before;  /* <pagebreak/> */
     bool para_start, para_end;
     gw_table_set *table;     /* GW_LINE_TABLE: a whole table, placed off the grid */
+    const gw_seal_image *seal;  /* the signature's seal, centred on seal_cx (pt from the
+                                   type area's left), 2.5 mm above this row's em centre */
+    double seal_cx, seal_size;
 } set_line;
 
 typedef struct ctx {
@@ -178,6 +181,7 @@ typedef struct ctx {
     long max_pages;          /* the pages limit */
     bool over_pages;         /* paginate stopped at the limit */
     gw_lb_params lb;         /* line-breaking profile and options */
+    gw_seal_image *seal;     /* loaded by set_signature, handed to the layout */
 } ctx;
 
 static bool push_char(ctx *c, char_buf *b, uint32_t cp, gw_role role, double size, bool bold,
@@ -642,19 +646,120 @@ static void set_solid_line(ctx *c, const char_buf *b, gw_face **faces, const gw_
     }
 }
 
+/* A signature row with nothing printed (a blank row that keeps the block together). */
+static void add_signature_blank(ctx *c)
+{
+    set_line l = { .kind = GW_LINE_SIGNATURE, .keep_with_next = true };
+    add_line(c, &l);
+}
+
+/* The seal's file: relative paths are relative to the document. */
+static char *seal_path(const gw_doc *d, const char *src)
+{
+    const char *slash = strrchr(d->path, '/');
+    size_t dir = src[0] == '/' || !slash ? 0 : (size_t)(slash - d->path) + 1;
+    char *path = malloc(dir + strlen(src) + 1);
+    if (path) {
+        memcpy(path, d->path, dir);
+        strcpy(path + dir, src);
+    }
+    return path;
+}
+
+/* 落款 with a seal (GB/T 9704 §7.3.5.1, ../shared/gbt9704.md §10.1): the date
+ * right-indented 4 字, the issuer on the row above centred on the date, the
+ * seal centred on both with its centre 2.5 mm above the issuer's em centre (so
+ * both sit below the centre).  The issuer goes as few rows below the body as
+ * keep the seal's top off the last body line — its top is then within one row
+ * of it — and rows are kept free under the date for the seal's lower part. */
+static void set_sealed_signature(ctx *c, const gw_signature *sig, const char_buf *issuer,
+                                 gw_face **fi, gw_lb_item *ii, int wi, const char_buf *date,
+                                 gw_face **fd, gw_lb_item *id, int wd)
+{
+    const gw_geometry *g = &c->geo;
+    char *path = seal_path(c->doc, sig->seal_src);
+    c->failed |= path == NULL;
+    gw_seal_image *img = path ? gw_seal_load(path, c->doc->path, sig->seal_pos.line,
+                                             sig->seal_pos.col, c->diag) : NULL;
+    free(path);
+    if (!img)
+        return;
+    double d_mm = sig->seal_diameter_mm > 0 ? sig->seal_diameter_mm
+                : img->width_mm > 0 ? img->width_mm : 42.0;
+    double size = d_mm * GW_PT_PER_MM, lift = 2.5 * GW_PT_PER_MM, half_em = g->body_size / 2;
+    int full = g->chars_per_line * 1000;
+    int date_start = full - 4000 - wd, issuer_start = date_start + (wd - wi) / 2;
+    if (issuer_start + wi > full)
+        issuer_start = full - wi;
+    double seal_cx = (date_start + wd / 2.0) * g->cell / 1000.0;
+    if (date_start < 0 || issuer_start < 0 || size > g->area_right - g->area_left) {
+        gw_error(c->diag, c->doc->path, sig->pos.line, sig->pos.col,
+                 "the signature's issuer or date, or its %.0f mm seal, is wider than the type area",
+                 d_mm);
+        gw_seal_free(img);
+        return;
+    }
+    c->seal = img;
+    /* Rows from the last body line to the issuer: the seal's top at or below
+     * the body's last em box. */
+    int k = (int)ceil((half_em + lift + size / 2) / g->pitch - 1e-9);
+    if (k < 2)
+        k = 2;
+    double overhang = size / 2 - lift - g->pitch - half_em;   /* below the date's em box */
+    int below = overhang > 0 ? (int)ceil(overhang / g->pitch - 1e-9) : 0;
+    if (c->n_lines > 0)
+        c->lines[c->n_lines - 1].keep_with_next = true;
+    for (int i = 0; i < k - 1; i++)
+        add_signature_blank(c);
+    size_t issuer_line = c->n_lines;
+    if (issuer->n)
+        set_solid_line(c, issuer, fi, ii, wi, issuer_start, GW_LINE_SIGNATURE);
+    else
+        add_signature_blank(c);
+    if (c->n_lines > issuer_line) {
+        c->lines[issuer_line].seal = img;
+        c->lines[issuer_line].seal_cx = seal_cx;
+        c->lines[issuer_line].seal_size = size;
+    }
+    set_solid_line(c, date, fd, id, wd, date_start, GW_LINE_SIGNATURE);
+    for (int i = 0; i < below; i++)
+        add_signature_blank(c);
+    c->lines[c->n_lines - 1].keep_with_next = false;
+}
+
 /* 落款 without a seal (GB/T 9704 §7.3.5.2): one blank line below the body, the
  * issuer right-indented 2 字, the date on the next line starting 2 字 right of
  * the issuer's start; a date that would then pass the 2 字 right indent is
  * right-indented 2 字 and the issuer moves left to keep the 2 字 offset.  The
  * block keeps with the last body line, so it is never alone on a page. */
-static void set_signature(ctx *c, const gw_signature *sig)
+static void set_plain_signature(ctx *c, const gw_signature *sig, const char_buf *issuer,
+                                gw_face **fi, gw_lb_item *ii, int wi, const char_buf *date,
+                                gw_face **fd, gw_lb_item *id, int wd)
 {
-    if (sig->seal_src) {
+    int full = c->geo.chars_per_line * 1000, indent = 2000;
+    int issuer_start = full - indent - wi, date_start = issuer_start + indent;
+    if (date_start + wd > full - indent) {
+        date_start = full - indent - wd;
+        issuer_start = date_start - indent;
+    }
+    if (issuer_start < 0 || date_start < 0) {
         gw_error(c->diag, c->doc->path, sig->pos.line, sig->pos.col,
-                 "<seal> is not typeset by this version of gwpdf yet; remove it to print "
-                 "the signature without a seal");
+                 "the signature's issuer or date is longer than a line");
         return;
     }
+    if (c->n_lines > 0)
+        c->lines[c->n_lines - 1].keep_with_next = true;
+    add_signature_blank(c);
+    if (issuer->n)
+        set_solid_line(c, issuer, fi, ii, wi, issuer_start, GW_LINE_SIGNATURE);
+    set_solid_line(c, date, fd, id, wd, date_start, GW_LINE_SIGNATURE);
+    c->lines[c->n_lines - 1].keep_with_next = false;
+}
+
+/* The 落款: issuer and date (a blank 年　月　日 to sign by hand when no date is
+ * given), with or without the seal. */
+static void set_signature(ctx *c, const gw_signature *sig)
+{
     char_buf issuer = { 0 }, date = { 0 };
     push_text(c, &issuer, &sig->issuer, GW_ROLE_BODY, c->geo.body_size, false);
     if (sig->has_date)
@@ -664,26 +769,12 @@ static void set_signature(ctx *c, const gw_signature *sig)
     gw_face **fi = resolve_faces(c, &issuer), **fd = resolve_faces(c, &date);
     gw_lb_item *ii = fi ? items_of(c, &issuer, fi) : NULL, *id = fd ? items_of(c, &date, fd) : NULL;
     if (ii && id) {
-        int full = c->geo.chars_per_line * 1000, indent = 2000;
         int wi = gw_lb_span_width(ii, 0, issuer.n, &c->lb.opt);
         int wd = gw_lb_span_width(id, 0, date.n, &c->lb.opt);
-        int issuer_start = full - indent - wi, date_start = issuer_start + indent;
-        if (date_start + wd > full - indent) {
-            date_start = full - indent - wd;
-            issuer_start = date_start - indent;
-        }
-        if (issuer_start < 0 || date_start < 0) {
-            gw_error(c->diag, c->doc->path, sig->pos.line, sig->pos.col,
-                     "the signature's issuer or date is longer than a line");
-        } else {
-            if (c->n_lines > 0)
-                c->lines[c->n_lines - 1].keep_with_next = true;
-            add_blank_line(c);
-            if (issuer.n)
-                set_solid_line(c, &issuer, fi, ii, wi, issuer_start, GW_LINE_SIGNATURE);
-            set_solid_line(c, &date, fd, id, wd, date_start, GW_LINE_SIGNATURE);
-            c->lines[c->n_lines - 1].keep_with_next = false;
-        }
+        if (sig->seal_src)
+            set_sealed_signature(c, sig, &issuer, fi, ii, wi, &date, fd, id, wd);
+        else
+            set_plain_signature(c, sig, &issuer, fi, ii, wi, &date, fd, id, wd);
     }
     free(ii);
     free(id);
@@ -731,8 +822,22 @@ bool gw_page_add_rule(gw_page *p, const gw_rule *r)
     return true;
 }
 
+static bool place_seal(const gw_geometry *g, gw_page *p, const set_line *l, int row)
+{
+    double em_centre = gw_row_baseline(g, row, g->body_size) + (g->ascent - 0.5) * g->body_size;
+    double cy = em_centre + 2.5 * GW_PT_PER_MM;
+    gw_image_place im = { l->seal, g->area_left + l->seal_cx - l->seal_size / 2,
+                          cy - l->seal_size / 2, l->seal_size };
+    if (!gw_grow(&p->images, &p->cap_images, p->n_images + 1, sizeof *p->images))
+        return false;
+    p->images[p->n_images++] = im;
+    return true;
+}
+
 static bool place_line(const gw_geometry *g, gw_page *p, const set_line *l, int row)
 {
+    if (l->seal && !place_seal(g, p, l, row))
+        return false;
     if (l->n == 0)
         return true;                       /* a blank row: nothing to draw */
     gw_line_box box = { l->kind, row, l->level, gw_row_baseline(g, row, l->size), 0, 0,
@@ -785,10 +890,11 @@ static size_t lines_for_page(const gw_geometry *g, const set_line *lines, size_t
     } else if (count < (size_t)rows) {
         return count;
     }
-    /* A page may end up to two rows short; four when that carries the body's
-     * last two lines (never one alone) over with a signature block (blank row,
-     * issuer, date) that would not fit, or a caption and heading with their table. */
-    size_t max_back = next->kind == GW_LINE_SIGNATURE || next->kind == GW_LINE_TABLE ? 4 : 2;
+    /* A page may end up to two rows short; four when that carries a caption and
+     * heading over with their table; eight when it carries the body's last two
+     * lines (never one alone) over with a signature block that would not fit
+     * (blank rows, issuer, date, and with a seal the rows it reaches into). */
+    size_t max_back = next->kind == GW_LINE_SIGNATURE ? 8 : next->kind == GW_LINE_TABLE ? 4 : 2;
     /* On a page that already holds something (a table above), all of them may go. */
     size_t most = fresh ? count : count + 1;
     for (size_t back = 0; back <= max_back && back < most; back++)
@@ -976,8 +1082,10 @@ void gw_layout_free(gw_layout *lay)
         free(lay->pages[i].glyphs);
         free(lay->pages[i].lines);
         free(lay->pages[i].rules);
+        free(lay->pages[i].images);
     }
     free(lay->pages);
+    gw_seal_free(lay->seal);
     free(lay);
 }
 
@@ -1013,6 +1121,8 @@ gw_layout *gw_layout_document(const gw_doc *doc, gw_fontset *fonts, const gw_lay
         lay = calloc(1, sizeof *lay);
         if (lay) {
             lay->geo = c.geo;
+            lay->seal = c.seal;
+            c.seal = NULL;
             if (!paginate(&c, lay)) {
                 gw_layout_free(lay);
                 lay = NULL;
@@ -1025,6 +1135,7 @@ gw_layout *gw_layout_document(const gw_doc *doc, gw_fontset *fonts, const gw_lay
         free(c.lines[i].glyphs);
         table_free(c.lines[i].table);
     }
+    gw_seal_free(c.seal);                  /* when no layout took it */
     free(c.lines);
     return lay;
 }

@@ -1090,6 +1090,7 @@ static void convert_date(loader *ld, gw_text *t)
 static void build_seal(loader *ld, const xmlNode *n, gw_signature *sig)
 {
     free(sig->seal_src);
+    sig->seal_pos = node_pos(ld, n);
     sig->seal_src = prop_dup(ld, n, "src");
     if (!sig->seal_src && !ld->oom && !(sig->seal_src = strdup("")))
         ld->oom = true;

@@ -283,8 +283,70 @@ static void rules_ops(const gw_page *p, ops *o)
     ops_str(o, "S\n");
 }
 
+/* The seal: its one-bit mask as a stencil image (PDF/A-1 allows no soft mask),
+ * painted in the seal's ink colour (DeviceRGB, under the sRGB output intent);
+ * one object for the document. */
+static HPDF_Dict seal_object(HPDF_Doc pdf, const gw_seal_image *img)
+{
+    HPDF_Dict im = pdf_stream_new(pdf, img->mask, img->stride * (size_t)img->height);
+    HPDF_Array decode = HPDF_Array_New(pdf->mmgr);
+    if (!im || !decode)
+        return NULL;
+    HPDF_STATUS rc = HPDF_Dict_AddName(im, "Type", "XObject");
+    rc |= HPDF_Dict_AddName(im, "Subtype", "Image");
+    rc |= HPDF_Dict_AddNumber(im, "Width", img->width);
+    rc |= HPDF_Dict_AddNumber(im, "Height", img->height);
+    rc |= HPDF_Dict_AddBoolean(im, "ImageMask", HPDF_TRUE);
+    rc |= HPDF_Dict_AddNumber(im, "BitsPerComponent", 1);
+    /* A set bit is ink: it paints. */
+    rc |= HPDF_Array_AddNumber(decode, 1);
+    rc |= HPDF_Array_AddNumber(decode, 0);
+    rc |= HPDF_Dict_Add(im, "Decode", decode);
+    return rc == HPDF_OK ? im : NULL;
+}
+
+/* The page's resource name of an image, adding it to /Resources /XObject. */
+static const char *page_image_name(HPDF_Page page, HPDF_Dict image)
+{
+    HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
+    if (!attr->xobjects) {
+        HPDF_Dict res = HPDF_Dict_GetItem(page, "Resources", HPDF_OCLASS_DICT);
+        HPDF_Dict xo = HPDF_Dict_New(page->mmgr);
+        if (!res || !xo || HPDF_Dict_Add(res, "XObject", xo) != HPDF_OK)
+            return NULL;
+        attr->xobjects = xo;
+    }
+    const char *name = HPDF_Dict_GetKeyByObj(attr->xobjects, image);
+    if (!name && HPDF_Dict_Add(attr->xobjects, "Seal1", image) == HPDF_OK)
+        name = HPDF_Dict_GetKeyByObj(attr->xobjects, image);
+    return name;
+}
+
+/* Seals go under the text: the issuer and date stay black over the red. */
+static int images_ops(HPDF_Page page, const gw_page *p, HPDF_Dict seal, ops *o)
+{
+    for (size_t i = 0; i < p->n_images; i++) {
+        const gw_image_place *im = &p->images[i];
+        const char *name = seal ? page_image_name(page, seal) : NULL;
+        if (!name)
+            return -1;
+        ops_str(o, "q ");
+        ops_num(o, im->image->red, " ");
+        ops_num(o, im->image->green, " ");
+        ops_num(o, im->image->blue, " rg ");
+        ops_num(o, im->size, " 0 0 ");
+        ops_num(o, im->size, " ");
+        ops_num(o, im->x, " ");
+        ops_num(o, im->y, " cm /");
+        ops_str(o, name);
+        ops_str(o, " Do Q\n");
+    }
+    return 0;
+}
+
 /* The page's operators; -1 when a glyph has no font (a layout bug) or out of memory. */
-static int page_ops(HPDF_Page page, const gw_page *p, const font_list *fl, ops *o)
+static int page_ops(HPDF_Page page, const gw_page *p, const font_list *fl, HPDF_Dict seal,
+                    ops *o)
 {
     drawn *dv = malloc((p->n_glyphs ? p->n_glyphs : 1) * sizeof *dv);
     if (!dv)
@@ -294,6 +356,8 @@ static int page_ops(HPDF_Page page, const gw_page *p, const font_list *fl, ops *
         if (!resolve(fl, &p->glyphs[i], &dv[i]))
             rc = -1;
     text_state ts = { NULL, 0, 0, false };
+    if (rc == 0)
+        rc = images_ops(page, p, seal, o);
     if (rc == 0 && p->n_glyphs > 0) {
         ops_str(o, "BT\n");
         for (size_t i = 0; i < p->n_glyphs && rc == 0;) {
@@ -309,7 +373,7 @@ static int page_ops(HPDF_Page page, const gw_page *p, const font_list *fl, ops *
     return o->oom ? -1 : rc;
 }
 
-static HPDF_Page draw_page(HPDF_Doc pdf, const gw_page *p, const font_list *fl,
+static HPDF_Page draw_page(HPDF_Doc pdf, const gw_page *p, const font_list *fl, HPDF_Dict seal,
                            HPDF_MD5_CTX *digest)
 {
     HPDF_Page page = HPDF_AddPage(pdf);
@@ -318,7 +382,7 @@ static HPDF_Page draw_page(HPDF_Doc pdf, const gw_page *p, const font_list *fl,
     HPDF_Page_SetWidth(page, (HPDF_REAL)p->width);
     HPDF_Page_SetHeight(page, (HPDF_REAL)p->height);
     ops o = { 0 };
-    int rc = page_ops(page, p, fl, &o);
+    int rc = page_ops(page, p, fl, seal, &o);
     HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
     if (rc == 0 && pdf_stream_put_deflated(attr->contents, o.s, o.n) != HPDF_OK)
         rc = -1;
@@ -598,8 +662,17 @@ static HPDF_Doc build_pdf(const gw_layout *lay, gw_fontset *fonts, const gw_meta
         gw_error(diag, name, 0, 0, "libharu could not write the document information (error 0x%04X)",
                  (unsigned)st->error);
     ok = ok && embed_fonts(pdf, fonts, &fl, &digest, diag) == 0;
+    HPDF_Dict seal = NULL;
+    if (ok && lay->seal) {
+        seal = seal_object(pdf, lay->seal);
+        HPDF_MD5Update(&digest, lay->seal->mask, (HPDF_UINT32)(lay->seal->stride * lay->seal->height));
+        if (!seal) {
+            gw_error(diag, name, 0, 0, "cannot embed the seal image (out of memory?)");
+            ok = false;
+        }
+    }
     for (size_t i = 0; i < lay->n_pages && ok; i++) {
-        pages[i] = draw_page(pdf, &lay->pages[i], &fl, &digest);
+        pages[i] = draw_page(pdf, &lay->pages[i], &fl, seal, &digest);
         if (!pages[i] || st->error) {
             gw_error(diag, name, 0, 0, "cannot draw page %zu (libharu error 0x%04X)", i + 1,
                      (unsigned)st->error);

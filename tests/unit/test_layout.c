@@ -654,7 +654,8 @@ static void test_empty_section(void **state)
     assert_string_equal(line_text(p, &p->lines[1]), "一、H");
 }
 
-static void test_seal_not_yet_typeset(void **state)
+/* A seal whose file is missing is an error at the <seal> element naming the path. */
+static void test_seal_missing_file(void **state)
 {
     fixture *f = *state;
     static const char xml[] = "<report version=\"1\"><title>标题</title><p>正文。</p>\n"
@@ -663,7 +664,64 @@ static void test_seal_not_yet_typeset(void **state)
     assert_non_null(f->doc);
     f->lay = gw_layout_document(f->doc, f->fonts, NULL, &f->diag);
     assert_null(f->lay);
-    assert_non_null(strstr(diag_text(f), "mem.xml:2:1: <seal> is not typeset"));
+    assert_string_equal(diag_text(f),
+                        "mem.xml:2:30: cannot read the seal image seal.png: No such file or directory\n");
+}
+
+static const gw_line_box *find_line(const gw_page *p, const char *text)
+{
+    for (size_t i = 0; i < p->n_lines; i++)
+        if (!strcmp(line_text(p, &p->lines[i]), text))
+            return &p->lines[i];
+    return NULL;
+}
+
+/* GB/T 9704 §7.3.5.1 on the content/ report with a seal: the date right-indented
+ * 4 字, the issuer centred on it, the 42 mm seal centred on both with both below
+ * its centre, its top within one row of the last body line (not on it), and
+ * inside the type area. */
+static void test_sealed_signature(void **state)
+{
+    fixture *f = *state;
+    const gw_layout *lay = lay_out(f, GW_SOURCE_DIR "/content/qinghe-2023-song-xi-xia-xiang-report.xml", NULL);
+    const gw_geometry *g = &lay->geo;
+    assert_non_null(lay->seal);
+    const gw_page *p = &lay->pages[lay->n_pages - 1];
+    assert_int_equal(p->n_images, 1);
+    const gw_image_place *im = &p->images[0];
+    assert_ptr_equal(im->image, lay->seal);
+    assert_near(im->size, 42 * GW_PT_PER_MM, 0.05);     /* the PNG's pHYs: 992 px at 600 dpi */
+    const gw_line_box *date = find_line(p, "2024年1月15日"), *issuer = find_line(p, "青禾县文化馆");
+    assert_non_null(date);
+    assert_non_null(issuer);
+    assert_int_equal(date->kind, GW_LINE_SIGNATURE);
+    assert_int_equal(issuer->row + 1, date->row);
+    assert_near(date->x1, g->area_left + 24 * g->cell, 0.01);               /* 右空四字 */
+    double date_cx = (date->x0 + date->x1) / 2, issuer_cx = (issuer->x0 + issuer->x1) / 2;
+    assert_near(issuer_cx, date_cx, 0.01);                                  /* centred on the date */
+    double seal_cx = im->x + im->size / 2, seal_cy = im->y + im->size / 2;
+    assert_near(seal_cx, date_cx, 0.01);
+    /* Both below the seal's centre; the seal covers the date's glyphs. */
+    double em_top_issuer = issuer->baseline + 0.88 * g->body_size;
+    double em_bottom_date = date->baseline - 0.12 * g->body_size;
+    assert_true(issuer->baseline + (0.88 - 0.5) * g->body_size < seal_cy);
+    assert_true(em_top_issuer < im->y + im->size);
+    assert_true(im->y < em_bottom_date && em_bottom_date < im->y + im->size);
+    /* The last body line above the block. */
+    const gw_line_box *body = NULL;
+    for (size_t i = 0; i < p->n_lines; i++)
+        if (p->lines[i].kind == GW_LINE_BODY && p->lines[i].row < issuer->row)
+            body = &p->lines[i];
+    assert_non_null(body);
+    double body_bottom = body->baseline - 0.12 * g->body_size, seal_top = im->y + im->size;
+    assert_true(seal_top <= body_bottom + 1e-6);                 /* off the body text */
+    assert_true(body_bottom - seal_top < g->pitch);              /* within one row of it */
+    /* Inside the type area. */
+    assert_true(im->x >= g->area_left && im->x + im->size <= g->area_right);
+    assert_true(im->y >= g->area_bottom && seal_top <= g->area_top);
+    /* The issuer's and date's text is black over the red: the seal is drawn first
+     * (the PDF output draws images before text); its ink is red. */
+    assert_true(lay->seal->red > 0.8 && lay->seal->green < 0.2 && lay->seal->blue < 0.2);
 }
 
 /* ---- tables -------------------------------------------------------------- */
@@ -850,7 +908,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_signature_without_seal, setup, teardown),
         cmocka_unit_test_setup_teardown(test_signature_never_alone, setup, teardown),
         cmocka_unit_test_setup_teardown(test_empty_section, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_seal_not_yet_typeset, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_seal_missing_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sealed_signature, setup, teardown),
         cmocka_unit_test_setup_teardown(test_table_on_the_grid, setup, teardown),
         cmocka_unit_test_setup_teardown(test_table_across_pages, setup, teardown),
         cmocka_unit_test_setup_teardown(test_table_row_taller_than_page, setup, teardown),

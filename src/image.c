@@ -1,0 +1,172 @@
+/* image — a seal PNG read with libpng into a stencil mask and its ink colour
+ * (see image.h).  Called by the layout; the mask is embedded by the PDF output.
+ * libpng reports errors by longjmp: everything it may leave half-made is
+ * released on that path too. */
+#include "image.h"
+
+#include <errno.h>
+#include <png.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A seal of 60 mm scanned at 1200 dpi is 2835 pixels: anything larger is a mistake. */
+#define MAX_SIDE 4096
+
+typedef struct png_failure {
+    jmp_buf jump;
+    char message[200];
+} png_failure;
+
+static void on_png_error(png_structp png, png_const_charp message)
+{
+    png_failure *f = png_get_error_ptr(png);
+    snprintf(f->message, sizeof f->message, "%s", message);
+    longjmp(f->jump, 1);
+}
+
+static void on_png_warning(png_structp png, png_const_charp message)
+{
+    (void)png;
+    (void)message;     /* a damaged ancillary chunk: the pixels still decode */
+}
+
+void gw_seal_free(gw_seal_image *img)
+{
+    if (!img)
+        return;
+    free(img->mask);
+    free(img);
+}
+
+/* Ink: mostly opaque, and not near white (the paper of a scanned seal). */
+static bool is_ink(const png_byte *px)
+{
+    png_byte low = px[0] < px[1] ? px[0] : px[1];
+    if (px[2] < low)
+        low = px[2];
+    return px[3] >= 128 && low < 200;
+}
+
+/* The mask and mean ink colour of RGBA rows; false when out of memory. */
+static bool build_mask(gw_seal_image *img, png_bytep pixels)
+{
+    img->stride = ((size_t)img->width + 7) / 8;
+    img->mask = calloc(img->stride * (size_t)img->height + 1, 1);
+    if (!img->mask)
+        return false;
+    double r = 0, g = 0, b = 0;
+    for (int y = 0; y < img->height; y++) {
+        for (int x = 0; x < img->width; x++) {
+            const png_byte *px = pixels + ((size_t)y * (size_t)img->width + (size_t)x) * 4;
+            if (!is_ink(px))
+                continue;
+            img->mask[(size_t)y * img->stride + (size_t)x / 8] |= (uint8_t)(0x80u >> (x % 8));
+            r += px[0];
+            g += px[1];
+            b += px[2];
+            img->ink_pixels++;
+        }
+    }
+    if (img->ink_pixels) {
+        img->red = r / img->ink_pixels / 255.0;
+        img->green = g / img->ink_pixels / 255.0;
+        img->blue = b / img->ink_pixels / 255.0;
+    }
+    return true;
+}
+
+/* Expand every PNG colour type to 8-bit RGBA. */
+static void rgba_transforms(png_structp png, png_infop info)
+{
+    png_byte type = png_get_color_type(png, info);
+    png_set_expand(png);
+    png_set_strip_16(png);
+    if (type == PNG_COLOR_TYPE_GRAY || type == PNG_COLOR_TYPE_GRAY_ALPHA)
+        png_set_gray_to_rgb(png);
+    if (!(type & PNG_COLOR_MASK_ALPHA) && !png_get_valid(png, info, PNG_INFO_tRNS))
+        png_set_add_alpha(png, 0xFF, PNG_FILLER_AFTER);
+    png_set_interlace_handling(png);
+    png_read_update_info(png, info);
+}
+
+/* What decoding allocates, kept in the heap so a longjmp cannot lose it. */
+typedef struct decoding {
+    png_bytep pixels;
+    png_bytep *rows;
+} decoding;
+
+/* Decode the open PNG into img; libpng's errors longjmp to the caller's setjmp. */
+static bool decode(png_structp png, png_infop info, FILE *fp, gw_seal_image *img, decoding *d)
+{
+    png_init_io(png, fp);
+    png_set_sig_bytes(png, 8);
+    png_set_user_limits(png, MAX_SIDE, MAX_SIDE);
+    png_read_info(png, info);
+    img->width = (int)png_get_image_width(png, info);
+    img->height = (int)png_get_image_height(png, info);
+    png_uint_32 xres = 0, yres = 0;
+    int unit = 0;
+    if (png_get_pHYs(png, info, &xres, &yres, &unit) && unit == PNG_RESOLUTION_METER && xres > 0)
+        img->width_mm = img->width * 1000.0 / xres;
+    rgba_transforms(png, info);
+    d->pixels = malloc((size_t)img->width * (size_t)img->height * 4);
+    d->rows = malloc((size_t)img->height * sizeof *d->rows);
+    if (!d->pixels || !d->rows)
+        return false;
+    for (int y = 0; y < img->height; y++)
+        d->rows[y] = d->pixels + (size_t)y * (size_t)img->width * 4;
+    png_read_image(png, d->rows);
+    png_read_end(png, NULL);
+    return build_mask(img, d->pixels);
+}
+
+gw_seal_image *gw_seal_load(const char *path, const char *where, long line, long col,
+                            gw_diag *diag)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp) {
+        gw_error(diag, where, line, col, "cannot read the seal image %s: %s", path, strerror(errno));
+        return NULL;
+    }
+    png_byte sig[8];
+    if (fread(sig, 1, 8, fp) != 8 || png_sig_cmp(sig, 0, 8) != 0) {
+        gw_error(diag, where, line, col, "the seal image %s is not a PNG file", path);
+        fclose(fp);
+        return NULL;
+    }
+    png_failure failure = { .message = "" };
+    png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &failure, on_png_error,
+                                             on_png_warning);
+    png_infop info = png ? png_create_info_struct(png) : NULL;
+    gw_seal_image *volatile img = calloc(1, sizeof *img);
+    decoding *volatile work = calloc(1, sizeof *work);
+    volatile bool ok = false, oom = !png || !info || !img || !work;
+    if (!oom && setjmp(failure.jump) == 0) {
+        ok = decode(png, info, fp, img, work);
+        oom = !ok;
+    } else if (!oom) {
+        gw_error(diag, where, line, col, "the seal image %s is not a valid PNG (libpng: %s)", path,
+                 failure.message);
+    }
+    if (oom)
+        gw_error(diag, where, line, col, "out of memory reading the seal image %s", path);
+    else if (ok && img->ink_pixels == 0) {
+        gw_error(diag, where, line, col,
+                 "the seal image %s has no ink: every pixel is transparent or white", path);
+        ok = false;
+    }
+    png_destroy_read_struct(png ? &png : NULL, info ? &info : NULL, NULL);
+    if (work) {
+        free(work->rows);
+        free(work->pixels);
+        free(work);
+    }
+    fclose(fp);
+    if (!ok) {
+        gw_seal_free(img);
+        return NULL;
+    }
+    return img;
+}
