@@ -39,6 +39,9 @@ typedef struct gw_geometry {
 
 /* The GB/T 9704 grid. */
 gw_geometry gw_geometry_gbt9704(void);
+/* The frame of a landscape page: g's page and type area turned a quarter turn
+ * (x along the portrait page's height, y across its width). */
+gw_geometry gw_geometry_landscape(const gw_geometry *g);
 
 /* Baseline y of grid row `row` (0-based) for text of `size` points: the
  * text's em box is centred on the body em box of that row. */
@@ -96,6 +99,11 @@ typedef struct gw_page {
     size_t n_rules, cap_rules;
     gw_image_place *images;  /* drawn under the text */
     size_t n_images, cap_images;
+    /* A landscape page (a landscape table): every glyph, rule and image but the
+     * page number is in the gw_geometry_landscape frame; the PDF output turns it
+     * a quarter turn counter-clockwise onto the portrait page, the table's head
+     * to the page's left.  The page number is in portrait coordinates. */
+    bool landscape;
 } gw_page;
 
 /* Append to a page; false when out of memory (the page is unchanged). */

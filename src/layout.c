@@ -164,6 +164,7 @@ typedef struct set_line {
     bool page_break_before;  /* <pagebreak/> */
     bool para_start, para_end;
     gw_table_set *table;     /* GW_LINE_TABLE: a whole table, placed off the grid */
+    bool landscape;          /* ... on landscape pages of its own */
     const gw_seal_image *seal;  /* the signature's seal, centred on seal_cx (pt from the
                                    type area's left), 2.5 mm above this row's em centre */
     double seal_cx, seal_size;
@@ -458,21 +459,23 @@ static void set_table(ctx *c, const gw_block *blk)
     const gw_table *t = blk->table;
     if (!t || t->n_rows == 0 || t->n_grid_cols == 0)
         return;
-    if (t->caption.len > 0) {
+    if (t->caption.len > 0 && !t->landscape) {
         char_buf b = { 0 };
         push_text(c, &b, &t->caption, GW_ROLE_HEADING1, c->geo.body_size, false);
         para_style st = { GW_LINE_HEADING, 0, 0, GW_ALIGN_CENTER, 0, true };
         set_paragraph(c, &b, &st);
         free(b.v);
     }
-    table_env env = { c->fonts, &c->lb, c->doc->path, c->diag,
-                      c->geo.area_right - c->geo.area_left };
+    /* A landscape table is as wide as the portrait type area is tall. */
+    double width = t->landscape ? c->geo.area_top - c->geo.area_bottom
+                                : c->geo.area_right - c->geo.area_left;
+    table_env env = { c->fonts, &c->lb, c->doc->path, c->diag, width };
     bool oom = false;
-    gw_table_set *ts = table_measure(t, blk->pos, &env, &oom);
+    gw_table_set *ts = table_measure(t, blk->pos, &env, t->landscape, &oom);
     c->failed |= oom;
     if (!ts)
         return;
-    set_line l = { .kind = GW_LINE_TABLE, .table = ts };
+    set_line l = { .kind = GW_LINE_TABLE, .table = ts, .landscape = t->landscape };
     if (!add_line(c, &l))
         table_free(ts);
 }
@@ -955,7 +958,25 @@ typedef struct pager {
     gw_page *page;
     int row;
     int number;
+    bool landscape;          /* new pages are landscape pages (a landscape table) */
 } pager;
+
+/* The frame a landscape table is set in (GB/T 9704 §8): the A4 page turned a
+ * quarter turn, the type area with it; the PDF output turns it back so that the
+ * table's head faces the binding edge on odd pages and the outer edge on even
+ * ones (the same physical left on both), the page number staying upright where
+ * portrait pages have it. */
+gw_geometry gw_geometry_landscape(const gw_geometry *g)
+{
+    gw_geometry l = *g;
+    l.page_width = g->page_height;
+    l.page_height = g->page_width;
+    l.area_left = g->area_bottom;
+    l.area_right = g->area_top;
+    l.area_bottom = g->page_width - g->area_right;
+    l.area_top = g->page_width - g->area_left;
+    return l;
+}
 
 /* Finish the page being filled (its page number) and start the next. */
 static bool next_page(pager *pg)
@@ -974,6 +995,8 @@ static bool next_page(pager *pg)
     }
     pg->page = new_page(pg->lay, pg->number++);
     pg->row = 0;
+    if (pg->page)
+        pg->page->landscape = pg->landscape;
     return pg->page != NULL;
 }
 
@@ -981,14 +1004,19 @@ static bool next_page(pager *pg)
  * the body rows page by page, a page ending at a row boundary (a row is cut
  * only when taller than a page).  The body then goes on in the first grid row
  * below the table. */
-static bool place_table(pager *pg, const gw_table_set *ts)
+static bool place_table(pager *pg, const gw_table_set *ts, const gw_geometry *g)
 {
-    const gw_geometry *g = &pg->lay->geo;
     double page_h = g->area_top - g->area_bottom, gap = 0.25 * g->body_size;
     size_t head = table_head_rows(ts), n = table_rows(ts);
     double head_h = table_height(ts, 0, head), total = table_height(ts, head, n);
     double y = pg->row * g->pitch, off = 0;
     bool head_here = false;
+    double caption_h = table_caption_height(ts);
+    if (caption_h > 0) {
+        if (!table_place_caption(ts, pg->page, g->area_left, g->area_top - y))
+            return false;
+        y += caption_h;
+    }
     do {
         double room = page_h - y - (head_here ? 0 : head_h), stop = total;
         if (total - off > room + 1e-6) {
@@ -1033,7 +1061,7 @@ static bool place_table(pager *pg, const gw_table_set *ts)
 static bool paginate(ctx *c, gw_layout *lay)
 {
     const gw_geometry *g = &lay->geo;
-    pager pg = { c, lay, NULL, 0, c->doc->first_page_number };
+    pager pg = { c, lay, NULL, 0, c->doc->first_page_number, false };
     size_t at = 0;
     if (!next_page(&pg))
         return false;
@@ -1042,8 +1070,24 @@ static bool paginate(ctx *c, gw_layout *lay)
         bool broken = l->page_break_before && (pg.row > 0 || pg.page->n_glyphs > 0);
         if ((pg.row >= g->lines_per_page || broken) && !next_page(&pg))
             return false;
+        if (l->kind == GW_LINE_TABLE && l->landscape) {
+            /* Landscape pages of their own: the body goes on on a new portrait page. */
+            bool used = pg.row > 0 || pg.page->n_glyphs > 0;
+            pg.landscape = true;
+            gw_geometry lg = gw_geometry_landscape(g);
+            if (used && !next_page(&pg))
+                return false;
+            pg.page->landscape = true;
+            pg.row = 0;
+            if (!place_table(&pg, l->table, &lg))
+                return false;
+            pg.landscape = false;
+            pg.row = g->lines_per_page;
+            at++;
+            continue;
+        }
         if (l->kind == GW_LINE_TABLE) {
-            if (!place_table(&pg, l->table))
+            if (!place_table(&pg, l->table, g))
                 return false;
             at++;
             continue;

@@ -197,6 +197,8 @@ static double common_gap(const gw_page *p, const drawn *dv, size_t i, size_t j)
     size_t n = 0;
     for (size_t k = i + 1; k < j && n < 64; k++)
         gaps[n++] = lround(gap_before(p, dv, k) * 1000.0);
+    if (n == 0)
+        return 0;
     long best = gaps[0];
     size_t best_n = 0;
     for (size_t a = 0; a < n; a++) {
@@ -345,6 +347,26 @@ static int images_ops(HPDF_Page page, const gw_page *p, HPDF_Dict seal, ops *o)
 }
 
 /* The page's operators; -1 when a glyph has no font (a layout bug) or out of memory. */
+/* One text object for glyphs [from, to), from a fresh text state. */
+static int text_ops(HPDF_Page page, ops *o, const gw_page *p, const drawn *dv, size_t from,
+                    size_t to)
+{
+    if (from >= to)
+        return 0;
+    text_state ts = { NULL, 0, 0, false };
+    int rc = 0;
+    ops_str(o, "BT\n");
+    for (size_t i = from; i < to && rc == 0;) {
+        size_t j = run_end(p, dv, i);
+        if (j > to)
+            j = to;
+        rc = draw_run(page, o, p, dv, i, j, &ts);
+        i = j;
+    }
+    ops_str(o, "ET\n");
+    return rc;
+}
+
 static int page_ops(HPDF_Page page, const gw_page *p, const font_list *fl, HPDF_Dict seal,
                     ops *o)
 {
@@ -355,20 +377,26 @@ static int page_ops(HPDF_Page page, const gw_page *p, const font_list *fl, HPDF_
     for (size_t i = 0; i < p->n_glyphs && rc == 0; i++)
         if (!resolve(fl, &p->glyphs[i], &dv[i]))
             rc = -1;
-    text_state ts = { NULL, 0, 0, false };
-    if (rc == 0)
-        rc = images_ops(page, p, seal, o);
-    if (rc == 0 && p->n_glyphs > 0) {
-        ops_str(o, "BT\n");
-        for (size_t i = 0; i < p->n_glyphs && rc == 0;) {
-            size_t j = run_end(p, dv, i);
-            rc = draw_run(page, o, p, dv, i, j, &ts);
-            i = j;
-        }
-        ops_str(o, "ET\n");
+    /* The page number comes last and stays upright on a landscape page. */
+    size_t body = p->n_glyphs;
+    while (body > 0 && p->glyphs[body - 1].role == GW_ROLE_PAGENUM)
+        body--;
+    if (rc == 0 && p->landscape) {
+        /* A quarter turn counter-clockwise: landscape (x, y) lands on portrait
+         * (width - y, x), the table's top on the page's left. */
+        ops_str(o, "q 0 1 -1 0 ");
+        ops_num(o, p->width, " 0 cm\n");
     }
     if (rc == 0)
+        rc = images_ops(page, p, seal, o);
+    if (rc == 0)
+        rc = text_ops(page, o, p, dv, 0, body);
+    if (rc == 0)
         rules_ops(p, o);
+    if (rc == 0 && p->landscape)
+        ops_str(o, "Q\n");
+    if (rc == 0)
+        rc = text_ops(page, o, p, dv, body, p->n_glyphs);
     free(dv);
     return o->oom ? -1 : rc;
 }

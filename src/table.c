@@ -15,6 +15,8 @@
 
 #define PAD_X (1.5 * GW_PT_PER_MM)   /* text to the vertical rules */
 #define PAD_Y 1.5                    /* text's line box to the horizontal rules */
+#define CAPTION_SIZE 16.0            /* 三号 */
+#define CAPTION_GAP 6.0              /* caption to the table */
 /* The ideographic em box: 0.88 em above the baseline (as the body's, layout.h). */
 #define ASCENT 0.88
 
@@ -23,7 +25,7 @@
 typedef struct cell_glyph {
     gw_face *face;
     uint32_t cp;
-    double x, baseline, advance;
+    double x, baseline, advance, size;
     bool bold;
     gw_role role;
 } cell_glyph;
@@ -43,6 +45,8 @@ struct gw_table_set {
     double *row_y;        /* n_rows + 1 row tops, down from the first row's top */
     tcell *cells;
     size_t n_cells;
+    tcell caption;        /* a landscape table's caption, set above its head */
+    double caption_h;     /* 0: none */
 };
 
 void table_free(gw_table_set *ts)
@@ -52,6 +56,7 @@ void table_free(gw_table_set *ts)
     for (size_t i = 0; i < ts->n_cells; i++)
         free(ts->cells[i].g);
     free(ts->cells);
+    free(ts->caption.g);
     free(ts->col_x);
     free(ts->row_y);
     free(ts);
@@ -142,11 +147,20 @@ static bool cell_faces(const gw_text *text, gw_role role, const table_env *env, 
     return ok;
 }
 
-/* Set one broken line of a cell: glyphs at x from the cell's inner left edge. */
+/* How a cell's (or the caption's) text is set. */
+typedef struct text_style {
+    gw_role role;
+    gw_align align;
+    double size, leading;
+} text_style;
+
+/* Set one broken line: glyphs at x from the text's left edge x0. */
 static bool set_cell_line(tcell *tc, const gw_text *text, gw_face **faces, const gw_lb_item *items,
-                          const gw_lb_line *ln, const gw_lb_params *lb, gw_align align,
-                          double x0, double baseline, gw_lb_place *places, gw_role role)
+                          const gw_lb_line *ln, const gw_lb_params *lb, const text_style *st,
+                          double x0, double baseline, gw_lb_place *places)
 {
+    gw_align align = st->align;
+    gw_role role = st->role;
     if (gw_place_line(items, ln, lb, align == GW_ALIGN_JUSTIFY, places) != 0)
         return false;
     int shift = 0;
@@ -154,7 +168,7 @@ static bool set_cell_line(tcell *tc, const gw_text *text, gw_face **faces, const
         shift = (ln->avail - ln->width - ln->lead_blank) / 2;
     else if (align == GW_ALIGN_RIGHT)
         shift = ln->avail - ln->width;
-    double unit = GW_TABLE_TEXT_SIZE / 1000.0;
+    double unit = st->size / 1000.0;
     for (size_t i = ln->start; i < ln->end; i++) {
         const gw_lb_place *pl = &places[i - ln->start];
         if (!faces[i] || pl->slot == 0)
@@ -164,19 +178,17 @@ static bool set_cell_line(tcell *tc, const gw_text *text, gw_face **faces, const
         double ink = (pl->slot - kept) / 2.0 - pl->trim_left;
         cell_glyph *g = &tc->g[tc->n_g++];
         *g = (cell_glyph){ faces[i], text->cp[i], x0 + (shift + pl->x + ink) * unit, baseline,
-                           pl->slot * unit, (text->flags[i] & GW_CH_BOLD) != 0, role };
+                           pl->slot * unit, st->size, (text->flags[i] & GW_CH_BOLD) != 0, role };
         gw_face_use(faces[i], text->cp[i]);
     }
     return true;
 }
 
-/* Break a cell's text into lines of its inner width; glyph baselines relative
+/* Break text into lines `width` wide starting at x0; glyph baselines relative
  * to the first line box's top (moved when the row heights are known). */
-static int set_cell(tcell *tc, const gw_cell *cell, const gw_table_set *ts, const table_env *env)
+static int set_text(tcell *tc, const gw_text *text, const text_style *st, double x0, double width,
+                    const table_env *env)
 {
-    const gw_text *text = &cell->text;
-    gw_role role = cell->header ? GW_ROLE_HEADING1 : GW_ROLE_BODY;
-    gw_align align = cell->align_set ? cell->align : cell->header ? GW_ALIGN_CENTER : GW_ALIGN_JUSTIFY;
     size_t n = text->len;
     gw_face **faces = calloc(n ? n : 1, sizeof *faces);
     gw_lb_item *items = malloc((n ? n : 1) * sizeof *items);
@@ -187,25 +199,23 @@ static int set_cell(tcell *tc, const gw_cell *cell, const gw_table_set *ts, cons
     int rc = -1;                                  /* -1 out of memory, 1 reported, 0 done */
     if (!faces || !items || !places || !tc->g)
         goto out;
-    if (!cell_faces(text, role, env, faces)) {
+    if (!cell_faces(text, st->role, env, faces)) {
         rc = 1;
         goto out;
     }
     for (size_t i = 0; i < n; i++)
         items[i] = (gw_lb_item){ text->cp[i], faces[i] ? gw_face_advance(faces[i], text->cp[i]) : 0 };
-    double inner = ts->col_x[tc->col + tc->colspan] - ts->col_x[tc->col] - 2 * PAD_X;
     gw_lb_params p = *env->lb;
-    p.line_width = (int)floor(inner / GW_TABLE_TEXT_SIZE * 1000.0);
+    p.line_width = (int)floor(width / st->size * 1000.0);
     if (p.line_width < 1000)
         p.line_width = 1000;                      /* at least one character a line */
     p.first_indent = 0;
     if (gw_break_paragraph(items, n, &p, &lines, &n_lines) != 0)
         goto out;
-    double x0 = ts->col_x[tc->col] + PAD_X;
-    double em_top = (GW_TABLE_LEADING - GW_TABLE_TEXT_SIZE) / 2;
+    double em_top = (st->leading - st->size) / 2;
     for (size_t i = 0; i < n_lines; i++) {
-        double baseline = i * GW_TABLE_LEADING + em_top + ASCENT * GW_TABLE_TEXT_SIZE;
-        if (!set_cell_line(tc, text, faces, items, &lines[i], &p, align, x0, baseline, places, role))
+        double baseline = i * st->leading + em_top + ASCENT * st->size;
+        if (!set_cell_line(tc, text, faces, items, &lines[i], &p, st, x0, baseline, places))
             goto out;
     }
     tc->n_lines = n_lines;
@@ -216,6 +226,51 @@ out:
     free(items);
     free(faces);
     return rc;
+}
+
+/* A cell: 12 pt, th in 黑体 and centred, td justified, unless align says. */
+static int set_cell(tcell *tc, const gw_cell *cell, const gw_table_set *ts, const table_env *env)
+{
+    text_style st = { cell->header ? GW_ROLE_HEADING1 : GW_ROLE_BODY,
+                      cell->align_set ? cell->align : cell->header ? GW_ALIGN_CENTER : GW_ALIGN_JUSTIFY,
+                      GW_TABLE_TEXT_SIZE, GW_TABLE_LEADING };
+    double x0 = ts->col_x[tc->col] + PAD_X;
+    double inner = ts->col_x[tc->col + tc->colspan] - ts->col_x[tc->col] - 2 * PAD_X;
+    return set_text(tc, &cell->text, &st, x0, inner, env);
+}
+
+/* A landscape table's caption, above it on its first page: centred 3号黑体. */
+static int set_caption(gw_table_set *ts, const gw_text *caption, const table_env *env)
+{
+    text_style st = { GW_ROLE_HEADING1, GW_ALIGN_CENTER, CAPTION_SIZE, CAPTION_SIZE * 1.5 };
+    int rc = set_text(&ts->caption, caption, &st, 0, ts->col_x[ts->n_cols], env);
+    if (rc == 0)
+        ts->caption_h = ts->caption.n_lines * st.leading + CAPTION_GAP;
+    return rc;
+}
+
+double table_caption_height(const gw_table_set *ts)
+{
+    return ts->caption_h;
+}
+
+bool table_place_caption(const gw_table_set *ts, gw_page *p, double area_left, double top)
+{
+    double left = area_left + ts->left;
+    const tcell *tc = &ts->caption;
+    size_t first = p->n_glyphs;
+    for (size_t k = 0; k < tc->n_g; k++) {
+        const cell_glyph *g = &tc->g[k];
+        gw_glyph gl = { g->face, g->cp, left + g->x, top - g->baseline, g->size, g->advance,
+                        g->bold, g->role };
+        if (!gw_page_add_glyph(p, &gl))
+            return false;
+    }
+    if (p->n_glyphs == first)
+        return true;
+    gw_line_box box = { GW_LINE_HEADING, -1, 0, top - tc->g[0].baseline, left,
+                        left + ts->col_x[ts->n_cols], first, p->n_glyphs - first, true, true };
+    return gw_page_add_box(p, &box);
 }
 
 /* ---- rows ------------------------------------------------------------------ */
@@ -298,7 +353,8 @@ static bool collect_cells(gw_table_set *ts, const gw_table *t)
     return true;
 }
 
-gw_table_set *table_measure(const gw_table *t, gw_pos pos, const table_env *env, bool *oom)
+gw_table_set *table_measure(const gw_table *t, gw_pos pos, const table_env *env, bool with_caption,
+                            bool *oom)
 {
     gw_table_set *ts = calloc(1, sizeof *ts);
     if (!ts) {
@@ -322,6 +378,11 @@ gw_table_set *table_measure(const gw_table *t, gw_pos pos, const table_env *env,
             ok = rc >= 0;
             errors += rc > 0;
         }
+    }
+    if (ok && with_caption && t->caption.len > 0) {
+        int rc = set_caption(ts, &t->caption, env);
+        ok = rc >= 0;
+        errors += rc > 0;
     }
     ok = ok && row_tops(ts);
     if (!ok || errors) {
@@ -440,7 +501,7 @@ static bool place_cell(const gw_table_set *ts, const tcell *tc, gw_page *p, doub
             first = p->n_glyphs;
         }
         line_y = y;
-        gw_glyph gl = { g->face, g->cp, left + g->x, top - (y - off0), GW_TABLE_TEXT_SIZE,
+        gw_glyph gl = { g->face, g->cp, left + g->x, top - (y - off0), g->size,
                         g->advance, g->bold, g->role };
         if (!gw_page_add_glyph(p, &gl))
             return false;

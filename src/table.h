@@ -38,13 +38,19 @@ typedef struct table_env {
     double area_width;            /* pt */
 } table_env;
 
-/* Measure table `t` (its start tag at `pos`).  Returns NULL after reporting
+/* Measure table `t` (its start tag at `pos`); `with_caption` sets the caption
+ * too (a landscape table's, which goes on the table's own page).  Returns NULL after reporting
  * (a character no font draws, columns wider than the type area); *oom is set
  * when memory ran out. */
-gw_table_set *table_measure(const gw_table *t, gw_pos pos, const table_env *env, bool *oom);
+gw_table_set *table_measure(const gw_table *t, gw_pos pos, const table_env *env, bool with_caption,
+                            bool *oom);
 void table_free(gw_table_set *ts);
 
 size_t table_rows(const gw_table_set *ts);
+/* Height of the caption set with the table (0 when none), and drawing it with
+ * its top at PDF y `top`. */
+double table_caption_height(const gw_table_set *ts);
+bool table_place_caption(const gw_table_set *ts, gw_page *p, double area_left, double top);
 size_t table_head_rows(const gw_table_set *ts);
 /* Height of rows [r0, r1), pt. */
 double table_height(const gw_table_set *ts, size_t r0, size_t r1);

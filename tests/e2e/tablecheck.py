@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Reads the tables of a gwpdf PDF back and checks them against the XML source.
 
-    /usr/bin/python3 tablecheck.py FILE.pdf SOURCE.xml
+    /usr/bin/python3 tablecheck.py FILE.pdf SOURCE.xml [--landscape]
 
 Needs Debian's python3-pdfminer (run with /usr/bin/python3).  Reading: pdfminer's page
 aggregator without layout analysis (laparams=None), so a page's characters come in content-stream order; table text is the
@@ -11,7 +11,9 @@ aggregator without layout analysis (laparams=None), so a page's characters come 
   * read glyph by glyph, the table's body is every cell's text in source order, each
     cell contiguous on one page;
   * no row is split: the one-row cells of a row are all on one page;
-  * every rule and 12 pt glyph lies in the type area; every page with table text has rules.
+  * every rule and 12 pt glyph lies in the type area; every page with table text has rules;
+  * --landscape: on every page of the table its glyphs are turned a quarter turn and the
+    page number is upright.
 Exit status 0 when all hold, 1 otherwise."""
 import re
 import subprocess
@@ -48,23 +50,31 @@ OPENING = set('（《“‘「『【〔〈')                 # ... and these the
 
 def inside(obj):
     x0, x1 = obj.x0, obj.x1
-    if isinstance(obj, LTChar) and obj.get_text() in CLOSING:
+    upright = isinstance(obj, LTChar) and obj.upright
+    if upright and obj.get_text() in CLOSING:
         x1 = x0 + obj.size / 2
-    if isinstance(obj, LTChar) and obj.get_text() in OPENING:
+    if upright and obj.get_text() in OPENING:
         x0 = x1 - obj.size / 2
     return AREA[0] <= x0 and x1 <= AREA[2] and AREA[1] <= obj.y0 and obj.y1 <= AREA[3]
 
 
-def main(pdf, src):
+def main(pdf, src, landscape=False):
     table = ET.parse(src).getroot().find('.//table')
     head = [cell_text(c) for tr in table.findall('./thead/tr') for c in tr]
     rows = [[(cell_text(c), int(c.get('rowspan', '1'))) for c in tr]
             for tr in table.findall('./tbody/tr')]
-    pages, fails = [], []
+    pages, fails, turned = [], [], {}
     for no, page in enumerate(layouts(pdf), 1):
         chars, rules = [], 0
+        turned[no] = {'table': set(), 'number': set()}
         for obj in page:
-            if isinstance(obj, LTChar) and abs(obj.size - 12) < 0.6 and obj.get_text() != ' ':
+            # pdfminer's .size is the box's height, which on a landscape (turned)
+            # page is the glyph's advance; the font size is then the box's width.
+            size = obj.size if isinstance(obj, LTChar) and obj.upright else getattr(obj, 'width', 0)
+            if isinstance(obj, LTChar) and obj.get_text() in '—' and abs(obj.size - 14) < 0.6:
+                turned[no]['number'].add(obj.upright)
+            if isinstance(obj, LTChar) and abs(size - 12) < 0.6 and obj.get_text() != ' ':
+                turned[no]['table'].add(obj.upright)
                 chars.append(obj.get_text())
                 if not inside(obj):
                     fails.append(f'page {no}: {obj.get_text()!r} outside the type area')
@@ -76,6 +86,14 @@ def main(pdf, src):
         if chars and rules == 0:
             fails.append(f'page {no}: table text but no rules')
     spanned = [no for no, text in enumerate(pages, 1) if text]
+    if landscape:
+        # Turned pages: the table's glyphs run up the page (the head at the left when
+        # the page is turned to read it), the page number stays upright.
+        for no in spanned:
+            if turned[no]['table'] != {False}:
+                fails.append(f'page {no}: the table is not turned a quarter turn')
+            if turned[no]['number'] != {True}:
+                fails.append(f'page {no}: the page number is not upright')
     head_text = ''.join(head)
     body_pages = []                     # (page, its body text after the head)
     for no in spanned:
@@ -128,4 +146,4 @@ def main(pdf, src):
 
 
 if __name__ == '__main__':
-    sys.exit(main(sys.argv[1], sys.argv[2]))
+    sys.exit(main(sys.argv[1], sys.argv[2], '--landscape' in sys.argv[3:]))

@@ -20,6 +20,8 @@ for xml in "${docs[@]}"; do
   render_ok "$name" "$(dirname "$xml")" "$xml" "$pdf" || continue
   pages=$(pdfinfo "$pdf" | sed -n 's/^Pages: *//p')
   ((pages >= 3)) || fail "$name: $pages page(s); the test wants a table over at least 3 pages"
-  "$PY" "$E2E/tablecheck.py" "$pdf" "$xml" || fail "$name: see above"
+  turned=()
+  grep -q 'orient="landscape"' "$xml" && turned=(--landscape)
+  "$PY" "$E2E/tablecheck.py" "$pdf" "$xml" "${turned[@]}" || fail "$name: see above"
 done
 finish

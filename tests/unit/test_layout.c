@@ -887,6 +887,50 @@ static void test_table_row_taller_than_page(void **state)
     assert_int_equal(wen, 900);
 }
 
+/* A landscape table gets pages of its own, set in the turned frame; the page
+ * number stays in portrait coordinates; the body goes on on a portrait page. */
+static void test_landscape_table(void **state)
+{
+    fixture *f = *state;
+    const gw_layout *lay = lay_out(f, NULL,
+        "<report version=\"1\"><title>标题</title><p>表前。</p><table orient=\"landscape\">"
+        "<caption>表1 宽表</caption><thead><tr><th>项目</th><th>一月</th><th>二月</th></tr></thead>"
+        "<tbody><tr><td>收入</td><td>1.0</td><td>2.0</td></tr></tbody></table>"
+        "<p>表后。</p></report>");
+    const gw_geometry *g = &lay->geo;
+    gw_geometry lg = gw_geometry_landscape(g);
+    assert_near(lg.area_right - lg.area_left, 225 * GW_PT_PER_MM, 0.01);
+    assert_near(lg.area_top - lg.area_bottom, 156 * GW_PT_PER_MM, 0.01);
+    assert_int_equal(lay->n_pages, 3);
+    assert_false(lay->pages[0].landscape);
+    assert_true(lay->pages[1].landscape);
+    assert_false(lay->pages[2].landscape);
+    const gw_page *p = &lay->pages[1];
+    char *text = page_text(p);
+    assert_non_null(strstr(text, "表1 宽表项目一月二月收入1.02.0"));
+    free(text);
+    bool caption = false, number = false;
+    double right = -1e9;
+    for (size_t i = 0; i < p->n_rules; i++)
+        right = fmax(right, p->rules[i].x1);
+    assert_near(right, lg.area_right, 0.01);              /* the turned type area's width */
+    for (size_t i = 0; i < p->n_glyphs; i++) {
+        const gw_glyph *gl = &p->glyphs[i];
+        if (gl->role == GW_ROLE_PAGENUM) {
+            number = true;                                 /* upright, where portrait has it */
+            assert_true(gl->y < g->area_bottom && gl->x < g->area_left + 6 * g->cell);
+            continue;
+        }
+        caption |= gl->cp == 0x8868 /* 表 */ && gl->size == 16.0;
+        assert_true(gl->x >= lg.area_left - 0.01 && gl->x + gl->advance <= lg.area_right + 0.01);
+        assert_true(gl->y >= lg.area_bottom && gl->y <= lg.area_top);
+    }
+    assert_true(caption && number);
+    text = page_text(&lay->pages[2]);
+    assert_non_null(strstr(text, "表后。"));
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -913,6 +957,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_table_on_the_grid, setup, teardown),
         cmocka_unit_test_setup_teardown(test_table_across_pages, setup, teardown),
         cmocka_unit_test_setup_teardown(test_table_row_taller_than_page, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_landscape_table, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
