@@ -597,7 +597,10 @@ static bool numbered(const importer *im, const src_line *l)
 /* The shape of the text after a typed number. */
 static shape shape_of(const uint32_t *t, size_t n, size_t *runin_len)
 {
-    if (n <= HEADING_MAX && !contains_any(t, n - 1, is_inner_stop) && !is_continuation_end(t[n - 1]))
+    /* A heading is one phrase; a short full sentence (clauses, then 。) is not. */
+    bool sentence = is_sentence_end(t[n - 1]) && contains_any(t, n - 1, is_clause_mark);
+    if (n <= HEADING_MAX && !contains_any(t, n - 1, is_inner_stop) && !is_continuation_end(t[n - 1])
+        && !sentence)
         return SHAPE_HEADING;
     size_t k = 0;
     while (k < n && !is_sentence_end(t[k]))
