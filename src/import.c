@@ -20,6 +20,7 @@
 
 #include <errno.h>
 #include <iconv.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -353,6 +354,13 @@ typedef struct para {
     bool decided;           /* role given with the rest of its sequence */
 } para;
 
+/* A warning kept until the end, so that they come out in line order although
+ * they are found in several passes. */
+typedef struct note {
+    long line;
+    char message[256];
+} note;
+
 typedef struct importer {
     const char *name;
     gw_diag *diag;
@@ -364,7 +372,39 @@ typedef struct importer {
     para *paras;
     size_t n_paras, cap_paras;
     strbuf out;
+    struct note *notes;     /* warnings, reported sorted by line at the end */
+    size_t n_notes, cap_notes;
 } importer;
+
+static void note_warning(importer *im, long line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void note_warning(importer *im, long line, const char *fmt, ...)
+{
+    if (!gw_grow(&im->notes, &im->cap_notes, im->n_notes + 1, sizeof *im->notes)) {
+        im->oom = true;
+        return;
+    }
+    note *n = &im->notes[im->n_notes++];
+    n->line = line;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(n->message, sizeof n->message, fmt, ap);
+    va_end(ap);
+}
+
+/* Report the warnings in line order (stable: one line's keep their order). */
+static void report_warnings(importer *im)
+{
+    for (size_t i = 1; i < im->n_notes; i++)
+        for (size_t j = i; j > 0 && im->notes[j - 1].line > im->notes[j].line; j--) {
+            note tmp = im->notes[j];
+            im->notes[j] = im->notes[j - 1];
+            im->notes[j - 1] = tmp;
+        }
+    for (size_t i = 0; i < im->n_notes; i++)
+        gw_warn(im->diag, im->name, im->notes[i].line, 0, "%s", im->notes[i].message);
+}
 
 static void cp_push(importer *im, cpbuf *b, uint32_t c)
 {
@@ -521,9 +561,9 @@ static bool decode(importer *im, const char *data, size_t len)
                      (unsigned char)data[bad]);
             return false;
         }
-        gw_warn(im->diag, im->name, line_at(data, bad), 0,
-                "not valid UTF-8 (byte 0x%02X); the text was read as GB18030",
-                (unsigned char)data[bad]);
+        note_warning(im, line_at(data, bad),
+                     "not valid UTF-8 (byte 0x%02X); the text was read as GB18030",
+                     (unsigned char)data[bad]);
         data = converted;
         len = conv_len;
     }
@@ -672,8 +712,9 @@ static void find_front(importer *im, matter *m)
         i++;
     m->title_end = i;
     if (m->title_end == m->title_first)
-        gw_warn(im->diag, im->name, i < im->n_lines ? im->lines[i].line : 0, 0,
-                "no title found (the first line reads like body text); the title is left empty");
+        note_warning(im, i < im->n_lines ? im->lines[i].line : 0,
+                     "no title found (the first line reads like body text); the title is left "
+                     "empty");
     else if (i < im->n_lines && subtitle_shaped(im, &im->lines[i]))
         m->subtitle = i++;
     m->body_first = i;
@@ -691,8 +732,8 @@ static void find_signature(importer *im, matter *m)
     if (!gw_date_parse(line_cp(im, d), d->len, &date))
         return;
     if (!date.real) {
-        gw_warn(im->diag, im->name, d->line, 0, "the last line is not a real calendar date: "
-                "kept as a paragraph, not taken for the signature's date");
+        note_warning(im, d->line, "the last line is not a real calendar date: "
+                     "kept as a paragraph, not taken for the signature's date");
         return;
     }
     m->date = last;
@@ -703,9 +744,9 @@ static void find_signature(importer *im, matter *m)
     const uint32_t *t = line_cp(im, is);
     /* An issuer is a short name on its own: not numbered, not the tail of a
      * sentence broken before it. */
-    bool after_sentence = last - 1 == m->body_first
-                          || ends_paragraph(line_cp(im, &im->lines[last - 2]), im->lines[last - 2].len)
-                          || stands_alone(im, &im->lines[last - 2]);
+    const src_line *before = last - 1 > m->body_first ? &im->lines[last - 2] : NULL;
+    bool after_sentence = !before || ends_paragraph(line_cp(im, before), before->len)
+                          || stands_alone(im, before);
     if (is->len <= ISSUER_MAX && !numbered(im, is) && !ends_paragraph(t, is->len)
         && !is_continuation_end(t[is->len - 1]) && after_sentence) {
         m->issuer = last - 1;
@@ -741,9 +782,9 @@ static void build_paragraphs(importer *im, const matter *m)
         while (!alone && k < m->body_end && !ends_paragraph(p->text.v, p->text.len)
                && !numbered(im, &im->lines[k])) {
             if (im->lines[k].blank_before)
-                gw_warn(im->diag, im->name, im->lines[last].line, 0,
-                        "the line does not end a sentence: joined with line %ld after the "
-                        "blank line (taken for a page break)", im->lines[k].line);
+                note_warning(im, im->lines[last].line,
+                             "the line does not end a sentence: joined with line %ld after the "
+                             "blank line (taken for a page break)", im->lines[k].line);
             append_line(im, &p->text, &im->lines[k]);
             last = k++;
         }
@@ -794,9 +835,9 @@ static void decide_sequence(importer *im, size_t first)
         }
         p->role = ROLE_ITEM;
         if (p->shape != SHAPE_ITEM)
-            gw_warn(im->diag, im->name, p->line, 0,
-                    "taken for a list item like the others numbered alike from line %ld, "
-                    "though it reads like a heading", im->paras[first].line);
+            note_warning(im, p->line,
+                         "taken for a list item like the others numbered alike from line %ld, "
+                         "though it reads like a heading", im->paras[first].line);
     }
 }
 
@@ -849,9 +890,9 @@ static void warn_number(importer *im, const para *p, int level, int expected, co
     char typed[32], printed[32];
     format_number(p->num.level, p->num.value, typed, sizeof typed);
     format_number(level, expected, printed, sizeof printed);
-    gw_warn(im->diag, im->name, p->line, 0,
-            "typed %s, but this is %s %d at its level: format v1 numbers it %s", typed, what,
-            expected, printed);
+    note_warning(im, p->line,
+                 "typed %s, but this is %s %d at its level: format v1 numbers it %s", typed, what,
+                 expected, printed);
 }
 
 static void write_heading(importer *im, writer *w, const para *p)
@@ -896,12 +937,14 @@ static void write_item(importer *im, writer *w, const para *p)
         w->list_typed = typed;
         w->list_items = 0;
         if (typed != level) {
-            char t[32], printed[32];
-            format_number(typed, 1, t, sizeof t);
-            format_number(level, 1, printed, sizeof printed);
-            gw_warn(im->diag, im->name, p->line, 0,
-                    "list items typed %s are numbered %s by format v1 (a list takes the "
-                    "numbering one level below its section)", t, printed);
+            char t1[32], t2[32], p1[32], p2[32];
+            format_number(typed, 1, t1, sizeof t1);
+            format_number(typed, 2, t2, sizeof t2);
+            format_number(level, 1, p1, sizeof p1);
+            format_number(level, 2, p2, sizeof p2);
+            note_warning(im, p->line,
+                         "list items typed %s %s … are numbered %s %s … by format v1 (a list "
+                         "takes the numbering one level below its section)", t1, t2, p1, p2);
         }
     }
     warn_number(im, p, level, ++w->list_items, "list item");
@@ -993,6 +1036,7 @@ static void importer_free(importer *im)
     free(im->lines);
     free(im->line_of);
     free(im->text.v);
+    free(im->notes);
 }
 
 char *gw_import_text(const char *name, const char *data, size_t len, const gw_limits *limits,
@@ -1012,6 +1056,7 @@ char *gw_import_text(const char *name, const char *data, size_t len, const gw_li
         classify(&im);
         decide_sequences(&im);
         write_document(&im, &m);
+        report_warnings(&im);
         if (!im.oom)
             xml = im.out.v;
         else

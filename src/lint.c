@@ -62,7 +62,8 @@ static const char *utf8_of(uint32_t cp, char buf[8])
 static void index_lines(linter *l)
 {
     size_t cap = 0;
-    size_t start = l->len >= 3 && !memcmp(l->src, "\xEF\xBB\xBF", 3) ? 3 : 0;  /* BOM: col 1 after it */
+    /* After a byte order mark, as the model counts columns. */
+    size_t start = l->len >= 3 && !memcmp(l->src, "\xEF\xBB\xBF", 3) ? 3 : 0;
     for (size_t i = start;; i++) {
         if (!gw_grow(&l->line_start, &cap, l->n_lines + 1, sizeof *l->line_start)) {
             l->oom = true;
@@ -479,11 +480,12 @@ int gw_lint_doc(const gw_doc *doc, const char *src, size_t len, gw_lint_report *
         return -1;
     }
     /* Stable order by position: findings of one character keep their order. */
+    gw_lint_finding *f = out->findings;
     for (size_t i = 1; i < out->n; i++)
-        for (size_t j = i; j > 0 && by_position(&out->findings[j - 1], &out->findings[j]) > 0; j--) {
-            gw_lint_finding tmp = out->findings[j];
-            out->findings[j] = out->findings[j - 1];
-            out->findings[j - 1] = tmp;
+        for (size_t j = i; j > 0 && by_position(&f[j - 1], &f[j]) > 0; j--) {
+            gw_lint_finding tmp = f[j];
+            f[j] = f[j - 1];
+            f[j - 1] = tmp;
         }
     return 0;
 }

@@ -365,12 +365,12 @@ static void test_list_numbering_warnings(void **state)
                   "    </list>\n"
                   "  </section>\n"
                   "</report>\n",
+                  "in.txt:4: warning: list items typed （1） （2） … are numbered 1. 2. … by "
+                  "format v1 (a list takes the numbering one level below its section)\n"
                   "in.txt:7: warning: taken for a list item like the others numbered alike "
                   "from line 4, though it reads like a heading\n"
-                  "in.txt:4: warning: list items typed （1） are numbered 1. by format v1 (a list "
-                  "takes the numbering one level below its section)\n"
-                  "in.txt:7: warning: list items typed （1） are numbered 1. by format v1 (a list "
-                  "takes the numbering one level below its section)\n"
+                  "in.txt:7: warning: list items typed （1） （2） … are numbered 1. 2. … by "
+                  "format v1 (a list takes the numbering one level below its section)\n"
                   "in.txt:7: warning: typed （3）, but this is list item 1 at its level: format "
                   "v1 numbers it 1.\n");
 }
@@ -413,8 +413,8 @@ static void test_page_break_joins(void **state)
                   "the blank line (taken for a page break)\n"
                   "in.txt:8: warning: the line does not end a sentence: joined with line 10 "
                   "after the blank line (taken for a page break)\n"
-                  "in.txt:8: warning: list items typed 1. are numbered （一） by format v1 (a list "
-                  "takes the numbering one level below its section)\n");
+                  "in.txt:8: warning: list items typed 1. 2. … are numbered （一） （二） … by "
+                  "format v1 (a list takes the numbering one level below its section)\n");
 }
 
 static void test_not_headings(void **state)
