@@ -420,10 +420,10 @@ int main(int argc, char **argv)
         status = EXIT_USAGE;
     else if (!c.command)
         status = usage_error("%s", "no command given");
-    else if (!strcmp(c.command, "render"))
-        status = cmd_render(&c);
     else if (c.fix && strcmp(c.command, "lint") != 0)
         status = usage_error("%s", "--fix is an option of lint");
+    else if (!strcmp(c.command, "render"))
+        status = cmd_render(&c);
     else if (!strcmp(c.command, "fonts"))
         status = cmd_fonts(&c);
     else if (!strcmp(c.command, "import"))
