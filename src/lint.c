@@ -124,6 +124,23 @@ static bool next_to_cjk(const gw_text *t, size_t i)
     return (i > 0 && cjk_at(t, i - 1)) || cjk_at(t, i + 1);
 }
 
+/* Will the straight double quotes of t be fixed (paired as “ ”)? */
+static bool quotes_paired(const gw_text *t)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < t->len; i++)
+        n += t->cp[i] == '"';
+    return n % 2 == 0;
+}
+
+/* Chinese text on either side, counting straight quotes that will become “ ”. */
+static bool next_to_cjk_after_fix(const gw_text *t, size_t i, bool paired)
+{
+    bool before = i > 0 && (cjk_at(t, i - 1) || (paired && t->cp[i - 1] == '"'));
+    bool after = i + 1 < t->len && (cjk_at(t, i + 1) || (paired && t->cp[i + 1] == '"'));
+    return before || after;
+}
+
 static void flag_half_width(linter *l, const gw_text *t, size_t i, const char *why)
 {
     uint32_t full = full_width_of(t->cp[i]);
@@ -158,13 +175,34 @@ static void check_half_width(linter *l, const gw_text *t)
             partner[stack[depth]] = i;
         }
     }
+    bool paired = quotes_paired(t);
     for (size_t i = 0; i < t->len; i++)
-        flagged[i] = full_width_of(t->cp[i]) && next_to_cjk(t, i);
+        flagged[i] = full_width_of(t->cp[i]) && next_to_cjk_after_fix(t, i, paired);
+    /* A mark touching one that becomes full-width, or the partner of a bracket
+     * that does, becomes full-width too ("中:;" → "中：；"), so that the fixed
+     * text has nothing left to report.  Sweeps both ways until nothing changes. */
+    for (bool changed = true; changed;) {
+        changed = false;
+        for (size_t k = 0; k < 2 * t->len; k++) {
+            size_t i = k < t->len ? k : 2 * t->len - 1 - k;
+            if (flagged[i] || !full_width_of(t->cp[i]))
+                continue;
+            if ((i > 0 && flagged[i - 1]) || (i + 1 < t->len && flagged[i + 1])
+                || (partner[i] != SIZE_MAX && flagged[partner[i]])) {
+                flagged[i] = true;
+                changed = true;
+            }
+        }
+    }
     for (size_t i = 0; i < t->len; i++) {
-        if (flagged[i])
+        if (!flagged[i])
+            continue;
+        if (next_to_cjk_after_fix(t, i, paired))
             flag_half_width(l, t, i, "next to Chinese text");
         else if (partner[i] != SIZE_MAX && flagged[partner[i]])
             flag_half_width(l, t, i, "pairing a bracket next to Chinese text");
+        else
+            flag_half_width(l, t, i, "in a run of punctuation next to Chinese text");
     }
 done:
     free(partner);
@@ -176,15 +214,13 @@ done:
  * ' next to Chinese text (an apostrophe between Latin letters is left alone). */
 static void check_straight_quotes(linter *l, const gw_text *t)
 {
-    size_t doubles = 0;
-    for (size_t i = 0; i < t->len; i++)
-        doubles += t->cp[i] == '"';
+    bool paired = quotes_paired(t);
     size_t seen = 0;
     for (size_t i = 0; i < t->len; i++) {
         if (t->cp[i] == '"') {
             bool opening = seen++ % 2 == 0;
             gw_lint_finding *f;
-            if (doubles % 2 == 0) {
+            if (paired) {
                 f = add(l, t->pos[i], "straight quote '\"': use '%s'", opening ? "“" : "”");
                 if (f) {
                     f->fix_from = '"';

@@ -116,6 +116,28 @@ static void test_brackets_fixed_in_pairs(void **state)
     free(out);
 }
 
+/* A run of marks touching Chinese text, and marks between straight quotes
+ * that become “ ”, are fixed together: the fixed text has nothing left. */
+static void test_fix_leaves_nothing(void **state)
+{
+    (void)state;
+    const char *src = DOC("<p>是:;</p>\n<p>\"A\",\"B\"</p>\n");
+    expect_lint(src,
+                "3:5: half-width ':' next to Chinese text: use '：' [fix]\n"
+                "3:6: half-width ';' in a run of punctuation next to Chinese text: use '；' [fix]\n"
+                "4:4: straight quote '\"': use '“' [fix]\n"
+                "4:6: straight quote '\"': use '”' [fix]\n"
+                "4:7: half-width ',' next to Chinese text: use '，' [fix]\n"
+                "4:8: straight quote '\"': use '“' [fix]\n"
+                "4:10: straight quote '\"': use '”' [fix]\n");
+    char *out = fixed(src);
+    assert_string_equal(out, DOC("<p>是：；</p>\n<p>“A”，“B”</p>\n"));
+    char *after = lint_lines(out);
+    assert_string_equal(after, "");
+    free(after);
+    free(out);
+}
+
 /* ---- quotes and balance ------------------------------------------------- */
 
 static void test_straight_quotes(void **state)
@@ -263,6 +285,7 @@ int main(void)
         cmocka_unit_test(test_half_width_next_to_chinese),
         cmocka_unit_test(test_half_width_left_alone),
         cmocka_unit_test(test_brackets_fixed_in_pairs),
+        cmocka_unit_test(test_fix_leaves_nothing),
         cmocka_unit_test(test_straight_quotes),
         cmocka_unit_test(test_unbalanced),
         cmocka_unit_test(test_typed_numbers),
