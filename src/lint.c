@@ -575,6 +575,37 @@ char *gw_lint_fix(const char *src, size_t len, gw_lint_report *r, size_t *out_le
     return out;
 }
 
+/* A source fixed in place is rewritten only when a fix was applied. */
+static bool needs_writing(const gw_lint_report *r, const char *path, const char *fix_path)
+{
+    if (strcmp(path, fix_path) != 0)
+        return true;
+    for (size_t i = 0; i < r->n; i++)
+        if (r->findings[i].fix_to)
+            return true;
+    return false;
+}
+
+/* Fixed findings listed on fix_log, the others reported as warnings; 1 when
+ * any warning was reported, else 0. */
+static int report_findings(const gw_lint_report *r, const char *path, bool fixed, FILE *fix_log,
+                           gw_diag *diag)
+{
+    int status = 0;
+    for (size_t i = 0; i < r->n; i++) {
+        const gw_lint_finding *f = &r->findings[i];
+        if (fixed && f->fix_to) {
+            char a[8], b[8];
+            fprintf(fix_log, "%s:%ld:%ld: fixed: '%s' → '%s' (%s)\n", path, f->pos.line,
+                    f->pos.col, utf8_of(f->fix_from, a), utf8_of(f->fix_to, b), f->message);
+        } else {
+            gw_warn(diag, path, f->pos.line, f->pos.col, "%s", f->message);
+            status = 1;
+        }
+    }
+    return status;
+}
+
 int gw_lint_run(const char *path, const gw_limits *limits, const char *fix_path, FILE *fix_log,
                 gw_diag *diag)
 {
@@ -584,13 +615,11 @@ int gw_lint_run(const char *path, const gw_limits *limits, const char *fix_path,
     if (!src)
         return 2;
     gw_doc *doc = gw_doc_load_memory(path, src, len, NULL, &lim, diag);
-    if (!doc) {
-        free(src);
-        return 1;
-    }
     gw_lint_report r;
-    int status = 0;
-    if (gw_lint_doc(doc, src, len, &r) != 0) {
+    int status;
+    if (!doc) {
+        status = 1;
+    } else if (gw_lint_doc(doc, src, len, &r) != 0) {
         gw_error(diag, path, 0, 0, "out of memory");
         status = 2;
     } else {
@@ -599,21 +628,11 @@ int gw_lint_run(const char *path, const gw_limits *limits, const char *fix_path,
         if (fix_path && !fixed) {
             gw_error(diag, path, 0, 0, "out of memory");
             status = 2;
-        } else if (fixed && gw_write_file_atomic(fix_path, fixed, fixed_len, diag) != 0) {
-            status = 2;
+        } else if (fixed && needs_writing(&r, path, fix_path)
+                   && gw_write_file_atomic(fix_path, fixed, fixed_len, diag) != 0) {
+            status = 2;                              /* nothing fixed: nothing listed */
         } else {
-            for (size_t i = 0; i < r.n; i++) {
-                const gw_lint_finding *f = &r.findings[i];
-                if (fixed && f->fix_to) {
-                    char a[8], b[8];
-                    fprintf(fix_log, "%s:%ld:%ld: fixed: '%s' → '%s' (%s)\n", path, f->pos.line,
-                            f->pos.col, utf8_of(f->fix_from, a), utf8_of(f->fix_to, b),
-                            f->message);
-                } else {
-                    gw_warn(diag, path, f->pos.line, f->pos.col, "%s", f->message);
-                    status = 1;
-                }
-            }
+            status = report_findings(&r, path, fixed != NULL, fix_log, diag);
         }
         free(fixed);
         gw_lint_report_free(&r);

@@ -4,7 +4,7 @@
 # `--fix -o OUT` lists each fix on stdout, leaves the source alone, changes nothing in OUT
 # but the listed characters (checked byte for byte by undoing them), and OUT lints clean
 # (exit 0, no output) and renders; `--fix` alone rewrites the file in place, keeping its
-# permissions; the imported seed lints with the same findings; a clean document exits 0;
+# permissions (and leaves a clean source untouched); the imported seed lints with the same findings; a clean document exits 0;
 # an invalid source exits 1 with the model's error; usage errors exit 2.
 # Usage (ctest): bash lint.sh GWPDF_BINARY SOURCE_DIR SCRATCH_DIR
 source "$(dirname "${BASH_SOURCE[0]}")/common.bash"
@@ -70,6 +70,14 @@ same_file "lint --fix in place" "$SCRATCH/fixed.xml" "$SCRATCH/inplace.xml"
 [[ $(stat -c %a "$SCRATCH/inplace.xml") == 640 ]] || fail "lint --fix in place changed the permissions"
 left=$(cd "$SCRATCH" && ls -A | grep '^inplace\.xml\.' || true)
 [[ -z $left ]] || fail "lint --fix left a temporary: $left"
+
+# --fix on a clean source does not rewrite it
+touch -d '2001-01-01 00:00:00' "$SCRATCH/inplace.xml"
+gw "$SCRATCH" lint inplace.xml --fix
+status_is "lint --fix on a clean source" 0
+[[ -s $SCRATCH/stdout || -s $SCRATCH/stderr ]] && fail "lint --fix on a clean source printed something"
+[[ $(stat -c %Y "$SCRATCH/inplace.xml") == $(date -d '2001-01-01 00:00:00' +%s) ]] ||
+  fail "lint --fix rewrote a source it had nothing to fix in"
 
 # ---- the imported seed: the same punctuation is found, at its new positions ----------
 gw "$SRC" lint tests/data/import/seed-zengcheng-2022.xml
