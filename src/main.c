@@ -1,5 +1,7 @@
 /* gwpdf — the command line: parses arguments and runs the pipeline
- * model (XML → tree) → fonts (roles → faces) → layout (tree → pages) → PDF.
+ * model (XML → tree) → fonts (roles → faces) → layout (tree → pages) → PDF,
+ * or one of the tools around it: `import` (plain text → format-v1 source) and
+ * `lint` (proofreading checks on a source, with safe fixes).
  *
  * Exit status: 0 done; 1 the input is wrong (invalid XML, a schema violation, a
  * character no font draws); 2 usage or system error (bad arguments, unreadable
@@ -16,8 +18,11 @@
 
 #include "diag.h"
 #include "fonts.h"
+#include "import.h"
 #include "layout.h"
+#include "lint.h"
 #include "model.h"
+#include "outfile.h"
 #include "pdfout.h"
 
 enum { EXIT_DONE = 0, EXIT_INPUT = 1, EXIT_USAGE = 2 };
@@ -26,6 +31,8 @@ static const char USAGE[] =
     "usage: gwpdf render IN.xml -o OUT.pdf [options]\n"
     "       gwpdf render IN.xml... -o DIR/ [-j N] [options]\n"
     "       gwpdf fonts [options]\n"
+    "       gwpdf import TEXT -o OUT.xml\n"
+    "       gwpdf lint IN.xml [--fix [-o OUT.xml]]\n"
     "       gwpdf --help | --version\n"
     "\n"
     "Typesets a report written in format v1 (docs/format.md) as a GB/T 9704-2012\n"
@@ -36,6 +43,14 @@ static const char USAGE[] =
     "  render A.xml B.xml -o DIR/ render each into DIR/A.pdf, DIR/B.pdf, loading the fonts once;\n"
     "                             -j N shares the documents among N processes\n"
     "  fonts                      show the face that serves each font role and where it was found\n"
+    "  import TEXT -o OUT.xml     turn a report's plain text (UTF-8 or GB18030) into a format-v1\n"
+    "                             source: headings, run-in headings, lists, signature; each\n"
+    "                             uncertain judgement is a warning with its line (-o - : stdout)\n"
+    "  lint IN.xml                report half-width punctuation next to Chinese text, straight\n"
+    "                             quotes, unbalanced brackets and quotes, typed heading numbers,\n"
+    "                             dates, empty sections, a missing signature (exit 1 if any)\n"
+    "  lint IN.xml --fix [-o OUT] apply the safe fixes (full-width punctuation, paired quotes) to\n"
+    "                             IN.xml, or write OUT; each fix listed on stdout\n"
     "\n"
     "options:\n"
     "  --font ROLE=PATH[,PATH...] use these font files first for ROLE (a .ttc face as PATH:INDEX);\n"
@@ -52,7 +67,8 @@ static const char USAGE[] =
     "  -h, --help                 show this help\n"
     "  --version                  show the version\n"
     "\n"
-    "exit status: 0 done, 1 the input is wrong, 2 usage or system error\n";
+    "exit status: 0 done, 1 the input is wrong (lint: something to report), 2 usage or\n"
+    "system error; docs/import.md describes import and lint\n";
 
 typedef struct cli {
     const char *command;
@@ -60,6 +76,7 @@ typedef struct cli {
     size_t n_inputs;
     long jobs;               /* worker processes for several documents */
     const char *output;
+    bool fix;                /* lint --fix */
     gw_font_options fonts;
     gw_layout_options layout;
     gw_limits limits;
@@ -161,11 +178,15 @@ static int parse_args(cli *c, int argc, char **argv)
                 return EXIT_USAGE;
         } else if (!strcmp(a, "--no-hinting")) {
             c->fonts.drop_hinting = true;
+        } else if (!strcmp(a, "--fix")) {
+            c->fix = true;
         } else if (a[0] == '-' && a[1]) {
             return usage_error("unknown option '%s'", a);
         } else if (!c->command) {
             c->command = a;
-        } else if (!strcmp(c->command, "render")) {
+        } else if (!strcmp(c->command, "render")
+                   || ((!strcmp(c->command, "import") || !strcmp(c->command, "lint"))
+                       && c->n_inputs == 0)) {
             c->inputs[c->n_inputs++] = a;
         } else {
             return usage_error("unexpected argument '%s'", a);
@@ -332,6 +353,47 @@ static int cmd_render(const cli *c)
     return status;
 }
 
+/* import TEXT -o OUT.xml: the text as a format-v1 source, checked against the schema. */
+static int cmd_import(const cli *c)
+{
+    if (c->n_inputs != 1)
+        return usage_error("%s", "import needs one text file: gwpdf import TEXT -o OUT.xml");
+    if (!c->output)
+        return usage_error("%s", "import needs -o OUT.xml (or -o - for standard output)");
+    gw_diag diag = gw_diag_init(stderr);
+    size_t len, xml_len;
+    char *text = gw_read_file(c->inputs[0], c->limits.bytes, &len, &diag);
+    if (!text)
+        return EXIT_USAGE;
+    char *xml = gw_import_text(c->inputs[0], text, len, &c->limits, &xml_len, &diag);
+    free(text);
+    if (!xml)
+        return EXIT_INPUT;
+    int status = EXIT_DONE;
+    if (!strcmp(c->output, "-")) {
+        if (fwrite(xml, 1, xml_len, stdout) != xml_len || fflush(stdout) != 0) {
+            fprintf(stderr, "gwpdf: cannot write to standard output: %s\n", strerror(errno));
+            status = EXIT_USAGE;
+        }
+    } else if (gw_write_file_atomic(c->output, xml, xml_len, &diag) != 0) {
+        status = EXIT_USAGE;
+    }
+    free(xml);
+    return status;
+}
+
+/* lint IN.xml [--fix [-o OUT.xml]]: findings as warnings; fixes written atomically. */
+static int cmd_lint(const cli *c)
+{
+    if (c->n_inputs != 1)
+        return usage_error("%s", "lint needs one source: gwpdf lint IN.xml [--fix [-o OUT.xml]]");
+    if (c->output && !c->fix)
+        return usage_error("%s", "lint writes a file only with --fix");
+    gw_diag diag = gw_diag_init(stderr);
+    const char *fix_path = c->fix ? (c->output ? c->output : c->inputs[0]) : NULL;
+    return gw_lint_run(c->inputs[0], &c->limits, fix_path, stdout, &diag);
+}
+
 int main(int argc, char **argv)
 {
     for (int i = 1; i < argc; i++) {
@@ -358,10 +420,16 @@ int main(int argc, char **argv)
         status = EXIT_USAGE;
     else if (!c.command)
         status = usage_error("%s", "no command given");
+    else if (c.fix && strcmp(c.command, "lint") != 0)
+        status = usage_error("%s", "--fix is an option of lint");
     else if (!strcmp(c.command, "render"))
         status = cmd_render(&c);
     else if (!strcmp(c.command, "fonts"))
         status = cmd_fonts(&c);
+    else if (!strcmp(c.command, "import"))
+        status = cmd_import(&c);
+    else if (!strcmp(c.command, "lint"))
+        status = cmd_lint(&c);
     else
         status = usage_error("unknown command '%s'", c.command);
     free(c.inputs);

@@ -1,0 +1,1081 @@
+/* import — plain text → a format-v1 source (see import.h, docs/import.md).
+ *
+ * Called by the CLI (`gwpdf import`).  The text goes through three steps:
+ *   1. decoded (UTF-8, else GB18030 through iconv) and cut into lines, each
+ *      trimmed of the blanks at its ends;
+ *   2. front matter (label, title, subtitle) taken from the first lines, the
+ *      signature (issuer, date) from the last ones, and the lines between
+ *      joined into paragraphs: a line that does not end a sentence continues
+ *      into the next non-empty line unless that one starts with a typed number
+ *      (blank lines in mid-sentence are page breaks of the original);
+ *   3. each paragraph that starts with a typed number becomes a heading, a
+ *      run-in heading or a list item — the numbered paragraphs of one sequence
+ *      (same kind of number under the same parent) are all headings or all
+ *      list items — and the XML is written while a stack of open sections
+ *      follows the numbering levels (一、 1, （一） 2, 1. 3, （1） 4).
+ * The XML is written by a small escaping writer (only &, < and > need it in
+ * text) so the module needs no libxml2; the result is checked by the model
+ * against the schema before it is returned. */
+#include "import.h"
+
+#include <errno.h>
+#include <iconv.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "grow.h"
+#include "model.h"
+#include "utf8.h"
+
+enum {
+    HEADING_MAX = 40,    /* characters of a heading (after its number) */
+    RUNIN_MAX = 30,      /* characters of a run-in heading's sentence */
+    TITLE_LINE_MAX = 40, /* characters of one line of the title or subtitle */
+    LABEL_MAX = 8,       /* characters of 附件N */
+    ISSUER_MAX = 30,     /* characters of the issuer line */
+    MAX_LEVEL = 5,       /* ① items sit below the four heading levels */
+};
+
+/* ---------------------------------------------------------------------------
+ * Characters
+ * ------------------------------------------------------------------------- */
+
+static bool is_blank(uint32_t c)
+{
+    return c == ' ' || c == '\t' || c == 0x3000 || c == 0xA0 || c == 0xFEFF;
+}
+
+/* Characters XML 1.0 can hold (tab and line ends are handled before). */
+static bool is_xml_char(uint32_t c)
+{
+    return c == '\t' || (c >= 0x20 && c <= 0xD7FF) || (c >= 0xE000 && c <= 0xFFFD)
+        || (c >= 0x10000 && c <= 0x10FFFF);
+}
+
+/* Marks that may follow the end of a sentence: 。” ！） …… */
+static bool is_closing_mark(uint32_t c)
+{
+    return c == 0x201D || c == 0x2019 || c == 0xFF09 || c == ')' || c == 0x300D
+        || c == 0x300F || c == 0x300B || c == 0x3011 || c == 0x3015 || c == 0x3009 || c == '"';
+}
+
+/* Marks after which a line is a complete paragraph: the sentence ends, or a
+ * colon or semicolon introduces what follows (主要职责是：). */
+static bool is_paragraph_end_mark(uint32_t c)
+{
+    return c == 0x3002 || c == 0xFF01 || c == 0xFF1F || c == '!' || c == '?' || c == 0xFF1B
+        || c == ';' || c == 0xFF1A || c == ':' || c == 0x2026 || c == '.' || c == 0xFF0E;
+}
+
+/* Marks that end a sentence inside a line (for run-in headings). */
+static bool is_sentence_end(uint32_t c)
+{
+    return c == 0x3002 || c == 0xFF01 || c == 0xFF1F || c == '!' || c == '?';
+}
+
+/* Marks that may not end a heading: a line ending so continues. */
+static bool is_continuation_end(uint32_t c)
+{
+    static const uint32_t words[] = {
+        0xFF0C, ',', 0x3001, 0x201C, 0xFF08, '(', 0x300A,        /* ， , 、 “ （ ( 《 */
+        0x7684, 0x548C, 0x4E0E, 0x53CA, 0x6216, 0x5BF9, 0x628A,  /* 的 和 与 及 或 对 把 */
+        0x88AB, 0x5C06, 0x4ECE, 0x5411, 0x5E76, 0x4E14, 0x4E4B,  /* 被 将 从 向 并 且 之 */
+        0x4E8E,                                                  /* 于 */
+    };
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        if (c == words[i])
+            return true;
+    return false;
+}
+
+static bool ends_paragraph(const uint32_t *cp, size_t len)
+{
+    while (len > 0 && is_closing_mark(cp[len - 1]))
+        len--;
+    return len > 0 && is_paragraph_end_mark(cp[len - 1]);
+}
+
+static bool contains_any(const uint32_t *cp, size_t len, bool (*pred)(uint32_t))
+{
+    for (size_t i = 0; i < len; i++)
+        if (pred(cp[i]))
+            return true;
+    return false;
+}
+
+static bool is_clause_mark(uint32_t c)
+{
+    return c == 0xFF0C || c == ',' || c == 0xFF1B || c == ';' || c == 0xFF1A || c == ':';
+}
+
+static bool is_inner_stop(uint32_t c)
+{
+    return is_sentence_end(c) || c == 0xFF1B || c == ';';
+}
+
+/* ---------------------------------------------------------------------------
+ * Typed numbers and dates (also used by lint)
+ * ------------------------------------------------------------------------- */
+
+static int digit_value(uint32_t c)
+{
+    if (c >= '0' && c <= '9')
+        return (int)(c - '0');
+    if (c >= 0xFF10 && c <= 0xFF19)
+        return (int)(c - 0xFF10);
+    return -1;
+}
+
+/* 一 … 九 → 1 … 9; with zeros: 〇 零 ○ → 0 (years are written digit by digit). */
+static int cn_digit(uint32_t c, bool zeros)
+{
+    static const uint32_t d[] = { 0x4E00, 0x4E8C, 0x4E09, 0x56DB, 0x4E94,
+                                  0x516D, 0x4E03, 0x516B, 0x4E5D };
+    for (int i = 0; i < 9; i++)
+        if (c == d[i])
+            return i + 1;
+    if (zeros && (c == 0x3007 || c == 0x96F6 || c == 0x25CB))
+        return 0;
+    return -1;
+}
+
+#define CN_TEN 0x5341u   /* 十 */
+
+/* A Chinese number 1..99 at cp (一, 十, 十一, 二十, 二十一); the characters used, 0 if none. */
+static size_t cn_number(const uint32_t *cp, size_t len, int *value)
+{
+    size_t i = 0;
+    int tens = 0, units;
+    if (i < len && (units = cn_digit(cp[i], false)) > 0)
+        i++;
+    else
+        units = 0;
+    if (i < len && cp[i] == CN_TEN) {
+        tens = units ? units : 1;
+        units = 0;
+        i++;
+        int u;
+        if (i < len && (u = cn_digit(cp[i], false)) > 0) {
+            units = u;
+            i++;
+        }
+    }
+    if (i == 0 || (i < len && (cn_digit(cp[i], true) >= 0 || cp[i] == CN_TEN)))
+        return 0;
+    *value = tens * 10 + units;
+    return i;
+}
+
+/* A run of at most max_digits digits at cp with no leading zero; the digits used, 0 if none. */
+static size_t arabic_number(const uint32_t *cp, size_t len, size_t max_digits, int *value)
+{
+    size_t i = 0;
+    int v = 0;
+    while (i < len && digit_value(cp[i]) >= 0) {
+        if (i == max_digits)
+            return 0;
+        v = v * 10 + digit_value(cp[i]);
+        i++;
+    }
+    if (i == 0 || digit_value(cp[0]) == 0)
+        return 0;
+    *value = v;
+    return i;
+}
+
+static bool is_open_paren(uint32_t c) { return c == '(' || c == 0xFF08; }
+static bool is_close_paren(uint32_t c) { return c == ')' || c == 0xFF09; }
+
+bool gw_typed_number_match(const uint32_t *cp, size_t len, gw_typed_number *num)
+{
+    size_t i, n;
+    int value = 0, level;
+    if (len == 0)
+        return false;
+    if (is_open_paren(cp[0])) {                           /* （一） (一) （1） (1) */
+        level = 2;
+        n = cn_number(cp + 1, len - 1, &value);
+        if (!n) {
+            level = 4;
+            n = arabic_number(cp + 1, len - 1, 2, &value);
+        }
+        if (!n || 1 + n >= len || !is_close_paren(cp[1 + n]))
+            return false;
+        i = 2 + n;
+        if (i < len && cp[i] == 0x3001)                   /* （一）、 */
+            i++;
+    } else if (cp[0] >= 0x2460 && cp[0] <= 0x2473) {      /* ① … ⑳ */
+        level = 5;
+        value = (int)(cp[0] - 0x2460) + 1;
+        i = 1;
+    } else if ((n = cn_number(cp, len, &value)) && n < len && cp[n] == 0x3001) {
+        level = 1;                                        /* 一、 */
+        i = n + 1;
+    } else if ((n = arabic_number(cp, len, 2, &value)) && n < len
+               && (cp[n] == '.' || cp[n] == 0xFF0E || cp[n] == 0x3001)) {
+        if (cp[n] != 0x3001 && n + 1 < len && digit_value(cp[n + 1]) >= 0)
+            return false;                                 /* 1.5万元 */
+        level = 3;                                        /* 1. 1． 1、 */
+        i = n + 1;
+    } else {
+        return false;
+    }
+    while (i < len && is_blank(cp[i]))
+        i++;
+    if (i >= len)
+        return false;                                     /* a number and no text */
+    num->level = level;
+    num->value = value;
+    num->len = i;
+    return true;
+}
+
+static int days_in_month(int y, int m)
+{
+    static const int days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return m == 2 && leap ? 29 : days[m - 1];
+}
+
+static size_t skip_blanks(const uint32_t *cp, size_t len, size_t i)
+{
+    while (i < len && is_blank(cp[i]))
+        i++;
+    return i;
+}
+
+/* A month or day at cp[*i]: Arabic (1–2 digits) or Chinese (一 … 三十一). */
+static bool date_field(const uint32_t *cp, size_t len, size_t *i, int *value)
+{
+    size_t n = arabic_number(cp + *i, len - *i, 2, value);
+    if (!n && *i + 1 < len && digit_value(cp[*i]) == 0)    /* 03 */
+        n = arabic_number(cp + *i + 1, len - *i - 1, 1, value) ? 2 : 0;
+    if (!n)
+        n = cn_number(cp + *i, len - *i, value);
+    *i += n;
+    return n > 0;
+}
+
+static bool iso_date(const uint32_t *cp, size_t len, gw_written_date *d)
+{
+    if (len != 10)
+        return false;
+    int v[3] = { 0, 0, 0 };
+    for (size_t i = 0, f = 0; i < 10; i++) {
+        if (i == 4 || i == 7) {
+            if (cp[i] != '-')
+                return false;
+            f++;
+        } else if (cp[i] >= '0' && cp[i] <= '9') {
+            v[f] = v[f] * 10 + (int)(cp[i] - '0');
+        } else {
+            return false;
+        }
+    }
+    d->year = v[0];
+    d->month = v[1];
+    d->day = v[2];
+    d->iso = true;
+    return true;
+}
+
+bool gw_date_parse(const uint32_t *cp, size_t len, gw_written_date *d)
+{
+    memset(d, 0, sizeof *d);
+    if (!iso_date(cp, len, d)) {
+        size_t i = 0;
+        int year = 0;
+        bool arabic = len > 0 && digit_value(cp[0]) >= 0;
+        for (; i < 4; i++) {                               /* 2023 or 二〇二三 */
+            int v = i >= len ? -1 : arabic ? digit_value(cp[i]) : cn_digit(cp[i], true);
+            if (v < 0)
+                return false;
+            year = year * 10 + v;
+        }
+        static const uint32_t marks[3] = { 0x5E74, 0x6708, 0x65E5 };   /* 年 月 日 */
+        int fields[2];
+        for (int f = 0; f < 3; f++) {
+            i = skip_blanks(cp, len, i);
+            if (i >= len || cp[i] != marks[f])
+                return false;
+            i = skip_blanks(cp, len, i + 1);
+            if (f < 2 && !date_field(cp, len, &i, &fields[f]))
+                return false;
+        }
+        if (i != len)
+            return false;
+        d->year = year;
+        d->month = fields[0];
+        d->day = fields[1];
+    }
+    d->real = d->year >= 1 && d->month >= 1 && d->month <= 12 && d->day >= 1
+              && d->day <= days_in_month(d->year, d->month);
+    return true;
+}
+
+/* ---------------------------------------------------------------------------
+ * Buffers
+ * ------------------------------------------------------------------------- */
+
+typedef struct cpbuf {
+    uint32_t *v;
+    size_t len, cap;
+} cpbuf;
+
+typedef struct strbuf {
+    char *v;
+    size_t len, cap;
+} strbuf;
+
+/* A source line, trimmed: text[start..start+len) of the decoded text. */
+typedef struct src_line {
+    size_t start, len;
+    long line;              /* 1-based line number in the input */
+    bool blank_before;      /* an empty line (or more) separates it from the previous one */
+} src_line;
+
+typedef enum role { ROLE_P, ROLE_HEADING, ROLE_RUNIN, ROLE_ITEM } role;
+
+typedef enum shape {
+    SHAPE_HEADING,          /* short, one phrase: 部门概况 */
+    SHAPE_RUNIN,            /* a short first sentence, then body text */
+    SHAPE_ITEM,             /* anything longer: a numbered paragraph */
+} shape;
+
+typedef struct para {
+    cpbuf text;
+    long line;              /* first source line */
+    gw_typed_number num;    /* num.level 0: not numbered */
+    shape shape;
+    role role;
+    size_t runin_len;       /* characters of the run-in heading (after the number) */
+    bool decided;           /* role given with the rest of its sequence */
+} para;
+
+/* A warning kept until the end, so that they come out in line order although
+ * they are found in several passes. */
+typedef struct note {
+    long line;
+    char message[256];
+} note;
+
+typedef struct importer {
+    const char *name;
+    gw_diag *diag;
+    bool oom;
+    cpbuf text;             /* the decoded input */
+    long *line_of;          /* source line of each decoded character */
+    src_line *lines;        /* non-empty lines */
+    size_t n_lines, cap_lines;
+    para *paras;
+    size_t n_paras, cap_paras;
+    strbuf out;
+    struct note *notes;     /* warnings, reported sorted by line at the end */
+    size_t n_notes, cap_notes;
+} importer;
+
+static void note_warning(importer *im, long line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void note_warning(importer *im, long line, const char *fmt, ...)
+{
+    if (!gw_grow(&im->notes, &im->cap_notes, im->n_notes + 1, sizeof *im->notes)) {
+        im->oom = true;
+        return;
+    }
+    note *n = &im->notes[im->n_notes++];
+    n->line = line;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(n->message, sizeof n->message, fmt, ap);
+    va_end(ap);
+}
+
+/* Report the warnings in line order (stable: one line's keep their order). */
+static void report_warnings(importer *im)
+{
+    for (size_t i = 1; i < im->n_notes; i++)
+        for (size_t j = i; j > 0 && im->notes[j - 1].line > im->notes[j].line; j--) {
+            note tmp = im->notes[j];
+            im->notes[j] = im->notes[j - 1];
+            im->notes[j - 1] = tmp;
+        }
+    for (size_t i = 0; i < im->n_notes; i++)
+        gw_warn(im->diag, im->name, im->notes[i].line, 0, "%s", im->notes[i].message);
+}
+
+static void cp_push(importer *im, cpbuf *b, uint32_t c)
+{
+    if (!gw_grow(&b->v, &b->cap, b->len + 1, sizeof *b->v)) {
+        im->oom = true;
+        return;
+    }
+    b->v[b->len++] = c;
+}
+
+static void put(importer *im, const char *s, size_t n)
+{
+    if (!gw_grow(&im->out.v, &im->out.cap, im->out.len + n + 1, 1)) {
+        im->oom = true;
+        return;
+    }
+    memcpy(im->out.v + im->out.len, s, n);
+    im->out.len += n;
+    im->out.v[im->out.len] = '\0';
+}
+
+static void puts_(importer *im, const char *s)
+{
+    put(im, s, strlen(s));
+}
+
+static void put_indent(importer *im, int depth)
+{
+    for (int i = 0; i < depth; i++)
+        put(im, "  ", 2);
+}
+
+/* Text content, escaped: & < > are the only characters text needs escaped. */
+static void put_text(importer *im, const uint32_t *cp, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        char u[4];
+        switch (cp[i]) {
+        case '&': puts_(im, "&amp;"); break;
+        case '<': puts_(im, "&lt;"); break;
+        case '>': puts_(im, "&gt;"); break;
+        default: put(im, u, gw_utf8_encode(cp[i], u)); break;
+        }
+    }
+}
+
+/* <tag>text</tag> on a line of its own. */
+static void put_element(importer *im, int depth, const char *open, const char *close,
+                        const uint32_t *cp, size_t len)
+{
+    put_indent(im, depth);
+    puts_(im, open);
+    put_text(im, cp, len);
+    puts_(im, close);
+    puts_(im, "\n");
+}
+
+static const uint32_t *line_cp(const importer *im, const src_line *l)
+{
+    return im->text.v + l->start;
+}
+
+/* A typed number as format v1 would print it, for messages: 二、 （二） 2. （2） ②. */
+static void format_number(int level, int n, char *buf, size_t size)
+{
+    static const char *digits[] = { "", "一", "二", "三", "四", "五", "六", "七", "八", "九" };
+    char cn[32];
+    if (n < 10)
+        snprintf(cn, sizeof cn, "%s", digits[n]);
+    else
+        snprintf(cn, sizeof cn, "%s十%s", n >= 20 ? digits[n / 10] : "", digits[n % 10]);
+    switch (level) {
+    case 1: snprintf(buf, size, "%s、", cn); break;
+    case 2: snprintf(buf, size, "（%s）", cn); break;
+    case 3: snprintf(buf, size, "%d.", n); break;
+    case 4: snprintf(buf, size, "（%d）", n); break;
+    default: {
+        char u[4];
+        size_t k = n >= 1 && n <= 20 ? gw_utf8_encode(0x2460 + (uint32_t)n - 1, u) : 0;
+        snprintf(buf, size, "%.*s", (int)k, u);
+    }
+    }
+}
+
+/* ---------------------------------------------------------------------------
+ * Step 1: decoding and lines
+ * ------------------------------------------------------------------------- */
+
+/* A form feed (a page break in pdftotext's output), a vertical tab (Word's
+ * manual line break) and the Unicode line and paragraph separators end a line
+ * too, without counting as one. */
+static bool is_line_end(uint32_t c)
+{
+    return c == '\n' || c == '\r' || c == '\f' || c == '\v' || c == 0x2028 || c == 0x2029;
+}
+
+/* The line (1-based) of byte `at` in data. */
+static long line_at(const char *data, size_t at)
+{
+    long line = 1;
+    for (size_t i = 0; i < at; i++)
+        if (data[i] == '\n' || (data[i] == '\r' && (i + 1 == at || data[i + 1] != '\n')))
+            line++;
+    return line;
+}
+
+/* Offset of the first byte that is not valid UTF-8, or len. */
+static size_t utf8_invalid_at(const char *data, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        uint32_t c;
+        size_t n = gw_utf8_decode((const unsigned char *)data + i, len - i, &c);
+        if (!n)
+            return i;
+        i += n;
+    }
+    return len;
+}
+
+/* GB18030 → UTF-8 with iconv; a malloc'd buffer, or NULL (errno set) on a bad sequence. */
+static char *gb18030_to_utf8(const char *data, size_t len, size_t *out_len)
+{
+    iconv_t cd = iconv_open("UTF-8", "GB18030");
+    if (cd == (iconv_t)-1)
+        return NULL;
+    size_t cap = len * 2 + 4;       /* GB18030 takes 1–4 bytes for UTF-8's 1–4, at most 2× */
+    char *out = malloc(cap);
+    char *in = (char *)data, *o = out;
+    size_t in_left = len, out_left = cap;
+    if (out && iconv(cd, &in, &in_left, &o, &out_left) == (size_t)-1) {
+        int saved = errno;
+        free(out);
+        out = NULL;
+        errno = saved;
+    }
+    iconv_close(cd);
+    if (out)
+        *out_len = (size_t)(o - out);
+    return out;
+}
+
+/* Decode data into im->text (and the line of each character); false after reporting. */
+static bool decode(importer *im, const char *data, size_t len)
+{
+    size_t bad = utf8_invalid_at(data, len);
+    char *converted = NULL;
+    if (bad < len) {
+        size_t conv_len;
+        converted = gb18030_to_utf8(data, len, &conv_len);
+        if (!converted) {
+            gw_error(im->diag, im->name, line_at(data, bad), 0,
+                     "the text is neither UTF-8 (byte 0x%02X) nor GB18030",
+                     (unsigned char)data[bad]);
+            return false;
+        }
+        note_warning(im, line_at(data, bad),
+                     "not valid UTF-8 (byte 0x%02X); the text was read as GB18030",
+                     (unsigned char)data[bad]);
+        data = converted;
+        len = conv_len;
+    }
+    size_t cap_lines = 0;
+    long line = 1, col = 1;
+    for (size_t i = 0; i < len && !im->oom;) {
+        uint32_t c;
+        size_t n = gw_utf8_decode((const unsigned char *)data + i, len - i, &c);
+        i += n ? n : 1;
+        if (c == '\r' && i < len && data[i] == '\n')
+            i++;                                       /* CR LF is one line end */
+        if (!is_line_end(c) && !is_xml_char(c)) {
+            gw_error(im->diag, im->name, line, col,
+                     "character U+%04X cannot be written in an XML source", (unsigned)c);
+            free(converted);
+            return false;
+        }
+        cp_push(im, &im->text, c);
+        if (!gw_grow(&im->line_of, &cap_lines, im->text.len, sizeof *im->line_of)) {
+            im->oom = true;
+            break;
+        }
+        im->line_of[im->text.len - 1] = line;
+        col++;
+        if (c == '\n' || c == '\r') {
+            line++;
+            col = 1;
+        }
+    }
+    free(converted);
+    return !im->oom;
+}
+
+/* Cut the text into trimmed non-empty lines. */
+static void split_lines(importer *im)
+{
+    const uint32_t *t = im->text.v;
+    bool blank_before = false;
+    for (size_t i = 0; i <= im->text.len && !im->oom;) {
+        size_t end = i;
+        while (end < im->text.len && !is_line_end(t[end]))
+            end++;
+        size_t a = i, b = end;
+        while (a < b && is_blank(t[a]))
+            a++;
+        while (b > a && is_blank(t[b - 1]))
+            b--;
+        if (a == b) {
+            blank_before = im->n_lines > 0;
+        } else if (gw_grow(&im->lines, &im->cap_lines, im->n_lines + 1, sizeof *im->lines)) {
+            src_line l = { a, b - a, im->line_of[a], blank_before };
+            im->lines[im->n_lines++] = l;
+            blank_before = false;
+        } else {
+            im->oom = true;
+        }
+        i = end + 1;
+    }
+}
+
+/* ---------------------------------------------------------------------------
+ * Step 2: front matter, signature, paragraphs
+ * ------------------------------------------------------------------------- */
+
+static bool numbered(const importer *im, const src_line *l)
+{
+    gw_typed_number num;
+    return gw_typed_number_match(line_cp(im, l), l->len, &num);
+}
+
+/* The shape of the text after a typed number. */
+static shape shape_of(const uint32_t *t, size_t n, size_t *runin_len)
+{
+    /* A heading is one phrase; a short full sentence (clauses, then 。) is not. */
+    bool sentence = is_sentence_end(t[n - 1]) && contains_any(t, n - 1, is_clause_mark);
+    if (n <= HEADING_MAX && !contains_any(t, n - 1, is_inner_stop) && !is_continuation_end(t[n - 1])
+        && !sentence)
+        return SHAPE_HEADING;
+    size_t k = 0;
+    while (k < n && !is_sentence_end(t[k]))
+        k++;
+    while (k + 1 < n && is_closing_mark(t[k + 1]))
+        k++;
+    if (k + 1 < n && k + 1 <= RUNIN_MAX && !contains_any(t, k, is_clause_mark)) {
+        *runin_len = k + 1;
+        return SHAPE_RUNIN;
+    }
+    return SHAPE_ITEM;
+}
+
+/* A numbered line that is a heading by itself: it does not continue into the next line. */
+static bool stands_alone(const importer *im, const src_line *l)
+{
+    gw_typed_number num;
+    size_t runin;
+    const uint32_t *t = line_cp(im, l);
+    return gw_typed_number_match(t, l->len, &num)
+        && shape_of(t + num.len, l->len - num.len, &runin) == SHAPE_HEADING;
+}
+
+/* 附件, 附件2, 附件 2, 附件二 */
+static bool label_shaped(const importer *im, const src_line *l)
+{
+    const uint32_t *t = line_cp(im, l);
+    if (l->len < 2 || l->len > LABEL_MAX || t[0] != 0x9644 || t[1] != 0x4EF6)
+        return false;
+    for (size_t i = 2; i < l->len; i++)
+        if (!is_blank(t[i]) && digit_value(t[i]) < 0 && cn_digit(t[i], false) < 0
+            && t[i] != CN_TEN)
+            return false;
+    return true;
+}
+
+static bool title_shaped(const importer *im, const src_line *l)
+{
+    return l->len <= TITLE_LINE_MAX && !numbered(im, l) && !ends_paragraph(line_cp(im, l), l->len);
+}
+
+/* （2022年度） or ——在全区工作会议上的讲话 */
+static bool subtitle_shaped(const importer *im, const src_line *l)
+{
+    const uint32_t *t = line_cp(im, l);
+    if (l->len > TITLE_LINE_MAX || numbered(im, l))
+        return false;
+    if (is_open_paren(t[0]) && is_close_paren(t[l->len - 1]))
+        return true;
+    return l->len > 2 && t[0] == 0x2014 && t[1] == 0x2014;
+}
+
+typedef struct matter {
+    size_t label, title_first, title_end, subtitle;    /* SIZE_MAX when absent */
+    size_t body_first, body_end;
+    size_t issuer, date;                               /* SIZE_MAX when absent */
+} matter;
+
+static void find_front(importer *im, matter *m)
+{
+    size_t i = 0;
+    m->label = m->subtitle = SIZE_MAX;
+    if (i < im->n_lines && label_shaped(im, &im->lines[i]))
+        m->label = i++;
+    m->title_first = i;
+    while (i < im->n_lines && title_shaped(im, &im->lines[i])
+           && (i == m->title_first || !im->lines[i].blank_before)
+           && !(i > m->title_first && subtitle_shaped(im, &im->lines[i])))
+        i++;
+    m->title_end = i;
+    if (m->title_end == m->title_first)
+        note_warning(im, i < im->n_lines ? im->lines[i].line : 0,
+                     "no title found (the first line reads like body text); the title is left "
+                     "empty");
+    else if (i < im->n_lines && subtitle_shaped(im, &im->lines[i]))
+        m->subtitle = i++;
+    m->body_first = i;
+}
+
+static void find_signature(importer *im, matter *m)
+{
+    m->issuer = m->date = SIZE_MAX;
+    m->body_end = im->n_lines;
+    if (im->n_lines <= m->body_first)
+        return;
+    size_t last = im->n_lines - 1;
+    const src_line *d = &im->lines[last];
+    gw_written_date date;
+    if (!gw_date_parse(line_cp(im, d), d->len, &date))
+        return;
+    if (!date.real) {
+        note_warning(im, d->line, "the last line is not a real calendar date: "
+                     "kept as a paragraph, not taken for the signature's date");
+        return;
+    }
+    m->date = last;
+    m->body_end = last;
+    if (last == m->body_first)
+        return;
+    const src_line *is = &im->lines[last - 1];
+    const uint32_t *t = line_cp(im, is);
+    /* An issuer is a short name on its own: not numbered, not the tail of a
+     * sentence broken before it. */
+    const src_line *before = last - 1 > m->body_first ? &im->lines[last - 2] : NULL;
+    bool after_sentence = !before || ends_paragraph(line_cp(im, before), before->len)
+                          || stands_alone(im, before);
+    if (is->len <= ISSUER_MAX && !numbered(im, is) && !ends_paragraph(t, is->len)
+        && !is_continuation_end(t[is->len - 1]) && after_sentence) {
+        m->issuer = last - 1;
+        m->body_end = last - 1;
+    }
+}
+
+static void append_line(importer *im, cpbuf *b, const src_line *l)
+{
+    const uint32_t *t = line_cp(im, l);
+    /* The line end between two lines vanishes next to Chinese text and is one
+     * space between two Latin words, as the model treats a source line end. */
+    if (b->len > 0 && !gw_cp_is_cjk(b->v[b->len - 1]) && !gw_cp_is_cjk(t[0]))
+        cp_push(im, b, ' ');
+    for (size_t i = 0; i < l->len; i++)
+        cp_push(im, b, t[i]);
+}
+
+/* Join the body lines into paragraphs. */
+static void build_paragraphs(importer *im, const matter *m)
+{
+    for (size_t k = m->body_first; k < m->body_end && !im->oom;) {
+        if (!gw_grow(&im->paras, &im->cap_paras, im->n_paras + 1, sizeof *im->paras)) {
+            im->oom = true;
+            return;
+        }
+        para *p = &im->paras[im->n_paras++];
+        memset(p, 0, sizeof *p);
+        p->line = im->lines[k].line;
+        append_line(im, &p->text, &im->lines[k]);
+        bool alone = stands_alone(im, &im->lines[k]);
+        size_t last = k++;
+        while (!alone && k < m->body_end && !ends_paragraph(p->text.v, p->text.len)
+               && !numbered(im, &im->lines[k])) {
+            if (im->lines[k].blank_before)
+                note_warning(im, im->lines[last].line,
+                             "the line does not end a sentence: joined with line %ld after the "
+                             "blank line (taken for a page break)", im->lines[k].line);
+            append_line(im, &p->text, &im->lines[k]);
+            last = k++;
+        }
+    }
+}
+
+/* ---------------------------------------------------------------------------
+ * Step 3: headings, run-in headings, list items
+ * ------------------------------------------------------------------------- */
+
+static void classify(importer *im)
+{
+    for (size_t i = 0; i < im->n_paras; i++) {
+        para *p = &im->paras[i];
+        p->role = ROLE_P;
+        if (!gw_typed_number_match(p->text.v, p->text.len, &p->num)) {
+            p->num.level = 0;
+            continue;
+        }
+        p->shape = shape_of(p->text.v + p->num.len, p->text.len - p->num.len, &p->runin_len);
+        if (p->num.level == MAX_LEVEL)
+            p->shape = SHAPE_ITEM;                 /* no section is numbered ① */
+    }
+}
+
+/* Numbered paragraphs of one sequence — the same kind of number, no number of
+ * a higher level between them — are all headings or, when any of them reads as
+ * a paragraph, all list items. */
+static void decide_sequence(importer *im, size_t first)
+{
+    int level = im->paras[first].num.level;
+    size_t end = first;
+    bool items = false;
+    for (; end < im->n_paras; end++) {
+        const para *p = &im->paras[end];
+        if (p->num.level != 0 && p->num.level < level)
+            break;                                 /* a higher level ends the sequence */
+        items = items || (p->num.level == level && p->shape == SHAPE_ITEM);
+    }
+    for (size_t k = first; k < end; k++) {
+        para *p = &im->paras[k];
+        if (p->num.level != level)
+            continue;
+        p->decided = true;
+        if (!items) {
+            p->role = p->shape == SHAPE_RUNIN ? ROLE_RUNIN : ROLE_HEADING;
+            continue;
+        }
+        p->role = ROLE_ITEM;
+        if (p->shape != SHAPE_ITEM)
+            note_warning(im, p->line,
+                         "taken for a list item like the others numbered alike from line %ld, "
+                         "though it reads like a heading", im->paras[first].line);
+    }
+}
+
+static void decide_sequences(importer *im)
+{
+    for (size_t i = 0; i < im->n_paras; i++)
+        if (im->paras[i].num.level != 0 && !im->paras[i].decided)
+            decide_sequence(im, i);
+}
+
+/* ---------------------------------------------------------------------------
+ * Writing the XML
+ * ------------------------------------------------------------------------- */
+
+typedef struct writer {
+    int levels[MAX_LEVEL];      /* level of each open section, outermost first */
+    int depth;                  /* open sections */
+    int sections[MAX_LEVEL + 1];/* sections numbered so far inside each open container */
+    bool list_open;
+    int list_typed;             /* level of the numbers typed on the open list's items */
+    int list_items;
+} writer;
+
+static void close_list(importer *im, writer *w)
+{
+    if (!w->list_open)
+        return;
+    put_indent(im, w->depth + 1);
+    puts_(im, "</list>\n");
+    w->list_open = false;
+}
+
+/* Close the open sections of level `level` or deeper. */
+static void close_sections(importer *im, writer *w, int level)
+{
+    while (w->depth > 0 && w->levels[w->depth - 1] >= level) {
+        close_list(im, w);
+        w->depth--;
+        put_indent(im, w->depth + 1);
+        puts_(im, "</section>\n");
+    }
+}
+
+/* A typed number other than the one format v1 will print (a skipped or
+ * repeated number) is worth a look. */
+static void warn_number(importer *im, const para *p, int level, int expected, const char *what)
+{
+    if (p->num.value == expected)
+        return;
+    char typed[32], printed[32];
+    format_number(p->num.level, p->num.value, typed, sizeof typed);
+    format_number(level, expected, printed, sizeof printed);
+    note_warning(im, p->line,
+                 "typed %s, but this is %s %d at its level: format v1 numbers it %s", typed, what,
+                 expected, printed);
+}
+
+static void write_heading(importer *im, writer *w, const para *p)
+{
+    int level = p->num.level;
+    close_list(im, w);
+    close_sections(im, w, level);
+    int number = ++w->sections[w->depth];
+    warn_number(im, p, level, number, "heading");
+    put_indent(im, w->depth + 1);
+    if (level == w->depth + 1) {
+        puts_(im, "<section>\n");
+    } else {
+        char open[40];
+        snprintf(open, sizeof open, "<section level=\"%d\">\n", level);
+        puts_(im, open);
+    }
+    w->levels[w->depth++] = level;
+    w->sections[w->depth] = 0;
+    const uint32_t *t = p->text.v + p->num.len;
+    size_t n = p->text.len - p->num.len;
+    if (p->role == ROLE_RUNIN) {
+        put_element(im, w->depth + 1, "<heading runin=\"true\">", "</heading>", t, p->runin_len);
+        put_element(im, w->depth + 1, "<p>", "</p>", t + p->runin_len, n - p->runin_len);
+    } else {
+        put_element(im, w->depth + 1, "<heading>", "</heading>", t, n);
+    }
+}
+
+static void write_item(importer *im, writer *w, const para *p)
+{
+    int typed = p->num.level;
+    if (w->list_open && w->list_typed != typed)
+        close_list(im, w);
+    close_sections(im, w, typed);
+    /* Items are numbered one level below their section; 1. outside sections. */
+    int level = w->depth > 0 ? w->levels[w->depth - 1] + 1 : 3;
+    if (!w->list_open) {
+        put_indent(im, w->depth + 1);
+        puts_(im, "<list>\n");
+        w->list_open = true;
+        w->list_typed = typed;
+        w->list_items = 0;
+        if (typed != level) {
+            char t1[32], t2[32], p1[32], p2[32];
+            format_number(typed, 1, t1, sizeof t1);
+            format_number(typed, 2, t2, sizeof t2);
+            format_number(level, 1, p1, sizeof p1);
+            format_number(level, 2, p2, sizeof p2);
+            note_warning(im, p->line,
+                         "list items typed %s %s … are numbered %s %s … by format v1 (a list "
+                         "takes the numbering one level below its section)", t1, t2, p1, p2);
+        }
+    }
+    warn_number(im, p, level, ++w->list_items, "list item");
+    put_element(im, w->depth + 2, "<item>", "</item>", p->text.v + p->num.len,
+                p->text.len - p->num.len);
+}
+
+static void write_line_element(importer *im, const char *open, const char *close, size_t line)
+{
+    const src_line *l = &im->lines[line];
+    put_element(im, 1, open, close, line_cp(im, l), l->len);
+}
+
+/* The date as typed, or in ISO form when that prints exactly as typed
+ * (2023年3月15日 is written 2023-03-15; 2023年03月15日 is kept). */
+static void write_date(importer *im, const src_line *l)
+{
+    const uint32_t *t = line_cp(im, l);
+    gw_written_date d;
+    gw_date_parse(t, l->len, &d);
+    char printed[64], typed[64];
+    snprintf(printed, sizeof printed, "%d年%d月%d日", d.year, d.month, d.day);
+    size_t k = 0;
+    for (size_t i = 0; i < l->len && k + 4 < sizeof typed; i++)
+        k += gw_utf8_encode(t[i], typed + k);
+    typed[k] = '\0';
+    if (!d.iso && !strcmp(printed, typed)) {
+        char iso[32];
+        snprintf(iso, sizeof iso, "%04d-%02d-%02d", d.year, d.month, d.day);
+        put_indent(im, 2);
+        puts_(im, "<date>");
+        puts_(im, iso);
+        puts_(im, "</date>\n");
+        return;
+    }
+    put_element(im, 2, "<date>", "</date>", t, l->len);
+}
+
+static void write_document(importer *im, const matter *m)
+{
+    puts_(im, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<report version=\"1\">\n");
+    if (m->label != SIZE_MAX)
+        write_line_element(im, "<label>", "</label>", m->label);
+    put_indent(im, 1);
+    puts_(im, "<title>");
+    for (size_t i = m->title_first; i < m->title_end; i++) {
+        if (i > m->title_first)
+            puts_(im, "<br/>");
+        put_text(im, line_cp(im, &im->lines[i]), im->lines[i].len);
+    }
+    puts_(im, "</title>\n");
+    if (m->subtitle != SIZE_MAX)
+        write_line_element(im, "<subtitle>", "</subtitle>", m->subtitle);
+    writer w;
+    memset(&w, 0, sizeof w);
+    for (size_t i = 0; i < im->n_paras; i++) {
+        const para *p = &im->paras[i];
+        if (p->role == ROLE_HEADING || p->role == ROLE_RUNIN) {
+            write_heading(im, &w, p);
+        } else if (p->role == ROLE_ITEM) {
+            write_item(im, &w, p);
+        } else {
+            close_list(im, &w);
+            put_element(im, w.depth + 1, "<p>", "</p>", p->text.v, p->text.len);
+        }
+    }
+    close_list(im, &w);
+    close_sections(im, &w, 1);
+    if (m->date != SIZE_MAX) {
+        puts_(im, "  <signature>\n");
+        if (m->issuer != SIZE_MAX)
+            put_element(im, 2, "<issuer>", "</issuer>", line_cp(im, &im->lines[m->issuer]),
+                        im->lines[m->issuer].len);
+        write_date(im, &im->lines[m->date]);
+        puts_(im, "  </signature>\n");
+    }
+    puts_(im, "</report>\n");
+}
+
+/* ---------------------------------------------------------------------------
+ * Entry point
+ * ------------------------------------------------------------------------- */
+
+static void importer_free(importer *im)
+{
+    for (size_t i = 0; i < im->n_paras; i++)
+        free(im->paras[i].text.v);
+    free(im->paras);
+    free(im->lines);
+    free(im->line_of);
+    free(im->text.v);
+    free(im->notes);
+}
+
+char *gw_import_text(const char *name, const char *data, size_t len, const gw_limits *limits,
+                     size_t *out_len, gw_diag *diag)
+{
+    importer im;
+    memset(&im, 0, sizeof im);
+    im.name = name;
+    im.diag = diag;
+    char *xml = NULL;
+    if (decode(&im, data, len)) {
+        split_lines(&im);
+        matter m;
+        find_front(&im, &m);
+        find_signature(&im, &m);
+        build_paragraphs(&im, &m);
+        classify(&im);
+        decide_sequences(&im);
+        write_document(&im, &m);
+        report_warnings(&im);
+        if (!im.oom)
+            xml = im.out.v;
+        else
+            free(im.out.v);
+    }
+    if (im.oom)
+        gw_error(diag, name, 0, 0, "out of memory");
+    importer_free(&im);
+    if (!xml)
+        return NULL;
+    /* What we write must be a valid source: check it as gwpdf render would. */
+    char checked_name[512];
+    snprintf(checked_name, sizeof checked_name, "%s (imported)", name);
+    gw_doc *doc = gw_doc_load_memory(checked_name, xml, strlen(xml), NULL, limits, diag);
+    if (!doc) {
+        free(xml);
+        return NULL;
+    }
+    gw_doc_free(doc);
+    *out_len = strlen(xml);
+    return xml;
+}

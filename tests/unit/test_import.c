@@ -1,0 +1,593 @@
+/* test_import — unit tests of the importer (src/import.c): the recognisers of
+ * typed numbers and dates, then each recognition rule on small texts whose
+ * whole output (XML and warning lines) is compared exactly, and the real
+ * report's text against the hand-made source's section tree.
+ *
+ * Run by ctest (unit_import). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <iconv.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "import.h"
+#include "model.h"
+#include "utf8.h"
+
+#define SEED GW_SOURCE_DIR "/tests/data/e2e/seed-zengcheng-2022.txt"
+
+/* ---- helpers ------------------------------------------------------------ */
+
+/* Decode a UTF-8 literal into code points (at most 64). */
+static size_t cps(const char *s, uint32_t *out)
+{
+    size_t n = 0, len = strlen(s);
+    for (size_t i = 0; i < len && n < 64;) {
+        size_t k = gw_utf8_decode((const unsigned char *)s + i, len - i, &out[n++]);
+        assert_true(k > 0);
+        i += k;
+    }
+    return n;
+}
+
+static void expect_number(const char *s, int level, int value, size_t len)
+{
+    uint32_t cp[64];
+    size_t n = cps(s, cp);
+    gw_typed_number num;
+    if (!gw_typed_number_match(cp, n, &num))
+        fail_msg("\"%s\" is not taken for a typed number", s);
+    assert_int_equal(num.level, level);
+    assert_int_equal(num.value, value);
+    assert_int_equal(num.len, len);
+}
+
+static void expect_no_number(const char *s)
+{
+    uint32_t cp[64];
+    size_t n = cps(s, cp);
+    gw_typed_number num;
+    if (gw_typed_number_match(cp, n, &num))
+        fail_msg("\"%s\" is taken for a typed number (level %d)", s, num.level);
+}
+
+static void expect_date(const char *s, int y, int m, int d, bool iso, bool real)
+{
+    uint32_t cp[64];
+    size_t n = cps(s, cp);
+    gw_written_date date;
+    if (!gw_date_parse(cp, n, &date))
+        fail_msg("\"%s\" is not taken for a date", s);
+    assert_int_equal(date.year, y);
+    assert_int_equal(date.month, m);
+    assert_int_equal(date.day, d);
+    assert_int_equal(date.iso, iso);
+    assert_int_equal(date.real, real);
+}
+
+static void expect_no_date(const char *s)
+{
+    uint32_t cp[64];
+    size_t n = cps(s, cp);
+    gw_written_date date;
+    if (gw_date_parse(cp, n, &date))
+        fail_msg("\"%s\" is taken for a date", s);
+}
+
+/* Import text (as the file "in.txt"); the XML (NULL when refused) and the diagnostics. */
+static char *run_import(const char *text, size_t len, char **diags)
+{
+    size_t size = 0;
+    FILE *f = open_memstream(diags, &size);
+    assert_non_null(f);
+    gw_diag d = gw_diag_init(f);
+    size_t out_len = 0;
+    char *xml = gw_import_text("in.txt", text, len, NULL, &out_len, &d);
+    fclose(f);
+    if (xml)
+        assert_int_equal(out_len, strlen(xml));
+    return xml;
+}
+
+#define HEAD "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<report version=\"1\">\n"
+
+static void expect_import(const char *text, const char *body, const char *warnings)
+{
+    char *diags = NULL;
+    char *xml = run_import(text, strlen(text), &diags);
+    assert_string_equal(diags, warnings);
+    assert_non_null(xml);
+    char *want = malloc(strlen(HEAD) + strlen(body) + 1);
+    assert_non_null(want);
+    strcpy(want, HEAD);
+    strcat(want, body);
+    assert_string_equal(xml, want);
+    free(want);
+    free(xml);
+    free(diags);
+}
+
+/* ---- typed numbers ------------------------------------------------------ */
+
+static void test_numbers_recognised(void **state)
+{
+    (void)state;
+    expect_number("一、基本情况", 1, 1, 2);
+    expect_number("十一、其他", 1, 11, 3);
+    expect_number("二十、其他", 1, 20, 3);
+    expect_number("二十三、其他", 1, 23, 4);
+    expect_number("（一）部门概况", 2, 1, 3);
+    expect_number("(一) 部门概况", 2, 1, 4);            /* half-width, as in the seed */
+    expect_number("（二）、部门概况", 2, 2, 4);
+    expect_number("1. 提高认识", 3, 1, 3);
+    expect_number("1．提高认识", 3, 1, 2);
+    expect_number("12、提高认识", 3, 12, 3);
+    expect_number("（1）提高认识", 4, 1, 3);
+    expect_number("(3)、提高认识", 4, 3, 4);
+    expect_number("①提高认识", 5, 1, 1);
+    expect_number("1.　全角空格", 3, 1, 3);
+}
+
+static void test_numbers_not_headings(void **state)
+{
+    (void)state;
+    expect_no_number("2022年，本部门财政经费项目");
+    expect_no_number("1.5万元用于慰问");
+    expect_no_number("3.5%的增长");
+    expect_no_number("一是扎实整改");
+    expect_no_number("100. 超过两位");
+    expect_no_number("01. 前导零");
+    expect_no_number("一、");                       /* a number and no text */
+    expect_no_number("（2022）年度");
+    expect_no_number("(一部门");
+    expect_no_number("三十二万元");
+    expect_no_number("");
+}
+
+/* ---- dates -------------------------------------------------------------- */
+
+static void test_dates(void **state)
+{
+    (void)state;
+    expect_date("2023-03-15", 2023, 3, 15, true, true);
+    expect_date("2023年3月15日", 2023, 3, 15, false, true);
+    expect_date("2023 年 3 月 15 日", 2023, 3, 15, false, true);
+    expect_date("2023年03月05日", 2023, 3, 5, false, true);
+    expect_date("２０２３年３月１５日", 2023, 3, 15, false, true);
+    expect_date("二〇〇四年十一月四日", 2004, 11, 4, false, true);
+    expect_date("二〇二三年三月三十一日", 2023, 3, 31, false, true);
+    expect_date("2023年2月29日", 2023, 2, 29, false, false);
+    expect_date("2024年2月29日", 2024, 2, 29, false, true);
+    expect_date("2023年13月1日", 2023, 13, 1, false, false);
+    expect_date("2023-02-30", 2023, 2, 30, true, false);
+    expect_no_date("2023年3月");
+    expect_no_date("2023年3月15日前");
+    expect_no_date("23年3月15日");
+    expect_no_date("2023/03/15");
+}
+
+/* ---- recognition rules -------------------------------------------------- */
+
+static void test_front_matter_and_signature(void **state)
+{
+    (void)state;
+    expect_import("附件2\n\n2022年度某某区某某局\n部门整体支出绩效自评报告\n（2022年度）\n\n"
+                  "一、基本情况\n本局共有职工 52 人。\n\n某某区某某局\n2023年3月15日\n",
+                  "  <label>附件2</label>\n"
+                  "  <title>2022年度某某区某某局<br/>部门整体支出绩效自评报告</title>\n"
+                  "  <subtitle>（2022年度）</subtitle>\n"
+                  "  <section>\n"
+                  "    <heading>基本情况</heading>\n"
+                  "    <p>本局共有职工 52 人。</p>\n"
+                  "  </section>\n"
+                  "  <signature>\n"
+                  "    <issuer>某某区某某局</issuer>\n"
+                  "    <date>2023-03-15</date>\n"
+                  "  </signature>\n"
+                  "</report>\n",
+                  "");
+}
+
+static void test_signature_dates_kept_as_typed(void **state)
+{
+    (void)state;
+    /* Only a date that prints exactly as typed becomes ISO; no issuer after a
+     * paragraph that does not end... here the paragraph ends, the issuer is taken. */
+    expect_import("关于开展检查的通知\n\n各单位：\n请于月底前完成自查。\n某某局办公室\n"
+                  "二〇二三年三月十五日\n",
+                  "  <title>关于开展检查的通知</title>\n"
+                  "  <p>各单位：</p>\n"
+                  "  <p>请于月底前完成自查。</p>\n"
+                  "  <signature>\n"
+                  "    <issuer>某某局办公室</issuer>\n"
+                  "    <date>二〇二三年三月十五日</date>\n"
+                  "  </signature>\n"
+                  "</report>\n",
+                  "");
+    expect_import("通知\n\n请于月底前完成自查。\n2023年03月15日\n",
+                  "  <title>通知</title>\n"
+                  "  <p>请于月底前完成自查。</p>\n"
+                  "  <signature>\n"
+                  "    <date>2023年03月15日</date>\n"
+                  "  </signature>\n"
+                  "</report>\n",
+                  "");
+    /* A date that does not exist is not taken for the signature's. */
+    expect_import("通知\n\n请于月底前完成自查。\n2023-02-30\n",
+                  "  <title>通知</title>\n"
+                  "  <p>请于月底前完成自查。</p>\n"
+                  "  <p>2023-02-30</p>\n"
+                  "</report>\n",
+                  "in.txt:4: warning: the last line is not a real calendar date: kept as a "
+                  "paragraph, not taken for the signature's date\n");
+}
+
+static void test_headings_nest_by_numbering(void **state)
+{
+    (void)state;
+    expect_import("报告\n\n一、基本情况\n（一）部门概况\n正文一。\n1. 职责\n正文二。\n（1）细目\n"
+                  "正文三。\n二、问题\n正文四。\n",
+                  "  <title>报告</title>\n"
+                  "  <section>\n"
+                  "    <heading>基本情况</heading>\n"
+                  "    <section>\n"
+                  "      <heading>部门概况</heading>\n"
+                  "      <p>正文一。</p>\n"
+                  "      <section>\n"
+                  "        <heading>职责</heading>\n"
+                  "        <p>正文二。</p>\n"
+                  "        <section>\n"
+                  "          <heading>细目</heading>\n"
+                  "          <p>正文三。</p>\n"
+                  "        </section>\n"
+                  "      </section>\n"
+                  "    </section>\n"
+                  "  </section>\n"
+                  "  <section>\n"
+                  "    <heading>问题</heading>\n"
+                  "    <p>正文四。</p>\n"
+                  "  </section>\n"
+                  "</report>\n",
+                  "");
+}
+
+static void test_skipped_level_gets_level_attribute(void **state)
+{
+    (void)state;
+    /* 一、 then 1. directly: a section at depth 2 with level="3", and (1)、 under
+     * it at depth 3 with level="4"; the 1、 and (1)、 variants. */
+    expect_import("报告\n\n一、基本情况\n1、职责\n正文。\n(1)、细目\n正文。\n",
+                  "  <title>报告</title>\n"
+                  "  <section>\n"
+                  "    <heading>基本情况</heading>\n"
+                  "    <section level=\"3\">\n"
+                  "      <heading>职责</heading>\n"
+                  "      <p>正文。</p>\n"
+                  "      <section level=\"4\">\n"
+                  "        <heading>细目</heading>\n"
+                  "        <p>正文。</p>\n"
+                  "      </section>\n"
+                  "    </section>\n"
+                  "  </section>\n"
+                  "</report>\n",
+                  "");
+}
+
+static void test_skipped_numbers_warned(void **state)
+{
+    (void)state;
+    expect_import("报告\n\n一、基本情况\n正文。\n三、问题\n正文。\n",
+                  "  <title>报告</title>\n"
+                  "  <section>\n"
+                  "    <heading>基本情况</heading>\n"
+                  "    <p>正文。</p>\n"
+                  "  </section>\n"
+                  "  <section>\n"
+                  "    <heading>问题</heading>\n"
+                  "    <p>正文。</p>\n"
+                  "  </section>\n"
+                  "</report>\n",
+                  "in.txt:5: warning: typed 三、, but this is heading 2 at its level: "
+                  "format v1 numbers it 二、\n");
+}
+
+static void test_runin_heading(void **state)
+{
+    (void)state;
+    expect_import("报告\n\n三、存在的主要问题\n"
+                  "（一）部门绩效管理不够科学。部门对项目绩效目标的设定不到位。\n"
+                  "（二）管理措施不够到位。个别项目绩效管理制度执行不到位。\n",
+                  "  <title>报告</title>\n"
+                  "  <section>\n"
+                  "    <heading>存在的主要问题</heading>\n"
+                  "    <section>\n"
+                  "      <heading runin=\"true\">部门绩效管理不够科学。</heading>\n"
+                  "      <p>部门对项目绩效目标的设定不到位。</p>\n"
+                  "    </section>\n"
+                  "    <section>\n"
+                  "      <heading runin=\"true\">管理措施不够到位。</heading>\n"
+                  "      <p>个别项目绩效管理制度执行不到位。</p>\n"
+                  "    </section>\n"
+                  "  </section>\n"
+                  "</report>\n",
+                  "in.txt:3: warning: typed 三、, but this is heading 1 at its level: "
+                  "format v1 numbers it 一、\n");
+}
+
+static void test_list_items(void **state)
+{
+    (void)state;
+    /* Numbered paragraphs of one sequence are all items when any reads as a
+     * paragraph; the one that reads like a run-in heading is warned about. */
+    expect_import("报告\n\n（一）提高认识，突出重点\n"
+                  "1. 提高对预算绩效管理的认识，充分理解财政绩效评价指标体系，更加科学合理。\n"
+                  "2. 注重各项指标的可衡量性。可衡量性不仅是指标的量化。\n"
+                  "（二）强化管理\n正文。\n",
+                  "  <title>报告</title>\n"
+                  "  <section level=\"2\">\n"
+                  "    <heading>提高认识，突出重点</heading>\n"
+                  "    <list>\n"
+                  "      <item>提高对预算绩效管理的认识，充分理解财政绩效评价指标体系，更加科学合理。</item>\n"
+                  "      <item>注重各项指标的可衡量性。可衡量性不仅是指标的量化。</item>\n"
+                  "    </list>\n"
+                  "  </section>\n"
+                  "  <section level=\"2\">\n"
+                  "    <heading>强化管理</heading>\n"
+                  "    <p>正文。</p>\n"
+                  "  </section>\n"
+                  "</report>\n",
+                  "in.txt:5: warning: taken for a list item like the others numbered alike "
+                  "from line 4, though it reads like a heading\n");
+}
+
+static void test_list_numbering_warnings(void **state)
+{
+    (void)state;
+    /* Items typed （1） under a level-2 section are printed 1.; ① items are
+     * always items; a paragraph between items restarts the numbering. */
+    expect_import("报告\n\n（一）措施\n（1）加强预算项目事前、事中、事后管控，做到事前有评估。\n"
+                  "（2）加强项目档案管理，重视绩效信息资料收集。\n说明。\n（3）其他。\n",
+                  "  <title>报告</title>\n"
+                  "  <section level=\"2\">\n"
+                  "    <heading>措施</heading>\n"
+                  "    <list>\n"
+                  "      <item>加强预算项目事前、事中、事后管控，做到事前有评估。</item>\n"
+                  "      <item>加强项目档案管理，重视绩效信息资料收集。</item>\n"
+                  "    </list>\n"
+                  "    <p>说明。</p>\n"
+                  "    <list>\n"
+                  "      <item>其他。</item>\n"
+                  "    </list>\n"
+                  "  </section>\n"
+                  "</report>\n",
+                  "in.txt:4: warning: list items typed （1） （2） … are numbered 1. 2. … by "
+                  "format v1 (a list takes the numbering one level below its section)\n"
+                  "in.txt:7: warning: taken for a list item like the others numbered alike "
+                  "from line 4, though it reads like a heading\n"
+                  "in.txt:7: warning: list items typed （1） （2） … are numbered 1. 2. … by "
+                  "format v1 (a list takes the numbering one level below its section)\n"
+                  "in.txt:7: warning: typed （3）, but this is list item 1 at its level: format "
+                  "v1 numbers it 1.\n");
+}
+
+static void test_page_break_joins(void **state)
+{
+    (void)state;
+    /* A line that does not end a sentence continues into the next non-empty
+     * line across blank lines (page breaks), even from a numbered item whose
+     * line ends in 和; not into a line that starts a heading. */
+    expect_import("报告\n\n一、基本情况\n本部门对职工劳动安全健康、劳动保护工作状况和职工\n\n"
+                  "就业、工资等情况进行调查研究。\n"
+                  "二、改进措施\n"
+                  "1. 强化全过程预算绩效管理理念，突出绩效指标的重要性和\n\n"
+                  "综合性。有些部门任务多。\n"
+                  "2. 注重各项指标的可衡量性，形成级别或档次。\n"
+                  "三、未完的标题行\n\n"
+                  "四、下一节\n正文。\n",
+                  "  <title>报告</title>\n"
+                  "  <section>\n"
+                  "    <heading>基本情况</heading>\n"
+                  "    <p>本部门对职工劳动安全健康、劳动保护工作状况和职工就业、工资等情况进行调查研究。</p>\n"
+                  "  </section>\n"
+                  "  <section>\n"
+                  "    <heading>改进措施</heading>\n"
+                  "    <list>\n"
+                  "      <item>强化全过程预算绩效管理理念，突出绩效指标的重要性和综合性。有些部门任务多。</item>\n"
+                  "      <item>注重各项指标的可衡量性，形成级别或档次。</item>\n"
+                  "    </list>\n"
+                  "  </section>\n"
+                  "  <section>\n"
+                  "    <heading>未完的标题行</heading>\n"
+                  "  </section>\n"
+                  "  <section>\n"
+                  "    <heading>下一节</heading>\n"
+                  "    <p>正文。</p>\n"
+                  "  </section>\n"
+                  "</report>\n",
+                  "in.txt:4: warning: the line does not end a sentence: joined with line 6 after "
+                  "the blank line (taken for a page break)\n"
+                  "in.txt:8: warning: the line does not end a sentence: joined with line 10 "
+                  "after the blank line (taken for a page break)\n"
+                  "in.txt:8: warning: list items typed 1. 2. … are numbered （一） （二） … by "
+                  "format v1 (a list takes the numbering one level below its section)\n");
+}
+
+static void test_not_headings(void **state)
+{
+    (void)state;
+    /* Paragraphs that start with a year, an amount or a percentage stay
+     * paragraphs; "一是" is not a number; a colon ends a paragraph. */
+    expect_import("报告\n\n主要职责是:\n一是依照章程开展工作。\n2022年，本部门完成了全部任务。\n"
+                  "1.5万元用于慰问。\n3.5%的增长来自\n工资调整。\n",
+                  "  <title>报告</title>\n"
+                  "  <p>主要职责是:</p>\n"
+                  "  <p>一是依照章程开展工作。</p>\n"
+                  "  <p>2022年，本部门完成了全部任务。</p>\n"
+                  "  <p>1.5万元用于慰问。</p>\n"
+                  "  <p>3.5%的增长来自工资调整。</p>\n"
+                  "</report>\n",
+                  "");
+}
+
+static void test_characters_kept(void **state)
+{
+    (void)state;
+    /* Half-width punctuation, markup characters, Latin words broken across
+     * lines, CR LF and indentation with U+3000: every character is kept. */
+    expect_import("A&B <报告>\r\n\r\n　　本部门使用 R&D 经费,用于 <研发>;the quick\r\nbrown fox。\r\n",
+                  "  <title>A&amp;B &lt;报告&gt;</title>\n"
+                  "  <p>本部门使用 R&amp;D 经费,用于 &lt;研发&gt;;the quick brown fox。</p>\n"
+                  "</report>\n",
+                  "");
+}
+
+static void test_no_title(void **state)
+{
+    (void)state;
+    expect_import("一、基本情况\n正文。\n",
+                  "  <title></title>\n"
+                  "  <section>\n"
+                  "    <heading>基本情况</heading>\n"
+                  "    <p>正文。</p>\n"
+                  "  </section>\n"
+                  "</report>\n",
+                  "in.txt:1: warning: no title found (the first line reads like body text); the "
+                  "title is left empty\n");
+}
+
+static void test_gb18030(void **state)
+{
+    (void)state;
+    const char *utf8 = "报告\n\n一、基本情况\n正文。\n";
+    iconv_t cd = iconv_open("GB18030", "UTF-8");
+    assert_true(cd != (iconv_t)-1);
+    char gb[256], *in = (char *)utf8, *out = gb;
+    size_t in_left = strlen(utf8), out_left = sizeof gb;
+    assert_true(iconv(cd, &in, &in_left, &out, &out_left) != (size_t)-1);
+    iconv_close(cd);
+    char *diags = NULL;
+    char *xml = run_import(gb, (size_t)(out - gb), &diags);
+    assert_non_null(xml);
+    assert_string_equal(xml, HEAD "  <title>报告</title>\n  <section>\n    <heading>基本情况</heading>\n"
+                             "    <p>正文。</p>\n  </section>\n</report>\n");
+    assert_string_equal(diags, "in.txt:1: warning: not valid UTF-8 (byte 0xB1); the text was "
+                               "read as GB18030\n");
+    free(xml);
+    free(diags);
+}
+
+static void test_refused(void **state)
+{
+    (void)state;
+    char *diags = NULL;
+    const char bad[] = "报告\n\n正文\x01。\n";
+    assert_null(run_import(bad, sizeof bad - 1, &diags));
+    assert_string_equal(diags, "in.txt:3:3: character U+0001 cannot be written in an XML source\n");
+    free(diags);
+    diags = NULL;
+    const char neither[] = "\x81\x30\x81\n";      /* a truncated GB18030 four-byte sequence */
+    assert_null(run_import(neither, sizeof neither - 1, &diags));
+    assert_string_equal(diags, "in.txt:1: the text is neither UTF-8 (byte 0x81) nor GB18030\n");
+    free(diags);
+}
+
+/* ---- the real report ---------------------------------------------------- */
+
+static char *read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    char *buf = malloc(1 << 17);
+    assert_non_null(buf);
+    *len = fread(buf, 1, (1 << 17) - 1, f);
+    buf[*len] = '\0';
+    fclose(f);
+    return buf;
+}
+
+static void count_sections(const gw_block *b, size_t n, int depth, int *per_depth, int *items,
+                           int *runin)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (b[i].kind == GW_BLOCK_SECTION) {
+            per_depth[depth]++;
+            *runin += b[i].runin;
+            count_sections(b[i].children, b[i].n_children, depth + 1, per_depth, items, runin);
+        } else if (b[i].kind == GW_BLOCK_LIST) {
+            *items += (int)b[i].n_children;
+        }
+    }
+}
+
+static void test_seed(void **state)
+{
+    (void)state;
+    size_t len;
+    char *text = read_file(SEED, &len);
+    char *diags = NULL;
+    char *xml = run_import(text, len, &diags);
+    assert_non_null(xml);
+    assert_string_equal(diags,
+        "in.txt:19: warning: the line does not end a sentence: joined with line 21 after the "
+        "blank line (taken for a page break)\n"
+        "in.txt:33: warning: the line does not end a sentence: joined with line 35 after the "
+        "blank line (taken for a page break)\n"
+        "in.txt:57: warning: the line does not end a sentence: joined with line 59 after the "
+        "blank line (taken for a page break)\n"
+        "in.txt:67: warning: the line does not end a sentence: joined with line 69 after the "
+        "blank line (taken for a page break)\n"
+        "in.txt:87: warning: the line does not end a sentence: joined with line 89 after the "
+        "blank line (taken for a page break)\n"
+        "in.txt:91: warning: taken for a list item like the others numbered alike from line 85, "
+        "though it reads like a heading\n");
+    FILE *sink = fopen("/dev/null", "w");
+    gw_diag d = gw_diag_init(sink);
+    gw_doc *doc = gw_doc_load_memory("seed.xml", xml, strlen(xml), NULL, NULL, &d);
+    fclose(sink);
+    assert_non_null(doc);
+    int per_depth[4] = { 0 }, items = 0, runin = 0;
+    count_sections(doc->blocks, doc->n_blocks, 0, per_depth, &items, &runin);
+    assert_int_equal(per_depth[0], 4);       /* 一、 … 四、 */
+    assert_int_equal(per_depth[1], 14);      /* 4 + 4 + 3 + 3 */
+    assert_int_equal(per_depth[2], 0);
+    assert_int_equal(items, 6);              /* 1.–3. twice under 四 */
+    assert_int_equal(runin, 3);              /* under 三 */
+    assert_null(doc->signature);
+    char *label = gw_text_utf8(&doc->label);
+    assert_string_equal(label, "附件 2");
+    free(label);
+    gw_doc_free(doc);
+    free(xml);
+    free(diags);
+    free(text);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_numbers_recognised),
+        cmocka_unit_test(test_numbers_not_headings),
+        cmocka_unit_test(test_dates),
+        cmocka_unit_test(test_front_matter_and_signature),
+        cmocka_unit_test(test_signature_dates_kept_as_typed),
+        cmocka_unit_test(test_headings_nest_by_numbering),
+        cmocka_unit_test(test_skipped_level_gets_level_attribute),
+        cmocka_unit_test(test_skipped_numbers_warned),
+        cmocka_unit_test(test_runin_heading),
+        cmocka_unit_test(test_list_items),
+        cmocka_unit_test(test_list_numbering_warnings),
+        cmocka_unit_test(test_page_break_joins),
+        cmocka_unit_test(test_not_headings),
+        cmocka_unit_test(test_characters_kept),
+        cmocka_unit_test(test_no_title),
+        cmocka_unit_test(test_gb18030),
+        cmocka_unit_test(test_refused),
+        cmocka_unit_test(test_seed),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
