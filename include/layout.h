@@ -21,6 +21,7 @@
 #include "image.h"
 #include "linebreak.h"
 #include "model.h"
+#include "numbering.h"
 
 #define GW_PT_PER_MM (72.0 / 25.4)
 
@@ -134,8 +135,5 @@ gw_layout *gw_layout_document(const gw_doc *doc, gw_fontset *fonts, const gw_lay
                               gw_diag *diag);
 void gw_layout_free(gw_layout *lay);
 
-/* The generated number of a heading or list item: level 1 "一、", 2 "（一）",
- * 3 "1.", 4 "（1）", 5 (items under level 4) "①".  Writes UTF-8 into buf. */
-void gw_format_number(int level, int n, char *buf, size_t size);
 
 #endif

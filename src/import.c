@@ -17,6 +17,7 @@
  * text) so the module needs no libxml2; the result is checked by the model
  * against the schema before it is returned. */
 #include "import.h"
+#include "numbering.h"
 
 #include <errno.h>
 #include <iconv.h>
@@ -467,27 +468,6 @@ static const uint32_t *line_cp(const importer *im, const src_line *l)
     return im->text.v + l->start;
 }
 
-/* A typed number as format v1 would print it, for messages: 二、 （二） 2. （2） ②. */
-static void format_number(int level, int n, char *buf, size_t size)
-{
-    static const char *digits[] = { "", "一", "二", "三", "四", "五", "六", "七", "八", "九" };
-    char cn[32];
-    if (n < 10)
-        snprintf(cn, sizeof cn, "%s", digits[n]);
-    else
-        snprintf(cn, sizeof cn, "%s十%s", n >= 20 ? digits[n / 10] : "", digits[n % 10]);
-    switch (level) {
-    case 1: snprintf(buf, size, "%s、", cn); break;
-    case 2: snprintf(buf, size, "（%s）", cn); break;
-    case 3: snprintf(buf, size, "%d.", n); break;
-    case 4: snprintf(buf, size, "（%d）", n); break;
-    default: {
-        char u[4];
-        size_t k = n >= 1 && n <= 20 ? gw_utf8_encode(0x2460 + (uint32_t)n - 1, u) : 0;
-        snprintf(buf, size, "%.*s", (int)k, u);
-    }
-    }
-}
 
 /* ---------------------------------------------------------------------------
  * Step 1: decoding and lines
@@ -888,8 +868,8 @@ static void warn_number(importer *im, const para *p, int level, int expected, co
     if (p->num.value == expected)
         return;
     char typed[32], printed[32];
-    format_number(p->num.level, p->num.value, typed, sizeof typed);
-    format_number(level, expected, printed, sizeof printed);
+    gw_format_number(p->num.level, p->num.value, typed, sizeof typed);
+    gw_format_number(level, expected, printed, sizeof printed);
     note_warning(im, p->line,
                  "typed %s, but this is %s %d at its level: format v1 numbers it %s", typed, what,
                  expected, printed);
@@ -938,10 +918,10 @@ static void write_item(importer *im, writer *w, const para *p)
         w->list_items = 0;
         if (typed != level) {
             char t1[32], t2[32], p1[32], p2[32];
-            format_number(typed, 1, t1, sizeof t1);
-            format_number(typed, 2, t2, sizeof t2);
-            format_number(level, 1, p1, sizeof p1);
-            format_number(level, 2, p2, sizeof p2);
+            gw_format_number(typed, 1, t1, sizeof t1);
+            gw_format_number(typed, 2, t2, sizeof t2);
+            gw_format_number(level, 1, p1, sizeof p1);
+            gw_format_number(level, 2, p2, sizeof p2);
             note_warning(im, p->line,
                          "list items typed %s %s … are numbered %s %s … by format v1 (a list "
                          "takes the numbering one level below its section)", t1, t2, p1, p2);
