@@ -94,6 +94,14 @@ bool gw_fonts_synthetic_bold(const gw_fontset *fs, gw_role role);
  * ASCII punctuation try the Latin chain first.  NULL when no face has it. */
 gw_face *gw_fonts_face_for(const gw_fontset *fs, gw_role role, uint32_t cp);
 
+/* True when f is a bold design (OS/2 weight class 600 or more, or FreeType's
+ * bold style flag). */
+bool gw_face_is_bold(const gw_face *f);
+/* The bold face of f's family, found through fontconfig (f itself when it is
+ * bold); NULL when none is installed: the text is then made bold
+ * synthetically.  May load a face into fs. */
+gw_face *gw_fonts_bold_face(gw_fontset *fs, gw_face *f);
+
 /* Every distinct face loaded (a face shared by several roles appears once). */
 size_t gw_fonts_face_count(const gw_fontset *fs);
 gw_face *gw_fonts_face_at(const gw_fontset *fs, size_t i);

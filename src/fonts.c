@@ -210,6 +210,8 @@ struct gw_face {
     cpmap used;        /* code points drawn with this face */
     bool used_oom;     /* a gw_face_use was lost to lack of memory */
     bool drop_hinting; /* subset without hinting instructions (--no-hinting) */
+    gw_face *bold;     /* the bold face of the same family, once looked for */
+    bool bold_looked;
 };
 
 typedef struct chain_link {
@@ -1245,6 +1247,49 @@ bool gw_fonts_synthetic_bold(const gw_fontset *fs, gw_role role)
     bool bold = (c->v[0].face->ft->style_flags & FT_STYLE_FLAG_BOLD) ||
                 (os2 && os2->usWeightClass >= 600);
     return !bold;
+}
+
+bool gw_face_is_bold(const gw_face *f)
+{
+    if (!f)
+        return false;
+    TT_OS2 *os2 = FT_Get_Sfnt_Table(f->ft, FT_SFNT_OS2);
+    return (f->ft->style_flags & FT_STYLE_FLAG_BOLD) || (os2 && os2->usWeightClass >= 600);
+}
+
+/* The bold face of f's family among the installed faces (fontconfig), looked
+ * for once per face; NULL when there is none. */
+gw_face *gw_fonts_bold_face(gw_fontset *fs, gw_face *f)
+{
+    if (!f || gw_face_is_bold(f))
+        return f;
+    if (f->bold_looked || !fs->fc)
+        return f->bold;
+    f->bold_looked = true;
+    FcPattern *pat = FcPatternCreate();
+    FcObjectSet *os = FcObjectSetBuild(FC_FILE, FC_INDEX, FC_FAMILY, FC_SLANT, FC_WEIGHT,
+                                       FC_WIDTH, (char *)NULL);
+    FcFontSet *set = NULL;
+    if (pat && os && FcPatternAddString(pat, FC_FAMILY, (const FcChar8 *)f->family))
+        set = FcFontList(fs->fc, pat, os);
+    size_t n = 0;
+    fc_cand *cands = set ? fc_candidates(set, f->family, FC_WEIGHT_BOLD, &n) : NULL;
+    for (size_t i = 0; cands && i < n && !f->bold; i++) {
+        if (cands[i].weight < FC_WEIGHT_DEMIBOLD || cands[i].slant != FC_SLANT_ROMAN)
+            continue;
+        load_info li = { LOAD_OK, 0, 0 };
+        gw_face *b = fontset_face(fs, cands[i].file, cands[i].index, &li);
+        if (b && b != f && gw_face_is_bold(b))
+            f->bold = b;
+    }
+    free(cands);
+    if (set)
+        FcFontSetDestroy(set);
+    if (os)
+        FcObjectSetDestroy(os);
+    if (pat)
+        FcPatternDestroy(pat);
+    return f->bold;
 }
 
 /* Printable ASCII and Latin-1/Latin Extended-A/B, except U+00B7: in Chinese

@@ -159,6 +159,12 @@ static gw_face **resolve_faces(ctx *c, const char_buf *b)
         if (rc->cp == GW_CP_LINE_BREAK)
             continue;
         faces[i] = gw_fonts_face_for(c->fonts, rc->role, rc->cp);
+        if (faces[i] && rc->bold) {
+            /* <b>: the family's bold face when it has one and the glyph. */
+            gw_face *bold = gw_fonts_bold_face(c->fonts, faces[i]);
+            if (bold && gw_face_has(bold, rc->cp))
+                faces[i] = bold;
+        }
         if (!faces[i]) {
             char utf8[8] = { 0 };
             gw_utf8_encode(rc->cp, utf8);
@@ -254,7 +260,7 @@ static void set_one_line(ctx *c, const char_buf *b, gw_face **faces, const gw_lb
         g->slot_w = pl->slot * unit;
         g->ink_x = ink_offset(c, items[i].width, pl, g->slot_w);
         g->size = rc->size;
-        g->bold = rc->bold;
+        g->bold = rc->bold && !gw_face_is_bold(faces[i]);   /* synthetic bold, else none */
         g->role = rc->role;
         if (rc->size > l.size)
             l.size = rc->size;

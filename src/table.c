@@ -134,6 +134,11 @@ static bool cell_faces(const gw_text *text, gw_role role, const table_env *env, 
     for (size_t i = 0; i < text->len; i++) {
         uint32_t cp = text->cp[i];
         faces[i] = cp == GW_CP_LINE_BREAK ? NULL : gw_fonts_face_for(env->fonts, role, cp);
+        if (faces[i] && (text->flags[i] & GW_CH_BOLD)) {
+            gw_face *bold = gw_fonts_bold_face(env->fonts, faces[i]);
+            if (bold && gw_face_has(bold, cp))
+                faces[i] = bold;                  /* <b>: the family's bold face */
+        }
         if (!faces[i] && cp != GW_CP_LINE_BREAK) {
             char utf8[8] = { 0 };
             gw_utf8_encode(cp, utf8);
@@ -178,7 +183,8 @@ static bool set_cell_line(tcell *tc, const gw_text *text, gw_face **faces, const
         double ink = (pl->slot - kept) / 2.0 - pl->trim_left;
         cell_glyph *g = &tc->g[tc->n_g++];
         *g = (cell_glyph){ faces[i], text->cp[i], x0 + (shift + pl->x + ink) * unit, baseline,
-                           pl->slot * unit, st->size, (text->flags[i] & GW_CH_BOLD) != 0, role };
+                           pl->slot * unit, st->size,
+                           (text->flags[i] & GW_CH_BOLD) && !gw_face_is_bold(faces[i]), role };
         gw_face_use(faces[i], text->cp[i]);
     }
     return true;

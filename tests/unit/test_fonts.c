@@ -850,6 +850,29 @@ static void test_title_prefers_bold(void **state)
     gw_fonts_close(fs);
 }
 
+/* <b>: the bold face of the family through fontconfig (Liberation Serif Bold);
+ * a family without one (AR PL SungtiL GB) gives NULL (synthetic bold). */
+static void test_bold_face(void **state)
+{
+    (void)state;
+    need_debian_fonts();
+    gw_diag d = gw_diag_init(NULL);
+    gw_fontset *fs = gw_fonts_open(NULL, &d);
+    assert_non_null(fs);
+    gw_face *latin = first_face(fs, GW_ROLE_LATIN), *song = first_face(fs, GW_ROLE_BODY);
+    assert_false(gw_face_is_bold(latin));
+    gw_face *bold = gw_fonts_bold_face(fs, latin);
+    assert_non_null(bold);
+    assert_true(gw_face_is_bold(bold));
+    assert_string_equal(gw_face_family(bold), "Liberation Serif");
+    assert_non_null(strstr(gw_face_path(bold), "LiberationSerif-Bold"));
+    assert_ptr_equal(gw_fonts_bold_face(fs, latin), bold);        /* looked for once */
+    assert_null(gw_fonts_bold_face(fs, song));
+    gw_face *title = first_face(fs, GW_ROLE_TITLE);                /* already bold */
+    assert_ptr_equal(gw_fonts_bold_face(fs, title), title);
+    gw_fonts_close(fs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -866,6 +889,7 @@ int main(void)
         cmocka_unit_test(test_extension_b_program),
         cmocka_unit_test(test_drop_hinting),
         cmocka_unit_test(test_title_prefers_bold),
+        cmocka_unit_test(test_bold_face),
         cmocka_unit_test(test_fonts_dir),
         cmocka_unit_test(test_advances_and_boxes),
         cmocka_unit_test(test_dedup),
