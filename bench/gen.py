@@ -5,11 +5,12 @@
 
 Shape: sections four levels deep (一、 （一） 1. （1）), paragraphs of 2–9 lines, run-in
 headings, lists, figures and percentages (1,286.50 万元, 97.85%), Latin words (GDP, PDF/A),
-dates, quotes and brackets. Repertoire: the 3,755 characters of GB 2312 level 1 (decoded
-from their GB 2312 codes, rows 16–55), so a long document uses several thousand distinct
-characters, not the real report's 513 over and over. Tables are not generated: this version
-of gwpdf does not typeset them yet. Standard library only; the same PAGES and seed always
-give the same file."""
+dates, quotes and brackets, and in about half of the level-1 sections a score table (a
+caption, a head row, 6–12 rows, the first column spanning three rows, figures right-aligned)
+that may run onto the next page. Repertoire: the 3,755 characters of GB 2312 level 1
+(decoded from their GB 2312 codes, rows 16–55), so a long document uses several thousand
+distinct characters, not the real report's 513 over and over. Standard library only; the
+same PAGES and seed always give the same file."""
 import random
 import sys
 
@@ -67,6 +68,22 @@ class Writer:
                 parts.append('，《' + self.words(self.r.randrange(3, 9)) + '》')
         return ''.join(parts) + self.r.choice('。。。；')
 
+    def table(self):
+        """A score table; counts as the body text of the same height."""
+        rows = self.r.randrange(6, 13)
+        out = ['    <table><caption>表 %s</caption>' % self.words(self.r.randrange(6, 12)),
+               '      <col width="16mm"/><col width="3*"/><col width="2*"/><col width="2*"/><col width="3*"/>',
+               '      <thead><tr><th>指标</th><th>内容</th><th>目标值</th><th>完成值</th><th>说明</th></tr></thead>',
+               '      <tbody>']
+        for i in range(rows):
+            first = '<td rowspan="%d">%s</td>' % (min(3, rows - i), self.words(4)) if i % 3 == 0 else ''
+            out.append('        <tr>%s<td>%s</td><td align="right">%s</td><td align="right">%s</td><td>%s</td></tr>'
+                       % (first, self.words(self.r.randrange(4, 16)), self.number(), self.number(),
+                          self.sentence()))
+        out.append('      </tbody></table>')
+        self.chars += rows * 2 * 28
+        return '\n'.join(out)
+
     def paragraph(self):
         text = ''.join(self.sentence() for _ in range(self.r.randrange(2, 7)))
         self.chars += len(text) + 28
@@ -85,6 +102,8 @@ def main():
     while w.chars < target:
         lines.append('  <section><heading>%s</heading>' % w.words(w.r.randrange(4, 10)))
         lines.append('    <p>%s</p>' % w.paragraph())
+        if w.r.randrange(2) == 0:
+            lines.append(w.table())
         for _ in range(w.r.randrange(2, 4)):
             if w.chars >= target:
                 break

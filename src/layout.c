@@ -989,6 +989,28 @@ static bool place_table(pager *pg, const gw_table_set *ts, const gw_geometry *g)
     return true;
 }
 
+/* GB/T 9704 §7.3.5.5: when the 落款 does not fit on the last page, the page is
+ * tightened before any line is carried to a new page.  When the rest of the
+ * document, from line `at` on a fresh page, is the last body lines and the
+ * signature block and needs one or two rows more than the page has, the page
+ * gets those rows at a smaller pitch (29.6 pt becomes 28.3 or 27.0 pt); else
+ * the page's geometry is g. */
+static const gw_geometry *last_page_geometry(const ctx *c, const gw_geometry *g, size_t at, int row,
+                                             gw_geometry *tight)
+{
+    size_t rest = c->n_lines - at;
+    if (row != 0 || rest <= (size_t)g->lines_per_page || rest > (size_t)g->lines_per_page + 2 ||
+        c->lines[c->n_lines - 1].kind != GW_LINE_SIGNATURE)
+        return g;
+    for (size_t i = at; i < c->n_lines; i++)
+        if (c->lines[i].kind == GW_LINE_TABLE || (i > at && c->lines[i].page_break_before))
+            return g;
+    *tight = *g;
+    tight->lines_per_page = (int)rest;
+    tight->pitch = (g->area_top - g->area_bottom - g->body_size) / (tight->lines_per_page - 1);
+    return tight;
+}
+
 static bool paginate(ctx *c, gw_layout *lay)
 {
     const gw_geometry *g = &lay->geo;
@@ -1023,14 +1045,16 @@ static bool paginate(ctx *c, gw_layout *lay)
             at++;
             continue;
         }
-        size_t take = lines_for_page(g, c->lines, c->n_lines, at, g->lines_per_page - pg.row,
+        gw_geometry tight;
+        const gw_geometry *pgeo = last_page_geometry(c, g, at, pg.row, &tight);
+        size_t take = lines_for_page(pgeo, c->lines, c->n_lines, at, pgeo->lines_per_page - pg.row,
                                      pg.row == 0);
         int first_row = pg.row;
         for (size_t i = 0; i < take; i++) {
             /* A blank row that lands at the top of a page is dropped. */
             if (pg.row == 0 && first_row == 0 && i > 0 && c->lines[at + i].n == 0)
                 continue;
-            if (!place_line(g, pg.page, &c->lines[at + i], pg.row++))
+            if (!place_line(pgeo, pg.page, &c->lines[at + i], pg.row++))
                 return false;
         }
         /* The page holds its own copy of these glyphs now: free the set lines'
@@ -1041,7 +1065,7 @@ static bool paginate(ctx *c, gw_layout *lay)
         }
         at += take;
         if (at < c->n_lines && c->lines[at].kind != GW_LINE_TABLE)
-            pg.row = g->lines_per_page;            /* the page is full (or breaks here) */
+            pg.row = pgeo->lines_per_page;         /* the page is full (or breaks here) */
         else if (at < c->n_lines && take < (size_t)(g->lines_per_page - first_row) &&
                  pg.row + table_start_rows(g, c->lines[at].table) > g->lines_per_page)
             pg.row = g->lines_per_page;            /* the table starts on the next page */

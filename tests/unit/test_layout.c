@@ -623,11 +623,13 @@ static void test_signature_without_seal(void **state)
 }
 
 /* The signature block never stands alone: when the date would fall on the
- * next page, the block and the body's last line go over together. */
+ * next page and tightening the page (two rows at most) is not enough, the
+ * block and the body's last line go over together.  Title, blank row, 20
+ * paragraphs and the 3-row block need 25 rows. */
 static void test_signature_never_alone(void **state)
 {
     fixture *f = *state;
-    char *xml = filled_doc(18, "<signature><issuer>某某区某某局</issuer><date>2023-03-15</date>"
+    char *xml = filled_doc(20, "<signature><issuer>某某区某某局</issuer><date>2023-03-15</date>"
                                "</signature>");
     const gw_layout *lay = lay_out(f, NULL, xml);
     free(xml);
@@ -639,7 +641,7 @@ static void test_signature_never_alone(void **state)
     assert_int_equal(p2->lines[2].kind, GW_LINE_SIGNATURE);
     assert_string_equal(line_text(p2, &p2->lines[2]), "2023年3月15日");
     const gw_page *p1 = &lay->pages[0];
-    assert_int_equal(p1->lines[p1->n_lines - 2].row, 18);      /* page 1 ends 3 rows short */
+    assert_int_equal(p1->lines[p1->n_lines - 2].row, 20);      /* page 1 ends 1 row short */
 }
 
 /* Found by the fuzzer (tests/fuzz/regressions/layout-ubsan-null-plus-zero-
@@ -931,6 +933,43 @@ static void test_landscape_table(void **state)
     free(text);
 }
 
+/* GB/T 9704 §7.3.5.5: a signature that would not fit on the last page makes
+ * the page tighter (one or two rows more at a smaller pitch) before any line
+ * is carried over; three rows more is too many: lines are carried. */
+static const gw_layout *signature_after(fixture *f, int paragraphs)
+{
+    char xml[8192];
+    size_t at = (size_t)snprintf(xml, sizeof xml, "<report version=\"1\"><title>标题</title>");
+    for (int i = 0; i < paragraphs; i++)
+        at += (size_t)snprintf(xml + at, sizeof xml - at, "<p>第%d段正文。</p>", i + 1);
+    snprintf(xml + at, sizeof xml - at, "<signature><issuer>某某局</issuer>"
+                                        "<date>2024-01-15</date></signature></report>");
+    gw_layout_free(f->lay);
+    gw_doc_free(f->doc);
+    f->lay = NULL;
+    f->doc = NULL;
+    return lay_out(f, NULL, xml);
+}
+
+static void test_last_page_tightened_for_signature(void **state)
+{
+    fixture *f = *state;
+    /* title, blank row, 19 paragraphs, blank row, issuer, date: 24 rows */
+    const gw_layout *lay = signature_after(f, 19);
+    const gw_geometry *g = &lay->geo;
+    assert_int_equal(lay->n_pages, 1);
+    const gw_page *p = &lay->pages[0];
+    const gw_line_box *date = find_line(p, "2024年1月15日");
+    assert_non_null(date);
+    assert_int_equal(date->row, 23);
+    /* The 24th row's em box ends on the type area's bottom edge. */
+    assert_near(date->baseline - 0.12 * g->body_size, g->area_bottom, 0.01);
+    assert_inside_area(g, p);
+    /* 22 rows + 3 is too many: the last lines go over with the block. */
+    lay = signature_after(f, 22);
+    assert_int_equal(lay->n_pages, 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -958,6 +997,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_table_across_pages, setup, teardown),
         cmocka_unit_test_setup_teardown(test_table_row_taller_than_page, setup, teardown),
         cmocka_unit_test_setup_teardown(test_landscape_table, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_last_page_tightened_for_signature, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
