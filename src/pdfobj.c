@@ -19,14 +19,14 @@ static HPDF_STATUS write_flate_filter(HPDF_Dict dict, HPDF_Stream out)
     return HPDF_Stream_WriteStr(out, "/Filter /FlateDecode\012");
 }
 
-HPDF_STATUS pdf_stream_put_deflated(HPDF_Dict s, const void *data, size_t len)
+HPDF_STATUS pdf_stream_put_deflated(HPDF_Dict s, const void *data, size_t len, int level)
 {
     uLongf cap = compressBound((uLong)len);
     Bytef *z = malloc(cap ? cap : 1);
     if (!z)
         return HPDF_FAILD_TO_ALLOC_MEM;
     HPDF_STATUS rc = HPDF_OK;
-    if (compress2(z, &cap, data, (uLong)len, Z_BEST_COMPRESSION) != Z_OK)
+    if (compress2(z, &cap, data, (uLong)len, level) != Z_OK)
         rc = HPDF_FAILD_TO_ALLOC_MEM;
     s->filter = HPDF_STREAM_FILTER_NONE;     /* the bytes are compressed already */
     s->write_fn = write_flate_filter;
@@ -39,7 +39,7 @@ HPDF_STATUS pdf_stream_put_deflated(HPDF_Dict s, const void *data, size_t len)
 HPDF_Dict pdf_stream_new(HPDF_Doc pdf, const void *data, size_t len)
 {
     HPDF_Dict s = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
-    if (!s || pdf_stream_put_deflated(s, data, len) != HPDF_OK)
+    if (!s || pdf_stream_put_deflated(s, data, len, Z_BEST_COMPRESSION) != HPDF_OK)
         return NULL;
     return s;
 }

@@ -8,12 +8,13 @@
 #include <hpdf_objects.h>
 #include <stddef.h>
 
-/* Write `data` into the (empty) stream object `s`, Flate-compressed at level 9
- * (libharu's own filter uses zlib's default level) with /Filter set here.
- * Returns HPDF_OK or an error code. */
-HPDF_STATUS pdf_stream_put_deflated(HPDF_Dict s, const void *data, size_t len);
+/* Write `data` into the (empty) stream object `s`, Flate-compressed at zlib
+ * `level` (0..9) with /Filter set here.  Returns HPDF_OK or an error code. */
+HPDF_STATUS pdf_stream_put_deflated(HPDF_Dict s, const void *data, size_t len, int level);
 
-/* A new indirect stream object holding `data`, compressed as above; NULL on failure. */
+/* A new indirect stream object holding `data`, compressed at level 9 (font
+ * programs, CMaps, the ICC profile: written once, worth the best ratio);
+ * NULL on failure. */
 HPDF_Dict pdf_stream_new(HPDF_Doc pdf, const void *data, size_t len);
 
 /* A new indirect (cross-referenced) dictionary; NULL on failure. */

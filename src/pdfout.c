@@ -412,7 +412,9 @@ static HPDF_Page draw_page(HPDF_Doc pdf, const gw_page *p, const font_list *fl, 
     ops o = { 0 };
     int rc = page_ops(page, p, fl, seal, &o);
     HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
-    if (rc == 0 && pdf_stream_put_deflated(attr->contents, o.s, o.n) != HPDF_OK)
+    /* Page content at zlib's default level: level 9 costs 20 % more time on long
+     * documents for 0.4 % less size (docs/performance.md). */
+    if (rc == 0 && pdf_stream_put_deflated(attr->contents, o.s, o.n, 6) != HPDF_OK)
         rc = -1;
     if (rc == 0)
         HPDF_MD5Update(digest, (const HPDF_BYTE *)o.s, (HPDF_UINT32)o.n);
