@@ -11,25 +11,13 @@ below it; the seal lies in the type area; it is painted in red.  Exit 0 when all
 import re
 import sys
 
-from pdfminer.converter import PDFPageAggregator
 from pdfminer.layout import LTChar, LTFigure, LTImage
-from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
-from pdfminer.pdfpage import PDFPage
+
+from pdfpages import pages
 
 MM = 72 / 25.4
 PITCH = (225 * MM - 16) / 21
 AREA = (28 * MM, 35 * MM, (210 - 26) * MM, (297 - 37) * MM)
-
-
-def pages(pdf):
-    rsrc = PDFResourceManager()
-    device = PDFPageAggregator(rsrc, laparams=None)
-    interp = PDFPageInterpreter(rsrc, device)
-    with open(pdf, 'rb') as f:
-        for page in PDFPage.get_pages(f):
-            interp.process_page(page)
-            content = b''.join(c.get_data() for c in (page.contents or []))
-            yield device.get_result(), content
 
 
 def walk(obj):

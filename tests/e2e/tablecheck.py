@@ -20,24 +20,12 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 
-from pdfminer.converter import PDFPageAggregator
 from pdfminer.layout import LTChar, LTCurve
-from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
-from pdfminer.pdfpage import PDFPage
+
+from pdfpages import pages as pdf_pages
 
 MM = 72 / 25.4
 AREA = (28 * MM - 0.01, 35 * MM - 0.01, (210 - 26) * MM + 0.01, (297 - 37) * MM + 0.01)
-
-
-def layouts(pdf):
-    """Each page's objects in content-stream order (no layout analysis)."""
-    rsrc = PDFResourceManager()
-    device = PDFPageAggregator(rsrc, laparams=None)
-    interp = PDFPageInterpreter(rsrc, device)
-    with open(pdf, 'rb') as f:
-        for page in PDFPage.get_pages(f):
-            interp.process_page(page)
-            yield device.get_result()
 
 
 def cell_text(el):
@@ -64,7 +52,7 @@ def main(pdf, src, landscape=False):
     rows = [[(cell_text(c), int(c.get('rowspan', '1'))) for c in tr]
             for tr in table.findall('./tbody/tr')]
     pages, fails, turned = [], [], {}
-    for no, page in enumerate(layouts(pdf), 1):
+    for no, (page, _) in enumerate(pdf_pages(pdf), 1):
         chars, rules = [], 0
         turned[no] = {'table': set(), 'number': set()}
         for obj in page:
