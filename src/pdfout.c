@@ -462,6 +462,8 @@ static HPDF_Outline add_mark(HPDF_Doc pdf, HPDF_Outline parent, HPDF_Page page, 
     rc |= HPDF_Array_Add(dst, HPDF_Null_New(pdf->mmgr));
     rc |= HPDF_Dict_Add(o, "Dest", dst);
     rc |= HPDF_Dict_Add(o, "Title", pdf_text_string(pdf, utf8));
+    /* libharu marks every item /Type /Outlines; only the outline root is one. */
+    rc |= HPDF_Dict_RemoveElement(o, "Type");
     return rc == HPDF_OK ? o : NULL;
 }
 
