@@ -10,7 +10,6 @@
 
 #include <hpdf_encrypt.h>
 #include <hpdf_objects.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,46 +60,6 @@ bool pdf_font_lookup(const pdf_font *pf, uint32_t cp, HPDF_Dict *type0, uint16_t
     *code = pf->prog.codes[lo];
     *width = pf->prog.widths[lo];
     return true;
-}
-
-/* ---- small helpers ----------------------------------------------------- */
-
-typedef struct text_buf {
-    char *s;
-    size_t n, cap;
-    bool oom;
-} text_buf;
-
-static void tb_printf(text_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void tb_printf(text_buf *b, const char *fmt, ...)
-{
-    if (b->oom)
-        return;
-    for (;;) {
-        va_list ap;
-        va_start(ap, fmt);
-        int k = vsnprintf(b->s ? b->s + b->n : NULL, b->s ? b->cap - b->n : 0, fmt, ap);
-        va_end(ap);
-        if (k < 0) {
-            b->oom = true;
-            return;
-        }
-        if (b->s && b->n + (size_t)k < b->cap) {
-            b->n += (size_t)k;
-            return;
-        }
-        size_t cap = b->cap ? b->cap * 2 : 4096;
-        while (cap < b->n + (size_t)k + 1)
-            cap *= 2;
-        char *s = realloc(b->s, cap);
-        if (!s) {
-            b->oom = true;
-            return;
-        }
-        b->s = s;
-        b->cap = cap;
-    }
 }
 
 /* ---- the objects ------------------------------------------------------- */
@@ -206,8 +165,8 @@ static HPDF_Array width_array(HPDF_Doc pdf, const gw_font_program *p, int dw)
 static HPDF_Dict to_unicode(HPDF_Doc pdf, const pdf_font *pf, size_t variant)
 {
     const gw_font_program *p = &pf->prog;
-    text_buf b = { 0 };
-    tb_printf(&b, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+    pdf_buf b = { 0 };
+    pdf_buf_printf(&b, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
                   "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
                   "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
                   "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
@@ -220,19 +179,19 @@ static HPDF_Dict to_unicode(HPDF_Doc pdf, const pdf_font *pf, size_t variant)
             continue;
         if (done % BFCHAR_BLOCK == 0) {
             size_t left = count - done;
-            tb_printf(&b, "%zu beginbfchar\n", left < BFCHAR_BLOCK ? left : BFCHAR_BLOCK);
+            pdf_buf_printf(&b, "%zu beginbfchar\n", left < BFCHAR_BLOCK ? left : BFCHAR_BLOCK);
         }
         uint32_t cp = p->chars[i];
         if (cp > 0xFFFF) {
             uint32_t v = cp - 0x10000;
-            tb_printf(&b, "<%04X> <%04X%04X>\n", p->codes[i], 0xD800 + (v >> 10), 0xDC00 + (v & 0x3FF));
+            pdf_buf_printf(&b, "<%04X> <%04X%04X>\n", p->codes[i], 0xD800 + (v >> 10), 0xDC00 + (v & 0x3FF));
         } else {
-            tb_printf(&b, "<%04X> <%04X>\n", p->codes[i], cp);
+            pdf_buf_printf(&b, "<%04X> <%04X>\n", p->codes[i], cp);
         }
         if (++done % BFCHAR_BLOCK == 0 || done == count)
-            tb_printf(&b, "endbfchar\n");
+            pdf_buf_printf(&b, "endbfchar\n");
     }
-    tb_printf(&b, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
+    pdf_buf_printf(&b, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
     HPDF_Dict s = b.oom ? NULL : pdf_stream_new(pdf, b.s, b.n);
     free(b.s);
     return s;

@@ -48,65 +48,33 @@ int pdf_document_time(time_t *when, gw_diag *diag)
 
 /* ---- XMP ------------------------------------------------------------------ */
 
-typedef struct xmp_buf {
-    char *s;
-    size_t n, cap;
-    bool oom;
-} xmp_buf;
-
-static void xb_put(xmp_buf *b, const char *s, size_t len)
-{
-    if (b->oom)
-        return;
-    if (b->n + len + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 1024;
-        while (cap < b->n + len + 1)
-            cap *= 2;
-        char *p = realloc(b->s, cap);
-        if (!p) {
-            b->oom = true;
-            return;
-        }
-        b->s = p;
-        b->cap = cap;
-    }
-    memcpy(b->s + b->n, s, len);
-    b->n += len;
-    b->s[b->n] = '\0';
-}
-
-static void xb_str(xmp_buf *b, const char *s)
-{
-    xb_put(b, s, strlen(s));
-}
-
 /* Text content escaped for XML. */
-static void xb_text(xmp_buf *b, const char *s)
+static void xb_text(pdf_buf *b, const char *s)
 {
     for (; *s; s++) {
         switch (*s) {
-        case '&': xb_str(b, "&amp;"); break;
-        case '<': xb_str(b, "&lt;"); break;
-        case '>': xb_str(b, "&gt;"); break;
-        default: xb_put(b, s, 1);
+        case '&': pdf_buf_str(b, "&amp;"); break;
+        case '<': pdf_buf_str(b, "&lt;"); break;
+        case '>': pdf_buf_str(b, "&gt;"); break;
+        default: pdf_buf_put(b, s, 1);
         }
     }
 }
 
-static void xb_elem(xmp_buf *b, const char *open, const char *text, const char *close)
+static void xb_elem(pdf_buf *b, const char *open, const char *text, const char *close)
 {
     if (!text)
         return;
-    xb_str(b, open);
+    pdf_buf_str(b, open);
     xb_text(b, text);
-    xb_str(b, close);
+    pdf_buf_str(b, close);
 }
 
 /* The XMP packet repeating the information dictionary (PDF/A-1 6.7.3): each
  * Info entry has its XMP twin with the same value. */
-static void build_xmp(xmp_buf *b, const gw_meta *m, const char *xmp_date)
+static void build_xmp(pdf_buf *b, const gw_meta *m, const char *xmp_date)
 {
-    xb_str(b, "<?xpacket begin=\"\xEF\xBB\xBF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
+    pdf_buf_str(b, "<?xpacket begin=\"\xEF\xBB\xBF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
               "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n"
               "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n"
               "<rdf:Description rdf:about=\"\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n"
@@ -117,16 +85,16 @@ static void build_xmp(xmp_buf *b, const gw_meta *m, const char *xmp_date)
             "</rdf:li></rdf:Seq></dc:creator>\n");
     xb_elem(b, "<dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">", m ? m->subject : NULL,
             "</rdf:li></rdf:Alt></dc:description>\n");
-    xb_str(b, "</rdf:Description>\n"
+    pdf_buf_str(b, "</rdf:Description>\n"
               "<rdf:Description rdf:about=\"\" xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\">\n");
     xb_elem(b, "<xmp:CreatorTool>", CREATOR, "</xmp:CreatorTool>\n");
     xb_elem(b, "<xmp:CreateDate>", xmp_date, "</xmp:CreateDate>\n");
     xb_elem(b, "<xmp:ModifyDate>", xmp_date, "</xmp:ModifyDate>\n");
-    xb_str(b, "</rdf:Description>\n"
+    pdf_buf_str(b, "</rdf:Description>\n"
               "<rdf:Description rdf:about=\"\" xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\">\n");
     xb_elem(b, "<pdf:Producer>", PRODUCER, "</pdf:Producer>\n");
     xb_elem(b, "<pdf:Keywords>", m ? m->keywords : NULL, "</pdf:Keywords>\n");
-    xb_str(b, "</rdf:Description>\n"
+    pdf_buf_str(b, "</rdf:Description>\n"
               "<rdf:Description rdf:about=\"\" xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\">\n"
               "<pdfaid:part>1</pdfaid:part>\n<pdfaid:conformance>B</pdfaid:conformance>\n"
               "</rdf:Description>\n</rdf:RDF>\n</x:xmpmeta>\n<?xpacket end=\"w\"?>");
@@ -165,7 +133,7 @@ static HPDF_STATUS write_info(HPDF_Doc pdf, const gw_meta *m, const char *pdf_da
 
 static HPDF_STATUS write_metadata(HPDF_Doc pdf, const gw_meta *m, const char *xmp_date)
 {
-    xmp_buf b = { 0 };
+    pdf_buf b = { 0 };
     build_xmp(&b, m, xmp_date);
     HPDF_Dict xmp = b.oom ? NULL : HPDF_DictStream_New(pdf->mmgr, pdf->xref);
     /* Left uncompressed: PDF/A-1 wants the metadata readable without a filter. */

@@ -3,12 +3,52 @@
 #include "pdfobj.h"
 
 #include <hpdf_doc.h>
+#include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
 
+#include "grow.h"
 #include "utf8.h"
+
+void pdf_buf_put(pdf_buf *b, const char *s, size_t len)
+{
+    if (b->oom || !gw_grow(&b->s, &b->cap, b->n + len + 1, 1)) {
+        b->oom = true;
+        return;
+    }
+    memcpy(b->s + b->n, s, len);
+    b->n += len;
+    b->s[b->n] = '\0';
+}
+
+void pdf_buf_str(pdf_buf *b, const char *s)
+{
+    pdf_buf_put(b, s, strlen(s));
+}
+
+void pdf_buf_printf(pdf_buf *b, const char *fmt, ...)
+{
+    char small[256];
+    va_list ap;
+    va_start(ap, fmt);
+    int k = vsnprintf(small, sizeof small, fmt, ap);
+    va_end(ap);
+    if (k < 0) {
+        b->oom = true;
+    } else if ((size_t)k < sizeof small) {
+        pdf_buf_put(b, small, (size_t)k);
+    } else if (!b->oom && gw_grow(&b->s, &b->cap, b->n + (size_t)k + 1, 1)) {
+        va_start(ap, fmt);
+        vsnprintf(b->s + b->n, (size_t)k + 1, fmt, ap);
+        va_end(ap);
+        b->n += (size_t)k;
+    } else {
+        b->oom = true;
+    }
+}
 
 /* libharu writes /Filter only for the filters it applies itself and removes
  * the key otherwise; a stream holding bytes compressed here gets its /Filter

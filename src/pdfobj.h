@@ -1,12 +1,26 @@
 /* pdfobj — small helpers over libharu's object layer shared by the PDF output
- * files (pdfout.c, pdffont.c, pdfmeta.c): streams compressed at zlib's best
+ * files (pdfout.c, pdffont.c, pdfmeta.c): a text buffer, streams compressed at zlib's best
  * level, indirect dictionaries, PDF text strings.  Internal to the PDF output. */
 #ifndef GW_PDFOBJ_H
 #define GW_PDFOBJ_H
 
 #include <hpdf.h>
 #include <hpdf_objects.h>
+#include <stdbool.h>
 #include <stddef.h>
+
+/* A growing byte buffer for the text the PDF output writes (page operators,
+ * CMaps, XMP), kept NUL-terminated.  A failed allocation sets oom and makes
+ * later appends no-ops; the caller checks oom once and frees s. */
+typedef struct pdf_buf {
+    char *s;
+    size_t n, cap;
+    bool oom;
+} pdf_buf;
+
+void pdf_buf_put(pdf_buf *b, const char *s, size_t len);
+void pdf_buf_str(pdf_buf *b, const char *s);
+void pdf_buf_printf(pdf_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Write `data` into the (empty) stream object `s`, Flate-compressed at zlib
  * `level` (0..9) with /Filter set here.  Returns HPDF_OK or an error code. */

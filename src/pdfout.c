@@ -20,7 +20,6 @@
 #include <hpdf_objects.h>
 #include <hpdf_pages.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,39 +90,8 @@ static int embed_fonts(HPDF_Doc pdf, gw_fontset *fonts, font_list *fl, HPDF_MD5_
 
 /* ---- content streams ------------------------------------------------------ */
 
-typedef struct ops {
-    char *s;
-    size_t n, cap;
-    bool oom;
-} ops;
-
-static void ops_put(ops *o, const char *s, size_t len)
-{
-    if (o->oom)
-        return;
-    if (o->n + len > o->cap) {
-        size_t cap = o->cap ? o->cap : 8192;
-        while (cap < o->n + len)
-            cap *= 2;
-        char *p = realloc(o->s, cap);
-        if (!p) {
-            o->oom = true;
-            return;
-        }
-        o->s = p;
-        o->cap = cap;
-    }
-    memcpy(o->s + o->n, s, len);
-    o->n += len;
-}
-
-static void ops_str(ops *o, const char *s)
-{
-    ops_put(o, s, strlen(s));
-}
-
 /* A number with at most three decimals and no trailing zeros, then `after`. */
-static void ops_num(ops *o, double v, const char *after)
+static void ops_num(pdf_buf *o, double v, const char *after)
 {
     char buf[48];
     long long milli = llround(v * 1000.0);
@@ -139,15 +107,15 @@ static void ops_num(ops *o, double v, const char *after)
     }
     if (milli == 0)
         k = snprintf(buf, sizeof buf, "0");
-    ops_put(o, buf, (size_t)k);
-    ops_str(o, after);
+    pdf_buf_put(o, buf, (size_t)k);
+    pdf_buf_str(o, after);
 }
 
-static void ops_code(ops *o, uint16_t code)
+static void ops_code(pdf_buf *o, uint16_t code)
 {
     static const char hex[] = "0123456789ABCDEF";
     char b[4] = { hex[code >> 12], hex[(code >> 8) & 15], hex[(code >> 4) & 15], hex[code & 15] };
-    ops_put(o, b, 4);
+    pdf_buf_put(o, b, 4);
 }
 
 /* A glyph resolved to what the PDF draws. */
@@ -213,7 +181,7 @@ static double common_gap(const gw_page *p, const drawn *dv, size_t i, size_t j)
     return best / 1000.0;
 }
 
-static int draw_run(HPDF_Page page, ops *o, const gw_page *p, const drawn *dv, size_t i, size_t j,
+static int draw_run(HPDF_Page page, pdf_buf *o, const gw_page *p, const drawn *dv, size_t i, size_t j,
                     text_state *ts)
 {
     const gw_glyph *a = &p->glyphs[i];
@@ -221,9 +189,9 @@ static int draw_run(HPDF_Page page, ops *o, const gw_page *p, const drawn *dv, s
         const char *name = HPDF_Page_GetLocalFontName(page, (HPDF_Font)dv[i].type0);
         if (!name)
             return -1;
-        ops_str(o, "/");
-        ops_str(o, name);
-        ops_str(o, " ");
+        pdf_buf_str(o, "/");
+        pdf_buf_str(o, name);
+        pdf_buf_str(o, " ");
         ops_num(o, a->size, " Tf\n");
         ts->type0 = dv[i].type0;
         ts->size = a->size;
@@ -231,10 +199,10 @@ static int draw_run(HPDF_Page page, ops *o, const gw_page *p, const drawn *dv, s
     if (a->fake_bold != ts->bold) {
         /* Synthetic bold as Word makes it: fill and stroke the outline. */
         if (a->fake_bold) {
-            ops_str(o, "2 Tr ");
+            pdf_buf_str(o, "2 Tr ");
             ops_num(o, 0.4 * a->size / 16.0, " w\n");
         } else {
-            ops_str(o, "0 Tr\n");
+            pdf_buf_str(o, "0 Tr\n");
         }
         ts->bold = a->fake_bold;
     }
@@ -245,35 +213,35 @@ static int draw_run(HPDF_Page page, ops *o, const gw_page *p, const drawn *dv, s
             ts->char_space = round(tc * 1000.0) / 1000.0;
         }
     }
-    ops_str(o, "1 0 0 1 ");
+    pdf_buf_str(o, "1 0 0 1 ");
     ops_num(o, a->x, " ");
     ops_num(o, a->y, " Tm\n[<");
     ops_code(o, dv[i].code);
     for (size_t k = i + 1; k < j; k++) {
         double diff = gap_before(p, dv, k) - ts->char_space;
         if (fabs(diff) > 0.0005) {
-            ops_str(o, ">");
+            pdf_buf_str(o, ">");
             ops_num(o, -diff * 1000.0 / p->glyphs[k].size, "<");
         }
         ops_code(o, dv[k].code);
     }
-    ops_str(o, ">]TJ\n");
+    pdf_buf_str(o, ">]TJ\n");
     return 0;
 }
 
 /* A table's rules: black (DeviceGray, covered by the sRGB output intent), one
  * path stroked at the end; the width set when it changes. */
-static void rules_ops(const gw_page *p, ops *o)
+static void rules_ops(const gw_page *p, pdf_buf *o)
 {
     if (p->n_rules == 0)
         return;
     double width = -1;
-    ops_str(o, "0 G\n");
+    pdf_buf_str(o, "0 G\n");
     for (size_t i = 0; i < p->n_rules; i++) {
         const gw_rule *r = &p->rules[i];
         if (r->width != width) {
             if (width >= 0)
-                ops_str(o, "S\n");
+                pdf_buf_str(o, "S\n");
             ops_num(o, r->width, " w\n");
             width = r->width;
         }
@@ -282,7 +250,7 @@ static void rules_ops(const gw_page *p, ops *o)
         ops_num(o, r->x1, " ");
         ops_num(o, r->y1, " l\n");
     }
-    ops_str(o, "S\n");
+    pdf_buf_str(o, "S\n");
 }
 
 /* The seal: its one-bit mask as a stencil image (PDF/A-1 allows no soft mask),
@@ -325,14 +293,14 @@ static const char *page_image_name(HPDF_Page page, HPDF_Dict image)
 }
 
 /* Seals go under the text: the issuer and date stay black over the red. */
-static int images_ops(HPDF_Page page, const gw_page *p, HPDF_Dict seal, ops *o)
+static int images_ops(HPDF_Page page, const gw_page *p, HPDF_Dict seal, pdf_buf *o)
 {
     for (size_t i = 0; i < p->n_images; i++) {
         const gw_image_place *im = &p->images[i];
         const char *name = seal ? page_image_name(page, seal) : NULL;
         if (!name)
             return -1;
-        ops_str(o, "q ");
+        pdf_buf_str(o, "q ");
         ops_num(o, im->image->red, " ");
         ops_num(o, im->image->green, " ");
         ops_num(o, im->image->blue, " rg ");
@@ -340,22 +308,22 @@ static int images_ops(HPDF_Page page, const gw_page *p, HPDF_Dict seal, ops *o)
         ops_num(o, im->size, " ");
         ops_num(o, im->x, " ");
         ops_num(o, im->y, " cm /");
-        ops_str(o, name);
-        ops_str(o, " Do Q\n");
+        pdf_buf_str(o, name);
+        pdf_buf_str(o, " Do Q\n");
     }
     return 0;
 }
 
 /* The page's operators; -1 when a glyph has no font (a layout bug) or out of memory. */
 /* One text object for glyphs [from, to), from a fresh text state. */
-static int text_ops(HPDF_Page page, ops *o, const gw_page *p, const drawn *dv, size_t from,
+static int text_ops(HPDF_Page page, pdf_buf *o, const gw_page *p, const drawn *dv, size_t from,
                     size_t to)
 {
     if (from >= to)
         return 0;
     text_state ts = { NULL, 0, 0, false };
     int rc = 0;
-    ops_str(o, "BT\n");
+    pdf_buf_str(o, "BT\n");
     for (size_t i = from; i < to && rc == 0;) {
         size_t j = run_end(p, dv, i);
         if (j > to)
@@ -363,12 +331,12 @@ static int text_ops(HPDF_Page page, ops *o, const gw_page *p, const drawn *dv, s
         rc = draw_run(page, o, p, dv, i, j, &ts);
         i = j;
     }
-    ops_str(o, "ET\n");
+    pdf_buf_str(o, "ET\n");
     return rc;
 }
 
 static int page_ops(HPDF_Page page, const gw_page *p, const font_list *fl, HPDF_Dict seal,
-                    ops *o)
+                    pdf_buf *o)
 {
     drawn *dv = malloc((p->n_glyphs ? p->n_glyphs : 1) * sizeof *dv);
     if (!dv)
@@ -384,7 +352,7 @@ static int page_ops(HPDF_Page page, const gw_page *p, const font_list *fl, HPDF_
     if (rc == 0 && p->landscape) {
         /* A quarter turn counter-clockwise: landscape (x, y) lands on portrait
          * (width - y, x), the table's top on the page's left. */
-        ops_str(o, "q 0 1 -1 0 ");
+        pdf_buf_str(o, "q 0 1 -1 0 ");
         ops_num(o, p->width, " 0 cm\n");
     }
     if (rc == 0)
@@ -394,7 +362,7 @@ static int page_ops(HPDF_Page page, const gw_page *p, const font_list *fl, HPDF_
     if (rc == 0)
         rules_ops(p, o);
     if (rc == 0 && p->landscape)
-        ops_str(o, "Q\n");
+        pdf_buf_str(o, "Q\n");
     if (rc == 0)
         rc = text_ops(page, o, p, dv, body, p->n_glyphs);
     free(dv);
@@ -409,7 +377,7 @@ static HPDF_Page draw_page(HPDF_Doc pdf, const gw_page *p, const font_list *fl, 
         return NULL;
     HPDF_Page_SetWidth(page, (HPDF_REAL)p->width);
     HPDF_Page_SetHeight(page, (HPDF_REAL)p->height);
-    ops o = { 0 };
+    pdf_buf o = { 0 };
     int rc = page_ops(page, p, fl, seal, &o);
     HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
     /* Page content at zlib's default level: level 9 costs 20 % more time on long
