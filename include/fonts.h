@@ -118,8 +118,20 @@ int gw_face_advance(const gw_face *f, uint32_t cp);
  * Returns false when the face lacks the glyph. */
 bool gw_face_glyph_box(const gw_face *f, uint32_t cp, int *xmin, int *ymin, int *xmax, int *ymax);
 
-/* Record that cp is drawn with this face (for subsetting). */
+/* Record that cp is drawn with this face (for subsetting); a character the
+ * face lacks is ignored. */
 void gw_face_use(gw_face *f, uint32_t cp);
+/* The 2-byte code (a CID) a PDF Type0 font with Identity-H draws cp with, and
+ * its variant: 0, or n when n earlier characters of a CFF face draw the same
+ * glyph (the PDF then needs a Type0 font of its own for it, whose ToUnicode
+ * says this character).  Records cp as used.  The code is fixed the first time
+ * cp is used, before any subsetting, so pages can be written as they are laid
+ * out: TrueType faces number characters in order of first use (the PDF maps
+ * them to subset glyphs with a CIDToGIDMap); CFF faces use the CID (CID-keyed)
+ * or the glyph id (name-keyed), which the subset keeps.  Stable until
+ * gw_fonts_clear_used.  False when the face lacks cp, out of memory, or past
+ * 65 535 codes. */
+bool gw_face_code(gw_face *f, uint32_t cp, uint16_t *code, unsigned *variant);
 /* Forget the code points recorded in every face: a process rendering several
  * documents with one fontset calls it between documents, so each PDF embeds
  * only its own glyphs. */
@@ -129,7 +141,7 @@ size_t gw_face_used_count(const gw_face *f);
 
 /* A face's font program cut down to the glyphs drawn (HarfBuzz hb-subset),
  * and how a PDF addresses them: a Type0 font with Identity-H, whose 2-byte
- * codes are CIDs (docs/pdf.md). */
+ * codes are the CIDs gw_face_code gave (docs/pdf.md). */
 typedef struct gw_font_program {
     bool cff;              /* CFF outlines: `data` is a bare CFF font (FontFile3,
                               CIDFontType0C); else a TrueType font (FontFile2) */
@@ -139,9 +151,13 @@ typedef struct gw_font_program {
     size_t n_chars;        /* the used code points, ascending: */
     uint32_t *chars;
     uint16_t *codes;       /* codes[i]: the CID that draws chars[i] */
+    uint8_t *variants;     /* variants[i]: its variant (gw_face_code) */
+    unsigned n_variants;   /* 1 + the largest variant */
     int *widths;           /* widths[i]: its advance in 1/1000 em (as the layout used) */
     uint8_t *cid_set;      /* one bit per CID present in the program, high bit first */
     size_t cid_set_len;
+    uint16_t *cid_to_gid;  /* TrueType: the subset's glyph id of each CID (CIDToGIDMap) */
+    size_t n_cid_to_gid;
     char *base_name;       /* PostScript name, reduced to PDF name characters */
     /* FontDescriptor values in 1/1000 em (ItalicAngle in degrees) */
     int ascent, descent, cap_height, stem_v, italic_angle;

@@ -207,8 +207,11 @@ struct gw_face {
     FT_Face ft;
     long upem;
     cpmap *adv;        /* advance cache; behind a pointer so const readers fill it */
-    cpmap used;        /* code points drawn with this face */
-    bool used_oom;     /* a gw_face_use was lost to lack of memory */
+    cpmap used;        /* code points drawn with this face → code | variant << 16 */
+    bool used_failed;  /* a gw_face_use was lost (out of memory, or 65 535 codes) */
+    bool cff;          /* CFF outlines (else TrueType) */
+    bool cid_keyed;    /* ... in a CID-keyed CFF font */
+    uint8_t *sharers;  /* CFF: how many used characters each code draws (65 536) */
     bool drop_hinting; /* subset without hinting instructions (--no-hinting) */
     gw_face *bold;     /* the bold face of the same family, once looked for */
     bool bold_looked;
@@ -553,6 +556,7 @@ static void face_free(gw_face *f)
         free(f->adv);
     }
     cpmap_free(&f->used);
+    free(f->sharers);
     free(f->path);
     free(f->family);
     free(f->postscript);
@@ -597,6 +601,10 @@ static gw_face *face_new(FT_Face ft, const char *path, const struct stat *st, in
         return NULL;
     }
     f->adv->with_vals = true;
+    f->used.with_vals = true;
+    f->cff = has_sfnt_table(ft, TTAG_CFF);
+    FT_Bool cid_keyed = 0;
+    f->cid_keyed = f->cff && FT_Get_CID_Is_Internally_CID_Keyed(ft, &cid_keyed) == 0 && cid_keyed;
     return f;
 }
 
@@ -1393,12 +1401,62 @@ bool gw_face_glyph_box(const gw_face *f, uint32_t cp, int *xmin, int *ymin, int 
     return true;
 }
 
+/* A new character's code: TrueType faces number characters in order of first
+ * use (1, 2, …; the CIDFont's CIDToGIDMap sends each to its subset glyph), so
+ * two characters sharing a glyph still get codes of their own.  A CFF CIDFont
+ * has no CIDToGIDMap: the code is what the subset's charset keeps, the CID of a
+ * CID-keyed font or the glyph id of a name-keyed one (subset with its glyph ids
+ * retained); the n-th character drawing an already used code is variant n. */
+static bool new_code(gw_face *f, uint32_t cp, int *val)
+{
+    FT_UInt gid = FT_Get_Char_Index(f->ft, cp);
+    if (gid == 0)
+        return false;
+    if (!f->cff) {
+        if (f->used.n >= 0xFFFE)
+            return false;
+        *val = (int)f->used.n + 1;
+        return true;
+    }
+    FT_UInt code = gid;
+    if (f->cid_keyed && FT_Get_CID_From_Glyph_Index(f->ft, gid, &code) != 0)
+        return false;
+    if (code > 0xFFFF || (!f->sharers && !(f->sharers = calloc(65536, 1))))
+        return false;
+    unsigned variant = f->sharers[code];
+    if (variant == 255)
+        return false;          /* 255 characters on one glyph: give up on exactness */
+    f->sharers[code]++;
+    *val = (int)(code | variant << 16);
+    return true;
+}
+
+bool gw_face_code(gw_face *f, uint32_t cp, uint16_t *code, unsigned *variant)
+{
+    int val;
+    if (!f || cp > 0x10FFFF)
+        return false;
+    if (!cpmap_get(&f->used, cp, &val)) {
+        if (!new_code(f, cp, &val))
+            return false;
+        if (!cpmap_put(&f->used, cp, val)) {
+            if (f->cff)
+                f->sharers[val & 0xFFFF]--;
+            return false;
+        }
+    }
+    *code = (uint16_t)(val & 0xFFFF);
+    *variant = (unsigned)val >> 16;
+    return true;
+}
+
 void gw_face_use(gw_face *f, uint32_t cp)
 {
-    if (!f || cp > 0x10FFFF)
-        return;
-    if (!cpmap_put(&f->used, cp, 0))
-        f->used_oom = true;
+    uint16_t code;
+    unsigned variant;
+    if (f && cp <= 0x10FFFF && FT_Get_Char_Index(f->ft, cp) != 0 &&
+        !gw_face_code(f, cp, &code, &variant))
+        f->used_failed = true;
 }
 
 void gw_fonts_clear_used(gw_fontset *fs)
@@ -1408,7 +1466,9 @@ void gw_fonts_clear_used(gw_fontset *fs)
         for (size_t k = 0; k < f->used.cap; k++)
             f->used.keys[k] = CP_EMPTY;
         f->used.n = 0;
-        f->used_oom = false;
+        f->used_failed = false;
+        if (f->sharers)
+            memset(f->sharers, 0, 65536);
     }
 }
 
@@ -1435,8 +1495,11 @@ static hb_subset_input_t *subset_input(const gw_face *f)
     static const char *const drop[] = {
         "GSUB", "GPOS", "GDEF", "BASE", "JSTF", "vhea", "vmtx", "VORG", "kern", "morx",
     };
-    if (f->drop_hinting)
-        hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_NO_HINTING);
+    /* A name-keyed CFF's codes are its glyph ids (see new_code): keep them. */
+    unsigned flags = f->drop_hinting ? HB_SUBSET_FLAGS_NO_HINTING : 0;
+    if (f->cff && !f->cid_keyed)
+        flags |= HB_SUBSET_FLAGS_RETAIN_GIDS;
+    hb_subset_input_set_flags(in, flags);
     hb_set_t *tables = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
     for (size_t i = 0; i < sizeof drop / sizeof drop[0]; i++)
         hb_set_add(tables, hb_tag_from_string(drop[i], 4));
@@ -1503,56 +1566,107 @@ void gw_font_program_free(gw_font_program *p)
     free(p->data);
     free(p->chars);
     free(p->codes);
+    free(p->variants);
     free(p->widths);
     free(p->cid_set);
+    free(p->cid_to_gid);
     free(p->base_name);
     memset(p, 0, sizeof *p);
 }
 
-/* The used code points in ascending order. */
-static int cmp_u32(const void *a, const void *b)
+/* The used characters in ascending order, with the codes gw_face_code gave them. */
+typedef struct char_code {
+    uint32_t cp;
+    int val;
+} char_code;
+
+static int cmp_char_code(const void *a, const void *b)
 {
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    uint32_t x = ((const char_code *)a)->cp, y = ((const char_code *)b)->cp;
     return (x > y) - (x < y);
 }
 
 static bool program_chars(const gw_face *f, gw_font_program *p)
 {
     size_t n = f->used.n;
+    char_code *v = malloc((n ? n : 1) * sizeof *v);
     p->chars = malloc((n ? n : 1) * sizeof *p->chars);
     p->codes = calloc(n ? n : 1, sizeof *p->codes);
+    p->variants = calloc(n ? n : 1, sizeof *p->variants);
     p->widths = calloc(n ? n : 1, sizeof *p->widths);
-    if (!p->chars || !p->codes || !p->widths)
+    if (!v || !p->chars || !p->codes || !p->variants || !p->widths) {
+        free(v);
         return false;
+    }
+    size_t k = 0;
     for (size_t i = 0; i < f->used.cap; i++)
         if (f->used.keys[i] != CP_EMPTY)
-            p->chars[p->n_chars++] = f->used.keys[i];
-    qsort(p->chars, p->n_chars, sizeof *p->chars, cmp_u32);
+            v[k++] = (char_code){ f->used.keys[i], f->used.vals[i] };
+    qsort(v, k, sizeof *v, cmp_char_code);
+    p->n_variants = 1;
+    for (size_t i = 0; i < k; i++) {
+        p->chars[i] = v[i].cp;
+        p->codes[i] = (uint16_t)(v[i].val & 0xFFFF);
+        p->variants[i] = (uint8_t)(v[i].val >> 16);
+        if (p->variants[i] + 1u > p->n_variants)
+            p->n_variants = p->variants[i] + 1u;
+    }
+    p->n_chars = k;
+    free(v);
     return true;
 }
 
-/* The code a PDF uses for glyph `gid` of the subset: its CID in a CID-keyed CFF
- * font (CIDFontType0 selects glyphs by CID), else the glyph id itself
- * (CIDFontType2 with CIDToGIDMap /Identity; bare name-keyed CFF likewise). */
-static bool subset_code(FT_Face sub, const gw_font_program *p, FT_UInt gid, FT_UInt *code)
+static void cid_set_mark(gw_font_program *p, unsigned code)
+{
+    p->cid_set[code / 8] |= (uint8_t)(0x80u >> (code % 8));
+}
+
+/* TrueType: the CIDToGIDMap (each code's glyph in the subset, read back with
+ * FreeType, since hb-subset renumbers glyphs and its map is not public in
+ * HarfBuzz 6) and the CIDSet (every code up to the last maps to a glyph). */
+static bool truetype_codes(FT_Face sub, gw_font_program *p, uint32_t *lost)
+{
+    unsigned max_code = 0;
+    for (size_t i = 0; i < p->n_chars; i++)
+        if (p->codes[i] > max_code)
+            max_code = p->codes[i];
+    p->n_cid_to_gid = (size_t)max_code + 1;
+    p->cid_to_gid = calloc(p->n_cid_to_gid, sizeof *p->cid_to_gid);
+    p->cid_set_len = max_code / 8 + 1;
+    p->cid_set = calloc(p->cid_set_len, 1);
+    if (!p->cid_to_gid || !p->cid_set)
+        return false;
+    cid_set_mark(p, 0);                      /* .notdef */
+    for (size_t i = 0; i < p->n_chars; i++) {
+        FT_UInt gid = FT_Get_Char_Index(sub, p->chars[i]);
+        if (gid == 0 || gid > 0xFFFF) {
+            *lost = p->chars[i];
+            return false;
+        }
+        p->cid_to_gid[p->codes[i]] = (uint16_t)gid;
+        cid_set_mark(p, p->codes[i]);
+    }
+    return true;
+}
+
+/* The code a CFF CIDFont reaches glyph `gid` of the subset by: its CID in a
+ * CID-keyed font (hb-subset keeps the charset's CIDs), else the glyph id. */
+static bool cff_code(FT_Face sub, const gw_font_program *p, FT_UInt gid, FT_UInt *code)
 {
     *code = gid;
-    if (p->cff && p->cid_keyed)
+    if (p->cid_keyed)
         return FT_Get_CID_From_Glyph_Index(sub, gid, code) == 0;
     return true;
 }
 
-/* Codes of the used characters and the CIDSet, read back from the subset
- * itself with FreeType (hb-subset renumbers glyphs; its own map is not public
- * in HarfBuzz 6). */
-static bool program_codes(FT_Face sub, gw_font_program *p, uint32_t *lost)
+/* CFF: check that every character's code still reaches its glyph in the
+ * subset, and mark the codes present in the CIDSet. */
+static bool cff_codes(FT_Face sub, gw_font_program *p, uint32_t *lost)
 {
-    FT_Bool cid_keyed = 0;
-    p->cid_keyed = p->cff && FT_Get_CID_Is_Internally_CID_Keyed(sub, &cid_keyed) == 0 && cid_keyed;
     FT_UInt max_code = 0;
     for (FT_Long g = 0; g < sub->num_glyphs; g++) {
         FT_UInt code;
-        if (subset_code(sub, p, (FT_UInt)g, &code) && code > max_code)
+        if (cff_code(sub, p, (FT_UInt)g, &code) && code > max_code)
             max_code = code;
     }
     if (max_code > 0xFFFF)
@@ -1563,16 +1677,15 @@ static bool program_codes(FT_Face sub, gw_font_program *p, uint32_t *lost)
         return false;
     for (FT_Long g = 0; g < sub->num_glyphs; g++) {
         FT_UInt code;
-        if (subset_code(sub, p, (FT_UInt)g, &code))
-            p->cid_set[code / 8] |= (uint8_t)(0x80u >> (code % 8));
+        if (cff_code(sub, p, (FT_UInt)g, &code))
+            cid_set_mark(p, code);
     }
     for (size_t i = 0; i < p->n_chars; i++) {
         FT_UInt gid = FT_Get_Char_Index(sub, p->chars[i]), code = 0;
-        if (gid == 0 || !subset_code(sub, p, gid, &code)) {
+        if (gid == 0 || !cff_code(sub, p, gid, &code) || code != p->codes[i]) {
             *lost = p->chars[i];
             return false;
         }
-        p->codes[i] = (uint16_t)code;
     }
     return true;
 }
@@ -1633,8 +1746,8 @@ int gw_face_program(const gw_face *f, gw_font_program *p, gw_diag *diag)
     memset(p, 0, sizeof *p);
     char where[4200];
     face_where(f, where, sizeof where);
-    if (f->used_oom) {
-        gw_error(diag, where, 0, 0, "out of memory while recording the characters used");
+    if (f->used_failed) {
+        gw_error(diag, where, 0, 0, "cannot record every character used (out of memory?)");
         return -1;
     }
     hb_blob_t *blob = hb_blob_create_from_file_or_fail(f->path);
@@ -1652,7 +1765,8 @@ int gw_face_program(const gw_face *f, gw_font_program *p, gw_diag *diag)
     const char *font_bytes = font ? hb_blob_get_data(font, &font_len) : NULL;
     uint32_t lost = 0;
     int rc = -1;
-    p->cff = has_sfnt_table(f->ft, TTAG_CFF);
+    p->cff = f->cff;
+    p->cid_keyed = f->cid_keyed;
     if (!in || !program_chars(f, p)) {
         gw_error(diag, where, 0, 0, "out of memory while preparing the font subset");
     } else if (!sub || !font_bytes || font_len == 0) {
@@ -1662,7 +1776,7 @@ int gw_face_program(const gw_face *f, gw_font_program *p, gw_diag *diag)
                FT_Select_Charmap(sft, FT_ENCODING_UNICODE) != 0) {
         gw_error(diag, where, 0, 0, "the subset HarfBuzz made of face %d (%s) is unreadable",
                  f->index, f->family);
-    } else if (!program_codes(sft, p, &lost)) {
+    } else if (!(p->cff ? cff_codes(sft, p, &lost) : truetype_codes(sft, p, &lost))) {
         gw_error(diag, where, 0, 0, "the subset of face %d (%s) lost U+%04X", f->index,
                  f->family, (unsigned)lost);
     } else {

@@ -246,7 +246,7 @@ static int render_one(const cli *c, const char *input, const char *output, gw_fo
     gw_layout *lay = gw_layout_document(doc, fs, &lo, diag);
     int status = EXIT_INPUT;
     if (lay)
-        status = gw_pdf_write(lay, fs, &doc->meta, output, diag) == 0 ? EXIT_DONE : EXIT_USAGE;
+        status = gw_pdf_write(lay, &doc->meta, output, diag) == 0 ? EXIT_DONE : EXIT_USAGE;
     gw_layout_free(lay);
     gw_doc_free(doc);
     return status;

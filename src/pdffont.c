@@ -1,10 +1,12 @@
 /* pdffont — the Type0/CIDFont objects of each used face (see pdffont.h).
  *
- * Called by pdfout.c before the pages are drawn.  The fonts module supplies the
- * subset font program and the character → CID table (gw_face_program); this
- * file only turns them into PDF objects with libharu's dictionary, array and
- * stream calls, so every object lands in libharu's cross-reference table and is
- * written, compressed and freed with the document. */
+ * Called by pdfout.c: pdf_font_draw while the pages are drawn (the codes come
+ * from gw_face_code, fixed before any subsetting, and the Type0 dictionaries
+ * the pages name are created empty), pdf_font_finish once the last page is
+ * drawn (the fonts module subsets the face, gw_face_program, and this file
+ * fills the objects in).  Everything goes through libharu's dictionary, array
+ * and stream calls, so every object lands in libharu's cross-reference table
+ * and is written, compressed and freed with the document. */
 #include "pdffont.h"
 #include "pdfobj.h"
 
@@ -21,11 +23,11 @@
 #define BFCHAR_BLOCK 100
 
 struct pdf_font {
-    const gw_face *face;
-    gw_font_program prog;
-    uint8_t *variant;        /* variant[i]: which Type0 font draws prog.chars[i] */
-    HPDF_Dict *type0;        /* one per variant */
-    size_t n_variants;
+    HPDF_Doc pdf;
+    gw_face *face;
+    gw_font_program prog;    /* filled by pdf_font_finish */
+    HPDF_Dict *type0;        /* type0[v]: the Type0 font of variant v (NULL until used) */
+    size_t n_type0;
 };
 
 const gw_face *pdf_font_face(const pdf_font *pf)
@@ -38,28 +40,45 @@ void pdf_font_free(pdf_font *pf)
     if (!pf)
         return;
     gw_font_program_free(&pf->prog);
-    free(pf->variant);
     free(pf->type0);
     free(pf);
 }
 
-bool pdf_font_lookup(const pdf_font *pf, uint32_t cp, HPDF_Dict *type0, uint16_t *code,
-                     int *width)
+pdf_font *pdf_font_new(HPDF_Doc pdf, gw_face *face)
 {
-    size_t lo = 0, hi = pf->prog.n_chars;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (pf->prog.chars[mid] < cp)
-            lo = mid + 1;
-        else
-            hi = mid;
+    pdf_font *pf = calloc(1, sizeof *pf);
+    if (pf) {
+        pf->pdf = pdf;
+        pf->face = face;
     }
-    if (lo == pf->prog.n_chars || pf->prog.chars[lo] != cp)
+    return pf;
+}
+
+/* The Type0 font of a variant, created empty the first time a page needs it. */
+static HPDF_Dict variant_font(pdf_font *pf, unsigned variant)
+{
+    if (variant >= pf->n_type0) {
+        HPDF_Dict *v = realloc(pf->type0, (variant + 1) * sizeof *v);
+        if (!v)
+            return NULL;
+        for (size_t i = pf->n_type0; i <= variant; i++)
+            v[i] = NULL;
+        pf->type0 = v;
+        pf->n_type0 = variant + 1;
+    }
+    if (!pf->type0[variant])
+        pf->type0[variant] = pdf_indirect_dict(pf->pdf);
+    return pf->type0[variant];
+}
+
+bool pdf_font_draw(pdf_font *pf, uint32_t cp, HPDF_Dict *type0, uint16_t *code, int *width)
+{
+    unsigned variant;
+    if (!gw_face_code(pf->face, cp, code, &variant))
         return false;
-    *type0 = pf->type0[pf->variant[lo]];
-    *code = pf->prog.codes[lo];
-    *width = pf->prog.widths[lo];
-    return true;
+    *type0 = variant_font(pf, variant);
+    *width = gw_face_advance(pf->face, cp);
+    return *type0 != NULL;
 }
 
 /* ---- the objects ------------------------------------------------------- */
@@ -172,10 +191,10 @@ static HPDF_Dict to_unicode(HPDF_Doc pdf, const pdf_font *pf, size_t variant)
                   "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
     size_t count = 0;
     for (size_t i = 0; i < p->n_chars; i++)
-        count += pf->variant[i] == variant;
+        count += p->variants[i] == variant;
     size_t done = 0;
     for (size_t i = 0; i < p->n_chars; i++) {
-        if (pf->variant[i] != variant)
+        if (p->variants[i] != variant)
             continue;
         if (done % BFCHAR_BLOCK == 0) {
             size_t left = count - done;
@@ -237,6 +256,22 @@ static HPDF_Dict font_descriptor(HPDF_Doc pdf, const gw_font_program *p, const c
     return rc == HPDF_OK ? fd : NULL;
 }
 
+/* TrueType codes are numbered in order of first use (gw_face_code): the map
+ * sends each to its glyph in the subset, two big-endian bytes per CID. */
+static HPDF_Dict cid_to_gid_map(HPDF_Doc pdf, const gw_font_program *p)
+{
+    unsigned char *b = malloc(2 * p->n_cid_to_gid + 1);
+    if (!b)
+        return NULL;
+    for (size_t i = 0; i < p->n_cid_to_gid; i++) {
+        b[2 * i] = (unsigned char)(p->cid_to_gid[i] >> 8);
+        b[2 * i + 1] = (unsigned char)p->cid_to_gid[i];
+    }
+    HPDF_Dict s = pdf_stream_new(pdf, b, 2 * p->n_cid_to_gid);
+    free(b);
+    return s;
+}
+
 static HPDF_Dict cid_font(HPDF_Doc pdf, const gw_font_program *p, const char *name)
 {
     HPDF_Dict cf = pdf_indirect_dict(pdf);
@@ -257,18 +292,18 @@ static HPDF_Dict cid_font(HPDF_Doc pdf, const gw_font_program *p, const char *na
     rc |= HPDF_Dict_AddNumber(cf, "DW", dw);
     rc |= HPDF_Dict_Add(cf, "W", w);
     if (!p->cff)
-        rc |= HPDF_Dict_AddName(cf, "CIDToGIDMap", "Identity");
+        rc |= HPDF_Dict_Add(cf, "CIDToGIDMap", cid_to_gid_map(pdf, p));
     return rc == HPDF_OK ? cf : NULL;
 }
 
-static HPDF_Dict type0_font(HPDF_Doc pdf, const pdf_font *pf, size_t variant, HPDF_Dict cf,
-                            const char *name)
+/* Fill in the Type0 font of a variant. */
+static bool type0_font(HPDF_Doc pdf, const pdf_font *pf, size_t variant, HPDF_Dict t0,
+                       HPDF_Dict cf, const char *name)
 {
-    HPDF_Dict t0 = pdf_indirect_dict(pdf);
     HPDF_Array desc = HPDF_Array_New(pdf->mmgr);
     HPDF_Dict cmap = to_unicode(pdf, pf, variant);
     if (!t0 || !desc || !cmap)
-        return NULL;
+        return false;
     char base[200];
     /* A CIDFontType0's Type0 name is the CIDFont's joined to the CMap's (§5.6.5). */
     snprintf(base, sizeof base, "%s%s", name, pf->prog.cff ? "-Identity-H" : "");
@@ -279,65 +314,29 @@ static HPDF_Dict type0_font(HPDF_Doc pdf, const pdf_font *pf, size_t variant, HP
     rc |= HPDF_Array_Add(desc, cf);
     rc |= HPDF_Dict_Add(t0, "DescendantFonts", desc);
     rc |= HPDF_Dict_Add(t0, "ToUnicode", cmap);
-    return rc == HPDF_OK ? t0 : NULL;
+    return rc == HPDF_OK;
 }
 
-/* Which Type0 font draws each character: the n-th character sharing a CID
- * with earlier ones goes to variant n. */
-static bool assign_variants(pdf_font *pf)
+int pdf_font_finish(pdf_font *pf, HPDF_MD5_CTX *digest, gw_diag *diag)
 {
-    const gw_font_program *p = &pf->prog;
-    uint8_t *seen = calloc(65536, 1);
-    pf->variant = calloc(p->n_chars ? p->n_chars : 1, 1);
-    if (!seen || !pf->variant) {
-        free(seen);
-        return false;
-    }
-    pf->n_variants = 1;
-    for (size_t i = 0; i < p->n_chars; i++) {
-        uint8_t v = seen[p->codes[i]];
-        if (v == 255) {          /* 255 characters on one glyph: give up on exactness */
-            free(seen);
-            return false;
-        }
-        pf->variant[i] = v;
-        seen[p->codes[i]] = (uint8_t)(v + 1);
-        if ((size_t)v + 1 > pf->n_variants)
-            pf->n_variants = (size_t)v + 1;
-    }
-    free(seen);
-    return true;
-}
-
-pdf_font *pdf_font_embed(HPDF_Doc pdf, const gw_face *face, HPDF_MD5_CTX *digest, gw_diag *diag)
-{
-    pdf_font *pf = calloc(1, sizeof *pf);
-    if (!pf) {
-        gw_error(diag, gw_face_path(face), 0, 0, "out of memory embedding the font");
-        return NULL;
-    }
-    pf->face = face;
-    if (gw_face_program(face, &pf->prog, diag) != 0) {
-        pdf_font_free(pf);
-        return NULL;
-    }
+    HPDF_Doc pdf = pf->pdf;
+    if (gw_face_program(pf->face, &pf->prog, diag) != 0)
+        return -1;
     if (digest)
         HPDF_MD5Update(digest, pf->prog.data, (HPDF_UINT32)pf->prog.len);
     char tag[7], name[160];
     subset_tag(&pf->prog, tag);
     snprintf(name, sizeof name, "%s+%.120s", tag, pf->prog.base_name);
-    bool ok = assign_variants(pf);
-    pf->type0 = ok ? calloc(pf->n_variants, sizeof *pf->type0) : NULL;
-    HPDF_Dict cf = pf->type0 ? cid_font(pdf, &pf->prog, name) : NULL;
-    ok = cf != NULL;
-    for (size_t v = 0; ok && v < pf->n_variants; v++)
-        ok = (pf->type0[v] = type0_font(pdf, pf, v, cf, name)) != NULL;
+    HPDF_Dict cf = cid_font(pdf, &pf->prog, name);
+    bool ok = cf != NULL;
+    /* Every variant the face recorded gets its font, drawn or not. */
+    for (unsigned v = 0; ok && v < pf->prog.n_variants; v++)
+        ok = type0_font(pdf, pf, v, variant_font(pf, v), cf, name);
     if (!ok) {
-        gw_error(diag, gw_face_path(face), 0, 0,
+        gw_error(diag, gw_face_path(pf->face), 0, 0,
                  "cannot build the PDF font objects of face %d (%s) (out of memory?)",
-                 gw_face_index(face), gw_face_family(face));
-        pdf_font_free(pf);
-        return NULL;
+                 gw_face_index(pf->face), gw_face_family(pf->face));
+        return -1;
     }
-    return pf;
+    return 0;
 }

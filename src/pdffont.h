@@ -5,10 +5,15 @@
  * Each face becomes one CIDFont (CIDFontType2 over a TrueType subset, or
  * CIDFontType0 over a bare CFF subset) with Identity-H codes, a W array of the
  * glyphs used, a FontDescriptor with CapHeight and CIDSet (PDF/A-1b), and one
- * or more Type0 fonts over it, each with an exact ToUnicode CMap: a glyph that
- * several characters share (a compatibility ideograph and its unified twin) is
- * reached through a second Type0 font whose ToUnicode says the other
- * character, so every character copies out as itself.
+ * or more Type0 fonts over it, each with an exact ToUnicode CMap.  A glyph that
+ * several characters share (a compatibility ideograph and its unified twin)
+ * still copies out as each character: a TrueType face gives every character a
+ * CID of its own (the CIDToGIDMap sends both to the glyph); a CFF face, whose
+ * CIDs are fixed by the font, reaches the glyph for the second character
+ * through a second Type0 font whose ToUnicode says that character.
+ *
+ * The codes are fixed before the subset (gw_face_code), so each page is drawn
+ * as soon as it is laid out and the font objects are filled in at the end.
  *
  * Internal to the PDF output: called by pdfout.c only. */
 #ifndef GW_PDFFONT_H
@@ -23,18 +28,21 @@
 
 typedef struct pdf_font pdf_font;
 
-/* Subset `face` to the characters it drew and add its font objects to `pdf`.
- * `digest` (may be NULL) is fed the font program, for the document ID.
- * Returns NULL after reporting.  Free with pdf_font_free (the PDF objects
- * belong to the document). */
-pdf_font *pdf_font_embed(HPDF_Doc pdf, const gw_face *face, HPDF_MD5_CTX *digest, gw_diag *diag);
+/* The PDF font of `face` in `pdf`, empty until pages draw with it.  Free with
+ * pdf_font_free (the PDF objects belong to the document). */
+pdf_font *pdf_font_new(HPDF_Doc pdf, gw_face *face);
 void pdf_font_free(pdf_font *pf);
 
 const gw_face *pdf_font_face(const pdf_font *pf);
 
 /* The Type0 font and the 2-byte code that draw cp, and the glyph's advance in
- * 1/1000 em; false when cp was not recorded as used with this face. */
-bool pdf_font_lookup(const pdf_font *pf, uint32_t cp, HPDF_Dict *type0, uint16_t *code,
-                     int *width);
+ * 1/1000 em, recording cp as used; false when the face lacks cp or out of
+ * memory.  The Type0 font is an empty dictionary until pdf_font_finish. */
+bool pdf_font_draw(pdf_font *pf, uint32_t cp, HPDF_Dict *type0, uint16_t *code, int *width);
+
+/* After the last page: subset the face to the characters drawn and fill in its
+ * font objects.  `digest` (may be NULL) is fed the font program, for the
+ * document ID.  Returns 0, or -1 after reporting. */
+int pdf_font_finish(pdf_font *pf, HPDF_MD5_CTX *digest, gw_diag *diag);
 
 #endif

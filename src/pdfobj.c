@@ -1,13 +1,18 @@
 /* pdfobj — helpers over libharu's object layer (see pdfobj.h).
  * Called by pdfout.c, pdffont.c and pdfmeta.c. */
+#define _GNU_SOURCE
 #include "pdfobj.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <hpdf_doc.h>
+#include <hpdf_streams.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include "grow.h"
@@ -59,21 +64,143 @@ static HPDF_STATUS write_flate_filter(HPDF_Dict dict, HPDF_Stream out)
     return HPDF_Stream_WriteStr(out, "/Filter /FlateDecode\012");
 }
 
+/* data deflated at `level` into a malloc'd buffer; NULL when out of memory. */
+static Bytef *deflated(const void *data, size_t len, int level, uLongf *out_len)
+{
+    *out_len = compressBound((uLong)len);
+    Bytef *z = malloc(*out_len ? *out_len : 1);
+    if (z && compress2(z, out_len, data, (uLong)len, level) != Z_OK) {
+        free(z);
+        z = NULL;
+    }
+    return z;
+}
+
 HPDF_STATUS pdf_stream_put_deflated(HPDF_Dict s, const void *data, size_t len, int level)
 {
-    uLongf cap = compressBound((uLong)len);
-    Bytef *z = malloc(cap ? cap : 1);
+    uLongf n;
+    Bytef *z = deflated(data, len, level, &n);
     if (!z)
         return HPDF_FAILD_TO_ALLOC_MEM;
-    HPDF_STATUS rc = HPDF_OK;
-    if (compress2(z, &cap, data, (uLong)len, level) != Z_OK)
-        rc = HPDF_FAILD_TO_ALLOC_MEM;
     s->filter = HPDF_STREAM_FILTER_NONE;     /* the bytes are compressed already */
     s->write_fn = write_flate_filter;
-    if (rc == HPDF_OK)
-        rc = HPDF_Stream_Write(s->stream, z, (HPDF_UINT)cap);
+    HPDF_STATUS rc = HPDF_Stream_Write(s->stream, z, (HPDF_UINT)n);
     free(z);
     return rc;
+}
+
+int pdf_spill_open(pdf_spill *sp)
+{
+    const char *dir = getenv("TMPDIR");
+    sp->end = 0;
+    sp->fd = open(dir && *dir ? dir : "/tmp", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    if (sp->fd < 0 && dir && *dir)
+        sp->fd = open("/tmp", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    return sp->fd < 0 ? -1 : 0;
+}
+
+void pdf_spill_close(pdf_spill *sp)
+{
+    if (sp->fd >= 0)
+        close(sp->fd);
+    sp->fd = -1;
+}
+
+/* One spilled stream: bytes [off, off + len) of the spill file, read from pos. */
+typedef struct spill_part {
+    int fd;
+    long long off;
+    HPDF_UINT len, pos;
+} spill_part;
+
+static HPDF_STATUS spill_read(HPDF_Stream s, HPDF_BYTE *ptr, HPDF_UINT *size)
+{
+    spill_part *sp = s->attr;
+    HPDF_UINT want = sp->len - sp->pos < *size ? sp->len - sp->pos : *size, got = 0;
+    while (got < want) {
+        ssize_t k = pread(sp->fd, ptr + got, want - got, (off_t)(sp->off + sp->pos + got));
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0) {
+            *size = 0;
+            return HPDF_SetError(s->error, HPDF_FILE_IO_ERROR, (HPDF_STATUS)errno);
+        }
+        got += (HPDF_UINT)k;
+    }
+    sp->pos += got;
+    *size = got;
+    return sp->pos == sp->len ? HPDF_STREAM_EOF : HPDF_OK;
+}
+
+static HPDF_STATUS spill_seek(HPDF_Stream s, HPDF_INT pos, HPDF_WhenceMode mode)
+{
+    spill_part *sp = s->attr;
+    long long to = mode == HPDF_SEEK_SET ? pos : mode == HPDF_SEEK_CUR ? (long long)sp->pos + pos
+                                                                      : (long long)sp->len + pos;
+    if (to < 0 || to > sp->len)
+        return HPDF_SetError(s->error, HPDF_INVALID_PARAMETER, 0);
+    sp->pos = (HPDF_UINT)to;
+    return HPDF_OK;
+}
+
+static HPDF_INT32 spill_tell(HPDF_Stream s)
+{
+    return (HPDF_INT32)((spill_part *)s->attr)->pos;
+}
+
+static HPDF_UINT32 spill_size(HPDF_Stream s)
+{
+    return ((spill_part *)s->attr)->len;
+}
+
+static void spill_free(HPDF_Stream s)
+{
+    HPDF_FreeMem(s->mmgr, s->attr);
+}
+
+static int write_at(int fd, const Bytef *buf, size_t len, long long off)
+{
+    while (len > 0) {
+        ssize_t k = pwrite(fd, buf, len, (off_t)off);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            return -1;
+        buf += k;
+        off += k;
+        len -= (size_t)k;
+    }
+    return 0;
+}
+
+HPDF_STATUS pdf_stream_put_spilled(HPDF_Doc pdf, HPDF_Dict s, pdf_spill *sp, const void *data,
+                                   size_t len, int level)
+{
+    uLongf n;
+    Bytef *z = deflated(data, len, level, &n);
+    if (!z)
+        return HPDF_FAILD_TO_ALLOC_MEM;
+    int rc = n > 0xFFFFFFF0u ? -1 : write_at(sp->fd, z, n, sp->end);
+    free(z);
+    if (rc != 0)
+        return HPDF_FILE_IO_ERROR;
+    spill_part *part = HPDF_GetMem(pdf->mmgr, sizeof *part);
+    HPDF_Stream in = part ? HPDF_CallbackReader_New(pdf->mmgr, spill_read, spill_seek, spill_tell,
+                                                    spill_size, part)
+                          : NULL;
+    if (!in) {
+        if (part)
+            HPDF_FreeMem(pdf->mmgr, part);
+        return HPDF_FAILD_TO_ALLOC_MEM;
+    }
+    *part = (spill_part){ sp->fd, sp->end, (HPDF_UINT)n, 0 };
+    sp->end += (long long)n;
+    in->free_fn = spill_free;
+    HPDF_Stream_Free(s->stream);
+    s->stream = in;
+    s->filter = HPDF_STREAM_FILTER_NONE;     /* the bytes are compressed already */
+    s->write_fn = write_flate_filter;
+    return HPDF_OK;
 }
 
 HPDF_Dict pdf_stream_new(HPDF_Doc pdf, const void *data, size_t len)

@@ -26,6 +26,26 @@ void pdf_buf_printf(pdf_buf *b, const char *fmt, ...) __attribute__((format(prin
  * `level` (0..9) with /Filter set here.  Returns HPDF_OK or an error code. */
 HPDF_STATUS pdf_stream_put_deflated(HPDF_Dict s, const void *data, size_t len, int level);
 
+/* Where page contents wait for the save: libharu keeps every object in memory
+ * until it writes the file (it has no incremental writer), so a page's
+ * compressed content goes to this unnamed temporary file instead and its
+ * stream object reads it back from there while the document is saved. */
+typedef struct pdf_spill {
+    int fd;              /* -1 when closed */
+    long long end;       /* bytes written so far */
+} pdf_spill;
+
+/* Open a spill file in $TMPDIR (else /tmp); -1 with errno set on failure. */
+int pdf_spill_open(pdf_spill *sp);
+/* Close it (after the document that reads it is saved or freed). */
+void pdf_spill_close(pdf_spill *sp);
+
+/* Compress `data` at zlib `level` into the spill file and make the (empty)
+ * stream object `s` read it from there, with /Filter set here.  The spill
+ * must stay open until `s` is written or freed.  HPDF_OK or an error code. */
+HPDF_STATUS pdf_stream_put_spilled(HPDF_Doc pdf, HPDF_Dict s, pdf_spill *sp, const void *data,
+                                   size_t len, int level);
+
 /* A new indirect stream object holding `data`, compressed at level 9 (font
  * programs, CMaps, the ICC profile: written once, worth the best ratio);
  * NULL on failure. */

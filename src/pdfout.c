@@ -30,6 +30,7 @@
 #include "pdffont.h"
 #include "pdfmeta.h"
 #include "pdfobj.h"
+#include "grow.h"
 #include "utf8.h"
 
 typedef struct hpdf_status {
@@ -45,47 +46,52 @@ static void on_hpdf_error(HPDF_STATUS error, HPDF_STATUS detail, void *user)
     }
 }
 
-/* ---- fonts ---------------------------------------------------------------- */
+/* The document being written: libharu's document, the fonts the pages used so
+ * far, the seal, the pending bookmark, and where page contents are spilled. */
+typedef struct mark_text {
+    char *s;
+    size_t n, cap;
+} mark_text;
 
-typedef struct font_list {
-    pdf_font **v;
-    size_t n;
-} font_list;
+/* A bookmark whose heading is still being read (it may go on on the next page). */
+typedef struct open_mark {
+    bool open;
+    gw_role role;
+    HPDF_Page page;
+    double top;
+    int level;               /* 1 or 2 for headings, 0 for the title */
+    mark_text text;
+} open_mark;
 
-static void font_list_free(font_list *fl)
+struct gw_pdf_doc {
+    HPDF_Doc pdf;
+    hpdf_status st;
+    char *name;              /* the output's name, for messages */
+    gw_diag *diag;
+    HPDF_MD5_CTX digest;     /* of everything that makes the file: its ID */
+    pdf_font **fonts;
+    size_t n_fonts, cap_fonts;
+    const gw_seal_image *seal_image;
+    HPDF_Dict seal;
+    open_mark mark;
+    HPDF_Outline level1;     /* the last level-1 bookmark, parent of level 2 */
+    pdf_spill spill;
+    size_t n_pages;
+    bool failed;
+};
+
+/* The PDF font of a face, made the first time a page draws with it. */
+static pdf_font *font_of(gw_pdf_doc *d, gw_face *face)
 {
-    for (size_t i = 0; i < fl->n; i++)
-        pdf_font_free(fl->v[i]);
-    free(fl->v);
-}
-
-static const pdf_font *font_of(const font_list *fl, const gw_face *face)
-{
-    for (size_t i = 0; i < fl->n; i++)
-        if (pdf_font_face(fl->v[i]) == face)
-            return fl->v[i];
-    return NULL;
-}
-
-/* Embed every face the layout used. */
-static int embed_fonts(HPDF_Doc pdf, gw_fontset *fonts, font_list *fl, HPDF_MD5_CTX *digest,
-                       gw_diag *diag)
-{
-    size_t n = gw_fonts_face_count(fonts);
-    fl->v = calloc(n ? n : 1, sizeof *fl->v);
-    fl->n = 0;
-    if (!fl->v)
-        return -1;
-    for (size_t i = 0; i < n; i++) {
-        gw_face *f = gw_fonts_face_at(fonts, i);
-        if (gw_face_used_count(f) == 0)
-            continue;
-        pdf_font *pf = pdf_font_embed(pdf, f, digest, diag);
-        if (!pf)
-            return -1;
-        fl->v[fl->n++] = pf;
-    }
-    return 0;
+    for (size_t i = 0; i < d->n_fonts; i++)
+        if (pdf_font_face(d->fonts[i]) == face)
+            return d->fonts[i];
+    if (!gw_grow(&d->fonts, &d->cap_fonts, d->n_fonts + 1, sizeof *d->fonts))
+        return NULL;
+    pdf_font *pf = pdf_font_new(d->pdf, face);
+    if (pf)
+        d->fonts[d->n_fonts++] = pf;
+    return pf;
 }
 
 /* ---- content streams ------------------------------------------------------ */
@@ -125,10 +131,10 @@ typedef struct drawn {
     int width;           /* 1/1000 em */
 } drawn;
 
-static bool resolve(const font_list *fl, const gw_glyph *g, drawn *d)
+static bool resolve(gw_pdf_doc *d, const gw_glyph *g, drawn *dv)
 {
-    const pdf_font *pf = font_of(fl, g->face);
-    return pf && pdf_font_lookup(pf, g->cp, &d->type0, &d->code, &d->width);
+    pdf_font *pf = font_of(d, g->face);
+    return pf && pdf_font_draw(pf, g->cp, &dv->type0, &dv->code, &dv->width);
 }
 
 /* Text state carried between runs of one page. */
@@ -292,11 +298,23 @@ static const char *page_image_name(HPDF_Page page, HPDF_Dict image)
     return name;
 }
 
+/* The seal's image object, made the first time a page shows it. */
+static HPDF_Dict seal_of(gw_pdf_doc *d, const gw_seal_image *img)
+{
+    if (d->seal && d->seal_image == img)
+        return d->seal;
+    d->seal = seal_object(d->pdf, img);
+    d->seal_image = img;
+    HPDF_MD5Update(&d->digest, img->mask, (HPDF_UINT32)(img->stride * (size_t)img->height));
+    return d->seal;
+}
+
 /* Seals go under the text: the issuer and date stay black over the red. */
-static int images_ops(HPDF_Page page, const gw_page *p, HPDF_Dict seal, pdf_buf *o)
+static int images_ops(gw_pdf_doc *d, HPDF_Page page, const gw_page *p, pdf_buf *o)
 {
     for (size_t i = 0; i < p->n_images; i++) {
         const gw_image_place *im = &p->images[i];
+        HPDF_Dict seal = seal_of(d, im->image);
         const char *name = seal ? page_image_name(page, seal) : NULL;
         if (!name)
             return -1;
@@ -335,15 +353,14 @@ static int text_ops(HPDF_Page page, pdf_buf *o, const gw_page *p, const drawn *d
     return rc;
 }
 
-static int page_ops(HPDF_Page page, const gw_page *p, const font_list *fl, HPDF_Dict seal,
-                    pdf_buf *o)
+static int page_ops(gw_pdf_doc *d, HPDF_Page page, const gw_page *p, pdf_buf *o)
 {
     drawn *dv = malloc((p->n_glyphs ? p->n_glyphs : 1) * sizeof *dv);
     if (!dv)
         return -1;
     int rc = 0;
     for (size_t i = 0; i < p->n_glyphs && rc == 0; i++)
-        if (!resolve(fl, &p->glyphs[i], &dv[i]))
+        if (!resolve(d, &p->glyphs[i], &dv[i]))
             rc = -1;
     /* The page number comes last and stays upright on a landscape page. */
     size_t body = p->n_glyphs;
@@ -356,7 +373,7 @@ static int page_ops(HPDF_Page page, const gw_page *p, const font_list *fl, HPDF_
         ops_num(o, p->width, " 0 cm\n");
     }
     if (rc == 0)
-        rc = images_ops(page, p, seal, o);
+        rc = images_ops(d, page, p, o);
     if (rc == 0)
         rc = text_ops(page, o, p, dv, 0, body);
     if (rc == 0)
@@ -369,45 +386,12 @@ static int page_ops(HPDF_Page page, const gw_page *p, const font_list *fl, HPDF_
     return o->oom ? -1 : rc;
 }
 
-static HPDF_Page draw_page(HPDF_Doc pdf, const gw_page *p, const font_list *fl, HPDF_Dict seal,
-                           HPDF_MD5_CTX *digest)
-{
-    HPDF_Page page = HPDF_AddPage(pdf);
-    if (!page)
-        return NULL;
-    HPDF_Page_SetWidth(page, (HPDF_REAL)p->width);
-    HPDF_Page_SetHeight(page, (HPDF_REAL)p->height);
-    pdf_buf o = { 0 };
-    int rc = page_ops(page, p, fl, seal, &o);
-    HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
-    /* Page content at zlib's default level: level 9 costs 20 % more time on long
-     * documents for 0.4 % less size (docs/performance.md). */
-    if (rc == 0 && pdf_stream_put_deflated(attr->contents, o.s, o.n, 6) != HPDF_OK)
-        rc = -1;
-    if (rc == 0)
-        HPDF_MD5Update(digest, (const HPDF_BYTE *)o.s, (HPDF_UINT32)o.n);
-    free(o.s);
-    return rc == 0 ? page : NULL;
-}
-
 /* ---- bookmarks ------------------------------------------------------------ */
-
-/* The UTF-8 text of a bookmark, growing as lines are added. */
-typedef struct mark_text {
-    char *s;
-    size_t n, cap;
-} mark_text;
 
 static bool mark_add(mark_text *t, uint32_t cp)
 {
-    if (t->n + 5 > t->cap) {
-        size_t cap = t->cap ? t->cap * 2 : 64;
-        char *p = realloc(t->s, cap);
-        if (!p)
-            return false;
-        t->s = p;
-        t->cap = cap;
-    }
+    if (!gw_grow(&t->s, &t->cap, t->n + 5, 1))
+        return false;
     t->n += gw_utf8_encode(cp, t->s + t->n);
     t->s[t->n] = '\0';
     return true;
@@ -435,64 +419,86 @@ static HPDF_Outline add_mark(HPDF_Doc pdf, HPDF_Outline parent, HPDF_Page page, 
     return rc == HPDF_OK ? o : NULL;
 }
 
-/* The role a bookmarked line's text is set in. */
-static bool marked_line(const gw_line_box *b, gw_role *role)
+/* The role a bookmarked line's text is set in, and its outline level. */
+static bool marked_line(const gw_line_box *b, gw_role *role, int *level)
 {
     if (b->kind == GW_LINE_TITLE) {
         *role = GW_ROLE_TITLE;
+        *level = 0;
         return true;
     }
     if (b->kind == GW_LINE_HEADING && (b->level == 1 || b->level == 2)) {
         *role = b->level == 1 ? GW_ROLE_HEADING1 : GW_ROLE_HEADING2;
+        *level = b->level;
         return true;
     }
     return false;
 }
 
-/* Bookmarks for the title and every level-1 and level-2 heading, with their
- * generated numbers; level 2 nests under the level 1 before it. */
-static int add_bookmarks(HPDF_Doc pdf, const gw_layout *lay, HPDF_Page *pages)
+/* The heading read so far becomes a bookmark; level 2 nests under the level 1
+ * before it. */
+static int close_mark(gw_pdf_doc *d)
 {
-    HPDF_Outline level1 = NULL;
-    mark_text t = { 0 };
-    int rc = 0;
-    for (size_t pi = 0; pi < lay->n_pages && rc == 0; pi++) {
-        const gw_page *p = &lay->pages[pi];
-        for (size_t li = 0; li < p->n_lines && rc == 0; li++) {
-            const gw_line_box *b = &p->lines[li];
-            gw_role role;
-            if (!b->para_start || !marked_line(b, &role))
-                continue;
-            /* Gather the heading (or title) from here to its last line. */
-            t.n = 0;
-            bool more = true;
-            for (size_t qi = pi, qj = li; more && qi < lay->n_pages; qi++, qj = 0) {
-                const gw_page *q = &lay->pages[qi];
-                for (; more && qj < q->n_lines; qj++) {
-                    const gw_line_box *c = &q->lines[qj];
-                    if (c->kind == GW_LINE_PAGENUM)
-                        continue;
-                    for (size_t g = c->first; g < c->first + c->count && more; g++) {
-                        if (q->glyphs[g].role != role)
-                            more = false;      /* a run-in heading's body text */
-                        else if (!mark_add(&t, q->glyphs[g].cp))
-                            rc = -1;
-                    }
-                    more = more && !c->para_end && rc == 0;
-                }
-            }
-            if (rc != 0 || t.n == 0)
-                continue;
-            double top = b->baseline + p->glyphs[b->first].size;
-            bool nested = b->kind == GW_LINE_HEADING && b->level == 2 && level1;
-            HPDF_Outline o = add_mark(pdf, nested ? level1 : NULL, pages[pi], top, t.s);
-            if (!o)
-                rc = -1;
-            else if (b->kind == GW_LINE_HEADING && b->level == 1)
-                level1 = o;
-        }
+    open_mark *m = &d->mark;
+    m->open = false;
+    if (m->text.n == 0)
+        return 0;
+    HPDF_Outline parent = m->level == 2 ? d->level1 : NULL;
+    HPDF_Outline o = add_mark(d->pdf, parent, m->page, m->top, m->text.s);
+    if (o && m->level == 1)
+        d->level1 = o;
+    return o ? 0 : -1;
+}
+
+/* Bookmarks for the title and every level-1 and level-2 heading, with their
+ * generated numbers: a marked line opens one, its text is read up to the
+ * heading's last line (perhaps on the next page) or to a run-in heading's
+ * body text. */
+static int mark_line(gw_pdf_doc *d, HPDF_Page page, const gw_page *p, const gw_line_box *b)
+{
+    open_mark *m = &d->mark;
+    if (b->kind == GW_LINE_PAGENUM)
+        return 0;
+    if (!m->open) {
+        if (!b->para_start || !marked_line(b, &m->role, &m->level))
+            return 0;
+        m->open = true;
+        m->page = page;
+        m->top = b->baseline + p->glyphs[b->first].size;
+        m->text.n = 0;
     }
-    free(t.s);
+    for (size_t g = b->first; g < b->first + b->count; g++) {
+        if (p->glyphs[g].role != m->role)
+            return close_mark(d);
+        if (!mark_add(&m->text, p->glyphs[g].cp))
+            return -1;
+    }
+    return b->para_end ? close_mark(d) : 0;
+}
+
+/* ---- pages ------------------------------------------------------------- */
+
+static int draw_page(gw_pdf_doc *d, const gw_page *p)
+{
+    HPDF_Page page = HPDF_AddPage(d->pdf);
+    if (!page)
+        return -1;
+    HPDF_Page_SetWidth(page, (HPDF_REAL)p->width);
+    HPDF_Page_SetHeight(page, (HPDF_REAL)p->height);
+    pdf_buf o = { 0 };
+    int rc = page_ops(d, page, p, &o);
+    HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
+    /* Page content at zlib's default level: level 9 costs 20 % more time on long
+     * documents for 0.4 % less size (docs/performance.md). */
+    if (rc == 0 && pdf_stream_put_spilled(d->pdf, attr->contents, &d->spill, o.s, o.n, 6) != HPDF_OK)
+        rc = -1;
+    if (rc == 0) {
+        attr->stream = attr->contents->stream;
+        HPDF_MD5Update(&d->digest, (const HPDF_BYTE *)o.s, (HPDF_UINT32)o.n);
+    }
+    free(o.s);
+    for (size_t i = 0; i < p->n_lines && rc == 0; i++)
+        rc = mark_line(d, page, p, &p->lines[i]);
     return rc;
 }
 
@@ -506,37 +512,6 @@ static char *dir_of(const char *path)
     if (slash == path)
         return strdup("/");
     return strndup(path, (size_t)(slash - path));
-}
-
-static int write_all(int fd, const unsigned char *buf, size_t len)
-{
-    while (len > 0) {
-        ssize_t k = write(fd, buf, len);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0)
-            return -1;
-        buf += k;
-        len -= (size_t)k;
-    }
-    return 0;
-}
-
-/* Copy libharu's in-memory stream to fd. */
-static int stream_to_fd(HPDF_Doc pdf, int fd)
-{
-    unsigned char buf[65536];
-    HPDF_ResetStream(pdf);
-    for (;;) {
-        HPDF_UINT32 n = sizeof buf;
-        HPDF_STATUS rc = HPDF_ReadFromStream(pdf, buf, &n);
-        if (n > 0 && write_all(fd, buf, n) != 0)
-            return -1;
-        if (rc == HPDF_STREAM_EOF)
-            return 0;
-        if (rc != HPDF_OK)
-            return -1;
-    }
 }
 
 /* Create an unnamed file in dir (O_TMPFILE) or, where the file system lacks
@@ -588,20 +563,27 @@ static int publish(int fd, const char *tmp_name, const char *out_path)
     return rc;
 }
 
-static int save_atomically(HPDF_Doc pdf, const char *out_path, gw_diag *diag)
+/* libharu writes the file itself (HPDF_SaveToFile), reading each spilled page
+ * back as it goes, so the document is never whole in memory; an unnamed file
+ * is reached through /proc/self/fd. */
+static int save_atomically(gw_pdf_doc *d, const char *out_path)
 {
-    char *dir = dir_of(out_path), *tmp_name = NULL;
+    char *dir = dir_of(out_path), *tmp_name = NULL, proc[64];
     int fd = dir ? open_temp(dir, out_path, &tmp_name) : -1;
     int rc = -1;
-    if (fd < 0)
-        gw_error(diag, out_path, 0, 0, "cannot create a file in %s: %s", dir ? dir : "?",
+    if (fd >= 0)
+        snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+    if (fd < 0) {
+        gw_error(d->diag, out_path, 0, 0, "cannot create a file in %s: %s", dir ? dir : "?",
                  strerror(errno));
-    else if (stream_to_fd(pdf, fd) != 0 || fsync(fd) != 0)
-        gw_error(diag, out_path, 0, 0, "cannot write: %s", strerror(errno));
-    else if (publish(fd, tmp_name, out_path) != 0)
-        gw_error(diag, out_path, 0, 0, "cannot write: %s", strerror(errno));
-    else
+    } else if (HPDF_SaveToFile(d->pdf, tmp_name ? tmp_name : proc) != HPDF_OK) {
+        gw_error(d->diag, out_path, 0, 0, "cannot write the PDF (libharu error 0x%04X, detail %u)",
+                 (unsigned)d->st.error, (unsigned)d->st.detail);
+    } else if (fsync(fd) != 0 || publish(fd, tmp_name, out_path) != 0) {
+        gw_error(d->diag, out_path, 0, 0, "cannot write: %s", strerror(errno));
+    } else {
         rc = 0;
+    }
     if (fd >= 0)
         close(fd);
     if (rc != 0 && tmp_name)
@@ -638,89 +620,138 @@ static int stream_to_buffer(HPDF_Doc pdf, unsigned char **data, size_t *len)
     return 0;
 }
 
-/* Draw every page into a new libharu document; NULL after reporting. */
-static HPDF_Doc build_pdf(const gw_layout *lay, gw_fontset *fonts, const gw_meta *meta,
-                          const char *name, hpdf_status *st, gw_diag *diag)
+/* ---- the document ---------------------------------------------------------- */
+
+void gw_pdf_discard(gw_pdf_doc *d)
+{
+    if (!d)
+        return;
+    for (size_t i = 0; i < d->n_fonts; i++)
+        pdf_font_free(d->fonts[i]);
+    free(d->fonts);
+    free(d->mark.text.s);
+    HPDF_Free(d->pdf);
+    pdf_spill_close(&d->spill);      /* after libharu: its page streams read the spill */
+    free(d->name);
+    free(d);
+}
+
+gw_pdf_doc *gw_pdf_begin(const gw_meta *meta, const char *name, gw_diag *diag)
 {
     time_t when;
     if (pdf_document_time(&when, diag) != 0)
         return NULL;
-    HPDF_Doc pdf = HPDF_New(on_hpdf_error, st);
-    HPDF_Page *pages = calloc(lay->n_pages ? lay->n_pages : 1, sizeof *pages);
-    if (!pdf || !pages) {
+    gw_pdf_doc *d = calloc(1, sizeof *d);
+    if (!d) {
+        gw_error(diag, name, 0, 0, "out of memory starting the PDF");
+        return NULL;
+    }
+    d->spill.fd = -1;
+    d->diag = diag;
+    d->name = strdup(name);
+    d->pdf = HPDF_New(on_hpdf_error, &d->st);
+    if (!d->name || !d->pdf) {
         gw_error(diag, name, 0, 0, "libharu could not start a document (out of memory)");
-        HPDF_Free(pdf);
-        free(pages);
+        gw_pdf_discard(d);
         return NULL;
     }
-    HPDF_MD5_CTX digest;
-    HPDF_MD5Init(&digest);
-    font_list fl = { 0 };
-    HPDF_SetCompressionMode(pdf, HPDF_COMP_ALL);
-    bool ok = pdf_meta_write(pdf, meta, when, &digest) == 0;
-    if (!ok)
+    if (pdf_spill_open(&d->spill) != 0) {
+        gw_error(diag, name, 0, 0, "cannot create a temporary file for the pages: %s",
+                 strerror(errno));
+        gw_pdf_discard(d);
+        return NULL;
+    }
+    HPDF_MD5Init(&d->digest);
+    HPDF_SetCompressionMode(d->pdf, HPDF_COMP_ALL);
+    if (pdf_meta_write(d->pdf, meta, when, &d->digest) != 0) {
         gw_error(diag, name, 0, 0, "libharu could not write the document information (error 0x%04X)",
-                 (unsigned)st->error);
-    ok = ok && embed_fonts(pdf, fonts, &fl, &digest, diag) == 0;
-    HPDF_Dict seal = NULL;
-    if (ok && lay->seal) {
-        seal = seal_object(pdf, lay->seal);
-        HPDF_MD5Update(&digest, lay->seal->mask, (HPDF_UINT32)(lay->seal->stride * lay->seal->height));
-        if (!seal) {
-            gw_error(diag, name, 0, 0, "cannot embed the seal image (out of memory?)");
-            ok = false;
-        }
-    }
-    for (size_t i = 0; i < lay->n_pages && ok; i++) {
-        pages[i] = draw_page(pdf, &lay->pages[i], &fl, seal, &digest);
-        if (!pages[i] || st->error) {
-            gw_error(diag, name, 0, 0, "cannot draw page %zu (libharu error 0x%04X)", i + 1,
-                     (unsigned)st->error);
-            ok = false;
-        }
-    }
-    if (ok && (add_bookmarks(pdf, lay, pages) != 0 || pdf_meta_set_id(pdf, &digest) != 0)) {
-        gw_error(diag, name, 0, 0, "cannot write the bookmarks or the document ID (out of memory?)");
-        ok = false;
-    }
-    if (ok && lay->n_pages > 0)
-        HPDF_SetPageMode(pdf, HPDF_PAGE_MODE_USE_OUTLINE);
-    font_list_free(&fl);
-    free(pages);
-    if (ok && HPDF_SaveToStream(pdf) != HPDF_OK) {
-        gw_error(diag, name, 0, 0, "libharu could not produce the PDF (error 0x%04X, detail %u)",
-                 (unsigned)st->error, (unsigned)st->detail);
-        ok = false;
-    }
-    if (!ok) {
-        HPDF_Free(pdf);
+                 (unsigned)d->st.error);
+        gw_pdf_discard(d);
         return NULL;
     }
-    return pdf;
+    return d;
 }
 
-int gw_pdf_write(const gw_layout *lay, gw_fontset *fonts, const gw_meta *meta,
-                 const char *out_path, gw_diag *diag)
+int gw_pdf_add_page(gw_pdf_doc *d, const gw_page *page)
 {
-    hpdf_status st = { 0, 0 };
-    HPDF_Doc pdf = build_pdf(lay, fonts, meta, out_path, &st, diag);
-    if (!pdf)
+    if (d->failed)
         return -1;
-    int rc = save_atomically(pdf, out_path, diag);
-    HPDF_Free(pdf);
+    d->n_pages++;
+    if (draw_page(d, page) != 0 || d->st.error) {
+        gw_error(d->diag, d->name, 0, 0, "cannot draw page %zu (libharu error 0x%04X)", d->n_pages,
+                 (unsigned)d->st.error);
+        d->failed = true;
+        return -1;
+    }
+    return 0;
+}
+
+int gw_pdf_page_fn(void *doc, const gw_page *page)
+{
+    return gw_pdf_add_page(doc, page);
+}
+
+/* After the last page: the fonts (subset to what the pages drew), the last
+ * bookmark, the ID; then libharu can save. */
+static int finish(gw_pdf_doc *d)
+{
+    if (d->failed)
+        return -1;
+    for (size_t i = 0; i < d->n_fonts; i++)
+        if (pdf_font_finish(d->fonts[i], &d->digest, d->diag) != 0)
+            return -1;
+    if ((d->mark.open && close_mark(d) != 0) || pdf_meta_set_id(d->pdf, &d->digest) != 0) {
+        gw_error(d->diag, d->name, 0, 0, "cannot write the bookmarks or the document ID (out of memory?)");
+        return -1;
+    }
+    if (d->n_pages > 0)
+        HPDF_SetPageMode(d->pdf, HPDF_PAGE_MODE_USE_OUTLINE);
+    return 0;
+}
+
+int gw_pdf_finish(gw_pdf_doc *d, const char *out_path)
+{
+    int rc = finish(d) == 0 ? save_atomically(d, out_path) : -1;
+    gw_pdf_discard(d);
     return rc;
 }
 
-int gw_pdf_render_memory(const gw_layout *lay, gw_fontset *fonts, const gw_meta *meta,
-                         unsigned char **data, size_t *len, gw_diag *diag)
+int gw_pdf_finish_memory(gw_pdf_doc *d, unsigned char **data, size_t *len)
 {
-    hpdf_status st = { 0, 0 };
-    HPDF_Doc pdf = build_pdf(lay, fonts, meta, "<memory>", &st, diag);
-    if (!pdf)
-        return -1;
-    int rc = stream_to_buffer(pdf, data, len);
-    if (rc != 0)
-        gw_error(diag, "<memory>", 0, 0, "out of memory copying the PDF");
-    HPDF_Free(pdf);
+    int rc = finish(d);
+    if (rc == 0 && HPDF_SaveToStream(d->pdf) != HPDF_OK) {
+        gw_error(d->diag, d->name, 0, 0, "libharu could not produce the PDF (error 0x%04X, detail %u)",
+                 (unsigned)d->st.error, (unsigned)d->st.detail);
+        rc = -1;
+    }
+    if (rc == 0 && stream_to_buffer(d->pdf, data, len) != 0) {
+        gw_error(d->diag, d->name, 0, 0, "out of memory copying the PDF");
+        rc = -1;
+    }
+    gw_pdf_discard(d);
     return rc;
+}
+
+/* A collected layout, page after page. */
+static gw_pdf_doc *draw_layout(const gw_layout *lay, const gw_meta *meta, const char *name,
+                               gw_diag *diag)
+{
+    gw_pdf_doc *d = gw_pdf_begin(meta, name, diag);
+    for (size_t i = 0; d && i < lay->n_pages; i++)
+        if (gw_pdf_add_page(d, &lay->pages[i]) != 0)
+            break;
+    return d;
+}
+
+int gw_pdf_write(const gw_layout *lay, const gw_meta *meta, const char *out_path, gw_diag *diag)
+{
+    gw_pdf_doc *d = draw_layout(lay, meta, out_path, diag);
+    return d ? gw_pdf_finish(d, out_path) : -1;
+}
+
+int gw_pdf_render_memory(const gw_layout *lay, const gw_meta *meta, unsigned char **data,
+                         size_t *len, gw_diag *diag)
+{
+    gw_pdf_doc *d = draw_layout(lay, meta, "<memory>", diag);
+    return d ? gw_pdf_finish_memory(d, data, len) : -1;
 }

@@ -80,13 +80,15 @@ diff -u "$DATA/zengcheng-2022.outlines" "$SCRATCH/outlines" >"$SCRATCH/outlines.
   fail "bookmarks differ from tests/data/e2e/zengcheng-2022.outlines: $(cat "$SCRATCH/outlines.diff")"
 
 # Size (issue 6 target 175 KB; docs/pdf.md says where the bytes go): a guard
-# against regressions, with hinting (the default) and without.
+# against regressions, with hinting (the default) and without.  The
+# CIDToGIDMaps that let pages be written before the subset (issue 8) cost
+# 1.4 KB.
 size=$(stat -c %s "$real_pdf")
-((size <= 206000)) || fail "the real report grew to $size bytes (was 203 058)"
+((size <= 206000)) || fail "the real report grew to $size bytes (was 204 462)"
 mkdir -p "$SCRATCH/other"
 if render_ok no-hinting "$SRC" "$REAL" "$SCRATCH/other/no-hinting.pdf" --no-hinting; then
   small=$(stat -c %s "$SCRATCH/other/no-hinting.pdf")
-  ((small <= 175000)) || fail "the real report with --no-hinting grew to $small bytes (was 174 844)"
+  ((small <= 177000)) || fail "the real report with --no-hinting grew to $small bytes (was 176 248)"
   ((small < size)) || fail "--no-hinting did not make the file smaller ($small >= $size)"
 fi
 finish

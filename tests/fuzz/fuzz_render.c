@@ -108,7 +108,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         unsigned char *pdf = NULL;
         size_t len = 0;
         gw_diag pdf_diag = gw_diag_init(stderr);  /* only a bug writes here */
-        if (gw_pdf_render_memory(lay, fonts, &doc->meta, &pdf, &len, &pdf_diag) != 0) {
+        if (gw_pdf_render_memory(lay, &doc->meta, &pdf, &len, &pdf_diag) != 0) {
             fprintf(stderr, "fuzz_render: the layout accepted this document but no PDF was made\n");
             abort();
         }

@@ -692,10 +692,23 @@ static void check_program(gw_face *f, const uint32_t *cps, size_t n, bool cff)
     for (unsigned cid = 0; cid < p.cid_set_len * 8; cid++)
         marked += cid_set_has(&p, cid);
     for (size_t i = 0; i < p.n_chars; i++) {
-        /* TrueType: the code is the glyph id (CIDToGIDMap /Identity); a bare
-         * CID-keyed CFF: FreeType takes the code as the CID. */
+        /* TrueType: codes are numbered in order of first use and the
+         * CIDToGIDMap gives the glyph; a bare CID-keyed CFF: FreeType takes the
+         * code as the CID.  Either way the code was fixed before the subset. */
+        uint16_t code;
+        unsigned variant;
+        assert_true(gw_face_code(f, p.chars[i], &code, &variant));
+        assert_int_equal(code, p.codes[i]);
+        assert_int_equal(variant, 0);
         assert_true(cid_set_has(&p, p.codes[i]));
-        assert_int_equal(FT_Load_Glyph(face, p.codes[i], FT_LOAD_NO_SCALE), 0);
+        unsigned gid = p.codes[i];
+        if (!cff) {
+            assert_true(p.codes[i] >= 1 && p.codes[i] <= n);
+            assert_int_equal(p.n_cid_to_gid, n + 1);
+            gid = p.cid_to_gid[p.codes[i]];
+            assert_int_not_equal(gid, 0);
+        }
+        assert_int_equal(FT_Load_Glyph(face, gid, FT_LOAD_NO_SCALE), 0);
         if (p.chars[i] != ' ')
             assert_true(face->glyph->outline.n_points > 0);
         assert_int_equal(p.widths[i], gw_face_advance(f, p.chars[i]));
@@ -707,7 +720,7 @@ static void check_program(gw_face *f, const uint32_t *cps, size_t n, bool cff)
         assert_int_not_equal(FT_Load_Sfnt_Table(face, TTAG_name, 0, NULL, &name), 0);
         assert_int_equal(FT_Load_Sfnt_Table(face, TTAG_glyf, 0, NULL, &glyf), 0);
         assert_true(glyf > 0);
-        assert_int_equal(marked, (size_t)face->num_glyphs);
+        assert_int_equal(marked, n + 1);                      /* the codes and .notdef */
         assert_true(face->num_glyphs >= 2 && (size_t)face->num_glyphs < n + 40);
     } else {
         /* A bare CID-keyed CFF: FreeType counts CIDs as glyphs; the CIDSet marks
@@ -754,12 +767,32 @@ static void test_use_many(void **state)
     assert_non_null(fs);
     gw_face *f = first_face(fs, GW_ROLE_HEADING2);
     assert_int_equal(gw_face_used_count(f), 0);
+    size_t has = 0;
+    for (uint32_t cp = 0x4E00; cp <= 0x9FFF; cp++)
+        has += gw_face_has(f, cp);
+    assert_true(has > 6000);                     /* GB 2312's 6 763 and more */
     for (int round = 0; round < 20; round++)
         for (uint32_t cp = 0x4E00; cp <= 0x9FFF; cp++)
             gw_face_use(f, cp);
-    assert_int_equal(gw_face_used_count(f), 0x9FFF - 0x4E00 + 1);
+    assert_int_equal(gw_face_used_count(f), has);   /* characters the face lacks are not recorded */
     gw_face_use(f, 0x110000);  /* not a code point: ignored */
-    assert_int_equal(gw_face_used_count(f), 0x9FFF - 0x4E00 + 1);
+    assert_int_equal(gw_face_used_count(f), has);
+    /* Codes were given in order of first use: 1 .. has, each once. */
+    unsigned char *seen = calloc(has + 1, 1);
+    for (uint32_t cp = 0x4E00; cp <= 0x9FFF; cp++) {
+        uint16_t code;
+        unsigned variant;
+        if (!gw_face_has(f, cp)) {
+            assert_false(gw_face_code(f, cp, &code, &variant));
+            continue;
+        }
+        assert_true(gw_face_code(f, cp, &code, &variant));
+        assert_true(code >= 1 && code <= has && !seen[code]);
+        seen[code] = 1;
+    }
+    free(seen);
+    gw_fonts_clear_used(fs);
+    assert_int_equal(gw_face_used_count(f), 0);
     gw_fonts_close(fs);
 }
 

@@ -112,7 +112,7 @@ static void test_writes_complete_pdf_replacing_old_file(void **state)
     FILE *old = fopen(path, "w");
     fputs("an older file", old);
     fclose(old);
-    assert_int_equal(gw_pdf_write(f->lay, f->fonts, &f->doc->meta, path, &f->diag), 0);
+    assert_int_equal(gw_pdf_write(f->lay, &f->doc->meta, path, &f->diag), 0);
     size_t len;
     char *pdf = slurp(path, &len);
     assert_true(len > 1000);
@@ -136,7 +136,7 @@ static void test_failed_write_leaves_target_alone(void **state)
     char path[128];
     snprintf(path, sizeof path, "%s/target", f->dir);
     assert_int_equal(mkdir(path, 0755), 0);
-    assert_int_equal(gw_pdf_write(f->lay, f->fonts, &f->doc->meta, path, &f->diag), -1);
+    assert_int_equal(gw_pdf_write(f->lay, &f->doc->meta, path, &f->diag), -1);
     struct stat st;
     assert_int_equal(stat(path, &st), 0);
     assert_true(S_ISDIR(st.st_mode));
@@ -150,7 +150,7 @@ static void test_missing_directory_is_an_error(void **state)
     fixture *f = *state;
     char path[160];
     snprintf(path, sizeof path, "%s/no/such/dir/out.pdf", f->dir);
-    assert_int_equal(gw_pdf_write(f->lay, f->fonts, &f->doc->meta, path, &f->diag), -1);
+    assert_int_equal(gw_pdf_write(f->lay, &f->doc->meta, path, &f->diag), -1);
     assert_int_equal(count_entries(f->dir), 0);
     fflush(f->sink);
     assert_non_null(strstr(f->sink_text, "out.pdf: cannot create a file in"));
@@ -161,7 +161,7 @@ static void test_render_to_memory(void **state)
     fixture *f = *state;
     unsigned char *data = NULL;
     size_t len = 0;
-    assert_int_equal(gw_pdf_render_memory(f->lay, f->fonts, &f->doc->meta, &data, &len, &f->diag), 0);
+    assert_int_equal(gw_pdf_render_memory(f->lay, &f->doc->meta, &data, &len, &f->diag), 0);
     assert_true(len > 1000);
     assert_memory_equal(data, "%PDF-1.", 7);
     assert_memory_equal(data + len - 6, "%%EOF", 5);
@@ -184,7 +184,7 @@ static void test_wide_justification(void **state)
     assert_non_null(lay);
     unsigned char *data = NULL;
     size_t len = 0;
-    assert_int_equal(gw_pdf_render_memory(lay, f->fonts, &doc->meta, &data, &len, &f->diag), 0);
+    assert_int_equal(gw_pdf_render_memory(lay, &doc->meta, &data, &len, &f->diag), 0);
     assert_memory_equal(data, "%PDF-1.", 7);
     free(data);
     gw_layout_free(lay);
@@ -201,7 +201,7 @@ static bool contains(const unsigned char *data, size_t len, const char *needle)
 static unsigned char *render(fixture *f, size_t *len)
 {
     unsigned char *data = NULL;
-    assert_int_equal(gw_pdf_render_memory(f->lay, f->fonts, &f->doc->meta, &data, len, &f->diag), 0);
+    assert_int_equal(gw_pdf_render_memory(f->lay, &f->doc->meta, &data, len, &f->diag), 0);
     return data;
 }
 
@@ -217,7 +217,7 @@ static void test_pdfa_objects(void **state)
         "<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">测试</rdf:li>",   /* meta title, UTF-8 */
         "/Title <FEFF6D4B8BD5>",                                              /* the same, UTF-16 */
         "/OutputIntents [", "/S /GTS_PDFA1", "/DestOutputProfile", "/N 3",
-        "/ID [", "/Type0", "/Encoding /Identity-H", "/CIDFontType2", "/CIDToGIDMap /Identity",
+        "/ID [", "/Type0", "/Encoding /Identity-H", "/CIDFontType2", "/CIDToGIDMap ",
         "/CapHeight", "/CIDSet", "/FontFile2", "/ToUnicode", "/Outlines",
     };
     for (size_t i = 0; i < sizeof expect / sizeof *expect; i++)
@@ -248,7 +248,7 @@ static void test_bad_source_date_epoch(void **state)
     setenv("SOURCE_DATE_EPOCH", "12abc", 1);
     unsigned char *data = NULL;
     size_t len = 0;
-    int rc = gw_pdf_render_memory(f->lay, f->fonts, &f->doc->meta, &data, &len, &f->diag);
+    int rc = gw_pdf_render_memory(f->lay, &f->doc->meta, &data, &len, &f->diag);
     unsetenv("SOURCE_DATE_EPOCH");
     assert_int_equal(rc, -1);
     assert_null(data);
@@ -259,18 +259,25 @@ static void test_bad_source_date_epoch(void **state)
 /* ---- font objects ---------------------------------------------------------- */
 
 /* The inflated bytes of a stream object (NUL-terminated, malloc'd). */
-static char *stream_text(HPDF_Dict s)
+static unsigned char *stream_bytes(HPDF_Dict s, size_t *len)
 {
     HPDF_UINT32 zlen = s->stream->size;
     unsigned char *z = malloc(zlen);
     assert_int_equal(HPDF_Stream_Seek(s->stream, 0, HPDF_SEEK_SET), HPDF_OK);
     assert_int_equal(HPDF_Stream_Read(s->stream, z, &zlen), HPDF_OK);
     uLongf cap = 1 << 20;
-    char *text = malloc(cap + 1);
-    assert_int_equal(uncompress((Bytef *)text, &cap, z, zlen), Z_OK);
-    text[cap] = '\0';
+    unsigned char *bytes = malloc(cap + 1);
+    assert_int_equal(uncompress(bytes, &cap, z, zlen), Z_OK);
+    bytes[cap] = '\0';
+    *len = cap;
     free(z);
-    return text;
+    return bytes;
+}
+
+static char *stream_text(HPDF_Dict s)
+{
+    size_t len;
+    return (char *)stream_bytes(s, &len);
 }
 
 static char *to_unicode_of(HPDF_Dict type0)
@@ -290,42 +297,66 @@ static gw_fontset *open_one(const char *path, gw_diag *d)
     return fs;
 }
 
-/* Liberation Serif draws '-' and the soft hyphen U+00AD with one glyph: each
- * character gets its own Type0 font over the one CIDFont, so each copies out
- * as itself. */
-static void test_shared_glyph_gets_its_own_tounicode(void **state)
+/* The big-endian glyph id a CIDFontType2's CIDToGIDMap stream gives a CID. */
+static unsigned gid_of_cid(HPDF_Dict type0, uint16_t cid)
+{
+    HPDF_Array desc = HPDF_Dict_GetItem(type0, "DescendantFonts", HPDF_OCLASS_ARRAY);
+    assert_non_null(desc);
+    HPDF_Dict cf = HPDF_Array_GetItem(desc, 0, HPDF_OCLASS_DICT);
+    assert_non_null(cf);
+    HPDF_Dict map = HPDF_Dict_GetItem(cf, "CIDToGIDMap", HPDF_OCLASS_DICT);
+    assert_non_null(map);
+    size_t len;
+    unsigned char *b = stream_bytes(map, &len);
+    assert_true(2u * cid + 1 < len);
+    unsigned gid = (unsigned)b[2 * cid] << 8 | b[2 * cid + 1];
+    free(b);
+    return gid;
+}
+
+/* Liberation Serif draws '-' and the soft hyphen U+00AD with one glyph: in a
+ * TrueType face each character gets a CID of its own, both mapped to the glyph
+ * by the CIDToGIDMap, so each copies out as itself through one Type0 font.
+ * Codes are fixed on first use, before the subset. */
+static void test_shared_glyph_gets_its_own_cid(void **state)
 {
     fixture *f = *state;
     gw_fontset *fs = open_one(LIBSERIF, &f->diag);
     gw_face *face = gw_fonts_chain_face(fs, GW_ROLE_BODY, 0);
-    gw_face_use(face, '-');
-    gw_face_use(face, 0xAD);
-    gw_face_use(face, 'A');
     HPDF_Doc pdf = HPDF_New(NULL, NULL);
-    pdf_font *pf = pdf_font_embed(pdf, face, NULL, &f->diag);
+    pdf_font *pf = pdf_font_new(pdf, face);
     assert_non_null(pf);
-    HPDF_Dict t_hyphen, t_soft, t_a;
-    uint16_t c_hyphen, c_soft, c_a;
+    HPDF_Dict t_hyphen, t_soft, t_a, t;
+    uint16_t c_hyphen, c_soft, c_a, c;
     int w;
-    assert_true(pdf_font_lookup(pf, '-', &t_hyphen, &c_hyphen, &w));
-    assert_true(pdf_font_lookup(pf, 0xAD, &t_soft, &c_soft, &w));
-    assert_true(pdf_font_lookup(pf, 'A', &t_a, &c_a, &w));
-    assert_false(pdf_font_lookup(pf, 'B', &t_a, &c_a, &w));      /* not used */
-    assert_true(pdf_font_lookup(pf, 'A', &t_a, &c_a, &w));
-    assert_int_equal(c_hyphen, c_soft);                          /* one glyph */
-    assert_ptr_not_equal(t_hyphen, t_soft);                      /* two fonts */
+    assert_true(pdf_font_draw(pf, '-', &t_hyphen, &c_hyphen, &w));
+    assert_true(pdf_font_draw(pf, 0xAD, &t_soft, &c_soft, &w));
+    assert_true(pdf_font_draw(pf, 'A', &t_a, &c_a, &w));
+    assert_false(pdf_font_draw(pf, 0x4E00, &t, &c, &w));          /* not in the face */
+    assert_true(pdf_font_draw(pf, 'A', &t, &c, &w));
+    assert_int_equal(c, c_a);                                    /* stable */
+    assert_ptr_equal(t, t_a);
+    assert_int_equal(w, gw_face_advance(face, 'A'));
+    /* First use numbers the codes: 1, 2, 3. */
+    assert_int_equal(c_hyphen, 1);
+    assert_int_equal(c_soft, 2);
+    assert_int_equal(c_a, 3);
+    assert_ptr_equal(t_hyphen, t_soft);                          /* one font */
     assert_ptr_equal(t_hyphen, t_a);
-    char *u0 = to_unicode_of(t_hyphen), *u1 = to_unicode_of(t_soft), line[64];
+    assert_int_equal(pdf_font_finish(pf, NULL, &f->diag), 0);
+    assert_int_equal(gid_of_cid(t_a, c_hyphen), gid_of_cid(t_a, c_soft));   /* one glyph */
+    assert_int_not_equal(gid_of_cid(t_a, c_hyphen), gid_of_cid(t_a, c_a));
+    assert_int_equal(gid_of_cid(t_a, 0), 0);
+    char *u = to_unicode_of(t_hyphen), line[64];
     snprintf(line, sizeof line, "<%04X> <002D>", c_hyphen);
-    assert_non_null(strstr(u0, line));
-    snprintf(line, sizeof line, "<%04X> <0041>", c_a);
-    assert_non_null(strstr(u0, line));
+    assert_non_null(strstr(u, line));
     snprintf(line, sizeof line, "<%04X> <00AD>", c_soft);
-    assert_non_null(strstr(u1, line));
-    assert_non_null(strstr(u1, "1 beginbfchar"));
-    assert_non_null(strstr(u0, "/CMapType 2 def"));
-    free(u0);
-    free(u1);
+    assert_non_null(strstr(u, line));
+    snprintf(line, sizeof line, "<%04X> <0041>", c_a);
+    assert_non_null(strstr(u, line));
+    assert_non_null(strstr(u, "3 beginbfchar"));
+    assert_non_null(strstr(u, "/CMapType 2 def"));
+    free(u);
     pdf_font_free(pf);
     HPDF_Free(pdf);
     gw_fonts_close(fs);
@@ -339,21 +370,20 @@ static void test_tounicode_surrogate_pairs(void **state)
         skip();
     gw_fontset *fs = open_one(HANAMINB, &f->diag);
     gw_face *face = gw_fonts_chain_face(fs, GW_ROLE_BODY, 0);
-    gw_face_use(face, 0x20BB7);   /* 𠮷 = D842 DFB7 */
-    gw_face_use(face, 0x2A6A5);   /* 𪚥 = D869 DEA5 */
     HPDF_Doc pdf = HPDF_New(NULL, NULL);
-    pdf_font *pf = pdf_font_embed(pdf, face, NULL, &f->diag);
+    pdf_font *pf = pdf_font_new(pdf, face);
     assert_non_null(pf);
     HPDF_Dict t;
-    uint16_t code;
+    uint16_t code, code2;
     int w;
-    assert_true(pdf_font_lookup(pf, 0x20BB7, &t, &code, &w));
+    assert_true(pdf_font_draw(pf, 0x20BB7, &t, &code, &w));     /* 𠮷 = D842 DFB7 */
     assert_int_equal(w, 1000);
+    assert_true(pdf_font_draw(pf, 0x2A6A5, &t, &code2, &w));    /* 𪚥 = D869 DEA5 */
+    assert_int_equal(pdf_font_finish(pf, NULL, &f->diag), 0);
     char *u = to_unicode_of(t), line[64];
     snprintf(line, sizeof line, "<%04X> <D842DFB7>", code);
     assert_non_null(strstr(u, line));
-    assert_true(pdf_font_lookup(pf, 0x2A6A5, &t, &code, &w));
-    snprintf(line, sizeof line, "<%04X> <D869DEA5>", code);
+    snprintf(line, sizeof line, "<%04X> <D869DEA5>", code2);
     assert_non_null(strstr(u, line));
     free(u);
     pdf_font_free(pf);
@@ -368,16 +398,16 @@ static void test_widths(void **state)
     gw_fontset *fs = open_one(SUNG, &f->diag);
     gw_face *face = gw_fonts_chain_face(fs, GW_ROLE_BODY, 0);
     const uint32_t cps[] = { 0x4E00, 0x4E8C, 0x4E09, 0x56DB, 'a' };
-    for (size_t i = 0; i < 5; i++)
-        gw_face_use(face, cps[i]);
     HPDF_Doc pdf = HPDF_New(NULL, NULL);
-    pdf_font *pf = pdf_font_embed(pdf, face, NULL, &f->diag);
+    pdf_font *pf = pdf_font_new(pdf, face);
     assert_non_null(pf);
     HPDF_Dict t;
     uint16_t code;
     int w;
-    assert_true(pdf_font_lookup(pf, 'a', &t, &code, &w));
+    for (size_t i = 0; i < 5; i++)
+        assert_true(pdf_font_draw(pf, cps[i], &t, &code, &w));
     assert_int_equal(w, gw_face_advance(face, 'a'));
+    assert_int_equal(pdf_font_finish(pf, NULL, &f->diag), 0);
     HPDF_Array desc = HPDF_Dict_GetItem(t, "DescendantFonts", HPDF_OCLASS_ARRAY);
     HPDF_Dict cid = HPDF_Array_GetItem(desc, 0, HPDF_OCLASS_DICT);
     HPDF_Number dw = HPDF_Dict_GetItem(cid, "DW", HPDF_OCLASS_NUMBER);
@@ -405,7 +435,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_pdfa_objects, setup, teardown),
         cmocka_unit_test_setup_teardown(test_source_date_epoch_reproducible, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_source_date_epoch, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_shared_glyph_gets_its_own_tounicode, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_shared_glyph_gets_its_own_cid, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tounicode_surrogate_pairs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_widths, setup, teardown),
     };
