@@ -27,6 +27,7 @@
 #define SUNG "/usr/share/fonts/truetype/arphic-gbsn00lp/gbsn00lp.ttf"
 #define LIBSERIF "/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf"
 #define HANAMINB "/usr/share/fonts/truetype/hanazono/HanaMinB.ttf"
+#define NOTO_SERIF_BOLD "/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc:2"
 
 typedef struct fixture {
     char dir[64];
@@ -362,6 +363,75 @@ static void test_shared_glyph_gets_its_own_cid(void **state)
     gw_fonts_close(fs);
 }
 
+/* Two characters the face draws with one glyph (a Kangxi radical or a
+ * compatibility ideograph and its unified twin); false when none is found. */
+static bool find_shared_glyph(gw_face *face, uint32_t *first, uint32_t *second)
+{
+    static const uint32_t ranges[][2] = { { 0x4E00, 0x9FFF }, { 0x2F00, 0x2FD5 }, { 0xF900, 0xFAFF } };
+    uint32_t *owner = calloc(65536, sizeof *owner);
+    bool found = false;
+    for (size_t r = 0; r < 3 && !found; r++)
+        for (uint32_t cp = ranges[r][0]; cp <= ranges[r][1] && !found; cp++) {
+            uint16_t code;
+            unsigned variant;
+            if (!gw_face_code(face, cp, &code, &variant))
+                continue;
+            if (variant == 1) {
+                *first = owner[code];
+                *second = cp;
+                found = true;
+            }
+            owner[code] = cp;
+        }
+    free(owner);
+    return found;
+}
+
+/* A CFF face's CIDs are fixed by the font, so a second character on a glyph
+ * is drawn through a second Type0 font over the same CIDFont, whose ToUnicode
+ * says that character. */
+static void test_cff_shared_glyph_gets_its_own_type0(void **state)
+{
+    fixture *f = *state;
+    if (access("/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc", R_OK))
+        skip();
+    gw_fontset *scan = open_one(NOTO_SERIF_BOLD, &f->diag);
+    uint32_t a = 0, b = 0;
+    bool found = find_shared_glyph(gw_fonts_chain_face(scan, GW_ROLE_BODY, 0), &a, &b);
+    gw_fonts_close(scan);
+    if (!found)
+        skip();
+    gw_fontset *fs = open_one(NOTO_SERIF_BOLD, &f->diag);
+    gw_face *face = gw_fonts_chain_face(fs, GW_ROLE_BODY, 0);
+    HPDF_Doc pdf = HPDF_New(NULL, NULL);
+    pdf_font *pf = pdf_font_new(pdf, face);
+    HPDF_Dict ta, tb, tx;
+    uint16_t ca, cb, cx;
+    int w;
+    assert_true(pdf_font_draw(pf, a, &ta, &ca, &w));
+    assert_true(pdf_font_draw(pf, b, &tb, &cb, &w));
+    assert_true(pdf_font_draw(pf, 0x56FD, &tx, &cx, &w));        /* 国: a glyph of its own */
+    assert_int_equal(ca, cb);
+    assert_ptr_not_equal(ta, tb);
+    assert_ptr_equal(ta, tx);
+    assert_int_equal(pdf_font_finish(pf, NULL, &f->diag), 0);
+    HPDF_Array da = HPDF_Dict_GetItem(ta, "DescendantFonts", HPDF_OCLASS_ARRAY);
+    HPDF_Array db = HPDF_Dict_GetItem(tb, "DescendantFonts", HPDF_OCLASS_ARRAY);
+    assert_ptr_equal(HPDF_Array_GetItem(da, 0, HPDF_OCLASS_DICT),
+                     HPDF_Array_GetItem(db, 0, HPDF_OCLASS_DICT));   /* one CIDFont */
+    char *ua = to_unicode_of(ta), *ub = to_unicode_of(tb), line[64];
+    snprintf(line, sizeof line, "<%04X> <%04X>", ca, a);
+    assert_non_null(strstr(ua, line));
+    snprintf(line, sizeof line, "<%04X> <%04X>", cb, b);
+    assert_non_null(strstr(ub, line));
+    assert_non_null(strstr(ub, "1 beginbfchar"));
+    free(ua);
+    free(ub);
+    pdf_font_free(pf);
+    HPDF_Free(pdf);
+    gw_fonts_close(fs);
+}
+
 /* Above U+FFFF the ToUnicode value is a UTF-16 surrogate pair. */
 static void test_tounicode_surrogate_pairs(void **state)
 {
@@ -436,6 +506,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_source_date_epoch_reproducible, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_source_date_epoch, setup, teardown),
         cmocka_unit_test_setup_teardown(test_shared_glyph_gets_its_own_cid, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cff_shared_glyph_gets_its_own_type0, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tounicode_surrogate_pairs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_widths, setup, teardown),
     };
