@@ -71,6 +71,8 @@ struct gw_pdf_doc {
     HPDF_MD5_CTX digest;     /* of everything that makes the file: its ID */
     pdf_font **fonts;
     size_t n_fonts, cap_fonts;
+    HPDF_Dict resources;     /* one /Resources for every page */
+    HPDF_Dict res_fonts, res_xobjects;
     const gw_seal_image *seal_image;
     HPDF_Dict seal;
     open_mark mark;
@@ -92,6 +94,32 @@ static pdf_font *font_of(gw_pdf_doc *d, gw_face *face)
     if (pf)
         d->fonts[d->n_fonts++] = pf;
     return pf;
+}
+
+/* The name `obj` has in the shared resources' dictionary `dict` (/Font or
+ * /XObject), given on first use: prefix and a number. */
+static const char *resource_name(HPDF_Dict dict, const char *prefix, HPDF_Dict obj)
+{
+    const char *name = HPDF_Dict_GetKeyByObj(dict, obj);
+    if (!name) {
+        char key[32];
+        snprintf(key, sizeof key, "%s%u", prefix, (unsigned)dict->list->count + 1);
+        if (HPDF_Dict_Add(dict, key, obj) == HPDF_OK)
+            name = HPDF_Dict_GetKeyByObj(dict, obj);
+    }
+    return name;
+}
+
+/* The shared resources' /XObject dictionary, made when a seal first needs it. */
+static bool xobjects(gw_pdf_doc *d)
+{
+    if (!d->res_xobjects) {
+        HPDF_Dict xo = HPDF_Dict_New(d->pdf->mmgr);
+        if (!xo || HPDF_Dict_Add(d->resources, "XObject", xo) != HPDF_OK)
+            return false;
+        d->res_xobjects = xo;
+    }
+    return true;
 }
 
 /* ---- content streams ------------------------------------------------------ */
@@ -187,12 +215,12 @@ static double common_gap(const gw_page *p, const drawn *dv, size_t i, size_t j)
     return best / 1000.0;
 }
 
-static int draw_run(HPDF_Page page, pdf_buf *o, const gw_page *p, const drawn *dv, size_t i, size_t j,
+static int draw_run(gw_pdf_doc *d, pdf_buf *o, const gw_page *p, const drawn *dv, size_t i, size_t j,
                     text_state *ts)
 {
     const gw_glyph *a = &p->glyphs[i];
     if (dv[i].type0 != ts->type0 || a->size != ts->size) {
-        const char *name = HPDF_Page_GetLocalFontName(page, (HPDF_Font)dv[i].type0);
+        const char *name = resource_name(d->res_fonts, "F", dv[i].type0);
         if (!name)
             return -1;
         pdf_buf_str(o, "/");
@@ -281,23 +309,6 @@ static HPDF_Dict seal_object(HPDF_Doc pdf, const gw_seal_image *img)
     return rc == HPDF_OK ? im : NULL;
 }
 
-/* The page's resource name of an image, adding it to /Resources /XObject. */
-static const char *page_image_name(HPDF_Page page, HPDF_Dict image)
-{
-    HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
-    if (!attr->xobjects) {
-        HPDF_Dict res = HPDF_Dict_GetItem(page, "Resources", HPDF_OCLASS_DICT);
-        HPDF_Dict xo = HPDF_Dict_New(page->mmgr);
-        if (!res || !xo || HPDF_Dict_Add(res, "XObject", xo) != HPDF_OK)
-            return NULL;
-        attr->xobjects = xo;
-    }
-    const char *name = HPDF_Dict_GetKeyByObj(attr->xobjects, image);
-    if (!name && HPDF_Dict_Add(attr->xobjects, "Seal1", image) == HPDF_OK)
-        name = HPDF_Dict_GetKeyByObj(attr->xobjects, image);
-    return name;
-}
-
 /* The seal's image object, made the first time a page shows it. */
 static HPDF_Dict seal_of(gw_pdf_doc *d, const gw_seal_image *img)
 {
@@ -310,12 +321,13 @@ static HPDF_Dict seal_of(gw_pdf_doc *d, const gw_seal_image *img)
 }
 
 /* Seals go under the text: the issuer and date stay black over the red. */
-static int images_ops(gw_pdf_doc *d, HPDF_Page page, const gw_page *p, pdf_buf *o)
+static int images_ops(gw_pdf_doc *d, const gw_page *p, pdf_buf *o)
 {
     for (size_t i = 0; i < p->n_images; i++) {
         const gw_image_place *im = &p->images[i];
         HPDF_Dict seal = seal_of(d, im->image);
-        const char *name = seal ? page_image_name(page, seal) : NULL;
+        const char *name = seal && xobjects(d) ? resource_name(d->res_xobjects, "Seal", seal)
+                                               : NULL;
         if (!name)
             return -1;
         pdf_buf_str(o, "q ");
@@ -334,7 +346,7 @@ static int images_ops(gw_pdf_doc *d, HPDF_Page page, const gw_page *p, pdf_buf *
 
 /* The page's operators; -1 when a glyph has no font (a layout bug) or out of memory. */
 /* One text object for glyphs [from, to), from a fresh text state. */
-static int text_ops(HPDF_Page page, pdf_buf *o, const gw_page *p, const drawn *dv, size_t from,
+static int text_ops(gw_pdf_doc *d, pdf_buf *o, const gw_page *p, const drawn *dv, size_t from,
                     size_t to)
 {
     if (from >= to)
@@ -346,14 +358,14 @@ static int text_ops(HPDF_Page page, pdf_buf *o, const gw_page *p, const drawn *d
         size_t j = run_end(p, dv, i);
         if (j > to)
             j = to;
-        rc = draw_run(page, o, p, dv, i, j, &ts);
+        rc = draw_run(d, o, p, dv, i, j, &ts);
         i = j;
     }
     pdf_buf_str(o, "ET\n");
     return rc;
 }
 
-static int page_ops(gw_pdf_doc *d, HPDF_Page page, const gw_page *p, pdf_buf *o)
+static int page_ops(gw_pdf_doc *d, const gw_page *p, pdf_buf *o)
 {
     drawn *dv = malloc((p->n_glyphs ? p->n_glyphs : 1) * sizeof *dv);
     if (!dv)
@@ -373,15 +385,15 @@ static int page_ops(gw_pdf_doc *d, HPDF_Page page, const gw_page *p, pdf_buf *o)
         ops_num(o, p->width, " 0 cm\n");
     }
     if (rc == 0)
-        rc = images_ops(d, page, p, o);
+        rc = images_ops(d, p, o);
     if (rc == 0)
-        rc = text_ops(page, o, p, dv, 0, body);
+        rc = text_ops(d, o, p, dv, 0, body);
     if (rc == 0)
         rules_ops(p, o);
     if (rc == 0 && p->landscape)
         pdf_buf_str(o, "Q\n");
     if (rc == 0)
-        rc = text_ops(page, o, p, dv, body, p->n_glyphs);
+        rc = text_ops(d, o, p, dv, body, p->n_glyphs);
     free(dv);
     return o->oom ? -1 : rc;
 }
@@ -485,8 +497,13 @@ static int draw_page(gw_pdf_doc *d, const gw_page *p)
         return -1;
     HPDF_Page_SetWidth(page, (HPDF_REAL)p->width);
     HPDF_Page_SetHeight(page, (HPDF_REAL)p->height);
+    /* Every page names the one shared /Resources (fonts and the seal), in place
+     * of libharu's own per page: libharu holds each page's objects until the
+     * save, so what a page owns is what memory grows by. */
+    if (HPDF_Dict_Add(page, "Resources", d->resources) != HPDF_OK)
+        return -1;
     pdf_buf o = { 0 };
-    int rc = page_ops(d, page, p, &o);
+    int rc = page_ops(d, p, &o);
     HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
     /* Page content at zlib's default level: level 9 costs 20 % more time on long
      * documents for 0.4 % less size (docs/performance.md). */
@@ -663,6 +680,13 @@ gw_pdf_doc *gw_pdf_begin(const gw_meta *meta, const char *name, gw_diag *diag)
     }
     HPDF_MD5Init(&d->digest);
     HPDF_SetCompressionMode(d->pdf, HPDF_COMP_ALL);
+    d->resources = pdf_indirect_dict(d->pdf);
+    d->res_fonts = HPDF_Dict_New(d->pdf->mmgr);
+    if (!d->resources || !d->res_fonts || HPDF_Dict_Add(d->resources, "Font", d->res_fonts) != HPDF_OK) {
+        gw_error(diag, name, 0, 0, "libharu could not start a document (out of memory)");
+        gw_pdf_discard(d);
+        return NULL;
+    }
     if (pdf_meta_write(d->pdf, meta, when, &d->digest) != 0) {
         gw_error(diag, name, 0, 0, "libharu could not write the document information (error 0x%04X)",
                  (unsigned)d->st.error);
