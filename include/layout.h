@@ -7,8 +7,11 @@
  * 22 lines on a page, the first line's em box touching the type area's top and
  * the 22nd's touching its bottom (pitch (225 mm − 16 pt)/21 ≈ 29.61 pt).
  *
- * Called by the CLI between gw_doc_load and gw_pdf_write; reads the model and
- * the fonts, records the glyphs it uses in the fonts (for subsetting). */
+ * Called by the CLI between gw_doc_load and the PDF output, either page by page
+ * (gw_layout_stream: each page is handed over as it is made, so memory does not
+ * grow with the page count) or all at once (gw_layout_document, for the tests
+ * and the fuzzer); reads the model and the fonts, records the glyphs it uses in
+ * the fonts (for subsetting). */
 #ifndef GW_LAYOUT_H
 #define GW_LAYOUT_H
 
@@ -126,11 +129,32 @@ typedef struct gw_layout_options {
     bool strict;             /* —— and …… may not start a line */
     bool glue_num_han;       /* no break between a number and the Han character after it */
     long max_pages;          /* 0: gw_limits_default().pages */
+    /* For tests and benchmarks: when not NULL, receives the most set lines the
+     * layout held at once (the window gw_layout_stream keeps bounded). */
+    size_t *peak_set_lines;
 } gw_layout_options;
 
-/* Lay out the whole document (opt NULL: the document's profile, no options).
- * Returns NULL after reporting every error (for example each character no face
- * of its role can draw, with its position). */
+/* Receives each finished page, in order, as soon as it is complete (its page
+ * number added).  The page and everything it points to except the seal image
+ * are freed after the call returns.  Returns 0, or -1 after reporting an error;
+ * the layout then stops and returns -1. */
+typedef int (*gw_page_fn)(void *arg, const gw_page *page);
+
+/* Lay out `doc`, handing each page to on_page as it is made and then freeing it:
+ * the memory held is the document model, the page being filled and a window of
+ * set lines (plus the largest single paragraph or table), not the whole document.
+ * Every error in the document is still reported (the layout goes on setting
+ * lines after the first error, but hands no more pages to on_page).
+ * Returns 0, or -1 after reporting (then the pages handed over must be discarded).
+ * opt as for gw_layout_document.  The seal image a page's images point at stays
+ * valid through every on_page call and is freed before this returns. */
+int gw_layout_stream(const gw_doc *doc, gw_fontset *fonts, const gw_layout_options *opt,
+                     gw_page_fn on_page, void *arg, gw_diag *diag);
+
+/* Lay out the whole document and keep every page (opt NULL: the document's
+ * profile, no options); built on gw_layout_stream's pagination, with the same
+ * pages.  Returns NULL after reporting every error (for example each character
+ * no face of its role can draw, with its position). */
 gw_layout *gw_layout_document(const gw_doc *doc, gw_fontset *fonts, const gw_layout_options *opt,
                               gw_diag *diag);
 void gw_layout_free(gw_layout *lay);

@@ -1,12 +1,17 @@
 /* layout — sets a gw_doc on GB/T 9704 pages (see layout.h).
  *
  * Called by the CLI after the model is loaded and the fonts resolved.  Works
- * in two passes: (1) every block becomes a sequence of set lines (glyphs with
- * x positions, plus keep flags) — headings get their generated numbers, run-in
- * headings share a line with their paragraph, lines are broken by linebreak.c;
- * (2) the lines are poured onto pages of 22 grid rows, honouring the keep rules
- * (a heading never ends a page; no lone first or last line of a paragraph), and
- * each page gets its page number.  No PDF calls here. */
+ * in two passes, interleaved: (1) every block becomes a sequence of set lines
+ * (glyphs with x positions, plus keep flags) — headings get their generated
+ * numbers, run-in headings share a line with their paragraph, lines are broken
+ * by linebreak.c; (2) the lines are poured onto pages of 22 grid rows, honouring
+ * the keep rules (a heading never ends a page; no lone first or last line of a
+ * paragraph), and each page gets its page number.  After each block, pass 2
+ * pours what is already decidable — lines with a window of set lines after them
+ * wider than any rule looks ahead — hands each finished page to a sink (the
+ * caller's gw_page_fn, or the collector behind gw_layout_document) and frees the
+ * lines it placed, so the memory held does not grow with the document.  No PDF
+ * calls here. */
 #include "layout.h"
 #include "table.h"
 
@@ -95,20 +100,60 @@ typedef struct set_line {
     double seal_cx, seal_size;
 } set_line;
 
+/* Where finished pages go.  The sink may take the page's arrays (setting their
+ * pointers to NULL); whatever it leaves is freed when it returns.  0, or -1
+ * after reporting: the layout then stops. */
+typedef int (*page_sink)(void *arg, gw_page *page);
+
+/* The pagination's place: the page being filled and its next free grid row.
+ * It lives as long as the layout, since pages are made a few blocks at a time. */
+typedef struct pager {
+    gw_page page;            /* the page being filled, when `open` */
+    bool open;
+    int row;
+    int number;              /* the printed number of the next page begun */
+    bool landscape;          /* new pages are landscape pages (a landscape table) */
+    long made;               /* pages begun: what the pages limit counts */
+} pager;
+
 typedef struct ctx {
     const gw_doc *doc;
     gw_fontset *fonts;
     gw_diag *diag;
     gw_geometry geo;
+    /* Set lines not yet freed: lines[0 .. at) are placed on pages (dropped by
+     * the next pour), lines[at .. n_lines) wait for pass 2. */
     set_line *lines;
     size_t n_lines, cap_lines;
+    size_t at;
+    size_t n_added;          /* lines added since the start (set_section compares) */
+    size_t peak_lines;       /* the most set lines held at once */
     bool failed;             /* out of memory */
+    bool aborted;            /* the sink refused a page: stop */
+    bool done;               /* every block is set: pour to the end */
     bool pending_break;      /* a <pagebreak/> waits for the next line */
+    bool keep_pending;       /* the next line added keeps with the next (after a heading) */
+    int errors_before;       /* diag->errors when the layout began */
     long max_pages;          /* the pages limit */
-    bool over_pages;         /* paginate stopped at the limit */
     gw_lb_params lb;         /* line-breaking profile and options */
-    gw_seal_image *seal;     /* loaded by set_signature, handed to the layout */
+    gw_seal_image *seal;     /* loaded by set_signature, owned until the layout ends */
+    pager pg;
+    page_sink sink;
+    void *sink_arg;
 } ctx;
+
+/* Setting stops early only when nothing more can come of it. */
+static bool halted(const ctx *c)
+{
+    return c->failed || c->aborted;
+}
+
+/* Pages are made only while nothing went wrong: after the first error the
+ * lines are still set, so that every error is reported, but not poured. */
+static bool paging(const ctx *c)
+{
+    return !halted(c) && c->diag->errors == c->errors_before;
+}
 
 static bool push_char(ctx *c, char_buf *b, uint32_t cp, gw_role role, double size, bool bold,
                       gw_pos pos)
@@ -203,7 +248,12 @@ static bool add_line(ctx *c, set_line *l)
     }
     l->page_break_before = c->pending_break;
     c->pending_break = false;
+    l->keep_with_next |= c->keep_pending;
+    c->keep_pending = false;
     c->lines[c->n_lines++] = *l;
+    c->n_added++;
+    if (c->n_lines > c->peak_lines)
+        c->peak_lines = c->n_lines;
     return true;
 }
 
@@ -307,8 +357,9 @@ static void set_paragraph(ctx *c, const char_buf *b, const para_style *st)
         l->para_start = i == 0;
         l->para_end = i + 1 == count;
         /* Keep rules: no lone first line at a page foot, no lone last line at a
-         * page head (2-line minimum), headings keep with what follows. */
-        l->keep_with_next = st->keep_all || (count > 1 && (i == 0 || i + 2 == count));
+         * page head (2-line minimum), headings keep with what follows.  The
+         * first line may already keep with the next, as a heading's next line. */
+        l->keep_with_next |= st->keep_all || (count > 1 && (i == 0 || i + 2 == count));
     }
 out:
     free(lines);
@@ -347,15 +398,7 @@ static void set_text_block(ctx *c, const gw_block *blk)
 
 static void set_blocks(ctx *c, const gw_block *blocks, size_t n, int parent_level);
 static void add_blank_line(ctx *c);
-
-/* After a heading, at least two lines of its section follow on the same page:
- * the heading keeps with its first following line, and that line with the
- * next. */
-static void keep_heading_with_next(ctx *c, size_t heading_end)
-{
-    if (heading_end < c->n_lines)
-        c->lines[heading_end].keep_with_next = true;
-}
+static void pour(ctx *c);
 
 static void set_section(ctx *c, const gw_block *sec, int number)
 {
@@ -374,13 +417,21 @@ static void set_section(ctx *c, const gw_block *sec, int number)
         st.keep_all = false;
         rest = 1;
     }
+    bool outer_pending = c->keep_pending;
+    size_t added_before = c->n_added;
     set_paragraph(c, &b, &st);
     free(b.v);
-    size_t heading_end = c->n_lines;
+    /* After a heading, at least two lines of its section follow on the same
+     * page: the heading keeps with its first following line, and that line
+     * with the next.  add_line marks that line as it comes, because the
+     * children are poured onto pages while they are set. */
+    if (!rest)
+        c->keep_pending = true;
     if (sec->n_children > rest)              /* an empty section has no children array */
         set_blocks(c, sec->children + rest, sec->n_children - rest, sec->level);
-    if (!rest)
-        keep_heading_with_next(c, heading_end);
+    /* A heading followed by nothing in its section marks nothing; a section
+     * that set no line at all leaves an enclosing heading's mark waiting. */
+    c->keep_pending = c->n_added == added_before ? outer_pending : false;
 }
 
 /* A table: its caption as a centred 黑体 line on the grid, keeping with the
@@ -427,13 +478,16 @@ static void set_list(ctx *c, const gw_block *list, int parent_level)
         st.indent = 2000;                  /* the number comes first, so always indent */
         set_paragraph(c, &b, &st);
         free(b.v);
+        pour(c);
+        if (halted(c))
+            return;
     }
 }
 
 static void set_blocks(ctx *c, const gw_block *blocks, size_t n, int parent_level)
 {
     int section_no = 0;
-    for (size_t i = 0; i < n && !c->failed; i++) {
+    for (size_t i = 0; i < n && !halted(c); i++) {
         const gw_block *blk = &blocks[i];
         switch (blk->kind) {
         case GW_BLOCK_PARA:
@@ -455,6 +509,7 @@ static void set_blocks(ctx *c, const gw_block *blocks, size_t n, int parent_leve
             set_table(c, blk);
             break;
         }
+        pour(c);
     }
 }
 
@@ -658,7 +713,8 @@ static void set_sealed_signature(ctx *c, const gw_signature *sig, const char_buf
     set_solid_line(c, date, fd, id, wd, date_start, GW_LINE_SIGNATURE);
     for (int i = 0; i < below; i++)
         add_signature_blank(c);
-    c->lines[c->n_lines - 1].keep_with_next = false;
+    if (c->n_lines > 0)                    /* none only when out of memory */
+        c->lines[c->n_lines - 1].keep_with_next = false;
 }
 
 /* 落款 without a seal (GB/T 9704 §7.3.5.2): one blank line below the body, the
@@ -687,7 +743,8 @@ static void set_plain_signature(ctx *c, const gw_signature *sig, const char_buf 
     if (issuer->n)
         set_solid_line(c, issuer, fi, ii, wi, issuer_start, GW_LINE_SIGNATURE);
     set_solid_line(c, date, fd, id, wd, date_start, GW_LINE_SIGNATURE);
-    c->lines[c->n_lines - 1].keep_with_next = false;
+    if (c->n_lines > 0)                    /* none only when out of memory */
+        c->lines[c->n_lines - 1].keep_with_next = false;
 }
 
 /* The 落款: issuer and date (a blank 年　月　日 to sign by hand when no date is
@@ -719,18 +776,6 @@ static void set_signature(ctx *c, const gw_signature *sig)
 }
 
 /* ---- pass 2: lines to pages ------------------------------------------- */
-
-static gw_page *new_page(gw_layout *lay, int number)
-{
-    if (!gw_grow(&lay->pages, &lay->cap_pages, lay->n_pages + 1, sizeof *lay->pages))
-        return NULL;
-    gw_page *p = &lay->pages[lay->n_pages++];
-    memset(p, 0, sizeof *p);
-    p->number = number;
-    p->width = lay->geo.page_width;
-    p->height = lay->geo.page_height;
-    return p;
-}
 
 bool gw_page_add_glyph(gw_page *p, const gw_glyph *g)
 {
@@ -882,16 +927,6 @@ static bool add_page_number(const gw_geometry *g, gw_fontset *fonts, gw_page *p,
     return gw_page_add_box(p, &box);
 }
 
-/* The pagination's place: the page being filled and its next free grid row. */
-typedef struct pager {
-    ctx *c;
-    gw_layout *lay;
-    gw_page *page;
-    int row;
-    int number;
-    bool landscape;          /* new pages are landscape pages (a landscape table) */
-} pager;
-
 /* The frame a landscape table is set in (GB/T 9704 §8): the A4 page turned a
  * quarter turn, the type area with it; the PDF output turns it back so that the
  * table's head faces the binding edge on odd pages and the outer edge on even
@@ -909,34 +944,61 @@ gw_geometry gw_geometry_landscape(const gw_geometry *g)
     return l;
 }
 
-/* Finish the page being filled (its page number) and start the next. */
-static bool next_page(pager *pg)
+/* Free what a page holds (what a sink left of it). */
+static void page_clear(gw_page *p)
 {
-    ctx *c = pg->c;
+    free(p->glyphs);
+    free(p->lines);
+    free(p->rules);
+    free(p->images);
+    memset(p, 0, sizeof *p);
+}
+
+/* Finish the page being filled: its page number, then out to the sink. */
+static bool finish_page(ctx *c)
+{
+    pager *pg = &c->pg;
     const gw_doc *d = c->doc;
-    if (pg->page && d->page_numbers &&
-        !add_page_number(&pg->lay->geo, c->fonts, pg->page, c->diag, d->path))
+    if (d->page_numbers && !add_page_number(&c->geo, c->fonts, &pg->page, c->diag, d->path))
         return false;
-    if ((long)pg->lay->n_pages >= c->max_pages) {
+    bool taken = c->sink(c->sink_arg, &pg->page) == 0;
+    page_clear(&pg->page);
+    pg->open = false;
+    c->aborted |= !taken;
+    return taken;
+}
+
+/* Finish the page being filled (if any) and start the next. */
+static bool next_page(ctx *c)
+{
+    pager *pg = &c->pg;
+    const gw_doc *d = c->doc;
+    if (pg->open && !finish_page(c))
+        return false;
+    if (pg->made >= c->max_pages) {
         gw_error(c->diag, d->path, 0, 0,
                  "the document needs more pages than the limit of %ld (raise it with --limit pages=N)",
                  c->max_pages);
-        c->over_pages = true;
         return false;
     }
-    pg->page = new_page(pg->lay, pg->number++);
+    gw_page *p = &pg->page;
+    p->number = pg->number++;
+    p->width = c->geo.page_width;
+    p->height = c->geo.page_height;
+    p->landscape = pg->landscape;
+    pg->open = true;
+    pg->made++;
     pg->row = 0;
-    if (pg->page)
-        pg->page->landscape = pg->landscape;
-    return pg->page != NULL;
+    return true;
 }
 
 /* Place a table from the current row: the head rows on every page it spans,
  * the body rows page by page, a page ending at a row boundary (a row is cut
  * only when taller than a page).  The body then goes on in the first grid row
  * below the table. */
-static bool place_table(pager *pg, const gw_table_set *ts, const gw_geometry *g)
+static bool place_table(ctx *c, const gw_table_set *ts, const gw_geometry *g)
 {
+    pager *pg = &c->pg;
     double page_h = g->area_top - g->area_bottom, gap = 0.25 * g->body_size;
     size_t head = table_head_rows(ts), n = table_rows(ts);
     double head_h = table_height(ts, 0, head), total = table_height(ts, head, n);
@@ -944,7 +1006,7 @@ static bool place_table(pager *pg, const gw_table_set *ts, const gw_geometry *g)
     bool head_here = false;
     double caption_h = table_caption_height(ts);
     if (caption_h > 0) {
-        if (!table_place_caption(ts, pg->page, g->area_left, g->area_top - y))
+        if (!table_place_caption(ts, &pg->page, g->area_left, g->area_top - y))
             return false;
         y += caption_h;
     }
@@ -954,7 +1016,7 @@ static bool place_table(pager *pg, const gw_table_set *ts, const gw_geometry *g)
             stop = table_cut_rows(ts, head, n, off, off + room, true);
             bool giant = table_row_rest(ts, head, n, off) > page_h - head_h + 1e-6;
             if (stop <= off + 1e-6 && !giant && (y > 0 || head_here)) {
-                if (!next_page(pg))                /* not one row fits here */
+                if (!next_page(c))                 /* not one row fits here */
                     return false;
                 y = 0;
                 head_here = false;
@@ -968,18 +1030,18 @@ static bool place_table(pager *pg, const gw_table_set *ts, const gw_geometry *g)
                 stop = total;
         }
         if (!head_here && head > 0) {
-            if (!table_place(ts, pg->page, g->area_left, g->area_top - y, 0, head, 0, head_h, true))
+            if (!table_place(ts, &pg->page, g->area_left, g->area_top - y, 0, head, 0, head_h, true))
                 return false;
             y += head_h;
             head_here = true;
         }
-        if (stop > off && !table_place(ts, pg->page, g->area_left, g->area_top - y, head, n, off,
+        if (stop > off && !table_place(ts, &pg->page, g->area_left, g->area_top - y, head, n, off,
                                        stop, true))
             return false;
         y += stop - off;
         off = stop;
         if (off < total - 1e-6) {
-            if (!next_page(pg))
+            if (!next_page(c))
                 return false;
             y = 0;
             head_here = false;
@@ -994,7 +1056,10 @@ static bool place_table(pager *pg, const gw_table_set *ts, const gw_geometry *g)
  * document, from line `at` on a fresh page, is the last body lines and the
  * signature block and needs one or two rows more than the page has, the page
  * gets those rows at a smaller pitch (29.6 pt becomes 28.3 or 27.0 pt); else
- * the page's geometry is g. */
+ * the page's geometry is g.  While the document is still being set, pour()
+ * calls this only with more than lines_per_page + 2 lines set from `at` on (and
+ * the signature, set last, not yet among them): the answer is g, as it will be
+ * once the rest is set. */
 static const gw_geometry *last_page_geometry(const ctx *c, const gw_geometry *g, size_t at, int row,
                                              gw_geometry *tight)
 {
@@ -1011,66 +1076,110 @@ static const gw_geometry *last_page_geometry(const ctx *c, const gw_geometry *g,
     return tight;
 }
 
-static bool paginate(ctx *c, gw_layout *lay)
+/* Place what comes next, from line c->at: a table, or the lines that go on
+ * the rest of the page; moves c->at past them. */
+static bool place_next(ctx *c)
 {
-    const gw_geometry *g = &lay->geo;
-    pager pg = { c, lay, NULL, 0, c->doc->first_page_number, false };
-    size_t at = 0;
-    if (!next_page(&pg))
+    const gw_geometry *g = &c->geo;
+    pager *pg = &c->pg;
+    const set_line *l = &c->lines[c->at];
+    bool broken = l->page_break_before && (pg->row > 0 || pg->page.n_glyphs > 0);
+    if ((pg->row >= g->lines_per_page || broken) && !next_page(c))
         return false;
-    while (at < c->n_lines) {
-        const set_line *l = &c->lines[at];
-        bool broken = l->page_break_before && (pg.row > 0 || pg.page->n_glyphs > 0);
-        if ((pg.row >= g->lines_per_page || broken) && !next_page(&pg))
+    if (l->kind == GW_LINE_TABLE && l->landscape) {
+        /* Landscape pages of their own: the body goes on on a new portrait page. */
+        bool used = pg->row > 0 || pg->page.n_glyphs > 0;
+        pg->landscape = true;
+        gw_geometry lg = gw_geometry_landscape(g);
+        if (used && !next_page(c))
             return false;
-        if (l->kind == GW_LINE_TABLE && l->landscape) {
-            /* Landscape pages of their own: the body goes on on a new portrait page. */
-            bool used = pg.row > 0 || pg.page->n_glyphs > 0;
-            pg.landscape = true;
-            gw_geometry lg = gw_geometry_landscape(g);
-            if (used && !next_page(&pg))
-                return false;
-            pg.page->landscape = true;
-            pg.row = 0;
-            if (!place_table(&pg, l->table, &lg))
-                return false;
-            pg.landscape = false;
-            pg.row = g->lines_per_page;
-            at++;
-            continue;
-        }
-        if (l->kind == GW_LINE_TABLE) {
-            if (!place_table(&pg, l->table, g))
-                return false;
-            at++;
-            continue;
-        }
-        gw_geometry tight;
-        const gw_geometry *pgeo = last_page_geometry(c, g, at, pg.row, &tight);
-        size_t take = lines_for_page(pgeo, c->lines, c->n_lines, at, pgeo->lines_per_page - pg.row,
-                                     pg.row == 0);
-        int first_row = pg.row;
-        for (size_t i = 0; i < take; i++) {
-            /* A blank row that lands at the top of a page is dropped. */
-            if (pg.row == 0 && first_row == 0 && i > 0 && c->lines[at + i].n == 0)
-                continue;
-            if (!place_line(pgeo, pg.page, &c->lines[at + i], pg.row++))
-                return false;
-        }
-        /* The page holds its own copy of these glyphs now: free the set lines'
-         * as pages are made, so the two copies never both hold the document. */
-        for (size_t i = 0; i < take; i++) {
-            free(c->lines[at + i].glyphs);
-            c->lines[at + i].glyphs = NULL;
-        }
-        at += take;
-        if (at < c->n_lines && c->lines[at].kind != GW_LINE_TABLE)
-            pg.row = pgeo->lines_per_page;         /* the page is full (or breaks here) */
-        else if (at < c->n_lines && take < (size_t)(g->lines_per_page - first_row) &&
-                 pg.row + table_start_rows(g, c->lines[at].table) > g->lines_per_page)
-            pg.row = g->lines_per_page;            /* the table starts on the next page */
+        pg->page.landscape = true;
+        pg->row = 0;
+        if (!place_table(c, l->table, &lg))
+            return false;
+        pg->landscape = false;
+        pg->row = g->lines_per_page;
+        c->at++;
+        return true;
     }
-    return !c->doc->page_numbers || add_page_number(g, c->fonts, pg.page, c->diag, c->doc->path);
+    if (l->kind == GW_LINE_TABLE) {
+        if (!place_table(c, l->table, g))
+            return false;
+        c->at++;
+        return true;
+    }
+    size_t at = c->at;
+    gw_geometry tight;
+    const gw_geometry *pgeo = last_page_geometry(c, g, at, pg->row, &tight);
+    size_t take = lines_for_page(pgeo, c->lines, c->n_lines, at, pgeo->lines_per_page - pg->row,
+                                 pg->row == 0);
+    int first_row = pg->row;
+    for (size_t i = 0; i < take; i++) {
+        /* A blank row that lands at the top of a page is dropped. */
+        if (pg->row == 0 && first_row == 0 && i > 0 && c->lines[at + i].n == 0)
+            continue;
+        if (!place_line(pgeo, &pg->page, &c->lines[at + i], pg->row++))
+            return false;
+    }
+    /* The page holds its own copy of these glyphs now: free the set lines'
+     * as pages are made, so the two copies never both hold the document. */
+    for (size_t i = 0; i < take; i++) {
+        free(c->lines[at + i].glyphs);
+        c->lines[at + i].glyphs = NULL;
+    }
+    at += take;
+    c->at = at;
+    if (at < c->n_lines && c->lines[at].kind != GW_LINE_TABLE)
+        pg->row = pgeo->lines_per_page;         /* the page is full (or breaks here) */
+    else if (at < c->n_lines && take < (size_t)(g->lines_per_page - first_row) &&
+             pg->row + table_start_rows(g, c->lines[at].table) > g->lines_per_page)
+        pg->row = g->lines_per_page;            /* the table starts on the next page */
+    return true;
+}
+
+/* Free the first n set lines (their glyphs, where a page did not take them
+ * already, and their tables) and move the rest to the front, so the array
+ * holds only what waits for a page. */
+static void drop_lines(ctx *c, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(c->lines[i].glyphs);
+        table_free(c->lines[i].table);
+    }
+    if (n > 0)
+        memmove(c->lines, c->lines + n, (c->n_lines - n) * sizeof *c->lines);
+    c->n_lines -= n;
+    c->at = c->at > n ? c->at - n : 0;
+}
+
+/* Pass 2, called after each block: pour onto pages the set lines whose place
+ * no line set later can change, then drop them.  A step from c->at looks at
+ * most lines_per_page + 1 lines ahead (lines_for_page, the table after a
+ * page's lines; last_page_geometry, see there) and back only within its own
+ * page, and the keep flags of a block's lines are final once the block is set
+ * (a heading's mark on the next line is made as that line comes: set_section;
+ * the signature marks the last line set, which a step never reaches).  So a
+ * step is taken while a window of 2 × lines_per_page + 8 lines, more than it
+ * needs, is set from c->at on; once the document is set (c->done), to the
+ * end, and the last page is finished.  After an error nothing is poured: the
+ * lines are dropped as they come. */
+static void pour(ctx *c)
+{
+    if (!paging(c)) {
+        drop_lines(c, c->n_lines);
+        return;
+    }
+    size_t window = 2 * (size_t)c->geo.lines_per_page + 8;
+    bool ok = c->pg.open || next_page(c);
+    while (ok && c->at < c->n_lines && (c->done || c->n_lines - c->at >= window))
+        ok = place_next(c);
+    if (ok && c->done)
+        ok = finish_page(c);
+    /* A step that failed without saying why (an error, or the sink refusing
+     * a page) ran out of memory. */
+    if (!ok && !c->aborted && c->diag->errors == c->errors_before)
+        c->failed = true;
+    drop_lines(c, paging(c) ? c->at : c->n_lines);
 }
 
 void gw_layout_free(gw_layout *lay)
@@ -1102,39 +1211,91 @@ static gw_lb_params line_params(const gw_doc *doc, const gw_layout_options *opt)
     return p;
 }
 
+/* Both entry points: set and pour the whole document, each finished page to
+ * `sink`.  *seal receives the seal image (NULL: freed here), which the pages
+ * handed over point at.  0, or -1 after reporting. */
+static int layout_run(const gw_doc *doc, gw_fontset *fonts, const gw_layout_options *opt,
+                      page_sink sink, void *sink_arg, gw_diag *diag, gw_seal_image **seal)
+{
+    ctx c = { .doc = doc, .fonts = fonts, .diag = diag, .geo = gw_geometry_gbt9704(),
+              .lb = line_params(doc, opt), .sink = sink, .sink_arg = sink_arg };
+    c.max_pages = opt && opt->max_pages > 0 ? opt->max_pages : gw_limits_default().pages;
+    c.errors_before = diag->errors;
+    c.pg.number = doc->first_page_number;
+    set_front_matter(&c);
+    pour(&c);
+    set_blocks(&c, doc->blocks, doc->n_blocks, 0);
+    if (doc->signature && !halted(&c))
+        set_signature(&c, doc->signature);
+    c.done = true;
+    pour(&c);
+    if (c.failed)
+        gw_error(diag, doc->path, 0, 0, "out of memory during layout");
+    drop_lines(&c, c.n_lines);
+    free(c.lines);
+    page_clear(&c.pg.page);                /* a page left unfinished by an error */
+    if (opt && opt->peak_set_lines)
+        *opt->peak_set_lines = c.peak_lines;
+    int rc = paging(&c) ? 0 : -1;
+    if (seal && rc == 0)
+        *seal = c.seal;
+    else
+        gw_seal_free(c.seal);
+    return rc;
+}
+
+/* gw_layout_stream's sink: the caller's function, which sees the page read-only. */
+typedef struct stream_sink {
+    gw_page_fn on_page;
+    void *arg;
+} stream_sink;
+
+static int hand_to_caller(void *arg, gw_page *page)
+{
+    const stream_sink *s = arg;
+    return s->on_page(s->arg, page);
+}
+
+int gw_layout_stream(const gw_doc *doc, gw_fontset *fonts, const gw_layout_options *opt,
+                     gw_page_fn on_page, void *arg, gw_diag *diag)
+{
+    stream_sink s = { on_page, arg };
+    return layout_run(doc, fonts, opt, hand_to_caller, &s, diag, NULL);
+}
+
+/* gw_layout_document's sink: keeps each page, taking its arrays as they are. */
+typedef struct collector {
+    gw_layout *lay;
+    gw_diag *diag;
+    const char *path;
+} collector;
+
+static int collect_page(void *arg, gw_page *page)
+{
+    collector *col = arg;
+    gw_layout *lay = col->lay;
+    if (!gw_grow(&lay->pages, &lay->cap_pages, lay->n_pages + 1, sizeof *lay->pages)) {
+        gw_error(col->diag, col->path, 0, 0, "out of memory during layout");
+        return -1;
+    }
+    lay->pages[lay->n_pages++] = *page;
+    memset(page, 0, sizeof *page);         /* the layout's now: nothing left to free */
+    return 0;
+}
+
 gw_layout *gw_layout_document(const gw_doc *doc, gw_fontset *fonts, const gw_layout_options *opt,
                               gw_diag *diag)
 {
-    ctx c = { .doc = doc, .fonts = fonts, .diag = diag, .geo = gw_geometry_gbt9704(),
-              .lb = line_params(doc, opt) };
-    c.max_pages = opt && opt->max_pages > 0 ? opt->max_pages : gw_limits_default().pages;
-    int errors_before = diag->errors;
-    set_front_matter(&c);
-    set_blocks(&c, doc->blocks, doc->n_blocks, 0);
-    if (doc->signature && !c.failed)
-        set_signature(&c, doc->signature);
-    gw_layout *lay = NULL;
-    if (c.failed)
+    gw_layout *lay = calloc(1, sizeof *lay);
+    if (!lay) {
         gw_error(diag, doc->path, 0, 0, "out of memory during layout");
-    if (!c.failed && diag->errors == errors_before) {
-        lay = calloc(1, sizeof *lay);
-        if (lay) {
-            lay->geo = c.geo;
-            lay->seal = c.seal;
-            c.seal = NULL;
-            if (!paginate(&c, lay)) {
-                gw_layout_free(lay);
-                lay = NULL;
-            }
-        }
-        if (!lay && !c.over_pages)
-            gw_error(diag, doc->path, 0, 0, "out of memory during layout");
+        return NULL;
     }
-    for (size_t i = 0; i < c.n_lines; i++) {
-        free(c.lines[i].glyphs);
-        table_free(c.lines[i].table);
+    lay->geo = gw_geometry_gbt9704();
+    collector col = { lay, diag, doc->path };
+    if (layout_run(doc, fonts, opt, collect_page, &col, diag, &lay->seal) != 0) {
+        gw_layout_free(lay);
+        return NULL;
     }
-    gw_seal_free(c.seal);                  /* when no layout took it */
-    free(c.lines);
     return lay;
 }

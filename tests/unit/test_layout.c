@@ -970,6 +970,367 @@ static void test_last_page_tightened_for_signature(void **state)
     assert_int_equal(lay->n_pages, 2);
 }
 
+/* ---- streaming (gw_layout_stream) --------------------------------------- */
+
+/* What a stream's on_page checks each page against, and what it saw. */
+typedef struct stream_check {
+    const gw_layout *want;     /* the collected layout of the same document, or NULL */
+    gw_diag *diag;
+    size_t pages;              /* pages received */
+    size_t text_lines;         /* line boxes on the grid received (not page numbers) */
+    size_t refuse_at;          /* return -1 (after reporting) at this page; 0: never */
+    int errors_before;         /* diag->errors when the stream began */
+    size_t pages_after_error;  /* pages received after an error was reported */
+} stream_check;
+
+#define assert_same(a, b) \
+    do { if (!((a) == (b))) fail_msg("%s:%d: %s differs", __FILE__, __LINE__, #a); } while (0)
+
+static void assert_same_seal(const gw_seal_image *a, const gw_seal_image *b)
+{
+    assert_non_null(a);
+    assert_non_null(b);
+    assert_int_equal(a->width, b->width);
+    assert_int_equal(a->height, b->height);
+    assert_int_equal(a->stride, b->stride);
+    assert_memory_equal(a->mask, b->mask, a->stride * (size_t)a->height);
+    assert_same(a->red, b->red);
+    assert_same(a->width_mm, b->width_mm);
+}
+
+/* Page `got` equals page `want` glyph for glyph, box for box, rule for rule. */
+static void assert_same_page(const gw_page *got, const gw_page *want, const gw_layout *lay)
+{
+    assert_int_equal(got->number, want->number);
+    assert_same(got->width, want->width);
+    assert_same(got->height, want->height);
+    assert_int_equal(got->landscape, want->landscape);
+    assert_int_equal(got->n_glyphs, want->n_glyphs);
+    for (size_t i = 0; i < got->n_glyphs; i++) {
+        const gw_glyph *a = &got->glyphs[i], *b = &want->glyphs[i];
+        assert_ptr_equal(a->face, b->face);
+        assert_int_equal(a->cp, b->cp);
+        assert_same(a->x, b->x);
+        assert_same(a->y, b->y);
+        assert_same(a->size, b->size);
+        assert_same(a->advance, b->advance);
+        assert_int_equal(a->fake_bold, b->fake_bold);
+        assert_int_equal(a->role, b->role);
+    }
+    assert_int_equal(got->n_lines, want->n_lines);
+    for (size_t i = 0; i < got->n_lines; i++) {
+        const gw_line_box *a = &got->lines[i], *b = &want->lines[i];
+        assert_int_equal(a->kind, b->kind);
+        assert_int_equal(a->row, b->row);
+        assert_int_equal(a->level, b->level);
+        assert_same(a->baseline, b->baseline);
+        assert_same(a->x0, b->x0);
+        assert_same(a->x1, b->x1);
+        assert_int_equal(a->first, b->first);
+        assert_int_equal(a->count, b->count);
+        assert_int_equal(a->para_start, b->para_start);
+        assert_int_equal(a->para_end, b->para_end);
+    }
+    assert_int_equal(got->n_rules, want->n_rules);
+    for (size_t i = 0; i < got->n_rules; i++) {
+        const gw_rule *a = &got->rules[i], *b = &want->rules[i];
+        assert_same(a->x0, b->x0);
+        assert_same(a->y0, b->y0);
+        assert_same(a->x1, b->x1);
+        assert_same(a->y1, b->y1);
+        assert_same(a->width, b->width);
+    }
+    assert_int_equal(got->n_images, want->n_images);
+    for (size_t i = 0; i < got->n_images; i++) {
+        const gw_image_place *a = &got->images[i], *b = &want->images[i];
+        assert_ptr_equal(b->image, lay->seal);
+        assert_same_seal(a->image, b->image);   /* the stream's own copy, still valid */
+        assert_same(a->x, b->x);
+        assert_same(a->y, b->y);
+        assert_same(a->size, b->size);
+    }
+}
+
+static int check_page(void *arg, const gw_page *page)
+{
+    stream_check *sc = arg;
+    sc->pages_after_error += sc->diag->errors > sc->errors_before;
+    if (sc->want) {
+        assert_true(sc->pages < sc->want->n_pages);
+        assert_same_page(page, &sc->want->pages[sc->pages], sc->want);
+    }
+    sc->pages++;
+    for (size_t i = 0; i < page->n_lines; i++)
+        sc->text_lines += page->lines[i].row >= 0;
+    if (sc->pages == sc->refuse_at) {
+        gw_error(sc->diag, "sink", 0, 0, "refused page %zu", sc->pages);
+        return -1;
+    }
+    return 0;
+}
+
+/* Load `path` (or `xml` as "mem.xml"), collect its layout, then stream it:
+ * the stream must hand over the collected pages, in order, and report the
+ * same errors when there are any.  Returns the stream's set-lines peak;
+ * *pages and *text_lines receive what it handed over. */
+static size_t stream_matches_collector(fixture *f, const char *path, const char *xml,
+                                       size_t *pages, size_t *text_lines)
+{
+    gw_doc *doc = xml ? gw_doc_load_memory("mem.xml", xml, strlen(xml), NULL, NULL, &f->diag)
+                      : gw_doc_load(path, NULL, NULL, &f->diag);
+    if (!doc)
+        fail_msg("load failed: %s", diag_text(f));
+    size_t peak_collect = 0, peak_stream = 0;
+    gw_layout_options opt = { .peak_set_lines = &peak_collect };
+    size_t diag_at = strlen(diag_text(f));
+    gw_layout *lay = gw_layout_document(doc, f->fonts, &opt, &f->diag);
+    char *collect_diag = strdup(diag_text(f) + diag_at);
+    diag_at = strlen(diag_text(f));
+    opt.peak_set_lines = &peak_stream;
+    stream_check sc = { .want = lay, .diag = &f->diag, .errors_before = f->diag.errors };
+    int rc = gw_layout_stream(doc, f->fonts, &opt, check_page, &sc, &f->diag);
+    assert_string_equal(diag_text(f) + diag_at, collect_diag);
+    if (lay) {
+        assert_int_equal(rc, 0);
+        assert_int_equal(sc.pages, lay->n_pages);
+    } else {
+        assert_int_equal(rc, -1);
+        assert_int_equal(sc.pages_after_error, 0);
+    }
+    assert_int_equal(peak_stream, peak_collect);
+    free(collect_diag);
+    gw_layout_free(lay);
+    gw_doc_free(doc);
+    if (pages)
+        *pages = sc.pages;
+    if (text_lines)
+        *text_lines = sc.text_lines;
+    return peak_stream;
+}
+
+/* The stream hands over exactly the collected pages of the real reports and
+ * of the test documents (glyphs, positions, line boxes, rules, the seal). */
+static void test_stream_same_pages(void **state)
+{
+    fixture *f = *state;
+    static const char *const docs[] = {
+        "content/zengcheng-2022-budget-self-evaluation.xml",
+        "content/qinghe-2023-performance-score-table.xml",
+        "content/qinghe-2023-song-xi-xia-xiang-report.xml",
+        "tests/data/tables/landscape.xml",
+        "tests/data/tables/rowspans-over-pages.xml",
+        "tests/data/e2e/list-outside.xml",
+        "tests/data/e2e/no-label.xml",
+        "tests/data/e2e/number-none.xml",
+        "tests/data/e2e/pagebreak.xml",
+        "tests/data/e2e/rules.xml",
+        "tests/data/e2e/runin-level3.xml",
+        "tests/data/e2e/signature-long-issuer.xml",
+        "tests/data/e2e/signature.xml",
+        "tests/bad/no-glyph-private-use.xml",    /* errors: the same lines, no page */
+    };
+    for (size_t i = 0; i < sizeof docs / sizeof *docs; i++) {
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s", GW_SOURCE_DIR, docs[i]);
+        size_t pages = 0;
+        stream_matches_collector(f, path, NULL, &pages, NULL);
+        if (i < 3)
+            assert_true(pages > 0);
+    }
+}
+
+/* Text drawn from common characters by a fixed generator, so that a made-up
+ * report is the same on every run. */
+typedef struct text_gen {
+    FILE *out;
+    unsigned long seed;
+} text_gen;
+
+static void gen_words(text_gen *g, int n)
+{
+    static const char pool[] =
+        "预算绩效管理工作部门整体支出情况报告年度目标完成资金使用项目实施单位服务群众组织"
+        "建设制度规范监督检查考核评价结果应用问题原因分析改进措施下一步计划加强落实推进提高"
+        "质量效率社会经济效益满意度指标内容说明基本职责机构设置人员编制收入财政拨款其他会议";
+    size_t n_pool = (sizeof pool - 1) / 3;               /* 3 bytes each in UTF-8 */
+    for (int i = 0; i < n; i++) {
+        g->seed = g->seed * 1103515245UL + 12345UL;
+        fwrite(pool + 3 * ((g->seed >> 8) % n_pool), 1, 3, g->out);
+    }
+}
+
+/* A paragraph's text (some six lines), then `extra`. */
+static void gen_para(text_gen *g, const char *extra)
+{
+    for (int i = 0; i < 7; i++) {
+        gen_words(g, 8 + i * 3 % 11);
+        fputs(i % 3 == 2 ? "。" : "，", g->out);
+    }
+    fputs(extra, g->out);
+}
+
+static void gen_table(text_gen *g, int number, bool landscape)
+{
+    fprintf(g->out, "<table%s><caption>表%d ", landscape ? " orient=\"landscape\"" : "", number);
+    gen_words(g, 8);
+    fputs("</caption><col width=\"16mm\"/><col width=\"3*\"/><col width=\"2*\"/>"
+          "<thead><tr><th>序号</th><th>指标</th><th>说明</th></tr></thead><tbody>", g->out);
+    for (int r = 0; r < 14; r++) {
+        fprintf(g->out, "<tr><td>%d</td><td>", r + 1);
+        gen_words(g, 4 + r % 7);
+        fputs("</td><td>", g->out);
+        gen_words(g, 10 + r * 7 % 30);
+        fputs("</td></tr>", g->out);
+    }
+    fputs("</tbody></table>", g->out);
+}
+
+/* A long report, made here: `sections` level-1 sections of paragraphs, a
+ * level-2 section with a run-in level-3 one and a list; a table in every
+ * tenth, a landscape table in the 7th, a page break after the 5th, and the
+ * sealed signature.  `bad` is put at the end of the 30th section's first
+ * paragraph and of the last paragraph.  Caller frees. */
+static char *long_report(int sections, const char *bad)
+{
+    char *xml = NULL;
+    size_t len = 0;
+    text_gen g = { open_memstream(&xml, &len), 9704 };
+    assert_non_null(g.out);
+    fputs("<report version=\"1\"><label>附件1</label><title>", g.out);
+    gen_words(&g, 20);
+    fputs("</title>", g.out);
+    for (int i = 1; i <= sections; i++) {
+        fputs("<section><heading>", g.out);
+        gen_words(&g, 6 + i % 5);
+        fputs("</heading>", g.out);
+        for (int k = 0; k < 3; k++) {
+            fputs("<p>", g.out);
+            gen_para(&g, k == 0 && i == 30 ? bad : "");
+            fputs("</p>", g.out);
+        }
+        fputs("<section><heading>", g.out);
+        gen_words(&g, 8);
+        fputs("</heading><p>", g.out);
+        gen_para(&g, "");
+        fputs("</p><section><heading runin=\"true\">", g.out);
+        gen_words(&g, 5);
+        fputs("。</heading><p>", g.out);
+        gen_para(&g, "");
+        fputs("</p></section></section><list><item>", g.out);
+        gen_para(&g, "");
+        fputs("</item><item>", g.out);
+        gen_para(&g, "");
+        fputs("</item></list>", g.out);
+        if (i % 10 == 0 || i == 7)
+            gen_table(&g, i, i == 7);
+        if (i == 5)
+            fputs("<pagebreak/>", g.out);
+        fputs("</section>", g.out);
+    }
+    fputs("<p>", g.out);
+    gen_para(&g, bad);
+    fprintf(g.out, "</p><signature><issuer>某某县财政局</issuer><date>2024-01-15</date>"
+                   "<seal src=\"%s/content/qinghe-seal.png\"/></signature></report>",
+            GW_SOURCE_DIR);
+    fclose(g.out);
+    return xml;
+}
+
+/* A report of some 150 pages streams as it is collected, and the layout never
+ * holds more than a window of set lines while thousands are set. */
+static void test_stream_long_report_bounded(void **state)
+{
+    fixture *f = *state;
+    char *xml = long_report(100, "");
+    size_t pages = 0, text_lines = 0;
+    size_t peak = stream_matches_collector(f, NULL, xml, &pages, &text_lines);
+    free(xml);
+    assert_string_equal(diag_text(f), "");
+    assert_true(pages >= 150);
+    assert_true(text_lines > 2500);
+    print_message("long report: %zu pages, %zu lines, at most %zu set lines held\n", pages,
+                  text_lines, peak);
+    if (peak >= 200)
+        fail_msg("the layout held %zu set lines at once (of %zu, %zu pages)", peak, text_lines,
+                 pages);
+}
+
+/* on_page refusing a page stops the layout there, whichever page it is (one
+ * inside a table, the landscape one, the last): nothing more is handed over,
+ * gw_layout_stream returns -1, and nothing leaks (LeakSanitizer). */
+static void test_stream_stops_when_refused(void **state)
+{
+    fixture *f = *state;
+    char *xml = long_report(12, "");
+    f->doc = gw_doc_load_memory("mem.xml", xml, strlen(xml), NULL, NULL, &f->diag);
+    free(xml);
+    assert_non_null(f->doc);
+    f->lay = gw_layout_document(f->doc, f->fonts, NULL, &f->diag);
+    assert_non_null(f->lay);
+    size_t landscape = 0, with_rules = 0;
+    for (size_t i = 0; i < f->lay->n_pages; i++) {
+        landscape += f->lay->pages[i].landscape;
+        with_rules += f->lay->pages[i].n_rules > 0;
+    }
+    assert_true(landscape >= 1 && with_rules >= 3);         /* a table over two pages, too */
+    for (size_t refuse = 1; refuse <= f->lay->n_pages; refuse++) {
+        int errors = f->diag.errors;
+        stream_check sc = { .want = f->lay, .diag = &f->diag, .refuse_at = refuse,
+                            .errors_before = errors };
+        assert_int_equal(gw_layout_stream(f->doc, f->fonts, NULL, check_page, &sc, &f->diag), -1);
+        assert_int_equal(sc.pages, refuse);
+        assert_int_equal(f->diag.errors, errors + 1);   /* the sink's own, nothing more */
+        assert_int_equal(sc.pages_after_error, 0);
+    }
+    assert_int_equal(f->diag.errors, (int)f->lay->n_pages);
+    assert_non_null(strstr(diag_text(f), "sink: refused page 1\nsink: refused page 2\n"));
+    assert_null(strstr(diag_text(f), "out of memory"));
+}
+
+/* A character no face draws, in the middle and at the very end of a long
+ * report: both are reported (the lines after the first error are still set),
+ * no page is handed over after the first, and the result is -1. */
+static void test_stream_error_near_the_end(void **state)
+{
+    fixture *f = *state;
+    char *xml = long_report(100, "\xEE\x80\x80");          /* U+E000, private use */
+    f->doc = gw_doc_load_memory("mem.xml", xml, strlen(xml), NULL, NULL, &f->diag);
+    free(xml);
+    assert_non_null(f->doc);
+    stream_check sc = { .diag = &f->diag };
+    assert_int_equal(gw_layout_stream(f->doc, f->fonts, NULL, check_page, &sc, &f->diag), -1);
+    assert_int_equal(f->diag.errors, 2);
+    assert_int_equal(sc.pages_after_error, 0);            /* every page came before the error */
+    assert_true(sc.pages > 0 && sc.pages < 150);          /* pages did go out as they were made */
+    const char *text = diag_text(f), *second = strchr(text, '\n');
+    assert_non_null(second);
+    assert_non_null(strstr(text, "no font can draw '\xEE\x80\x80' (U+E000) in the body role"));
+    assert_non_null(strstr(second, "no font can draw '\xEE\x80\x80' (U+E000) in the body role"));
+    /* The collector reports the same two errors and keeps nothing. */
+    char *streamed = strdup(text);
+    f->lay = gw_layout_document(f->doc, f->fonts, NULL, &f->diag);
+    assert_null(f->lay);
+    assert_string_equal(diag_text(f) + strlen(streamed), streamed);
+    free(streamed);
+}
+
+/* The pages limit counts the pages made: the pages before it are handed
+ * over, then the error. */
+static void test_stream_pages_limit(void **state)
+{
+    fixture *f = *state;
+    char *xml = long_report(20, "");
+    f->doc = gw_doc_load_memory("mem.xml", xml, strlen(xml), NULL, NULL, &f->diag);
+    free(xml);
+    assert_non_null(f->doc);
+    gw_layout_options opt = { .max_pages = 5 };
+    stream_check sc = { .diag = &f->diag };
+    assert_int_equal(gw_layout_stream(f->doc, f->fonts, &opt, check_page, &sc, &f->diag), -1);
+    assert_int_equal(sc.pages, 5);
+    assert_string_equal(diag_text(f), "mem.xml: the document needs more pages than the limit of 5 "
+                                      "(raise it with --limit pages=N)\n");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -998,6 +1359,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_table_row_taller_than_page, setup, teardown),
         cmocka_unit_test_setup_teardown(test_landscape_table, setup, teardown),
         cmocka_unit_test_setup_teardown(test_last_page_tightened_for_signature, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_stream_same_pages, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_stream_long_report_bounded, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_stream_stops_when_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_stream_error_near_the_end, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_stream_pages_limit, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
