@@ -228,7 +228,26 @@ static int cmd_fonts(const cli *c)
     return EXIT_DONE;
 }
 
-/* model → layout → PDF for one document with fonts already open; the exit status. */
+/* The layout's page callback: draws each page into the PDF as it is made,
+ * remembering a PDF failure (an output error, not an input one). */
+typedef struct page_sink {
+    gw_pdf_doc *pdf;
+    bool failed;
+} page_sink;
+
+static int draw_page(void *arg, const gw_page *page)
+{
+    page_sink *sink = arg;
+    if (gw_pdf_add_page(sink->pdf, page) != 0) {
+        sink->failed = true;
+        return -1;
+    }
+    return 0;
+}
+
+/* model → layout → PDF for one document with fonts already open; the exit
+ * status.  Pages go to the PDF as they are laid out and are freed at once, so
+ * memory holds the document model, the fonts and a page or so. */
 static int render_one(const cli *c, const char *input, const char *output, gw_fontset *fs,
                       gw_diag *diag)
 {
@@ -243,11 +262,16 @@ static int render_one(const cli *c, const char *input, const char *output, gw_fo
     gw_fonts_clear_used(fs);                 /* each PDF embeds only its own glyphs */
     gw_layout_options lo = c->layout;
     lo.max_pages = c->limits.pages;
-    gw_layout *lay = gw_layout_document(doc, fs, &lo, diag);
-    int status = EXIT_INPUT;
-    if (lay)
-        status = gw_pdf_write(lay, &doc->meta, output, diag) == 0 ? EXIT_DONE : EXIT_USAGE;
-    gw_layout_free(lay);
+    page_sink sink = { gw_pdf_begin(&doc->meta, output, diag), false };
+    int status = EXIT_USAGE;
+    if (sink.pdf) {
+        if (gw_layout_stream(doc, fs, &lo, draw_page, &sink, diag) != 0) {
+            status = sink.failed ? EXIT_USAGE : EXIT_INPUT;
+            gw_pdf_discard(sink.pdf);
+        } else {
+            status = gw_pdf_finish(sink.pdf, output) == 0 ? EXIT_DONE : EXIT_USAGE;
+        }
+    }
     gw_doc_free(doc);
     return status;
 }
