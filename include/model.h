@@ -21,7 +21,9 @@
 
 /* Line and column (1-based; column counted in characters) in the source file. */
 typedef struct gw_pos {
-    long line, col;
+    /* int, not long: a position is kept for every character of the document
+     * (the model's largest part), and an input is at most a few hundred MiB. */
+    int32_t line, col;
 } gw_pos;
 
 /* Per-character flags of a gw_text. */

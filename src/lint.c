@@ -310,7 +310,7 @@ static void check_balance(linter *l, const gw_text *t)
         }
         while (depth > d) {                              /* opened inside, never closed */
             size_t o = open[--depth];
-            add(l, t->pos[o], "'%s' is not closed before the '%s' at line %ld column %ld",
+            add(l, t->pos[o], "'%s' is not closed before the '%s' at line %d column %d",
                 utf8_of(t->cp[o], a), utf8_of(c, b), t->pos[i].line, t->pos[i].col);
         }
         depth--;
@@ -596,7 +596,7 @@ static int report_findings(const gw_lint_report *r, const char *path, bool fixed
         const gw_lint_finding *f = &r->findings[i];
         if (fixed && f->fix_to) {
             char a[8], b[8];
-            fprintf(fix_log, "%s:%ld:%ld: fixed: '%s' → '%s' (%s)\n", path, f->pos.line,
+            fprintf(fix_log, "%s:%d:%d: fixed: '%s' → '%s' (%s)\n", path, f->pos.line,
                     f->pos.col, utf8_of(f->fix_from, a), utf8_of(f->fix_to, b), f->message);
         } else {
             gw_warn(diag, path, f->pos.line, f->pos.col, "%s", f->message);

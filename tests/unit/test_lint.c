@@ -45,7 +45,7 @@ static char *lint_lines(const char *src)
     FILE *f = open_memstream(&buf, &size);
     assert_non_null(f);
     for (size_t i = 0; i < r.n; i++)
-        fprintf(f, "%ld:%ld: %s%s\n", r.findings[i].pos.line, r.findings[i].pos.col,
+        fprintf(f, "%d:%d: %s%s\n", r.findings[i].pos.line, r.findings[i].pos.col,
                 r.findings[i].message, r.findings[i].fix_to ? " [fix]" : "");
     fclose(f);
     gw_lint_report_free(&r);
