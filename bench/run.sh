@@ -2,7 +2,9 @@
 # Benchmarks: builds gwpdf in Release (build-bench/), renders the real report and
 # generated reports of 10, 100, 1000 and 2000 pages (bench/gen.py, reproducible),
 # each RUNS times, and prints: case, pages, median ms, peak RSS MB (the largest of
-# the runs), PDF KB.  Usage: bench/run.sh [RUNS]   (default 5)
+# the runs), model MB (peak RSS of `gwpdf lint` on the same file, which loads the
+# same document model and nothing else), PDF KB.  Usage: bench/run.sh [RUNS]
+# (default 5)
 # Numbers are for this machine; docs/performance.md records them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,7 +23,7 @@ for n in 10 100 1000 2000; do
   cases+=("gen-$n:$WORK/gen-$n.xml")
 done
 
-printf '%-10s %6s %10s %12s %10s\n' case pages "median ms" "peak RSS MB" "PDF KB"
+printf '%-10s %6s %10s %12s %9s %10s\n' case pages "median ms" "peak RSS MB" "model MB" "PDF KB"
 for c in "${cases[@]}"; do
   name=${c%%:*}
   xml=${c#*:}
@@ -37,7 +39,9 @@ for c in "${cases[@]}"; do
   done
   median=$(printf '%s\n' "${times[@]}" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
   pages=$(pdfinfo "$pdf" 2>/dev/null | awk '/^Pages:/ { print $2 }')
-  printf '%-10s %6s %10s %12.1f %10d\n' "$name" "$pages" "$median" "$(awk -v k="$peak" 'BEGIN { print k / 1024 }')" \
+  model=$( (/usr/bin/time -f %M "$BIN" lint "$xml" 2>&1 >/dev/null || true) | tail -1)
+  printf '%-10s %6s %10s %12.1f %9.1f %10d\n' "$name" "$pages" "$median" \
+    "$(awk -v k="$peak" 'BEGIN { print k / 1024 }')" "$(awk -v k="$model" 'BEGIN { print k / 1024 }')" \
     "$(( $(stat -c %s "$pdf") / 1024 ))"
 done
 
