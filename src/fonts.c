@@ -1433,7 +1433,7 @@ static bool new_code(gw_face *f, uint32_t cp, int *val)
 
 bool gw_face_code(gw_face *f, uint32_t cp, uint16_t *code, unsigned *variant)
 {
-    int val;
+    int val = 0;
     if (!f || cp > 0x10FFFF)
         return false;
     if (!cpmap_get(&f->used, cp, &val)) {
@@ -1454,8 +1454,10 @@ void gw_face_use(gw_face *f, uint32_t cp)
 {
     uint16_t code;
     unsigned variant;
-    if (f && cp <= 0x10FFFF && FT_Get_Char_Index(f->ft, cp) != 0 &&
-        !gw_face_code(f, cp, &code, &variant))
+    /* Called for every glyph set: the common case is a character seen before. */
+    if (!f || cp > 0x10FFFF || cpmap_get(&f->used, cp, NULL))
+        return;
+    if (FT_Get_Char_Index(f->ft, cp) != 0 && !gw_face_code(f, cp, &code, &variant))
         f->used_failed = true;
 }
 
