@@ -89,13 +89,28 @@ HPDF_STATUS pdf_stream_put_deflated(HPDF_Dict s, const void *data, size_t len, i
     return rc;
 }
 
+/* An unnamed file in dir: O_TMPFILE, else a named one unlinked at once. */
+static int unnamed_file(const char *dir)
+{
+    int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    if (fd >= 0)
+        return fd;
+    char name[4096];
+    if (snprintf(name, sizeof name, "%s/gwpdf-pages.XXXXXX", dir) >= (int)sizeof name)
+        return -1;
+    fd = mkostemp(name, O_CLOEXEC);
+    if (fd >= 0)
+        unlink(name);
+    return fd;
+}
+
 int pdf_spill_open(pdf_spill *sp)
 {
     const char *dir = getenv("TMPDIR");
     sp->end = 0;
-    sp->fd = open(dir && *dir ? dir : "/tmp", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    sp->fd = unnamed_file(dir && *dir ? dir : "/tmp");
     if (sp->fd < 0 && dir && *dir)
-        sp->fd = open("/tmp", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+        sp->fd = unnamed_file("/tmp");
     return sp->fd < 0 ? -1 : 0;
 }
 

@@ -170,6 +170,33 @@ static void test_render_to_memory(void **state)
     free(data);
 }
 
+/* Page contents wait in an unnamed file in $TMPDIR until the save: nothing is
+ * left in that directory, and a $TMPDIR that does not exist falls back to /tmp. */
+static void test_pages_spill_to_an_unnamed_file(void **state)
+{
+    fixture *f = *state;
+    const char *old = getenv("TMPDIR");
+    char *saved = old ? strdup(old) : NULL;
+    unsigned char *a = NULL, *b = NULL;
+    size_t la = 0, lb = 0;
+    setenv("SOURCE_DATE_EPOCH", "1700000000", 1);
+    setenv("TMPDIR", f->dir, 1);
+    assert_int_equal(gw_pdf_render_memory(f->lay, &f->doc->meta, &a, &la, &f->diag), 0);
+    assert_int_equal(count_entries(f->dir), 0);
+    setenv("TMPDIR", "/nonexistent/gwpdf-test", 1);
+    assert_int_equal(gw_pdf_render_memory(f->lay, &f->doc->meta, &b, &lb, &f->diag), 0);
+    unsetenv("SOURCE_DATE_EPOCH");
+    if (saved)
+        setenv("TMPDIR", saved, 1);
+    else
+        unsetenv("TMPDIR");
+    free(saved);
+    assert_int_equal(la, lb);                                 /* the same file either way */
+    assert_memory_equal(a, b, la);
+    free(a);
+    free(b);
+}
+
 /* Found by the fuzzer (tests/fuzz/regressions/pdfout-charspace-out-of-range-
  * justified-short-line.xml): two characters justified across a line, before a
  * Latin word wider than the line, need more character spacing than libharu
@@ -501,6 +528,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_failed_write_leaves_target_alone, setup, teardown),
         cmocka_unit_test_setup_teardown(test_missing_directory_is_an_error, setup, teardown),
         cmocka_unit_test_setup_teardown(test_render_to_memory, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pages_spill_to_an_unnamed_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_wide_justification, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pdfa_objects, setup, teardown),
         cmocka_unit_test_setup_teardown(test_source_date_epoch_reproducible, setup, teardown),
