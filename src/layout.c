@@ -1186,12 +1186,8 @@ void gw_layout_free(gw_layout *lay)
 {
     if (!lay)
         return;
-    for (size_t i = 0; i < lay->n_pages; i++) {
-        free(lay->pages[i].glyphs);
-        free(lay->pages[i].lines);
-        free(lay->pages[i].rules);
-        free(lay->pages[i].images);
-    }
+    for (size_t i = 0; i < lay->n_pages; i++)
+        page_clear(&lay->pages[i]);
     free(lay->pages);
     gw_seal_free(lay->seal);
     free(lay);
