@@ -1407,11 +1407,8 @@ bool gw_face_glyph_box(const gw_face *f, uint32_t cp, int *xmin, int *ymin, int 
  * has no CIDToGIDMap: the code is what the subset's charset keeps, the CID of a
  * CID-keyed font or the glyph id of a name-keyed one (subset with its glyph ids
  * retained); the n-th character drawing an already used code is variant n. */
-static bool new_code(gw_face *f, uint32_t cp, int *val)
+static bool new_code(gw_face *f, FT_UInt gid, int *val)
 {
-    FT_UInt gid = FT_Get_Char_Index(f->ft, cp);
-    if (gid == 0)
-        return false;
     if (!f->cff) {
         if (f->used.n >= 0xFFFE)
             return false;
@@ -1431,20 +1428,34 @@ static bool new_code(gw_face *f, uint32_t cp, int *val)
     return true;
 }
 
+/* cp's code | variant << 16 in *val, given the first time cp is met.  1; 0 when
+ * the face lacks cp; -1 when it cannot be recorded (out of memory, or 65 535
+ * codes). */
+static int record(gw_face *f, uint32_t cp, int *val)
+{
+    if (!f || cp > 0x10FFFF)
+        return 0;
+    /* Called for every glyph set: the common case is a character seen before. */
+    if (cpmap_get(&f->used, cp, val))
+        return 1;
+    FT_UInt gid = FT_Get_Char_Index(f->ft, cp);
+    if (gid == 0)
+        return 0;
+    if (!new_code(f, gid, val))
+        return -1;
+    if (!cpmap_put(&f->used, cp, *val)) {
+        if (f->cff)
+            f->sharers[*val & 0xFFFF]--;
+        return -1;
+    }
+    return 1;
+}
+
 bool gw_face_code(gw_face *f, uint32_t cp, uint16_t *code, unsigned *variant)
 {
     int val = 0;
-    if (!f || cp > 0x10FFFF)
+    if (record(f, cp, &val) != 1)
         return false;
-    if (!cpmap_get(&f->used, cp, &val)) {
-        if (!new_code(f, cp, &val))
-            return false;
-        if (!cpmap_put(&f->used, cp, val)) {
-            if (f->cff)
-                f->sharers[val & 0xFFFF]--;
-            return false;
-        }
-    }
     *code = (uint16_t)(val & 0xFFFF);
     *variant = (unsigned)val >> 16;
     return true;
@@ -1452,12 +1463,8 @@ bool gw_face_code(gw_face *f, uint32_t cp, uint16_t *code, unsigned *variant)
 
 void gw_face_use(gw_face *f, uint32_t cp)
 {
-    uint16_t code;
-    unsigned variant;
-    /* Called for every glyph set: the common case is a character seen before. */
-    if (!f || cp > 0x10FFFF || cpmap_get(&f->used, cp, NULL))
-        return;
-    if (FT_Get_Char_Index(f->ft, cp) != 0 && !gw_face_code(f, cp, &code, &variant))
+    int val = 0;
+    if (record(f, cp, &val) < 0)
         f->used_failed = true;
 }
 
