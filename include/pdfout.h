@@ -29,6 +29,9 @@ gw_pdf_doc *gw_pdf_begin(const gw_meta *meta, const char *name, gw_diag *diag);
 int gw_pdf_add_page(gw_pdf_doc *d, const gw_page *page);
 /* gw_pdf_add_page as a gw_page_fn: `doc` is the gw_pdf_doc. */
 int gw_pdf_page_fn(void *doc, const gw_page *page);
+/* True once a page could not be drawn: the document can only be discarded
+ * (its caller tells an output failure from an error in the input by it). */
+bool gw_pdf_failed(const gw_pdf_doc *d);
 /* Finish the document and write it to out_path atomically; frees d.  Returns
  * 0, or -1 after reporting, leaving out_path as it was. */
 int gw_pdf_finish(gw_pdf_doc *d, const char *out_path);

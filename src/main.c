@@ -228,23 +228,6 @@ static int cmd_fonts(const cli *c)
     return EXIT_DONE;
 }
 
-/* The layout's page callback: draws each page into the PDF as it is made,
- * remembering a PDF failure (an output error, not an input one). */
-typedef struct page_sink {
-    gw_pdf_doc *pdf;
-    bool failed;
-} page_sink;
-
-static int draw_page(void *arg, const gw_page *page)
-{
-    page_sink *sink = arg;
-    if (gw_pdf_add_page(sink->pdf, page) != 0) {
-        sink->failed = true;
-        return -1;
-    }
-    return 0;
-}
-
 /* model → layout → PDF for one document with fonts already open; the exit
  * status.  Pages go to the PDF as they are laid out and are freed at once, so
  * memory holds the document model, the fonts and a page or so. */
@@ -262,14 +245,14 @@ static int render_one(const cli *c, const char *input, const char *output, gw_fo
     gw_fonts_clear_used(fs);                 /* each PDF embeds only its own glyphs */
     gw_layout_options lo = c->layout;
     lo.max_pages = c->limits.pages;
-    page_sink sink = { gw_pdf_begin(&doc->meta, output, diag), false };
+    gw_pdf_doc *pdf = gw_pdf_begin(&doc->meta, output, diag);
     int status = EXIT_USAGE;
-    if (sink.pdf) {
-        if (gw_layout_stream(doc, fs, &lo, draw_page, &sink, diag) != 0) {
-            status = sink.failed ? EXIT_USAGE : EXIT_INPUT;
-            gw_pdf_discard(sink.pdf);
+    if (pdf) {
+        if (gw_layout_stream(doc, fs, &lo, gw_pdf_page_fn, pdf, diag) != 0) {
+            status = gw_pdf_failed(pdf) ? EXIT_USAGE : EXIT_INPUT;
+            gw_pdf_discard(pdf);
         } else {
-            status = gw_pdf_finish(sink.pdf, output) == 0 ? EXIT_DONE : EXIT_USAGE;
+            status = gw_pdf_finish(pdf, output) == 0 ? EXIT_DONE : EXIT_USAGE;
         }
     }
     gw_doc_free(doc);

@@ -64,6 +64,14 @@ static HPDF_STATUS write_flate_filter(HPDF_Dict dict, HPDF_Stream out)
     return HPDF_Stream_WriteStr(out, "/Filter /FlateDecode\012");
 }
 
+/* The stream object s holds bytes deflated here: libharu must not filter them
+ * again, and writes our /Filter instead. */
+static void mark_deflated(HPDF_Dict s)
+{
+    s->filter = HPDF_STREAM_FILTER_NONE;
+    s->write_fn = write_flate_filter;
+}
+
 /* data deflated at `level` into a malloc'd buffer; NULL when out of memory. */
 static Bytef *deflated(const void *data, size_t len, int level, uLongf *out_len)
 {
@@ -82,8 +90,7 @@ HPDF_STATUS pdf_stream_put_deflated(HPDF_Dict s, const void *data, size_t len, i
     Bytef *z = deflated(data, len, level, &n);
     if (!z)
         return HPDF_FAILD_TO_ALLOC_MEM;
-    s->filter = HPDF_STREAM_FILTER_NONE;     /* the bytes are compressed already */
-    s->write_fn = write_flate_filter;
+    mark_deflated(s);
     HPDF_STATUS rc = HPDF_Stream_Write(s->stream, z, (HPDF_UINT)n);
     free(z);
     return rc;
@@ -213,8 +220,7 @@ HPDF_STATUS pdf_stream_put_spilled(HPDF_Doc pdf, HPDF_Dict s, pdf_spill *sp, con
     in->free_fn = spill_free;
     HPDF_Stream_Free(s->stream);
     s->stream = in;
-    s->filter = HPDF_STREAM_FILTER_NONE;     /* the bytes are compressed already */
-    s->write_fn = write_flate_filter;
+    mark_deflated(s);
     return HPDF_OK;
 }
 

@@ -46,8 +46,7 @@ static void on_hpdf_error(HPDF_STATUS error, HPDF_STATUS detail, void *user)
     }
 }
 
-/* The document being written: libharu's document, the fonts the pages used so
- * far, the seal, the pending bookmark, and where page contents are spilled. */
+/* The UTF-8 text of a bookmark, growing as lines are added. */
 typedef struct mark_text {
     char *s;
     size_t n, cap;
@@ -63,6 +62,8 @@ typedef struct open_mark {
     mark_text text;
 } open_mark;
 
+/* The document being written: libharu's document, the fonts the pages used so
+ * far, the seal, the pending bookmark, and where page contents are spilled. */
 struct gw_pdf_doc {
     HPDF_Doc pdf;
     hpdf_status st;
@@ -713,6 +714,11 @@ int gw_pdf_add_page(gw_pdf_doc *d, const gw_page *page)
 int gw_pdf_page_fn(void *doc, const gw_page *page)
 {
     return gw_pdf_add_page(doc, page);
+}
+
+bool gw_pdf_failed(const gw_pdf_doc *d)
+{
+    return d->failed;
 }
 
 /* After the last page: the fonts (subset to what the pages drew), the last

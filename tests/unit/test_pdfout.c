@@ -170,6 +170,31 @@ static void test_render_to_memory(void **state)
     free(data);
 }
 
+/* A page the PDF cannot draw (a glyph its face lacks: a layout bug) fails the
+ * document: gw_pdf_failed says so, later pages are refused, and the document
+ * can only be discarded. */
+static void test_undrawable_page_fails_the_document(void **state)
+{
+    fixture *f = *state;
+    gw_page page = f->lay->pages[0];
+    gw_glyph *glyphs = malloc(page.n_glyphs * sizeof *glyphs);
+    memcpy(glyphs, page.glyphs, page.n_glyphs * sizeof *glyphs);
+    glyphs[0].cp = 0xE000;                       /* private use: not in AR PL SungtiL GB */
+    assert_false(gw_face_has(glyphs[0].face, 0xE000));
+    page.glyphs = glyphs;
+    gw_pdf_doc *d = gw_pdf_begin(&f->doc->meta, "t.pdf", &f->diag);
+    assert_non_null(d);
+    assert_int_equal(gw_pdf_page_fn(d, &f->lay->pages[0]), 0);
+    assert_false(gw_pdf_failed(d));
+    assert_int_equal(gw_pdf_page_fn(d, &page), -1);
+    assert_true(gw_pdf_failed(d));
+    assert_int_equal(gw_pdf_add_page(d, &f->lay->pages[0]), -1);
+    gw_pdf_discard(d);
+    free(glyphs);
+    fflush(f->sink);
+    assert_non_null(strstr(f->sink_text, "t.pdf: cannot draw page 2"));
+}
+
 /* Page contents wait in an unnamed file in $TMPDIR until the save: nothing is
  * left in that directory, and a $TMPDIR that does not exist falls back to /tmp. */
 static void test_pages_spill_to_an_unnamed_file(void **state)
@@ -529,6 +554,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_missing_directory_is_an_error, setup, teardown),
         cmocka_unit_test_setup_teardown(test_render_to_memory, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pages_spill_to_an_unnamed_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_undrawable_page_fails_the_document, setup, teardown),
         cmocka_unit_test_setup_teardown(test_wide_justification, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pdfa_objects, setup, teardown),
         cmocka_unit_test_setup_teardown(test_source_date_epoch_reproducible, setup, teardown),
