@@ -54,8 +54,16 @@ double gw_row_baseline(const gw_geometry *g, int row, double size);
 typedef enum gw_line_kind {
     GW_LINE_LABEL, GW_LINE_TITLE, GW_LINE_SUBTITLE, GW_LINE_HEADING,
     GW_LINE_BODY, GW_LINE_SIGNATURE, GW_LINE_PAGENUM,
-    GW_LINE_TABLE         /* a line of text in a table cell (off the grid: row -1) */
+    GW_LINE_TABLE,        /* a line of text in a table cell (off the grid: row -1) */
+    GW_LINE_HEADER,       /* a line of the 版头 (份号, 标志, 发文字号, 签发人; row -1) */
+    GW_LINE_RECORD        /* a line of the 版记 (抄送, 印发; row -1) */
 } gw_line_kind;
+
+/* Colours, 0xRRGGBB in sRGB; 0 is black. */
+#define GW_BLACK 0x000000u
+/* 公文红: GB/T 9704's red (CMYK 0/80/80/0) in sRGB, since PDF/A under an sRGB
+ * output intent allows no DeviceCMYK. */
+#define GW_RED 0xE81F1Au
 
 typedef struct gw_glyph {
     gw_face *face;
@@ -65,6 +73,7 @@ typedef struct gw_glyph {
     double advance;       /* horizontal room the layout gave the glyph, in points */
     bool fake_bold;       /* draw with fill + stroke */
     gw_role role;         /* the role it was set in (bookmarks take a heading's text by it) */
+    uint32_t color;       /* GW_BLACK, or GW_RED for the 发文机关标志 */
 } gw_glyph;
 
 /* One set line: its glyphs are page->glyphs[first .. first + count). */
@@ -79,10 +88,12 @@ typedef struct gw_line_box {
     bool para_end;        /* last line of a paragraph or heading */
 } gw_line_box;
 
-/* A straight rule (a table's lines), from (x0, y0) to (x1, y1), in points. */
+/* A straight rule (a table's lines, the 版头's red rules, the 版记's lines),
+ * from (x0, y0) to (x1, y1), in points. */
 typedef struct gw_rule {
     double x0, y0, x1, y1;
     double width;
+    uint32_t color;       /* GW_BLACK or GW_RED */
 } gw_rule;
 
 /* A seal on a page: the image's mask painted in its ink colour over the
@@ -119,7 +130,8 @@ typedef struct gw_layout {
     gw_geometry geo;
     gw_page *pages;
     size_t n_pages, cap_pages;
-    gw_seal_image *seal;  /* the signature's seal (owned), NULL when none */
+    gw_seal_image **seals;   /* the seals and signature stamps the pages show (owned) */
+    size_t n_seals;
 } gw_layout;
 
 /* Choices made on the command line (--profile, --option). */
@@ -135,7 +147,7 @@ typedef struct gw_layout_options {
 } gw_layout_options;
 
 /* Receives each finished page, in order, as soon as it is complete (its page
- * number added).  The page and everything it points to except the seal image
+ * number added).  The page and everything it points to except the seal images
  * are freed after the call returns.  Returns 0, or -1 after reporting an error;
  * the layout then stops and returns -1. */
 typedef int (*gw_page_fn)(void *arg, const gw_page *page);
@@ -146,8 +158,8 @@ typedef int (*gw_page_fn)(void *arg, const gw_page *page);
  * Every error in the document is still reported (the layout goes on setting
  * lines after the first error, but hands no more pages to on_page).
  * Returns 0, or -1 after reporting (then the pages handed over must be discarded).
- * opt as for gw_layout_document.  The seal image a page's images point at stays
- * valid through every on_page call and is freed before this returns. */
+ * opt as for gw_layout_document.  The seal images a page's images point at stay
+ * valid through every on_page call and are freed before this returns. */
 int gw_layout_stream(const gw_doc *doc, gw_fontset *fonts, const gw_layout_options *opt,
                      gw_page_fn on_page, void *arg, gw_diag *diag);
 

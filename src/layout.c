@@ -82,7 +82,18 @@ typedef struct set_glyph {
     double ink_x;            /* glyph origin relative to slot_x */
     bool bold;
     gw_role role;
+    uint32_t color;
 } set_glyph;
+
+/* A seal (or signature stamp) a set line carries: centred on cx (pt from the
+ * type area's left), `lift` above the line's em centre. */
+typedef struct line_seal {
+    const gw_seal_image *image;
+    double cx, size, lift;
+} line_seal;
+
+/* Seals side by side on one signature row (联合行文): 156 mm holds three of 42 mm. */
+#define MAX_ROW_SEALS 4
 
 typedef struct set_line {
     gw_line_kind kind;
@@ -95,9 +106,16 @@ typedef struct set_line {
     bool para_start, para_end;
     gw_table_set *table;     /* GW_LINE_TABLE: a whole table, placed off the grid */
     bool landscape;          /* ... on landscape pages of its own */
-    const gw_seal_image *seal;  /* the signature's seal, centred on seal_cx (pt from the
-                                   type area's left), 2.5 mm above this row's em centre */
-    double seal_cx, seal_size;
+    line_seal seals[MAX_ROW_SEALS];  /* the signature's seals on this row */
+    size_t n_seals;
+    /* GW_LINE_HEADER and GW_LINE_RECORD blocks: glyphs, boxes and rules placed
+     * on the page as they are (page coordinates), whatever the row. */
+    gw_glyph *free_glyphs;
+    size_t n_free_glyphs;
+    gw_line_box *free_boxes;     /* first/count index free_glyphs */
+    size_t n_free_boxes;
+    gw_rule *free_rules;
+    size_t n_free_rules;
 } set_line;
 
 /* Where finished pages go.  The sink may take the page's arrays (setting their
@@ -111,13 +129,16 @@ typedef struct pager {
     gw_page page;            /* the page being filled, when `open` */
     bool open;
     int row;
+    bool unnumbered;         /* the page being filled gets no page number */
     int number;              /* the printed number of the next page begun */
     bool landscape;          /* new pages are landscape pages (a landscape table) */
     long made;               /* pages begun: what the pages limit counts */
 } pager;
 
 typedef struct ctx {
-    const gw_doc *doc;
+    const gw_doc *top;       /* the document laid out */
+    const gw_doc *doc;       /* the part being set: top, or an attachment */
+    const gw_layout_options *opt;
     gw_fontset *fonts;
     gw_diag *diag;
     gw_geometry geo;
@@ -130,13 +151,15 @@ typedef struct ctx {
     size_t peak_lines;       /* the most set lines held at once */
     bool failed;             /* out of memory */
     bool aborted;            /* the sink refused a page: stop */
-    bool done;               /* every block is set: pour to the end */
+    bool done;               /* every block of the part is set: pour to its end */
+    bool keep_open;          /* ... but leave the last page open (the 版记 goes on it) */
     bool pending_break;      /* a <pagebreak/> waits for the next line */
     bool keep_pending;       /* the next line added keeps with the next (after a heading) */
     int errors_before;       /* diag->errors when the layout began */
     long max_pages;          /* the pages limit */
     gw_lb_params lb;         /* line-breaking profile and options */
-    gw_seal_image *seal;     /* loaded by set_signature, owned until the layout ends */
+    gw_seal_image **images;  /* seals and stamps loaded so far, owned until the layout ends */
+    size_t n_images, cap_images;
     pager pg;
     page_sink sink;
     void *sink_arg;
@@ -239,10 +262,19 @@ static int item_width(const ctx *c, gw_face *face, const run_char *rc)
     return (int)lround(w);
 }
 
+static void set_line_free(set_line *l)
+{
+    free(l->glyphs);
+    table_free(l->table);
+    free(l->free_glyphs);
+    free(l->free_boxes);
+    free(l->free_rules);
+}
+
 static bool add_line(ctx *c, set_line *l)
 {
     if (!gw_grow(&c->lines, &c->cap_lines, c->n_lines + 1, sizeof *c->lines)) {
-        free(l->glyphs);
+        set_line_free(l);
         c->failed = true;
         return false;
     }
@@ -576,30 +608,6 @@ static void set_title(ctx *c, char_buf *b)
         set_paragraph(c, b, &st);
 }
 
-/* Label on row 1, title from row 3 (GB/T 9704 §7.3.7), subtitle under it, then
- * one blank row before the body. */
-static void set_front_matter(ctx *c)
-{
-    const gw_doc *d = c->doc;
-    char_buf b = { 0 };
-    if (d->label.len) {
-        push_text(c, &b, &d->label, GW_ROLE_LABEL, c->geo.label_size, false);
-        para_style st = { GW_LINE_LABEL, 0, 0, GW_ALIGN_JUSTIFY, 0, true };
-        set_paragraph(c, &b, &st);
-        add_blank_line(c);
-        b.n = 0;
-    }
-    set_title(c, &b);
-    b.n = 0;
-    if (d->subtitle.len) {
-        push_text(c, &b, &d->subtitle, GW_ROLE_HEADING2, c->geo.subtitle_size, false);
-        para_style sub = { GW_LINE_SUBTITLE, 0, 0, GW_ALIGN_CENTER, 0, true };
-        set_paragraph(c, &b, &sub);
-    }
-    free(b.v);
-    add_blank_line(c);
-}
-
 /* The line-breaking items of b (widths from the faces). */
 static gw_lb_item *items_of(ctx *c, const char_buf *b, gw_face **faces)
 {
@@ -655,28 +663,83 @@ static char *seal_path(const gw_doc *d, const char *src)
     return path;
 }
 
+/* The layout owns every seal image it loads until it ends (pages point at them). */
+static bool keep_image(ctx *c, gw_seal_image *img)
+{
+    if (!gw_grow(&c->images, &c->cap_images, c->n_images + 1, sizeof *c->images)) {
+        gw_seal_free(img);
+        c->failed = true;
+        return false;
+    }
+    c->images[c->n_images++] = img;
+    return true;
+}
+
+/* A seal or stamp image, kept by the layout; NULL after reporting. */
+static gw_seal_image *load_seal(ctx *c, const gw_seal_ref *ref)
+{
+    char *path = seal_path(c->doc, ref->src);
+    c->failed |= path == NULL;
+    gw_seal_image *img = path ? gw_seal_load(path, c->doc->path, ref->pos.line, ref->pos.col,
+                                             c->diag) : NULL;
+    free(path);
+    return img && keep_image(c, img) ? img : NULL;
+}
+
+/* Diameter in points: the source's, else the PNG's own (pHYs), else `dflt` mm. */
+static double seal_size_pt(const gw_seal_ref *ref, const gw_seal_image *img, double dflt)
+{
+    double mm = ref->diameter_mm > 0 ? ref->diameter_mm : img->width_mm > 0 ? img->width_mm : dflt;
+    return mm * GW_PT_PER_MM;
+}
+
+/* A run of text measured for setting on one line: characters, faces, items, width. */
+typedef struct text_run {
+    char_buf b;
+    gw_face **faces;
+    gw_lb_item *items;
+    int width;
+} text_run;
+
+static bool run_measure(ctx *c, text_run *r)
+{
+    r->faces = resolve_faces(c, &r->b);
+    r->items = r->faces ? items_of(c, &r->b, r->faces) : NULL;
+    if (r->items)
+        r->width = gw_lb_span_width(r->items, 0, r->b.n, &c->lb.opt);
+    return r->items != NULL;
+}
+
+static void run_free(text_run *r)
+{
+    free(r->b.v);
+    free(r->faces);
+    free(r->items);
+    memset(r, 0, sizeof *r);
+}
+
+static void run_set(ctx *c, const text_run *r, int start, gw_line_kind kind)
+{
+    set_solid_line(c, &r->b, r->faces, r->items, r->width, start, kind);
+}
+
 /* 落款 with a seal (GB/T 9704 §7.3.5.1, ../shared/gbt9704.md §10.1): the date
  * right-indented 4 字, the issuer on the row above centred on the date, the
  * seal centred on both with its centre 2.5 mm above the issuer's em centre (so
  * both sit below the centre).  The issuer goes as few rows below the body as
  * keep the seal's top off the last body line — its top is then within one row
- * of it — and rows are kept free under the date for the seal's lower part. */
-static void set_sealed_signature(ctx *c, const gw_signature *sig, const char_buf *issuer,
-                                 gw_face **fi, gw_lb_item *ii, int wi, const char_buf *date,
-                                 gw_face **fd, gw_lb_item *id, int wd)
+ * of it.  Returns the rows still to keep free under the date for the seal's
+ * lower part (-1 after an error). */
+static int set_sealed_signature(ctx *c, const gw_signature *sig, const text_run *issuer,
+                                const text_run *date)
 {
     const gw_geometry *g = &c->geo;
-    char *path = seal_path(c->doc, sig->seal_src);
-    c->failed |= path == NULL;
-    gw_seal_image *img = path ? gw_seal_load(path, c->doc->path, sig->seal_pos.line,
-                                             sig->seal_pos.col, c->diag) : NULL;
-    free(path);
+    gw_seal_image *img = load_seal(c, &sig->seals[0]);
     if (!img)
-        return;
-    double d_mm = sig->seal_diameter_mm > 0 ? sig->seal_diameter_mm
-                : img->width_mm > 0 ? img->width_mm : 42.0;
-    double size = d_mm * GW_PT_PER_MM, lift = 2.5 * GW_PT_PER_MM, half_em = g->body_size / 2;
-    int full = g->chars_per_line * 1000;
+        return -1;
+    double size = seal_size_pt(&sig->seals[0], img, 42.0);
+    double lift = 2.5 * GW_PT_PER_MM, half_em = g->body_size / 2;
+    int full = g->chars_per_line * 1000, wi = issuer->width, wd = date->width;
     int date_start = full - 4000 - wd, issuer_start = date_start + (wd - wi) / 2;
     if (issuer_start + wi > full)
         issuer_start = full - wi;
@@ -684,11 +747,9 @@ static void set_sealed_signature(ctx *c, const gw_signature *sig, const char_buf
     if (date_start < 0 || issuer_start < 0 || size > g->area_right - g->area_left) {
         gw_error(c->diag, c->doc->path, sig->pos.line, sig->pos.col,
                  "the signature's issuer or date, or its %.0f mm seal, is wider than the type area",
-                 d_mm);
-        gw_seal_free(img);
-        return;
+                 size / GW_PT_PER_MM);
+        return -1;
     }
-    c->seal = img;
     /* Rows from the last body line to the issuer: the seal's top at or below
      * the body's last em box. */
     int k = (int)ceil((half_em + lift + size / 2) / g->pitch - 1e-9);
@@ -701,32 +762,125 @@ static void set_sealed_signature(ctx *c, const gw_signature *sig, const char_buf
     for (int i = 0; i < k - 1; i++)
         add_signature_blank(c);
     size_t issuer_line = c->n_lines;
-    if (issuer->n)
-        set_solid_line(c, issuer, fi, ii, wi, issuer_start, GW_LINE_SIGNATURE);
+    if (issuer->b.n)
+        run_set(c, issuer, issuer_start, GW_LINE_SIGNATURE);
     else
         add_signature_blank(c);
-    if (c->n_lines > issuer_line) {
-        c->lines[issuer_line].seal = img;
-        c->lines[issuer_line].seal_cx = seal_cx;
-        c->lines[issuer_line].seal_size = size;
+    if (c->n_lines > issuer_line)
+        c->lines[issuer_line].seals[c->lines[issuer_line].n_seals++] =
+            (line_seal){ img, seal_cx, size, lift };
+    run_set(c, date, date_start, GW_LINE_SIGNATURE);
+    return below;
+}
+
+/* Merge the set lines from `first` on into the line at `first` (issuers that
+ * share a signature row). */
+static void merge_lines(ctx *c, size_t first)
+{
+    if (c->n_lines <= first + 1)
+        return;
+    set_line *dst = &c->lines[first];
+    size_t total = 0;
+    for (size_t i = first; i < c->n_lines; i++)
+        total += c->lines[i].n;
+    set_glyph *g = realloc(dst->glyphs, (total ? total : 1) * sizeof *g);
+    if (!g) {
+        c->failed = true;
+        return;
     }
-    set_solid_line(c, date, fd, id, wd, date_start, GW_LINE_SIGNATURE);
-    for (int i = 0; i < below; i++)
+    dst->glyphs = g;
+    for (size_t i = first + 1; i < c->n_lines; i++) {
+        memcpy(dst->glyphs + dst->n, c->lines[i].glyphs, c->lines[i].n * sizeof *g);
+        dst->n += c->lines[i].n;
+        free(c->lines[i].glyphs);
+    }
+    c->n_lines = first + 1;
+}
+
+/* 联合行文 with seals (§7.3.5.1, gbt9704.md §10.1): the issuers in organ order,
+ * each centred under its own seal; seals side by side, as many as the type
+ * area holds to the left of the last, spaced so that neither seals nor names
+ * touch; further rows of seals below; the last seal, rightmost on the last row,
+ * covers the last issuer and the date (right-indented 4 字).  Returns the rows
+ * to keep free under the date, or -1 after an error. */
+static int set_joint_signature(ctx *c, const gw_signature *sig, const text_run *issuers,
+                               const text_run *date)
+{
+    const gw_geometry *g = &c->geo;
+    size_t n = sig->n_seals;
+    const gw_seal_image *img[64];
+    double size[64], d_max = 0, unit = g->cell / 1000.0;
+    int w_max = 0;
+    if (n > 64) {
+        gw_error(c->diag, c->doc->path, sig->pos.line, sig->pos.col,
+                 "a signature holds at most 64 seals");
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (!(img[i] = load_seal(c, &sig->seals[i])))
+            return -1;
+        size[i] = seal_size_pt(&sig->seals[i], img[i], 42.0);
+        d_max = fmax(d_max, size[i]);
+        w_max = issuers[i].width > w_max ? issuers[i].width : w_max;
+    }
+    int full = g->chars_per_line * 1000, wd = date->width, date_start = full - 4000 - wd;
+    double cx_last = (date_start + wd / 2.0) * unit, gap = 4.0 * GW_PT_PER_MM;
+    double spacing = fmax(d_max + gap, w_max * unit + g->cell);
+    double half = fmax(d_max, w_max * unit) / 2;
+    size_t per_row = cx_last < half ? 0 : 1 + (size_t)floor((cx_last - half) / spacing);
+    if (per_row > MAX_ROW_SEALS)
+        per_row = MAX_ROW_SEALS;
+    if (per_row == 0 || date_start < 0 || cx_last + half > g->area_right - g->area_left) {
+        gw_error(c->diag, c->doc->path, sig->pos.line, sig->pos.col,
+                 "the signature's issuers, date or seals are wider than the type area");
+        return -1;
+    }
+    double lift = 2.5 * GW_PT_PER_MM, half_em = g->body_size / 2;
+    int k = (int)ceil((half_em + lift + d_max / 2) / g->pitch - 1e-9);
+    int step = (int)ceil((d_max + gap) / g->pitch - 1e-9);
+    k = k < 2 ? 2 : k;
+    if (c->n_lines > 0)
+        c->lines[c->n_lines - 1].keep_with_next = true;
+    for (int i = 0; i < k - 1; i++)
         add_signature_blank(c);
-    if (c->n_lines > 0)                    /* none only when out of memory */
-        c->lines[c->n_lines - 1].keep_with_next = false;
+    size_t rows = (n + per_row - 1) / per_row;
+    for (size_t r = 0; r < rows && !halted(c); r++) {
+        size_t from = r * per_row, to = from + per_row < n ? from + per_row : n;
+        size_t line = c->n_lines;
+        for (size_t i = from; i < to; i++) {
+            double cx = cx_last - (double)(to - 1 - i) * spacing;
+            int start = (int)lround(cx / unit - issuers[i].width / 2.0);
+            run_set(c, &issuers[i], start < 0 ? 0 : start, GW_LINE_SIGNATURE);
+        }
+        if (c->n_lines == line)
+            add_signature_blank(c);
+        merge_lines(c, line);
+        if (halted(c))
+            return -1;
+        set_line *l = &c->lines[line];
+        for (size_t i = from; i < to; i++)
+            l->seals[l->n_seals++] = (line_seal){ img[i], cx_last - (double)(to - 1 - i) * spacing,
+                                                  size[i], lift };
+        for (int i = 0; r + 1 < rows && i < step - 1; i++)
+            add_signature_blank(c);
+    }
+    run_set(c, date, date_start, GW_LINE_SIGNATURE);
+    double overhang = d_max / 2 - lift - g->pitch - half_em;
+    return overhang > 0 ? (int)ceil(overhang / g->pitch - 1e-9) : 0;
 }
 
 /* 落款 without a seal (GB/T 9704 §7.3.5.2): one blank line below the body, the
  * issuer right-indented 2 字, the date on the next line starting 2 字 right of
  * the issuer's start; a date that would then pass the 2 字 right indent is
- * right-indented 2 字 and the issuer moves left to keep the 2 字 offset.  The
- * block keeps with the last body line, so it is never alone on a page. */
-static void set_plain_signature(ctx *c, const gw_signature *sig, const char_buf *issuer,
-                                gw_face **fi, gw_lb_item *ii, int wi, const char_buf *date,
-                                gw_face **fd, gw_lb_item *id, int wd)
+ * right-indented 2 字 and the issuer moves left to keep the 2 字 offset.
+ * Several issuers stand one a row, aligned on the longest.  Returns 0, or -1
+ * after an error. */
+static int set_plain_signature(ctx *c, const gw_signature *sig, const text_run *issuers,
+                               size_t n, const text_run *date)
 {
-    int full = c->geo.chars_per_line * 1000, indent = 2000;
+    int full = c->geo.chars_per_line * 1000, indent = 2000, wi = 0, wd = date->width;
+    for (size_t i = 0; i < n; i++)
+        wi = issuers[i].width > wi ? issuers[i].width : wi;
     int issuer_start = full - indent - wi, date_start = issuer_start + indent;
     if (date_start + wd > full - indent) {
         date_start = full - indent - wd;
@@ -735,44 +889,742 @@ static void set_plain_signature(ctx *c, const gw_signature *sig, const char_buf 
     if (issuer_start < 0 || date_start < 0) {
         gw_error(c->diag, c->doc->path, sig->pos.line, sig->pos.col,
                  "the signature's issuer or date is longer than a line");
-        return;
+        return -1;
     }
     if (c->n_lines > 0)
         c->lines[c->n_lines - 1].keep_with_next = true;
     add_signature_blank(c);
-    if (issuer->n)
-        set_solid_line(c, issuer, fi, ii, wi, issuer_start, GW_LINE_SIGNATURE);
-    set_solid_line(c, date, fd, id, wd, date_start, GW_LINE_SIGNATURE);
-    if (c->n_lines > 0)                    /* none only when out of memory */
-        c->lines[c->n_lines - 1].keep_with_next = false;
+    for (size_t i = 0; i < n; i++)
+        if (issuers[i].b.n)
+            run_set(c, &issuers[i], issuer_start, GW_LINE_SIGNATURE);
+    run_set(c, date, date_start, GW_LINE_SIGNATURE);
+    return 0;
 }
 
-/* The 落款: issuer and date (a blank 年　月　日 to sign by hand when no date is
- * given), with or without the seal. */
-static void set_signature(ctx *c, const gw_signature *sig)
+/* 签发人签名章 (§7.3.5.3, gbt9704.md §10.3): two blank rows under the body, the
+ * stamp right-indented 4 字 with the signer's title 2 字 to its left and the
+ * stamp centred on the title's row; one blank row; the date right-indented
+ * 4 字.  Returns 0, or -1 after an error. */
+static int set_stamp_signature(ctx *c, const gw_signature *sig, const text_run *title,
+                               const text_run *date)
 {
-    char_buf issuer = { 0 }, date = { 0 };
-    push_text(c, &issuer, &sig->issuer, GW_ROLE_BODY, c->geo.body_size, false);
-    if (sig->has_date)
-        push_text(c, &date, &sig->date, GW_ROLE_BODY, c->geo.body_size, false);
-    else
-        push_utf8(c, &date, "年\u3000月\u3000日", GW_ROLE_BODY, c->geo.body_size, sig->pos);
-    gw_face **fi = resolve_faces(c, &issuer), **fd = resolve_faces(c, &date);
-    gw_lb_item *ii = fi ? items_of(c, &issuer, fi) : NULL, *id = fd ? items_of(c, &date, fd) : NULL;
-    if (ii && id) {
-        int wi = gw_lb_span_width(ii, 0, issuer.n, &c->lb.opt);
-        int wd = gw_lb_span_width(id, 0, date.n, &c->lb.opt);
-        if (sig->seal_src)
-            set_sealed_signature(c, sig, &issuer, fi, ii, wi, &date, fd, id, wd);
-        else
-            set_plain_signature(c, sig, &issuer, fi, ii, wi, &date, fd, id, wd);
+    const gw_geometry *g = &c->geo;
+    gw_seal_image *img = load_seal(c, &sig->stamp);
+    if (!img)
+        return -1;
+    double size = seal_size_pt(&sig->stamp, img, 20.0), unit = g->cell / 1000.0;
+    int full = g->chars_per_line * 1000, right = full - 4000;
+    int stamp_left = right - (int)lround(size / unit);
+    int title_start = stamp_left - 2000 - title->width, date_start = right - date->width;
+    if (title_start < 0 || date_start < 0) {
+        gw_error(c->diag, c->doc->path, sig->pos.line, sig->pos.col,
+                 "the signer's title, stamp or date is wider than the type area");
+        return -1;
     }
-    free(ii);
-    free(id);
-    free(fi);
-    free(fd);
-    free(issuer.v);
-    free(date.v);
+    int rows = (int)ceil(size / g->pitch - 1e-9), title_row = (rows - 1) / 2;
+    if (c->n_lines > 0)
+        c->lines[c->n_lines - 1].keep_with_next = true;
+    add_signature_blank(c);
+    add_signature_blank(c);
+    for (int r = 0; r < rows; r++) {
+        size_t line = c->n_lines;
+        if (r == title_row && title->b.n)
+            run_set(c, title, title_start, GW_LINE_SIGNATURE);
+        else
+            add_signature_blank(c);
+        if (r == title_row && c->n_lines > line)
+            c->lines[line].seals[c->lines[line].n_seals++] =
+                (line_seal){ img, (stamp_left + right) / 2.0 * unit, size, 0 };
+    }
+    add_signature_blank(c);
+    run_set(c, date, date_start, GW_LINE_SIGNATURE);
+    return 0;
+}
+
+/* 附注 (§7.3.6): under the date, indented 2 字, in round brackets. */
+static void set_note(ctx *c, const gw_doc *d)
+{
+    if (d->note.len == 0)
+        return;
+    char_buf b = { 0 };
+    push_utf8(c, &b, "（", GW_ROLE_BODY, c->geo.body_size, d->note_pos);
+    push_text(c, &b, &d->note, GW_ROLE_BODY, c->geo.body_size, false);
+    push_utf8(c, &b, "）", GW_ROLE_BODY, c->geo.body_size, d->note_pos);
+    para_style st = { GW_LINE_SIGNATURE, 0, 2000, GW_ALIGN_JUSTIFY, 0, true };
+    set_paragraph(c, &b, &st);
+    free(b.v);
+}
+
+/* The 落款: issuers and date (a blank 年　月　日 to sign by hand when no date is
+ * given) with one seal per issuer, no seal, or the signer's stamp; then the
+ * 附注, taking the place of the rows kept free under a seal. */
+static void set_signature(ctx *c, const gw_doc *d)
+{
+    const gw_signature *sig = d->signature;
+    size_t n = sig->n_issuers ? sig->n_issuers : 1;
+    text_run *issuers = calloc(n, sizeof *issuers), date = { 0 }, title = { 0 };
+    if (!issuers) {
+        c->failed = true;
+        return;
+    }
+    bool ok = true;
+    for (size_t i = 0; i < sig->n_issuers; i++) {
+        push_text(c, &issuers[i].b, &sig->issuers[i], GW_ROLE_BODY, c->geo.body_size, false);
+        ok &= run_measure(c, &issuers[i]);
+    }
+    if (sig->n_issuers == 0)
+        ok &= run_measure(c, &issuers[0]);
+    if (sig->has_date)
+        push_text(c, &date.b, &sig->date, GW_ROLE_BODY, c->geo.body_size, false);
+    else
+        push_utf8(c, &date.b, "年\u3000月\u3000日", GW_ROLE_BODY, c->geo.body_size, sig->pos);
+    ok &= run_measure(c, &date);
+    push_text(c, &title.b, &sig->stamp_title, GW_ROLE_BODY, c->geo.body_size, false);
+    ok &= run_measure(c, &title);
+    int below = -1;
+    if (ok && sig->has_stamp)
+        below = set_stamp_signature(c, sig, &title, &date);
+    else if (ok && sig->n_seals > 1)
+        below = set_joint_signature(c, sig, issuers, &date);
+    else if (ok && sig->n_seals == 1)
+        below = set_sealed_signature(c, sig, &issuers[0], &date);
+    else if (ok)
+        below = set_plain_signature(c, sig, issuers, sig->n_issuers, &date);
+    if (below >= 0) {
+        size_t before = c->n_lines;
+        set_note(c, d);
+        for (int i = (int)(c->n_lines - before); i < below; i++)
+            add_signature_blank(c);
+        if (c->n_lines > 0)                /* none only when out of memory */
+            c->lines[c->n_lines - 1].keep_with_next = false;
+    }
+    for (size_t i = 0; i < n; i++)
+        run_free(&issuers[i]);
+    free(issuers);
+    run_free(&date);
+    run_free(&title);
+}
+
+static gw_lb_params line_params(const gw_doc *doc, const gw_layout_options *opt);
+static void set_line_free(set_line *l);
+
+/* ---- format v2: the 公文's own parts ------------------------------------ */
+
+/* Set a run as one line (justified to `avail` units when wider than the
+ * run), taken out of the line list: the 版头 and 版记 place it themselves. */
+static bool take_line(ctx *c, const text_run *r, int start, int avail, set_line *out)
+{
+    gw_lb_place *places = malloc((r->b.n ? r->b.n : 1) * sizeof *places);
+    if (!places) {
+        c->failed = true;
+        return false;
+    }
+    bool stretch = avail > r->width && r->b.n > 1;
+    gw_lb_line ln = { 0, r->b.n, r->width, stretch ? avail : r->width, !stretch, 0 };
+    para_style st = { GW_LINE_HEADER, 0, 0, GW_ALIGN_JUSTIFY, 0, true };
+    size_t at = c->n_lines;
+    set_one_line(c, &r->b, r->faces, r->items, &ln, &st, start, places);
+    free(places);
+    if (c->n_lines <= at)
+        return false;
+    *out = c->lines[--c->n_lines];
+    return true;
+}
+
+/* The glyphs of a taken line onto a block in page coordinates: x from
+ * `left`, on `baseline`, in `color`, with a line box of `kind`. */
+static void block_add_line(ctx *c, set_line *blk, set_line *l, double left, double baseline,
+                           uint32_t color, gw_line_kind kind)
+{
+    size_t first = blk->n_free_glyphs, cap = first + l->n;
+    gw_glyph *g = l->n ? realloc(blk->free_glyphs, cap * sizeof *g) : blk->free_glyphs;
+    gw_line_box *b = realloc(blk->free_boxes, (blk->n_free_boxes + 1) * sizeof *b);
+    if (b)
+        blk->free_boxes = b;
+    if ((l->n && !g) || !b) {
+        c->failed = true;
+        free(l->glyphs);
+        return;
+    }
+    blk->free_glyphs = g;
+    for (size_t i = 0; i < l->n; i++) {
+        const set_glyph *s = &l->glyphs[i];
+        g[first + i] = (gw_glyph){ s->face, s->cp, left + s->slot_x + s->ink_x, baseline, s->size,
+                                   s->slot_w, s->bold, s->role, color };
+    }
+    blk->n_free_glyphs = cap;
+    if (l->n)
+        blk->free_boxes[blk->n_free_boxes++] = (gw_line_box){
+            kind, -1, 0, baseline, left + l->glyphs[0].slot_x,
+            left + l->glyphs[l->n - 1].slot_x + l->glyphs[l->n - 1].slot_w, first, l->n, true, true };
+    free(l->glyphs);
+}
+
+static void block_add_rule(ctx *c, set_line *blk, double x0, double x1, double y, double width,
+                           uint32_t color)
+{
+    gw_rule *r = realloc(blk->free_rules, (blk->n_free_rules + 1) * sizeof *r);
+    if (!r) {
+        c->failed = true;
+        return;
+    }
+    blk->free_rules = r;
+    r[blk->n_free_rules++] = (gw_rule){ x0, y, x1, y, width, color };
+}
+
+/* Place a run on a block: `start` units from the type area's left edge. */
+static void block_add_run(ctx *c, set_line *blk, const text_run *r, int start, double baseline,
+                          uint32_t color, gw_line_kind kind)
+{
+    set_line l;
+    if (r->b.n && take_line(c, r, start, r->width, &l))
+        block_add_line(c, blk, &l, c->geo.area_left, baseline, color, kind);
+}
+
+static void run_text(ctx *c, text_run *r, const gw_text *t, gw_role role, double size)
+{
+    push_text(c, &r->b, t, role, size, false);
+}
+
+/* Units of the 28-unit grid line to points, and back. */
+static double units_pt(const ctx *c, double u)
+{
+    return u * c->geo.cell / 1000.0;
+}
+
+/* Em-box top of grid row r (16 pt body text). */
+static double row_top(const gw_geometry *g, int r)
+{
+    return g->area_top - r * g->pitch;
+}
+
+/* The first grid row whose em box starts at least two lines (2 pitches) below y. */
+static int row_two_lines_below(const gw_geometry *g, double y)
+{
+    int r = (int)ceil((g->area_top - (y - 2 * g->pitch)) / g->pitch - 1e-9);
+    return r < 1 ? 1 : r;
+}
+
+/* 发文机关标志 (GB/T 9704 §7.2.4, gbt9704.md §14): red 小标宋, the marks of
+ * joint issuance stacked (each spread to the longest), the suffix (文件) right
+ * of them centred on the stack, the whole centred on the type area with its
+ * top at `top`; the size is the largest, up to 22 mm, at which the block fits
+ * the 156 mm.  Returns the block's bottom (pt), or `top` when there is no mark. */
+static double set_marks(ctx *c, set_line *blk, const gw_header *h, double top)
+{
+    const gw_geometry *g = &c->geo;
+    size_t n = h->n_marks;
+    if (n == 0)
+        return top;
+    text_run *m = calloc(n + 1, sizeof *m);
+    if (!m) {
+        c->failed = true;
+        return top;
+    }
+    text_run *suf = &m[n];
+    bool ok = true;
+    int widest = 0;
+    for (size_t i = 0; i <= n && ok; i++) {          /* measured at 16 pt first */
+        run_text(c, &m[i], i < n ? &h->marks[i] : &h->suffix, GW_ROLE_TITLE, g->body_size);
+        ok = run_measure(c, &m[i]);
+        widest = i < n && m[i].width > widest ? m[i].width : widest;
+    }
+    double size = 0;
+    if (ok) {
+        double gap16 = suf->b.n ? 500 : 0, total16 = widest + gap16 + suf->width;
+        double fit = g->body_size * (g->area_right - g->area_left) / units_pt(c, total16);
+        size = floor(fmin(22.0 * GW_PT_PER_MM, fit) * 100) / 100;
+    }
+    double step = 1.25 * size, bottom = top - (double)(n - 1) * step - size;
+    for (size_t i = 0; i <= n && ok; i++) {          /* again at the size chosen */
+        run_free(&m[i]);
+        run_text(c, &m[i], i < n ? &h->marks[i] : &h->suffix, GW_ROLE_TITLE, size);
+        ok = run_measure(c, &m[i]);
+    }
+    if (ok) {
+        int mark_w = 0;
+        for (size_t i = 0; i < n; i++)
+            mark_w = m[i].width > mark_w ? m[i].width : mark_w;
+        int gap = suf->b.n ? (int)lround(500 * size / g->body_size) : 0;
+        int block = mark_w + gap + suf->width, full = g->chars_per_line * 1000;
+        int left = (full - block) / 2;
+        for (size_t i = 0; i < n; i++) {
+            set_line l;
+            int start = m[i].b.n > 1 ? left : left + (mark_w - m[i].width) / 2;
+            if (take_line(c, &m[i], start, mark_w, &l))
+                block_add_line(c, blk, &l, g->area_left, top - (double)i * step - g->ascent * size,
+                               GW_RED, GW_LINE_HEADER);
+        }
+        double centre = (top + bottom) / 2;
+        block_add_run(c, blk, suf, left + mark_w + gap, centre + size / 2 - g->ascent * size,
+                      GW_RED, GW_LINE_HEADER);
+    }
+    for (size_t i = 0; i <= n; i++)
+        run_free(&m[i]);
+    free(m);
+    return ok ? bottom : top;
+}
+
+/* A line of the 版头 from the source: text in `role` at 16 pt. */
+static void header_line(ctx *c, set_line *blk, const gw_text *t, const char *tail,
+                        const gw_text *tail_text, gw_role role, int start, bool right, double base)
+{
+    text_run r = { 0 };
+    run_text(c, &r, t, role, c->geo.body_size);
+    if (tail && t->len)
+        push_utf8(c, &r.b, tail, role, c->geo.body_size, t->pos[t->len - 1]);
+    if (tail && tail_text)
+        run_text(c, &r, tail_text, role, c->geo.body_size);
+    if (run_measure(c, &r))
+        block_add_run(c, blk, &r, right ? start - r.width : start, base, GW_BLACK, GW_LINE_HEADER);
+    run_free(&r);
+}
+
+/* 份号, 密级★保密期限, 紧急程度: one a line, flush left, baselines from `base`
+ * down one pitch a line.  Returns the lines set. */
+static int set_front_marks(ctx *c, set_line *blk, const gw_header *h, double base)
+{
+    int k = 0;
+    if (h->copy.len)
+        header_line(c, blk, &h->copy, NULL, NULL, GW_ROLE_BODY, 0, false, base - k++ * c->geo.pitch);
+    if (h->secrecy.len)
+        header_line(c, blk, &h->secrecy, h->period.len ? "★" : NULL, &h->period, GW_ROLE_HEADING1,
+                    0, false, base - k++ * c->geo.pitch);
+    if (h->urgency.len)
+        header_line(c, blk, &h->urgency, NULL, NULL, GW_ROLE_HEADING1, 0, false,
+                    base - k++ * c->geo.pitch);
+    return k;
+}
+
+/* 签发人 lines (§7.2.6): "签发人：" in 仿宋 and the names in 楷体, two a line,
+ * right-indented 1 字, on rows `row`, row+1, …  Returns the rows used. */
+static int set_signers(ctx *c, set_line *blk, const gw_header *h, int row)
+{
+    const gw_geometry *g = &c->geo;
+    int full = g->chars_per_line * 1000, lines = 0;
+    for (size_t i = 0; i < h->n_signers; i += 2, lines++) {
+        text_run r = { 0 };
+        gw_pos at = h->signers[i].len ? h->signers[i].pos[0] : h->pos;
+        push_utf8(c, &r.b, i == 0 ? "签发人：" : "", GW_ROLE_BODY, g->body_size, at);
+        run_text(c, &r, &h->signers[i], GW_ROLE_HEADING2, g->body_size);
+        if (i + 1 < h->n_signers) {
+            push_utf8(c, &r.b, "\u3000", GW_ROLE_HEADING2, g->body_size, at);
+            run_text(c, &r, &h->signers[i + 1], GW_ROLE_HEADING2, g->body_size);
+        }
+        if (run_measure(c, &r))
+            block_add_run(c, blk, &r, full - 1000 - r.width, gw_row_baseline(g, row + lines,
+                          g->body_size), GW_BLACK, GW_LINE_HEADER);
+        run_free(&r);
+    }
+    return lines;
+}
+
+/* The 版头 of the general, order and minutes formats: front marks on rows 1–3,
+ * the mark 35 mm (order: 20 mm) below the type area's top, the 发文字号 two
+ * lines under it — centred, or with 签发人 flush left indented 1 字 on the last
+ * signer row — and (general, minutes) the red rule 4 mm under it.  Returns
+ * the y below which the title may start two lines down. */
+static double set_general_header(ctx *c, set_line *blk, const gw_header *h, gw_doc_kind kind)
+{
+    const gw_geometry *g = &c->geo;
+    int k = set_front_marks(c, blk, h, gw_row_baseline(g, 0, g->body_size));
+    double top = g->area_top - (kind == GW_KIND_ORDER ? 20.0 : 35.0) * GW_PT_PER_MM;
+    top = fmin(top, row_top(g, k));
+    double bottom = set_marks(c, blk, h, top);
+    int row = h->n_marks ? row_two_lines_below(g, bottom) : k;
+    int last = row;
+    if (h->n_signers)
+        last = row + set_signers(c, blk, h, row) - 1;
+    double base = gw_row_baseline(g, last, g->body_size);
+    if (h->doc_number.len) {
+        text_run r = { 0 };
+        run_text(c, &r, &h->doc_number, GW_ROLE_BODY, g->body_size);
+        int full = g->chars_per_line * 1000;
+        if (run_measure(c, &r))
+            block_add_run(c, blk, &r, h->n_signers ? 1000 : (full - r.width) / 2, base, GW_BLACK,
+                          GW_LINE_HEADER);
+        run_free(&r);
+    }
+    if (!h->doc_number.len && !h->n_signers)
+        return bottom;
+    double em_bottom = row_top(g, last) - g->body_size;
+    if (kind == GW_KIND_ORDER)
+        return em_bottom;
+    double rule = em_bottom - 4.0 * GW_PT_PER_MM;
+    block_add_rule(c, blk, g->area_left, g->area_right, rule, 0.5 * GW_PT_PER_MM, GW_RED);
+    return rule;
+}
+
+/* The 信函格式 版头 (§10.1, gbt9704.md §14): the mark 30 mm below the page's
+ * top; red double lines 170 mm long, centred — thick over thin 4 mm under the
+ * mark, thin over thick 20 mm above the page's bottom; 份号, 密级, 紧急程度
+ * flush left from 7/8 of a 3号 character under the upper lines, the 发文字号
+ * flush right on the first of those lines.  Returns the y below which the
+ * title may start two lines down. */
+static double set_letter_header(ctx *c, set_line *blk, const gw_header *h)
+{
+    const gw_geometry *g = &c->geo;
+    double thick = 0.8 * GW_PT_PER_MM, thin = 0.25 * GW_PT_PER_MM, gap = 0.8 * GW_PT_PER_MM;
+    double x0 = (g->page_width - 170.0 * GW_PT_PER_MM) / 2, x1 = g->page_width - x0;
+    double bottom = set_marks(c, blk, h, g->page_height - 30.0 * GW_PT_PER_MM);
+    double upper = bottom - 4.0 * GW_PT_PER_MM, upper_thin = upper - thick / 2 - gap - thin / 2;
+    double lower = 20.0 * GW_PT_PER_MM, lower_thin = lower + thick / 2 + gap + thin / 2;
+    block_add_rule(c, blk, x0, x1, upper, thick, GW_RED);
+    block_add_rule(c, blk, x0, x1, upper_thin, thin, GW_RED);
+    block_add_rule(c, blk, x0, x1, lower_thin, thin, GW_RED);
+    block_add_rule(c, blk, x0, x1, lower, thick, GW_RED);
+    double first_top = upper_thin - thin / 2 - 7.0 / 8.0 * g->body_size;
+    double base = first_top - g->ascent * g->body_size;
+    int k = set_front_marks(c, blk, h, base);
+    int full = g->chars_per_line * 1000;
+    if (h->doc_number.len) {
+        text_run r = { 0 };
+        run_text(c, &r, &h->doc_number, GW_ROLE_BODY, g->body_size);
+        if (run_measure(c, &r))
+            block_add_run(c, blk, &r, full - r.width, base, GW_BLACK, GW_LINE_HEADER);
+        run_free(&r);
+        k = k ? k : 1;
+    }
+    for (size_t i = 0; i < h->n_signers; i++) {       /* rare in a letter, but never lost */
+        text_run r = { 0 };
+        gw_pos at = h->signers[i].len ? h->signers[i].pos[0] : h->pos;
+        push_utf8(c, &r.b, i == 0 ? "签发人：" : "", GW_ROLE_BODY, g->body_size, at);
+        run_text(c, &r, &h->signers[i], GW_ROLE_HEADING2, g->body_size);
+        if (run_measure(c, &r))
+            block_add_run(c, blk, &r, full - r.width, base - k * g->pitch, GW_BLACK, GW_LINE_HEADER);
+        run_free(&r);
+        k++;
+    }
+    return k ? first_top - (k - 1) * g->pitch - g->body_size : upper_thin;
+}
+
+/* The 版头 as one block on row 1, then blank rows down to the title's row. */
+static void set_header(ctx *c)
+{
+    const gw_doc *d = c->doc;
+    set_line blk = { .kind = GW_LINE_HEADER, .keep_with_next = true };
+    double below = d->kind == GW_KIND_LETTER ? set_letter_header(c, &blk, d->header)
+                                              : set_general_header(c, &blk, d->header, d->kind);
+    if (!add_line(c, &blk))
+        return;
+    int title_row = row_two_lines_below(&c->geo, below);
+    for (int r = 1; r < title_row && r < c->geo.lines_per_page; r++)
+        add_blank_line(c);
+}
+
+/* Merge line at+1 into line at (a prefix and the first line it leads). */
+static void merge_next(ctx *c, size_t at)
+{
+    size_t end = c->n_lines;
+    c->n_lines = at + 2;
+    merge_lines(c, at);
+    if (c->failed)
+        return;
+    memmove(&c->lines[at + 1], &c->lines[at + 2], (end - at - 2) * sizeof *c->lines);
+    c->n_lines = end - 1;
+}
+
+/* Append the characters of src to dst. */
+static void append_chars(ctx *c, char_buf *dst, const char_buf *src)
+{
+    for (size_t i = 0; i < src->n; i++) {
+        const run_char *r = &src->v[i];
+        if (!push_char(c, dst, r->cp, r->role, r->size, r->bold, r->pos))
+            return;
+    }
+}
+
+/* A hanging paragraph: `prefix` set at `start` units, the text broken into
+ * the width right of it (less `right` units), its wrapped lines aligned with
+ * its first character (附件说明 names, 抄送, 出席).  At `size` points. */
+static void set_hanging(ctx *c, text_run *prefix, const char_buf *text, int start, int right,
+                        gw_line_kind kind)
+{
+    if (!run_measure(c, prefix))
+        return;
+    int full = c->geo.chars_per_line * 1000, hang = start + prefix->width;
+    size_t at = c->n_lines;
+    run_set(c, prefix, start, kind);
+    if (c->n_lines == at)
+        return;
+    c->lines[at].kind = kind;
+    para_style st = { kind, 0, 0, GW_ALIGN_JUSTIFY, full - hang - right, false };
+    size_t first = c->n_lines;
+    set_paragraph(c, text, &st);
+    for (size_t i = first; i < c->n_lines; i++)
+        for (size_t j = 0; j < c->lines[i].n; j++)
+            c->lines[i].glyphs[j].slot_x += units_pt(c, hang);
+    if (c->n_lines > first) {
+        bool end = c->lines[first].para_end;
+        c->lines[at].keep_with_next = c->lines[first].keep_with_next;
+        merge_next(c, at);
+        c->lines[at].para_start = true;
+        c->lines[at].para_end = end;
+    }
+}
+
+/* 主送 (§7.3.2): flush left, wrapped lines flush left too. */
+static void set_to(ctx *c, const gw_doc *d)
+{
+    if (d->to.len == 0)
+        return;
+    char_buf b = { 0 };
+    push_text(c, &b, &d->to, GW_ROLE_BODY, c->geo.body_size, false);
+    para_style st = { GW_LINE_BODY, 0, 0, GW_ALIGN_JUSTIFY, 0, false };
+    set_paragraph(c, &b, &st);
+    free(b.v);
+}
+
+/* 纪要's 出席 / 请假 / 列席 (§10.2): the label in 黑体, indented 2 字, the names
+ * in 仿宋 after the colon, wrapped lines aligned after it. */
+static void set_attendance(ctx *c, const gw_doc *d)
+{
+    if (!d->attendance)
+        return;
+    const gw_text *t[3] = { &d->attendance->present, &d->attendance->absent,
+                            &d->attendance->attending };
+    static const char *const label[3] = { "出席：", "请假：", "列席：" };
+    for (int i = 0; i < 3; i++) {
+        if (t[i]->len == 0)
+            continue;
+        text_run p = { 0 };
+        char_buf b = { 0 };
+        push_utf8(c, &p.b, label[i], GW_ROLE_HEADING1, c->geo.body_size, t[i]->pos[0]);
+        push_text(c, &b, t[i], GW_ROLE_BODY, c->geo.body_size, false);
+        set_hanging(c, &p, &b, 2000, 0, GW_LINE_BODY);
+        run_free(&p);
+        free(b.v);
+    }
+}
+
+static bool listed_attachment(const gw_attachment *a)
+{
+    return !a->issued;
+}
+
+static size_t count_listed(const gw_doc *d)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < d->n_attachments; i++)
+        n += listed_attachment(&d->attachments[i]);
+    return n;
+}
+
+/* The word of the labels and the 附件说明: 附件, or the first listed label=. */
+static const gw_text *label_word(const gw_doc *d)
+{
+    for (size_t i = 0; i < d->n_attachments; i++)
+        if (listed_attachment(&d->attachments[i]) && d->attachments[i].label.len)
+            return &d->attachments[i].label;
+    return NULL;
+}
+
+static void push_label_word(ctx *c, char_buf *b, const gw_doc *d, gw_role role, double size,
+                            gw_pos at)
+{
+    const gw_text *w = label_word(d);
+    if (w)
+        push_text(c, b, w, role, size, false);
+    else
+        push_utf8(c, b, "附件", role, size, at);
+}
+
+/* 附件说明 (§7.3.4, gbt9704.md §9): one blank row under the body, indented
+ * 2 字: "附件：1.××" and the later names under "1.", each wrapped name aligned
+ * with its own first character; a single attachment has no number. */
+static void set_annex_note(ctx *c, const gw_doc *d)
+{
+    size_t n = count_listed(d), k = 0;
+    if (n == 0)
+        return;
+    if (c->n_lines > 0)                    /* the 附件说明 follows the body's last line */
+        c->lines[c->n_lines - 1].keep_with_next = true;
+    add_blank_line(c);
+    size_t first = c->n_lines;
+    text_run head = { 0 };
+    gw_pos at = d->attachments[0].pos;
+    push_label_word(c, &head.b, d, GW_ROLE_BODY, c->geo.body_size, at);
+    push_utf8(c, &head.b, "：", GW_ROLE_BODY, c->geo.body_size, at);
+    int num_x = run_measure(c, &head) ? 2000 + head.width : 2000;
+    for (size_t i = 0; i < d->n_attachments && !halted(c); i++) {
+        const gw_attachment *a = &d->attachments[i];
+        if (!listed_attachment(a))
+            continue;
+        text_run p = { 0 };
+        if (k == 0)
+            append_chars(c, &p.b, &head.b);
+        if (n > 1) {
+            char num[32];
+            snprintf(num, sizeof num, "%zu.", k + 1);
+            push_utf8(c, &p.b, num, GW_ROLE_BODY, c->geo.body_size, a->pos);
+        }
+        char_buf b = { 0 };
+        push_text(c, &b, &a->title, GW_ROLE_BODY, c->geo.body_size, false);
+        size_t line = c->n_lines;
+        set_hanging(c, &p, &b, k == 0 ? 2000 : num_x, 0, GW_LINE_BODY);
+        /* Later numbers go under "1." where the first line really set it. */
+        if (k == 0 && c->n_lines > line && c->lines[line].n > head.b.n)
+            num_x = (int)lround(c->lines[line].glyphs[head.b.n].slot_x * 1000.0 / c->geo.cell);
+        run_free(&p);
+        free(b.v);
+        k++;
+    }
+    run_free(&head);
+    /* The 附件说明 stays together (a page may still end inside a long one). */
+    for (size_t i = first; i + 1 < c->n_lines; i++)
+        c->lines[i].keep_with_next = true;
+}
+
+/* The 版记 (§7.4, gbt9704.md §12) as a block at the foot of the type area:
+ * 抄送 indented 1 字 both sides, wrapped lines after the colon; the 印发机关
+ * indented 1 字 and "…印发" 1 字 from the right; 4号; one pitch a line.  The
+ * rules: the first and the last 0.35 mm, the one between 0.25 mm, the last on
+ * the type area's bottom edge; a letter's 版记 has none.  Returns its rows. */
+static int make_record(ctx *c, set_line *blk)
+{
+    const gw_geometry *g = &c->geo;
+    const gw_record *r = c->top->record;
+    double size = 14.0, slot = g->pitch;
+    int full = g->chars_per_line * 1000;
+    size_t at = c->n_lines;
+    if (r->cc.len) {
+        text_run p = { 0 };
+        char_buf b = { 0 };
+        push_utf8(c, &p.b, "抄送：", GW_ROLE_BODY, size, r->pos);
+        push_text(c, &b, &r->cc, GW_ROLE_BODY, size, false);
+        set_hanging(c, &p, &b, 1000, 1000, GW_LINE_RECORD);
+        run_free(&p);
+        free(b.v);
+    }
+    size_t cc_lines = c->n_lines - at;
+    if (r->distributor.len || r->distributed.len) {
+        text_run name = { 0 }, date = { 0 };
+        run_text(c, &name, &r->distributor, GW_ROLE_BODY, size);
+        run_text(c, &date, &r->distributed, GW_ROLE_BODY, size);
+        push_utf8(c, &date.b, "印发", GW_ROLE_BODY, size, r->pos);
+        size_t line = c->n_lines;
+        if (run_measure(c, &name) && run_measure(c, &date)) {
+            if (name.b.n)
+                run_set(c, &name, 1000, GW_LINE_RECORD);
+            run_set(c, &date, full - 1000 - date.width, GW_LINE_RECORD);
+            merge_lines(c, line);
+        }
+        run_free(&name);
+        run_free(&date);
+    }
+    int rows = (int)(c->n_lines - at);
+    bool rules = c->top->kind != GW_KIND_LETTER;
+    for (int i = 0; i < rows; i++) {
+        set_line *l = &c->lines[at + (size_t)i];
+        double slot_top = g->area_bottom + (rows - i) * slot;
+        double base = slot_top - slot / 2 + size / 2 - g->ascent * size;
+        set_line copy = *l;
+        l->glyphs = NULL;
+        block_add_line(c, blk, &copy, g->area_left, base, GW_BLACK, GW_LINE_RECORD);
+    }
+    c->n_lines = at;
+    if (rules && rows > 0) {
+        double thick = 0.35 * GW_PT_PER_MM, thin = 0.25 * GW_PT_PER_MM;
+        block_add_rule(c, blk, g->area_left, g->area_right, g->area_bottom + rows * slot, thick,
+                       GW_BLACK);
+        if (cc_lines > 0 && (size_t)rows > cc_lines)
+            block_add_rule(c, blk, g->area_left, g->area_right,
+                           g->area_bottom + (rows - (int)cc_lines) * slot, thin, GW_BLACK);
+        block_add_rule(c, blk, g->area_left, g->area_right, g->area_bottom, thick, GW_BLACK);
+    }
+    return rows;
+}
+
+/* The front of a part: the top document's 版头 (v2), the label (a v1 report's
+ * own, or an attachment's generated 附件N) on row 1 and the title from row 3
+ * (GB/T 9704 §7.3.7) — or the title on the first row after the 版头 —, the
+ * subtitle, one blank row, then the 主送 and a minutes' attendance. */
+static void set_part_front(ctx *c, const char_buf *label, bool own_label)
+{
+    const gw_doc *d = c->doc;
+    char_buf b = { 0 };
+    if (d->header && own_label)
+        set_header(c);
+    if (label && label->n) {
+        append_chars(c, &b, label);
+    } else if (own_label && d->label.len) {
+        push_text(c, &b, &d->label, GW_ROLE_LABEL, c->geo.label_size, false);
+    }
+    if (b.n) {
+        para_style st = { GW_LINE_LABEL, 0, 0, GW_ALIGN_JUSTIFY, 0, true };
+        set_paragraph(c, &b, &st);
+        add_blank_line(c);
+        b.n = 0;
+    }
+    if (d->title.len || d->version == 1) {
+        set_title(c, &b);
+        b.n = 0;
+        if (d->subtitle.len) {
+            push_text(c, &b, &d->subtitle, GW_ROLE_HEADING2, c->geo.subtitle_size, false);
+            para_style sub = { GW_LINE_SUBTITLE, 0, 0, GW_ALIGN_CENTER, 0, true };
+            set_paragraph(c, &b, &sub);
+        }
+        add_blank_line(c);
+    }
+    free(b.v);
+    set_to(c, d);
+    set_attendance(c, d);
+}
+
+/* A part's body, then its 附件说明, 落款 and 附注. */
+static void set_part_body(ctx *c)
+{
+    const gw_doc *d = c->doc;
+    pour(c);
+    set_blocks(c, d->blocks, d->n_blocks, 0);
+    if (!halted(c))
+        set_annex_note(c, d);
+    if (d->signature && !halted(c))
+        set_signature(c, d);
+    else if (!halted(c))
+        set_note(c, d);
+}
+
+/* Pour the part set so far to its end and finish its last page. */
+static void end_part(ctx *c)
+{
+    c->done = true;
+    pour(c);
+    c->done = false;
+}
+
+/* The attachments bound after d (§7.3.7, gbt9704.md §11): each from a new
+ * page, its label 附件N (附件 alone when one is listed) on row 1 and its title
+ * on row 3, body and signature as any document, page numbers going on;
+ * documents d issues (role="issued") from a new page, title on row 1, no
+ * label; an attachment's own attachments after it. */
+static void set_attachments(ctx *c, const gw_doc *d)
+{
+    size_t listed = count_listed(d), k = 0;
+    for (size_t i = 0; i < d->n_attachments && !halted(c); i++) {
+        const gw_attachment *a = &d->attachments[i];
+        k += listed_attachment(a);
+        if (!a->bound || !a->doc)
+            continue;
+        end_part(c);
+        c->doc = a->doc;
+        c->lb = line_params(a->doc, c->opt);
+        char_buf label = { 0 };
+        if (listed_attachment(a)) {
+            push_label_word(c, &label, d, GW_ROLE_LABEL, c->geo.label_size, a->pos);
+            char num[32] = "";
+            if (listed > 1)
+                snprintf(num, sizeof num, "%zu", k);
+            push_utf8(c, &label, num, GW_ROLE_LABEL, c->geo.label_size, a->pos);
+        }
+        c->pending_break = true;
+        set_part_front(c, &label, false);
+        free(label.v);
+        set_part_body(c);
+        set_attachments(c, a->doc);
+        c->doc = d;
+        c->lb = line_params(d, c->opt);
+    }
 }
 
 /* ---- pass 2: lines to pages ------------------------------------------- */
@@ -801,21 +1653,42 @@ bool gw_page_add_rule(gw_page *p, const gw_rule *r)
     return true;
 }
 
-static bool place_seal(const gw_geometry *g, gw_page *p, const set_line *l, int row)
+static bool place_seal(const gw_geometry *g, gw_page *p, const line_seal *s, int row)
 {
     double em_centre = gw_row_baseline(g, row, g->body_size) + (g->ascent - 0.5) * g->body_size;
-    double cy = em_centre + 2.5 * GW_PT_PER_MM;
-    gw_image_place im = { l->seal, g->area_left + l->seal_cx - l->seal_size / 2,
-                          cy - l->seal_size / 2, l->seal_size };
+    double cy = em_centre + s->lift;
+    gw_image_place im = { s->image, g->area_left + s->cx - s->size / 2, cy - s->size / 2, s->size };
     if (!gw_grow(&p->images, &p->cap_images, p->n_images + 1, sizeof *p->images))
         return false;
     p->images[p->n_images++] = im;
     return true;
 }
 
+/* A 版头 or 版记 block: its glyphs, boxes and rules as they were placed. */
+static bool place_free(gw_page *p, const set_line *l)
+{
+    size_t first = p->n_glyphs;
+    for (size_t i = 0; i < l->n_free_glyphs; i++)
+        if (!gw_page_add_glyph(p, &l->free_glyphs[i]))
+            return false;
+    for (size_t i = 0; i < l->n_free_boxes; i++) {
+        gw_line_box b = l->free_boxes[i];
+        b.first += first;
+        if (!gw_page_add_box(p, &b))
+            return false;
+    }
+    for (size_t i = 0; i < l->n_free_rules; i++)
+        if (!gw_page_add_rule(p, &l->free_rules[i]))
+            return false;
+    return true;
+}
+
 static bool place_line(const gw_geometry *g, gw_page *p, const set_line *l, int row)
 {
-    if (l->seal && !place_seal(g, p, l, row))
+    for (size_t i = 0; i < l->n_seals; i++)
+        if (!place_seal(g, p, &l->seals[i], row))
+            return false;
+    if (!place_free(p, l))
         return false;
     if (l->n == 0)
         return true;                       /* a blank row: nothing to draw */
@@ -824,7 +1697,8 @@ static bool place_line(const gw_geometry *g, gw_page *p, const set_line *l, int 
     for (size_t i = 0; i < l->n; i++) {
         const set_glyph *s = &l->glyphs[i];
         gw_glyph gl = { s->face, s->cp, g->area_left + s->slot_x + s->ink_x,
-                        gw_row_baseline(g, row, s->size), s->size, s->slot_w, s->bold, s->role };
+                        gw_row_baseline(g, row, s->size), s->size, s->slot_w, s->bold, s->role,
+                        s->color };
         if (!gw_page_add_glyph(p, &gl))
             return false;
     }
@@ -903,7 +1777,7 @@ static bool add_page_number(const gw_geometry *g, gw_fontset *fonts, gw_page *p,
         }
         gw_face_use(f, cp);
         double adv = gw_face_advance(f, cp) * size / 1000.0;
-        glyphs[n++] = (gw_glyph){ f, cp, width, 0, size, adv, false, GW_ROLE_PAGENUM };
+        glyphs[n++] = (gw_glyph){ f, cp, width, 0, size, adv, false, GW_ROLE_PAGENUM, GW_BLACK };
         width += adv;
         s += k;
         len -= k;
@@ -958,8 +1832,9 @@ static void page_clear(gw_page *p)
 static bool finish_page(ctx *c)
 {
     pager *pg = &c->pg;
-    const gw_doc *d = c->doc;
-    if (d->page_numbers && !add_page_number(&c->geo, c->fonts, &pg->page, c->diag, d->path))
+    const gw_doc *d = c->top;
+    if (d->page_numbers && !pg->unnumbered &&
+        !add_page_number(&c->geo, c->fonts, &pg->page, c->diag, d->path))
         return false;
     bool taken = c->sink(c->sink_arg, &pg->page) == 0;
     page_clear(&pg->page);
@@ -987,6 +1862,8 @@ static bool next_page(ctx *c)
     p->height = c->geo.page_height;
     p->landscape = pg->landscape;
     pg->open = true;
+    /* A letter's first page has no number (GB/T 9704 §10.1). */
+    pg->unnumbered = pg->made == 0 && c->top->kind == GW_KIND_LETTER;
     pg->made++;
     pg->row = 0;
     return true;
@@ -1068,8 +1945,9 @@ static const gw_geometry *last_page_geometry(const ctx *c, const gw_geometry *g,
         c->lines[c->n_lines - 1].kind != GW_LINE_SIGNATURE)
         return g;
     for (size_t i = at; i < c->n_lines; i++)
-        if (c->lines[i].kind == GW_LINE_TABLE || (i > at && c->lines[i].page_break_before))
-            return g;
+        if (c->lines[i].kind == GW_LINE_TABLE || c->lines[i].kind == GW_LINE_HEADER ||
+            (i > at && c->lines[i].page_break_before))
+            return g;                      /* the 版头's rows are fixed: never tightened */
     *tight = *g;
     tight->lines_per_page = (int)rest;
     tight->pitch = (g->area_top - g->area_bottom - g->body_size) / (tight->lines_per_page - 1);
@@ -1124,8 +2002,16 @@ static bool place_next(ctx *c)
     /* The page holds its own copy of these glyphs now: free the set lines'
      * as pages are made, so the two copies never both hold the document. */
     for (size_t i = 0; i < take; i++) {
-        free(c->lines[at + i].glyphs);
-        c->lines[at + i].glyphs = NULL;
+        set_line *done = &c->lines[at + i];
+        free(done->glyphs);
+        free(done->free_glyphs);
+        free(done->free_boxes);
+        free(done->free_rules);
+        done->glyphs = NULL;
+        done->free_glyphs = NULL;
+        done->free_boxes = NULL;
+        done->free_rules = NULL;
+        done->n_free_glyphs = done->n_free_boxes = done->n_free_rules = 0;
     }
     at += take;
     c->at = at;
@@ -1142,10 +2028,8 @@ static bool place_next(ctx *c)
  * holds only what waits for a page. */
 static void drop_lines(ctx *c, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
-        free(c->lines[i].glyphs);
-        table_free(c->lines[i].table);
-    }
+    for (size_t i = 0; i < n; i++)
+        set_line_free(&c->lines[i]);
     if (n > 0)
         memmove(c->lines, c->lines + n, (c->n_lines - n) * sizeof *c->lines);
     c->n_lines -= n;
@@ -1170,16 +2054,52 @@ static void pour(ctx *c)
         return;
     }
     size_t window = 2 * (size_t)c->geo.lines_per_page + 8;
+    if (c->done && !c->pg.open && c->at >= c->n_lines)
+        return;                            /* the part ended on a finished page */
     bool ok = c->pg.open || next_page(c);
     while (ok && c->at < c->n_lines && (c->done || c->n_lines - c->at >= window))
         ok = place_next(c);
-    if (ok && c->done)
+    if (ok && c->done && !c->keep_open)
         ok = finish_page(c);
     /* A step that failed without saying why (an error, or the sink refusing
      * a page) ran out of memory. */
     if (!ok && !c->aborted && c->diag->errors == c->errors_before)
         c->failed = true;
     drop_lines(c, paging(c) ? c->at : c->n_lines);
+}
+
+/* The 版记 at the foot of the last page (GB/T 9704 §7.4) — on an even page
+ * when the document is printed on both sides: a page it needs of its own, and
+ * the blank page before it that makes it even, carry no number (§7.5). */
+static bool place_record(ctx *c)
+{
+    pager *pg = &c->pg;
+    set_line blk = { .kind = GW_LINE_RECORD };
+    int rows = make_record(c, &blk);
+    bool ok = !halted(c) && (pg->open || next_page(c));
+    /* A free row between the body and the 版记's first rule. */
+    bool fits = ok && (pg->row == 0 || pg->row + rows + 1 <= c->geo.lines_per_page) &&
+                !pg->page.landscape;
+    bool duplex = c->top->duplex;
+    if (ok && (!fits || (duplex && pg->made % 2 != 0))) {
+        bool blank = duplex && (pg->made + 1) % 2 != 0;
+        ok = next_page(c);
+        if (ok && blank) {
+            pg->unnumbered = true;
+            ok = next_page(c);
+            pg->unnumbered = true;
+        }
+    }
+    ok = ok && place_free(&pg->page, &blk);
+    set_line_free(&blk);
+    return ok;
+}
+
+static void free_images(gw_seal_image **images, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        gw_seal_free(images[i]);
+    free(images);
 }
 
 void gw_layout_free(gw_layout *lay)
@@ -1189,11 +2109,11 @@ void gw_layout_free(gw_layout *lay)
     for (size_t i = 0; i < lay->n_pages; i++)
         page_clear(&lay->pages[i]);
     free(lay->pages);
-    gw_seal_free(lay->seal);
+    free_images(lay->seals, lay->n_seals);
     free(lay);
 }
 
-/* The document's profile attribute, unless the command line chose one. */
+/* The part's profile attribute, unless the command line chose one. */
 static gw_lb_params line_params(const gw_doc *doc, const gw_layout_options *opt)
 {
     gw_lb_params p = { 0, 0, gw_lb_default_options() };
@@ -1207,24 +2127,30 @@ static gw_lb_params line_params(const gw_doc *doc, const gw_layout_options *opt)
     return p;
 }
 
-/* Both entry points: set and pour the whole document, each finished page to
- * `sink`.  *seal receives the seal image (NULL: freed here), which the pages
- * handed over point at.  0, or -1 after reporting. */
+/* Both entry points: set and pour the whole document — the document, its
+ * attachments, its 版记 — each finished page to `sink`.  *images receives the
+ * seal images (NULL: freed here), which the pages handed over point at.  0, or
+ * -1 after reporting. */
 static int layout_run(const gw_doc *doc, gw_fontset *fonts, const gw_layout_options *opt,
-                      page_sink sink, void *sink_arg, gw_diag *diag, gw_seal_image **seal)
+                      page_sink sink, void *sink_arg, gw_diag *diag, gw_seal_image ***images,
+                      size_t *n_images)
 {
-    ctx c = { .doc = doc, .fonts = fonts, .diag = diag, .geo = gw_geometry_gbt9704(),
-              .lb = line_params(doc, opt), .sink = sink, .sink_arg = sink_arg };
+    ctx c = { .top = doc, .doc = doc, .opt = opt, .fonts = fonts, .diag = diag,
+              .geo = gw_geometry_gbt9704(), .lb = line_params(doc, opt), .sink = sink,
+              .sink_arg = sink_arg };
     c.max_pages = opt && opt->max_pages > 0 ? opt->max_pages : gw_limits_default().pages;
     c.errors_before = diag->errors;
     c.pg.number = doc->first_page_number;
-    set_front_matter(&c);
-    pour(&c);
-    set_blocks(&c, doc->blocks, doc->n_blocks, 0);
-    if (doc->signature && !halted(&c))
-        set_signature(&c, doc->signature);
-    c.done = true;
-    pour(&c);
+    set_part_front(&c, NULL, true);
+    set_part_body(&c);
+    set_attachments(&c, doc);
+    c.keep_open = doc->record != NULL;
+    end_part(&c);
+    if (doc->record && paging(&c)) {
+        bool ok = place_record(&c) && finish_page(&c);
+        if (!ok && !c.aborted && c.diag->errors == c.errors_before)
+            c.failed = true;
+    }
     if (c.failed)
         gw_error(diag, doc->path, 0, 0, "out of memory during layout");
     drop_lines(&c, c.n_lines);
@@ -1232,11 +2158,13 @@ static int layout_run(const gw_doc *doc, gw_fontset *fonts, const gw_layout_opti
     page_clear(&c.pg.page);                /* a page left unfinished by an error */
     if (opt && opt->peak_set_lines)
         *opt->peak_set_lines = c.peak_lines;
-    int rc = paging(&c) ? 0 : -1;
-    if (seal && rc == 0)
-        *seal = c.seal;
-    else
-        gw_seal_free(c.seal);
+    int rc = paging(&c) && !c.failed ? 0 : -1;
+    if (images && rc == 0) {
+        *images = c.images;
+        *n_images = c.n_images;
+    } else {
+        free_images(c.images, c.n_images);
+    }
     return rc;
 }
 
@@ -1256,7 +2184,7 @@ int gw_layout_stream(const gw_doc *doc, gw_fontset *fonts, const gw_layout_optio
                      gw_page_fn on_page, void *arg, gw_diag *diag)
 {
     stream_sink s = { on_page, arg };
-    return layout_run(doc, fonts, opt, hand_to_caller, &s, diag, NULL);
+    return layout_run(doc, fonts, opt, hand_to_caller, &s, diag, NULL, NULL);
 }
 
 /* gw_layout_document's sink: keeps each page, taking its arrays as they are. */
@@ -1289,7 +2217,7 @@ gw_layout *gw_layout_document(const gw_doc *doc, gw_fontset *fonts, const gw_lay
     }
     lay->geo = gw_geometry_gbt9704();
     collector col = { lay, diag, doc->path };
-    if (layout_run(doc, fonts, opt, collect_page, &col, diag, &lay->seal) != 0) {
+    if (layout_run(doc, fonts, opt, collect_page, &col, diag, &lay->seals, &lay->n_seals) != 0) {
         gw_layout_free(lay);
         return NULL;
     }

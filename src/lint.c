@@ -502,7 +502,8 @@ int gw_lint_doc(const gw_doc *doc, const char *src, size_t len, gw_lint_report *
         check_text(&l, &doc->subtitle);
         check_blocks(&l, doc->blocks, doc->n_blocks);
         if (doc->signature) {
-            check_text(&l, &doc->signature->issuer);
+            for (size_t i = 0; i < doc->signature->n_issuers; i++)
+                check_text(&l, &doc->signature->issuers[i]);
             check_signature_date(&l, doc->signature);
         } else if (doc->label.len == 0) {
             /* An attachment (附件) is signed by the document it is attached to. */

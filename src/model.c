@@ -6,6 +6,7 @@
  *
  * Called by the CLI (gw_doc_load) and the tests; the layout reads the result.
  * Every problem is reported to the caller's gw_diag as `FILE:LINE:COL: ...`. */
+#define _DEFAULT_SOURCE  /* realpath */
 #include "model.h"
 
 #include <errno.h>
@@ -15,7 +16,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <libxml/parser.h>
 #include <libxml/relaxng.h>
@@ -24,9 +27,12 @@
 
 #include "srcpos.h"
 
-/* The schema compiled into the program (generated from schema/report-v1.rng). */
+/* The schemas compiled into the program (generated from schema/report-v1.rng
+ * and schema/report-v2.rng). */
 extern const unsigned char gw_schema_rng[];
 extern const size_t gw_schema_rng_len;
+extern const unsigned char gw_schema_v2_rng[];
+extern const size_t gw_schema_v2_rng_len;
 
 /* NONET: never touch the network.  No NOENT, DTDLOAD or DTDATTR: entities are
  * never substituted and no DTD is read.  IGNORE_ENC: the source is UTF-8
@@ -295,21 +301,73 @@ static xmlRelaxNGPtr compile_schema(const sink *sk, xmlDocPtr sdoc)
     return rng;
 }
 
-/* The schema at schema_path, or the built-in one when NULL. */
-static xmlRelaxNGPtr load_schema(gw_diag *diag, const char *schema_path)
+static bool is_name(const xmlNode *n, const char *name);
+
+/* report-v2.rng's <include href="report-v1.rng"> resolved from the compiled-in
+ * copy (the program has no schema files beside it): report-v1.rng's
+ * definitions are copied into the including grammar and its <start> is
+ * dropped for the include's own, as RELAX NG's include with an overriding
+ * start means.  False when out of memory. */
+static bool inline_v1_include(xmlDocPtr v2, xmlDocPtr v1)
 {
-    sink sk = { diag, schema_path ? schema_path : "schema/report-v1.rng (built in)" };
-    char *buf = NULL;
-    size_t len = gw_schema_rng_len;
-    const char *data = (const char *)gw_schema_rng;
+    xmlNodePtr root = xmlDocGetRootElement(v2), v1root = xmlDocGetRootElement(v1);
+    xmlNodePtr inc = root ? root->children : NULL;
+    while (inc && !is_name(inc, "include"))
+        inc = inc->next;
+    if (!inc || !v1root)
+        return true;
+    for (xmlNodePtr c = inc->children, next; c; c = next) {
+        next = c->next;
+        xmlUnlinkNode(c);
+        xmlAddPrevSibling(inc, c);
+    }
+    for (xmlNodePtr c = v1root->children; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE || is_name(c, "start"))
+            continue;
+        xmlNodePtr copy = xmlDocCopyNode(c, v2, 1);
+        if (!copy)
+            return false;
+        xmlAddPrevSibling(inc, copy);
+    }
+    xmlUnlinkNode(inc);
+    xmlFreeNode(inc);
+    return true;
+}
+
+/* The built-in schema of `version` as a parsed document; NULL after reporting. */
+static xmlDocPtr builtin_schema(gw_diag *diag, int version)
+{
+    sink s1 = { diag, "schema/report-v1.rng (built in)" };
+    xmlDocPtr v1 = parse_xml(&s1, (const char *)gw_schema_rng, gw_schema_rng_len);
+    if (!v1 || version == 1)
+        return v1;
+    sink s2 = { diag, "schema/report-v2.rng (built in)" };
+    xmlDocPtr v2 = parse_xml(&s2, (const char *)gw_schema_v2_rng, gw_schema_v2_rng_len);
+    if (v2 && !inline_v1_include(v2, v1)) {
+        gw_error(diag, s2.name, 0, 0, "out of memory");
+        xmlFreeDoc(v2);
+        v2 = NULL;
+    }
+    xmlFreeDoc(v1);
+    return v2;
+}
+
+/* The schema at schema_path, or the built-in one of `version` when NULL. */
+static xmlRelaxNGPtr load_schema(gw_diag *diag, const char *schema_path, int version)
+{
+    sink sk = { diag, schema_path ? schema_path : version == 2 ? "schema/report-v2.rng (built in)"
+                                                               : "schema/report-v1.rng (built in)" };
+    xmlDocPtr sdoc = NULL;
     if (schema_path) {
-        buf = read_file(diag, schema_path, &len);
+        size_t len = 0;
+        char *buf = read_file(diag, schema_path, &len);
         if (!buf)
             return NULL;
-        data = buf;
+        sdoc = parse_xml(&sk, buf, len);
+        free(buf);
+    } else {
+        sdoc = builtin_schema(diag, version);
     }
-    xmlDocPtr sdoc = parse_xml(&sk, data, len);
-    free(buf);
     if (!sdoc)
         return NULL;
     xmlRelaxNGPtr rng = compile_schema(&sk, sdoc);
@@ -338,8 +396,23 @@ static void validate(const sink *sk, xmlRelaxNGPtr rng, xmlDocPtr doc)
 
 /* State of building one gw_doc.  node->_private holds 1 + the index in pos[]
  * of an element's start tag or of a text node's first character. */
+/* The files a document binds (attachment src): the folder they must lie in,
+ * the files being loaded (outermost first: a cycle), every file bound so far
+ * (bound twice), and what the limits still allow of the sources together. */
+typedef struct binder {
+    char *root_dir;              /* realpath of the document's folder; NULL: none */
+    char **chain;
+    size_t n_chain;
+    char **bound;
+    size_t n_bound;
+    gw_limits left;
+    const char *schema_path;
+    bool oom;
+} binder;
+
 typedef struct loader {
     const sink *sk;
+    binder *bind;
     gw_pos *pos;
     size_t n_pos, cap_pos;
     bool oom;
@@ -1087,26 +1160,51 @@ static void convert_date(loader *ld, gw_text *t)
     *t = printed;
 }
 
-static void build_seal(loader *ld, const xmlNode *n, gw_signature *sig)
+static void build_seal_ref(loader *ld, const xmlNode *n, gw_seal_ref *ref)
 {
-    free(sig->seal_src);
-    sig->seal_pos = node_pos(ld, n);
-    sig->seal_src = prop_dup(ld, n, "src");
-    if (!sig->seal_src && !ld->oom && !(sig->seal_src = strdup("")))
+    ref->pos = node_pos(ld, n);
+    ref->src = prop_dup(ld, n, "src");
+    if (!ref->src && !ld->oom && !(ref->src = strdup("")))
         ld->oom = true;
     char *d = prop_dup(ld, n, "diameter");
     if (d) {
         char *end;
         double v = strtod(d, &end);
         if (end == d || *end || !(v > 0)) {
-            gw_pos p = node_pos(ld, n);
-            gw_error(ld->sk->diag, ld->sk->name, p.line, p.col,
+            gw_error(ld->sk->diag, ld->sk->name, ref->pos.line, ref->pos.col,
                      "diameter=\"%s\" is not a positive number of millimetres", d);
             v = 0;
         }
-        sig->seal_diameter_mm = v;
+        ref->diameter_mm = v;
         free(d);
     }
+}
+
+/* Room for `n` more items of `size` bytes at *arr (n_have in use); false (and
+ * oom) when out of memory. */
+static bool grow_array(loader *ld, void **arr, size_t n_have, size_t size)
+{
+    if (n_have > SIZE_MAX / size - 1) {
+        ld->oom = true;
+        return false;
+    }
+    void *bigger = realloc(*arr, (n_have + 1) * size);
+    if (!bigger) {
+        ld->oom = true;
+        return false;
+    }
+    *arr = bigger;
+    memset((char *)bigger + n_have * size, 0, size);
+    return true;
+}
+
+static void push_text_item(loader *ld, gw_text **arr, size_t *n, gw_text t)
+{
+    if (!grow_array(ld, (void **)arr, *n, sizeof **arr)) {
+        text_free(&t);
+        return;
+    }
+    (*arr)[(*n)++] = t;
 }
 
 static gw_signature *build_signature(loader *ld, const xmlNode *n)
@@ -1117,20 +1215,176 @@ static gw_signature *build_signature(loader *ld, const xmlNode *n)
         return NULL;
     }
     sig->pos = node_pos(ld, n);
-    for (const xmlNode *c = first_element(n->children); c; c = next_element(c)) {
+    for (const xmlNode *c = first_element(n->children); c && !ld->oom; c = next_element(c)) {
         if (is_name(c, "issuer")) {
-            text_free(&sig->issuer);
-            sig->issuer = text_of(ld, c);
+            push_text_item(ld, &sig->issuers, &sig->n_issuers, text_of(ld, c));
         } else if (is_name(c, "date")) {
             text_free(&sig->date);
             sig->date = text_of(ld, c);
             sig->has_date = true;
             convert_date(ld, &sig->date);
         } else if (is_name(c, "seal")) {
-            build_seal(ld, c, sig);
+            if (grow_array(ld, (void **)&sig->seals, sig->n_seals, sizeof *sig->seals))
+                build_seal_ref(ld, c, &sig->seals[sig->n_seals++]);
+        } else if (is_name(c, "signer-stamp")) {
+            sig->has_stamp = true;
+            build_seal_ref(ld, c, &sig->stamp);
+            text_free(&sig->stamp_title);
+            sig->stamp_title = text_of(ld, c);
         }
     }
     return sig;
+}
+
+/* ---------------------------------------------------------------------------
+ * Version 2: 版头, attendance, 版记
+ * ------------------------------------------------------------------------- */
+
+/* An attribute's value as text, every character at the element's position
+ * (libxml2 gives attribute values no positions of their own). */
+static gw_text attr_text(loader *ld, const xmlNode *n, const char *name)
+{
+    tbuf out = { { 0 }, 0 };
+    xmlChar *v = xmlGetNoNsProp(n, (const xmlChar *)name);
+    if (!v)
+        return out.t;
+    gw_pos p = node_pos(ld, n);
+    size_t len = strlen((const char *)v);
+    for (size_t i = 0; i < len;) {
+        uint32_t cp;
+        i += next_cp(v + i, len - i, &cp);
+        tbuf_push(ld, &out, cp, p, 0);
+    }
+    xmlFree(v);
+    return out.t;
+}
+
+static void set_text(loader *ld, gw_text *slot, const xmlNode *n)
+{
+    text_free(slot);
+    *slot = text_of(ld, n);
+}
+
+static void model_error(loader *ld, gw_pos p, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void model_error(loader *ld, gw_pos p, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    gw_error(ld->sk->diag, ld->sk->name, p.line, p.col, "%s", msg);
+}
+
+/* 份号: six ASCII digits (GB/T 9704 §7.2.1). */
+static void check_copy_number(loader *ld, const gw_text *t, gw_pos at)
+{
+    bool ok = t->len == 6;
+    for (size_t i = 0; ok && i < t->len; i++)
+        ok = is_digit_cp(t->cp[i]);
+    if (!ok)
+        model_error(ld, at, "the copy number (份号) must be 6 digits, such as 000123; this one "
+                    "has %zu character%s", t->len, t->len == 1 ? "" : "s");
+}
+
+static bool text_is(const gw_text *t, const char *utf8)
+{
+    char *s = gw_text_utf8(t);
+    bool eq = s && strcmp(s, utf8) == 0;
+    free(s);
+    return eq;
+}
+
+/* 密级 (§7.2.2) and 紧急程度 (§7.2.3) take the standard's words only. */
+static void check_grade(loader *ld, const gw_text *t, gw_pos at, const char *what,
+                        const char *const *words)
+{
+    for (const char *const *w = words; *w; w++)
+        if (text_is(t, *w))
+            return;
+    char *typed = gw_text_utf8(t);
+    model_error(ld, at, "%s \"%s\" is not one of %s, %s%s%s", what, typed ? typed : "", words[0],
+                words[1], words[2] ? " or " : "", words[2] ? words[2] : "");
+    free(typed);
+}
+
+static gw_header *build_header(loader *ld, const xmlNode *n)
+{
+    gw_header *h = calloc(1, sizeof *h);
+    if (!h) {
+        ld->oom = true;
+        return NULL;
+    }
+    h->pos = node_pos(ld, n);
+    h->suffix = attr_text(ld, n, "suffix");
+    for (const xmlNode *c = first_element(n->children); c && !ld->oom; c = next_element(c)) {
+        if (is_name(c, "copy")) {
+            set_text(ld, &h->copy, c);
+            check_copy_number(ld, &h->copy, node_pos(ld, c));
+        } else if (is_name(c, "secrecy")) {
+            set_text(ld, &h->secrecy, c);
+            static const char *const grades[] = { "秘密", "机密", "绝密", NULL };
+            check_grade(ld, &h->secrecy, node_pos(ld, c), "the secrecy grade (密级)", grades);
+            text_free(&h->period);
+            h->period = attr_text(ld, c, "period");
+        } else if (is_name(c, "urgency")) {
+            set_text(ld, &h->urgency, c);
+            static const char *const urgencies[] = { "特急", "加急", NULL };
+            check_grade(ld, &h->urgency, node_pos(ld, c), "the urgency (紧急程度)", urgencies);
+        } else if (is_name(c, "issuer-mark")) {
+            push_text_item(ld, &h->marks, &h->n_marks, text_of(ld, c));
+        } else if (is_name(c, "doc-number")) {
+            set_text(ld, &h->doc_number, c);
+        } else if (is_name(c, "signer")) {
+            push_text_item(ld, &h->signers, &h->n_signers, text_of(ld, c));
+        }
+    }
+    return h;
+}
+
+static gw_attendance *build_attendance(loader *ld, const xmlNode *n)
+{
+    gw_attendance *a = calloc(1, sizeof *a);
+    if (!a) {
+        ld->oom = true;
+        return NULL;
+    }
+    for (const xmlNode *c = first_element(n->children); c; c = next_element(c)) {
+        if (is_name(c, "present"))
+            set_text(ld, &a->present, c);
+        else if (is_name(c, "absent"))
+            set_text(ld, &a->absent, c);
+        else if (is_name(c, "attending"))
+            set_text(ld, &a->attending, c);
+    }
+    return a;
+}
+
+static gw_record *build_record(loader *ld, const xmlNode *n)
+{
+    gw_record *r = calloc(1, sizeof *r);
+    if (!r) {
+        ld->oom = true;
+        return NULL;
+    }
+    r->pos = node_pos(ld, n);
+    for (const xmlNode *c = first_element(n->children); c; c = next_element(c)) {
+        if (is_name(c, "cc")) {
+            set_text(ld, &r->cc, c);
+        } else if (is_name(c, "distributor")) {
+            for (const xmlNode *d = first_element(c->children); d; d = next_element(d)) {
+                if (is_name(d, "name")) {
+                    set_text(ld, &r->distributor, d);
+                } else if (is_name(d, "date")) {
+                    set_text(ld, &r->distributed, d);
+                    convert_date(ld, &r->distributed);
+                }
+            }
+        }
+    }
+    return r;
 }
 
 /* ---------------------------------------------------------------------------
@@ -1161,14 +1415,30 @@ static void build_meta(loader *ld, const xmlNode *n, gw_meta *meta)
     }
 }
 
+static gw_doc_kind kind_of(const xmlNode *root)
+{
+    if (prop_is(root, "kind", "letter"))
+        return GW_KIND_LETTER;
+    if (prop_is(root, "kind", "order"))
+        return GW_KIND_ORDER;
+    if (prop_is(root, "kind", "minutes"))
+        return GW_KIND_MINUTES;
+    return GW_KIND_GENERAL;
+}
+
 static void build_report_attributes(loader *ld, const xmlNode *root, gw_doc *doc)
 {
+    doc->version = is_name(root, "document") ? 2 : 1;
+    doc->kind = kind_of(root);
+    doc->duplex = !prop_is(root, "duplex", "false");
     doc->profile = prop_is(root, "profile", "word-grid") ? GW_PROFILE_WORD_GRID : GW_PROFILE_GB;
     doc->first_page_number = prop_int(ld, root, "first-page-number", 1);
     doc->page_numbers = !prop_is(root, "page-numbers", "none");
 }
 
-/* A child of report that is not a body block: front matter or signature. */
+static void build_attachment(loader *ld, const xmlNode *n, gw_doc *parent, gw_attachment *a);
+
+/* A child of report or document that is not a body block. */
 static void build_front_or_back(loader *ld, const xmlNode *c, gw_doc *doc)
 {
     gw_text *slot = NULL;
@@ -1182,8 +1452,22 @@ static void build_front_or_back(loader *ld, const xmlNode *c, gw_doc *doc)
         doc->title_pos = node_pos(ld, c);
     } else if (is_name(c, "subtitle")) {
         slot = &doc->subtitle;
+    } else if (is_name(c, "to")) {
+        slot = &doc->to;
+    } else if (is_name(c, "note")) {
+        slot = &doc->note;
+        doc->note_pos = node_pos(ld, c);
     } else if (is_name(c, "signature") && !doc->signature) {
         doc->signature = build_signature(ld, c);
+    } else if (is_name(c, "header") && !doc->header) {
+        doc->header = build_header(ld, c);
+    } else if (is_name(c, "attendance") && !doc->attendance) {
+        doc->attendance = build_attendance(ld, c);
+    } else if (is_name(c, "record") && !doc->record) {
+        doc->record = build_record(ld, c);
+    } else if (is_name(c, "attachment")) {
+        if (grow_array(ld, (void **)&doc->attachments, doc->n_attachments, sizeof *doc->attachments))
+            build_attachment(ld, c, doc, &doc->attachments[doc->n_attachments++]);
     }
     if (slot) {
         text_free(slot);
@@ -1207,34 +1491,128 @@ static char *info_string(loader *ld, const gw_text *t)
     return s;
 }
 
-/* meta's title defaults to the printed title, its author to the signature's issuer. */
+/* meta's title defaults to the printed title, its author to the signature's
+ * first issuer (else a v2 document's first 发文机关标志). */
 static void default_meta(loader *ld, gw_doc *doc)
 {
     if (!doc->meta.title && doc->title.len)
         doc->meta.title = info_string(ld, &doc->title);
-    if (!doc->meta.author && doc->signature && doc->signature->issuer.len)
-        doc->meta.author = info_string(ld, &doc->signature->issuer);
+    if (!doc->meta.author && doc->signature && doc->signature->n_issuers &&
+        doc->signature->issuers[0].len)
+        doc->meta.author = info_string(ld, &doc->signature->issuers[0]);
+    if (!doc->meta.author && doc->header && doc->header->n_marks && doc->header->marks[0].len)
+        doc->meta.author = info_string(ld, &doc->header->marks[0]);
 }
 
-/* The children of report in document order (so errors come out in order). */
-static void build_report(loader *ld, const xmlNode *root, gw_doc *doc)
+/* The rules of format v2 a schema cannot state (docs/format.md, Errors). */
+static void check_v2_rules(loader *ld, const gw_doc *doc, gw_pos root_pos, bool top)
 {
-    build_report_attributes(ld, root, doc);
-    if (!alloc_blocks(ld, root->children, &doc->blocks, &doc->n_blocks))
+    const gw_signature *sig = doc->signature;
+    if (top && doc->title.len == 0 && doc->kind != GW_KIND_ORDER)
+        model_error(ld, root_pos, "the document has no <title>: only an order (kind=\"order\") "
+                    "may have none");
+    if (doc->attendance && doc->kind != GW_KIND_MINUTES)
+        model_error(ld, root_pos, "<attendance> belongs to minutes only: give the document "
+                    "kind=\"minutes\" or remove it");
+    if (sig && sig->n_seals > 0 && sig->n_seals != sig->n_issuers)
+        model_error(ld, sig->pos, "the signature has %zu issuer%s and %zu seal%s: give one seal "
+                    "per issuer, in the same order", sig->n_issuers, sig->n_issuers == 1 ? "" : "s",
+                    sig->n_seals, sig->n_seals == 1 ? "" : "s");
+    if (top && doc->kind == GW_KIND_MINUTES && sig && sig->n_seals > 0)
+        model_error(ld, sig->seals[0].pos, "minutes (kind=\"minutes\") carry no seal: remove "
+                    "the <seal>");
+    if (top && doc->kind == GW_KIND_ORDER && !(sig && sig->has_stamp))
+        model_error(ld, sig ? sig->pos : root_pos, "an order (kind=\"order\") is signed with the "
+                    "signer's stamp: add <signature><signer-stamp src=\"...\">职务</signer-stamp>"
+                    "<date>...</date></signature>");
+}
+
+/* The children of report, document or an inline attachment in document order
+ * (so errors come out in order). */
+static void build_children(loader *ld, const xmlNode *parent, gw_doc *doc)
+{
+    if (!alloc_blocks(ld, parent->children, &doc->blocks, &doc->n_blocks))
         return;
-    for (const xmlNode *c = first_element(root->children); c && !ld->oom; c = next_element(c)) {
+    for (const xmlNode *c = first_element(parent->children); c && !ld->oom; c = next_element(c)) {
         if (is_block(c))
             build_block(ld, c, 1, 0, &doc->blocks[doc->n_blocks++]);
         else
             build_front_or_back(ld, c, doc);
     }
+}
+
+static void build_report(loader *ld, const xmlNode *root, gw_doc *doc)
+{
+    build_report_attributes(ld, root, doc);
+    build_children(ld, root, doc);
+    if (!ld->oom && doc->version == 2)
+        check_v2_rules(ld, doc, node_pos(ld, root), true);
     if (!ld->oom)
         default_meta(ld, doc);
 }
 
-static gw_doc *build_doc(const sink *sk, xmlDocPtr xdoc, const char *data, size_t len)
+/* The attachment's name in the 附件说明: name=, else its title on one line. */
+static gw_text listed_title(loader *ld, const xmlNode *n, const gw_doc *att)
 {
-    loader ld = { sk, NULL, 0, 0, false };
+    if (xmlHasProp(n, (const xmlChar *)"name"))
+        return attr_text(ld, n, "name");
+    tbuf out = { { 0 }, 0 };
+    if (att)
+        for (size_t i = 0; i < att->title.len; i++)
+            if (att->title.cp[i] != GW_CP_LINE_BREAK)
+                tbuf_push(ld, &out, att->title.cp[i], att->title.pos[i], att->title.flags[i]);
+    return out.t;
+}
+
+/* An inline attachment: a document of its own (title, body, signature, note,
+ * attachments) read from the same source. */
+static gw_doc *inline_attachment(loader *ld, const xmlNode *n, const gw_doc *parent)
+{
+    gw_doc *att = calloc(1, sizeof *att);
+    if (!att || !(att->path = strdup(parent->path))) {
+        free(att);
+        ld->oom = true;
+        return NULL;
+    }
+    att->version = 2;
+    att->kind = GW_KIND_GENERAL;
+    att->profile = parent->profile;
+    att->page_numbers = parent->page_numbers;
+    att->first_page_number = 1;
+    build_children(ld, n, att);
+    gw_pos p = node_pos(ld, n);
+    if (!ld->oom && att->title.len == 0)
+        model_error(ld, p, "an attachment without src needs a <title>");
+    if (!ld->oom)
+        check_v2_rules(ld, att, p, false);
+    return att;
+}
+
+static gw_doc *bind_source(loader *ld, const xmlNode *n, const char *src);
+
+static void build_attachment(loader *ld, const xmlNode *n, gw_doc *parent, gw_attachment *a)
+{
+    a->pos = node_pos(ld, n);
+    a->bound = !prop_is(n, "bound", "false");
+    a->issued = prop_is(n, "role", "issued");
+    a->label = attr_text(ld, n, "label");
+    char *src = prop_dup(ld, n, "src");
+    if (src) {
+        if (first_element(n->children))
+            model_error(ld, a->pos, "an attachment with src=\"%s\" is bound from that file and "
+                        "holds nothing itself", src);
+        else
+            a->doc = bind_source(ld, n, src);
+        free(src);
+    } else {
+        a->doc = inline_attachment(ld, n, parent);
+    }
+    a->title = listed_title(ld, n, a->doc);
+}
+
+static gw_doc *build_doc(const sink *sk, binder *bind, xmlDocPtr xdoc, const char *data, size_t len)
+{
+    loader ld = { sk, bind, NULL, 0, 0, false };
     gw_scan sc;
     gw_scan_init(&sc, data, len);
     annotate_nodes(&ld, &sc, xdoc->children);
@@ -1319,45 +1697,273 @@ static void count_nodes(tally *t, const xmlNode *n, long depth)
     }
 }
 
-static bool within_limits(const sink *sk, xmlDocPtr xdoc, const gw_limits *lim)
+/* Counts what the source holds against what the limits still allow, and
+ * takes it off them: a document and the files it binds share the limits. */
+static bool within_limits(const sink *sk, xmlDocPtr xdoc, gw_limits *left)
 {
-    tally t = { sk, lim, 0, 0, false };
+    tally t = { sk, left, 0, 0, false };
     count_nodes(&t, xdoc->children, 1);
+    left->elements -= t.elements;
+    left->text -= t.text;
     return !t.over;
 }
 
-gw_doc *gw_doc_load_memory(const char *name, const char *data, size_t len,
-                           const char *schema_path, const gw_limits *limits, gw_diag *diag)
+/* Parse, check and build one source (the document, or a file it binds). */
+static gw_doc *load_source(binder *b, const char *name, const char *data, size_t len, gw_diag *diag)
 {
-    sink sk = { diag, name ? name : "<memory>" };
-    gw_limits lim = limits ? *limits : gw_limits_default();
+    sink sk = { diag, name };
     int errors0 = diag->errors;
-    if (len > (size_t)lim.bytes) {
+    if (len > (size_t)b->left.bytes) {
         gw_error(diag, sk.name, 0, 0,
                  "the source is %zu bytes, more than %ld, the limit (raise it with --limit bytes=N)",
-                 len, lim.bytes);
+                 len, b->left.bytes);
         return NULL;
     }
+    b->left.bytes -= (long)len;
     xmlDocPtr xdoc = parse_xml(&sk, data, len);
     if (!xdoc)
         return NULL;
-    if (!within_limits(&sk, xdoc, &lim)) {
+    if (!within_limits(&sk, xdoc, &b->left)) {
         xmlFreeDoc(xdoc);
         return NULL;
     }
-    xmlRelaxNGPtr rng = load_schema(diag, schema_path);
+    const xmlNode *root = xmlDocGetRootElement(xdoc);
+    if (b->n_bound > 0 && root && !is_name(root, "document") && !is_name(root, "report")) {
+        gw_error(diag, sk.name, xmlGetLineNo(root), 0, "<%s> is not a gwpdf source: an attachment's "
+                 "root is <report version=\"1\"> or <document version=\"2\">",
+                 (const char *)root->name);
+        xmlFreeDoc(xdoc);
+        return NULL;
+    }
+    xmlRelaxNGPtr rng = load_schema(diag, b->schema_path, is_name(root, "document") ? 2 : 1);
     if (rng) {
         validate(&sk, rng, xdoc);
         xmlRelaxNGFree(rng);
     }
     gw_doc *doc = NULL;
     if (diag->errors == errors0)
-        doc = build_doc(&sk, xdoc, data ? data : "", data ? len : 0);
+        doc = build_doc(&sk, b, xdoc, data ? data : "", data ? len : 0);
     xmlFreeDoc(xdoc);
     if (diag->errors != errors0) {
         gw_doc_free(doc);
         return NULL;
     }
+    return doc;
+}
+
+/* ---------------------------------------------------------------------------
+ * Binding attachment sources (attachment src): only files inside the
+ * document's folder, each once, never in a cycle, never a device or FIFO
+ * ------------------------------------------------------------------------- */
+
+static bool push_path(char ***list, size_t *n, const char *path)
+{
+    char *copy = strdup(path);
+    char **bigger = copy ? realloc(*list, (*n + 1) * sizeof **list) : NULL;
+    if (!bigger) {
+        free(copy);
+        return false;
+    }
+    *list = bigger;
+    (*list)[(*n)++] = copy;
+    return true;
+}
+
+static bool listed(char *const *list, size_t n, const char *path)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(list[i], path) == 0)
+            return true;
+    return false;
+}
+
+/* The folder part of a path as given ("." when it has none); caller frees. */
+static char *folder_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        return strdup(".");
+    if (slash == path)
+        return strdup("/");
+    return strndup(path, (size_t)(slash - path));
+}
+
+static void binder_init(binder *b, const char *path, const char *schema_path, const gw_limits *lim)
+{
+    memset(b, 0, sizeof *b);
+    b->schema_path = schema_path;
+    b->left = lim ? *lim : gw_limits_default();
+    char *dir = path ? folder_of(path) : NULL;
+    b->root_dir = dir ? realpath(dir, NULL) : NULL;
+    free(dir);
+    char *self = path ? realpath(path, NULL) : NULL;
+    if (self && !push_path(&b->chain, &b->n_chain, self))
+        b->oom = true;
+    free(self);
+}
+
+static void binder_free(binder *b)
+{
+    for (size_t i = 0; i < b->n_chain; i++)
+        free(b->chain[i]);
+    for (size_t i = 0; i < b->n_bound; i++)
+        free(b->bound[i]);
+    free(b->chain);
+    free(b->bound);
+    free(b->root_dir);
+}
+
+/* Does src name a path that stays below its folder as typed (relative, no ..)? */
+static const char *src_path_problem(const char *src)
+{
+    if (src[0] == '/')
+        return "is an absolute path: attachments are bound from the document's folder or below; "
+               "give a path relative to the document";
+    for (const char *p = src; *p;) {
+        const char *end = strchr(p, '/');
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        if (n == 2 && p[0] == '.' && p[1] == '.')
+            return "leaves the document's folder (..): attachments are bound from the "
+                   "document's folder or below";
+        p += n + (end != NULL);
+    }
+    return NULL;
+}
+
+/* Read the whole regular file open on fd, at most `most` bytes; NULL with
+ * errno set (EFBIG when it holds more). */
+static char *read_bounded(int fd, long most, size_t *len)
+{
+    size_t cap = 1 << 16, n = 0;
+    char *buf = malloc(cap);
+    while (buf) {
+        ssize_t got = read(fd, buf + n, cap - n);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0) {
+            if (got < 0) {
+                free(buf);
+                buf = NULL;
+            }
+            break;
+        }
+        n += (size_t)got;
+        if (n > (size_t)most) {
+            free(buf);
+            errno = EFBIG;
+            return NULL;
+        }
+        if (n == cap) {
+            char *bigger = cap <= SIZE_MAX / 2 ? realloc(buf, cap * 2) : NULL;
+            if (!bigger) {
+                free(buf);
+                errno = ENOMEM;
+                return NULL;
+            }
+            buf = bigger;
+            cap *= 2;
+        }
+    }
+    *len = n;
+    return buf;
+}
+
+/* The file at `real` (checked), read within what the limits leave; NULL
+ * after reporting at the attachment. */
+static char *read_bound_file(loader *ld, gw_pos p, const char *src, const char *real, size_t *len)
+{
+    int fd = open(real, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        model_error(ld, p, "cannot bind src=\"%s\": %s", src, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return NULL;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        model_error(ld, p, "src=\"%s\" is not a regular file: an attachment is a source file", src);
+        close(fd);
+        return NULL;
+    }
+    long most = ld->bind->left.bytes;
+    char *data = st.st_size > most ? NULL : read_bounded(fd, most, len);
+    int err = st.st_size > most ? EFBIG : errno;
+    close(fd);
+    if (!data && err == EFBIG)
+        model_error(ld, p, "binding src=\"%s\" makes the sources more than %ld bytes, the limit "
+                    "(raise it with --limit bytes=N)", src, ld->bind->left.bytes);
+    else if (!data)
+        model_error(ld, p, "cannot bind src=\"%s\": %s", src, strerror(err));
+    return data;
+}
+
+/* The version 1 or 2 source an attachment's src names, loaded; NULL after
+ * reporting (the attachment is then left unbound). */
+static gw_doc *bind_source(loader *ld, const xmlNode *n, const char *src)
+{
+    binder *b = ld->bind;
+    gw_pos p = node_pos(ld, n);
+    const char *problem = src_path_problem(src);
+    if (problem) {
+        model_error(ld, p, "src=\"%s\" %s", src, problem);
+        return NULL;
+    }
+    char *dir = folder_of(ld->sk->name);
+    size_t size = dir ? strlen(dir) + strlen(src) + 2 : 0;
+    char *joined = dir ? malloc(size) : NULL;
+    if (!joined) {
+        free(dir);
+        ld->oom = true;
+        return NULL;
+    }
+    snprintf(joined, size, "%s/%s", strcmp(dir, ".") == 0 ? "" : dir, src);
+    const char *name = strcmp(dir, ".") == 0 ? joined + 1 : joined;
+    free(dir);
+    gw_doc *doc = NULL;
+    char *real = realpath(name, NULL);
+    size_t root_len = b->root_dir ? strlen(b->root_dir) : 0;
+    if (!real) {
+        model_error(ld, p, "cannot bind src=\"%s\": %s", src, strerror(errno));
+    } else if (!b->root_dir || strncmp(real, b->root_dir, root_len) != 0 ||
+               (real[root_len] != '/' && strcmp(b->root_dir, "/") != 0)) {
+        model_error(ld, p, "src=\"%s\" leads outside the document's folder (through a symbolic "
+                    "link): attachments are bound from the document's folder or below", src);
+    } else if (listed(b->chain, b->n_chain, real)) {
+        model_error(ld, p, "src=\"%s\" binds a source that is binding it: an attachment may not "
+                    "bind itself, directly or through another", src);
+    } else if (listed(b->bound, b->n_bound, real)) {
+        model_error(ld, p, "src=\"%s\" is bound a second time: each file is bound once", src);
+    } else {
+        size_t len = 0;
+        char *data = read_bound_file(ld, p, src, real, &len);
+        if (data && (!push_path(&b->bound, &b->n_bound, real) ||
+                     !push_path(&b->chain, &b->n_chain, real))) {
+            ld->oom = true;
+        } else if (data) {
+            int errors0 = ld->sk->diag->errors;
+            doc = load_source(b, name, data, len, ld->sk->diag);
+            free(b->chain[--b->n_chain]);
+            if (!doc && ld->sk->diag->errors > errors0)
+                model_error(ld, p, "src=\"%s\": the attached source has the errors above", src);
+        }
+        free(data);
+    }
+    free(real);
+    free(joined);
+    return doc;
+}
+
+gw_doc *gw_doc_load_memory(const char *name, const char *data, size_t len,
+                           const char *schema_path, const gw_limits *limits, gw_diag *diag)
+{
+    binder b;
+    binder_init(&b, name, schema_path, limits);
+    gw_doc *doc = NULL;
+    if (b.oom)
+        gw_error(diag, name ? name : "<memory>", 0, 0, "out of memory");
+    else
+        doc = load_source(&b, name ? name : "<memory>", data, len, diag);
+    binder_free(&b);
     return doc;
 }
 
@@ -1413,14 +2019,60 @@ static void blocks_free(gw_block *blocks, size_t n)
     free(blocks);
 }
 
+static void texts_free(gw_text *t, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        text_free(&t[i]);
+    free(t);
+}
+
 static void signature_free(gw_signature *sig)
 {
     if (!sig)
         return;
-    text_free(&sig->issuer);
+    texts_free(sig->issuers, sig->n_issuers);
     text_free(&sig->date);
-    free(sig->seal_src);
+    for (size_t i = 0; i < sig->n_seals; i++)
+        free(sig->seals[i].src);
+    free(sig->seals);
+    free(sig->stamp.src);
+    text_free(&sig->stamp_title);
     free(sig);
+}
+
+static void header_free(gw_header *h)
+{
+    if (!h)
+        return;
+    text_free(&h->copy);
+    text_free(&h->secrecy);
+    text_free(&h->period);
+    text_free(&h->urgency);
+    texts_free(h->marks, h->n_marks);
+    text_free(&h->suffix);
+    text_free(&h->doc_number);
+    texts_free(h->signers, h->n_signers);
+    free(h);
+}
+
+static void attendance_free(gw_attendance *a)
+{
+    if (!a)
+        return;
+    text_free(&a->present);
+    text_free(&a->absent);
+    text_free(&a->attending);
+    free(a);
+}
+
+static void record_free(gw_record *r)
+{
+    if (!r)
+        return;
+    text_free(&r->cc);
+    text_free(&r->distributor);
+    text_free(&r->distributed);
+    free(r);
 }
 
 void gw_doc_free(gw_doc *doc)
@@ -1432,11 +2084,22 @@ void gw_doc_free(gw_doc *doc)
     free(doc->meta.author);
     free(doc->meta.subject);
     free(doc->meta.keywords);
+    header_free(doc->header);
     text_free(&doc->label);
     text_free(&doc->title);
     text_free(&doc->subtitle);
+    text_free(&doc->to);
+    attendance_free(doc->attendance);
     blocks_free(doc->blocks, doc->n_blocks);
     signature_free(doc->signature);
+    text_free(&doc->note);
+    for (size_t i = 0; i < doc->n_attachments; i++) {
+        gw_doc_free(doc->attachments[i].doc);
+        text_free(&doc->attachments[i].title);
+        text_free(&doc->attachments[i].label);
+    }
+    free(doc->attachments);
+    record_free(doc->record);
     free(doc);
 }
 

@@ -74,8 +74,9 @@ struct gw_pdf_doc {
     size_t n_fonts, cap_fonts;
     HPDF_Dict resources;     /* one /Resources for every page */
     HPDF_Dict res_fonts, res_xobjects;
-    const gw_seal_image *seal_image;
-    HPDF_Dict seal;
+    const gw_seal_image **seal_images;   /* the seals drawn so far and their objects */
+    HPDF_Dict *seals;
+    size_t n_seals, cap_seals, cap_seal_objs;
     open_mark mark;
     HPDF_Outline level1;     /* the last level-1 bookmark, parent of level 2 */
     pdf_spill spill;
@@ -171,7 +172,16 @@ typedef struct text_state {
     HPDF_Dict type0;
     double size, char_space;
     bool bold;
+    uint32_t color;
 } text_state;
+
+/* An sRGB colour operator: "r g b rg" (fill) or "r g b RG" (stroke). */
+static void color_op(pdf_buf *o, uint32_t color, const char *op)
+{
+    ops_num(o, ((color >> 16) & 0xFF) / 255.0, " ");
+    ops_num(o, ((color >> 8) & 0xFF) / 255.0, " ");
+    ops_num(o, (color & 0xFF) / 255.0, op);
+}
 
 /* Glyphs [i, j) share font, size, weight and baseline.  The character spacing
  * is the first gap; TJ adjustments (thousandths of an em, positive = left)
@@ -181,7 +191,8 @@ static size_t run_end(const gw_page *p, const drawn *dv, size_t i)
     const gw_glyph *a = &p->glyphs[i];
     size_t j = i + 1;
     while (j < p->n_glyphs && dv[j].type0 == dv[i].type0 && p->glyphs[j].size == a->size &&
-           p->glyphs[j].fake_bold == a->fake_bold && fabs(p->glyphs[j].y - a->y) < 1e-6)
+           p->glyphs[j].fake_bold == a->fake_bold && p->glyphs[j].color == a->color &&
+           fabs(p->glyphs[j].y - a->y) < 1e-6)
         j++;
     return j;
 }
@@ -231,6 +242,10 @@ static int draw_run(gw_pdf_doc *d, pdf_buf *o, const gw_page *p, const drawn *dv
         ts->type0 = dv[i].type0;
         ts->size = a->size;
     }
+    if (a->color != ts->color) {
+        color_op(o, a->color, " rg\n");
+        ts->color = a->color;
+    }
     if (a->fake_bold != ts->bold) {
         /* Synthetic bold as Word makes it: fill and stroke the outline. */
         if (a->fake_bold) {
@@ -264,22 +279,33 @@ static int draw_run(gw_pdf_doc *d, pdf_buf *o, const gw_page *p, const drawn *dv
     return 0;
 }
 
-/* A table's rules: black (DeviceGray, covered by the sRGB output intent), one
- * path stroked at the end; the width set when it changes. */
+/* The rules: black (DeviceGray, covered by the sRGB output intent) or the
+ * 版头's red (DeviceRGB), stroked as one path until the width or the colour
+ * changes. */
 static void rules_ops(const gw_page *p, pdf_buf *o)
 {
     if (p->n_rules == 0)
         return;
     double width = -1;
+    uint32_t color = GW_BLACK;
+    bool pending = false;
     pdf_buf_str(o, "0 G\n");
     for (size_t i = 0; i < p->n_rules; i++) {
         const gw_rule *r = &p->rules[i];
+        if (r->color != color) {
+            if (pending)
+                pdf_buf_str(o, "S\n");
+            color_op(o, r->color, " RG\n");
+            color = r->color;
+            pending = false;
+        }
         if (r->width != width) {
-            if (width >= 0)
+            if (pending)
                 pdf_buf_str(o, "S\n");
             ops_num(o, r->width, " w\n");
             width = r->width;
         }
+        pending = true;
         ops_num(o, r->x0, " ");
         ops_num(o, r->y0, " m ");
         ops_num(o, r->x1, " ");
@@ -310,15 +336,22 @@ static HPDF_Dict seal_object(HPDF_Doc pdf, const gw_seal_image *img)
     return rc == HPDF_OK ? im : NULL;
 }
 
-/* The seal's image object, made the first time a page shows it. */
+/* A seal's image object, made the first time a page shows it. */
 static HPDF_Dict seal_of(gw_pdf_doc *d, const gw_seal_image *img)
 {
-    if (d->seal && d->seal_image == img)
-        return d->seal;
-    d->seal = seal_object(d->pdf, img);
-    d->seal_image = img;
+    for (size_t i = 0; i < d->n_seals; i++)
+        if (d->seal_images[i] == img)
+            return d->seals[i];
+    if (!gw_grow(&d->seal_images, &d->cap_seals, d->n_seals + 1, sizeof *d->seal_images) ||
+        !gw_grow(&d->seals, &d->cap_seal_objs, d->n_seals + 1, sizeof *d->seals))
+        return NULL;
+    HPDF_Dict obj = seal_object(d->pdf, img);
+    if (!obj)
+        return NULL;
+    d->seal_images[d->n_seals] = img;
+    d->seals[d->n_seals++] = obj;
     HPDF_MD5Update(&d->digest, img->mask, (HPDF_UINT32)(img->stride * (size_t)img->height));
-    return d->seal;
+    return obj;
 }
 
 /* Seals go under the text: the issuer and date stay black over the red. */
@@ -352,7 +385,7 @@ static int text_ops(gw_pdf_doc *d, pdf_buf *o, const gw_page *p, const drawn *dv
 {
     if (from >= to)
         return 0;
-    text_state ts = { NULL, 0, 0, false };
+    text_state ts = { NULL, 0, 0, false, GW_BLACK };
     int rc = 0;
     pdf_buf_str(o, "BT\n");
     for (size_t i = from; i < to && rc == 0;) {
@@ -362,6 +395,8 @@ static int text_ops(gw_pdf_doc *d, pdf_buf *o, const gw_page *p, const drawn *dv
         rc = draw_run(d, o, p, dv, i, j, &ts);
         i = j;
     }
+    if (ts.color != GW_BLACK)              /* the fill colour outlives the text object */
+        pdf_buf_str(o, "0 g\n");
     pdf_buf_str(o, "ET\n");
     return rc;
 }
@@ -647,6 +682,8 @@ void gw_pdf_discard(gw_pdf_doc *d)
     for (size_t i = 0; i < d->n_fonts; i++)
         pdf_font_free(d->fonts[i]);
     free(d->fonts);
+    free(d->seal_images);
+    free(d->seals);
     free(d->mark.text.s);
     HPDF_Free(d->pdf);
     pdf_spill_close(&d->spill);      /* after libharu: its page streams read the spill */

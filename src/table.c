@@ -268,7 +268,7 @@ bool table_place_caption(const gw_table_set *ts, gw_page *p, double area_left, d
     for (size_t k = 0; k < tc->n_g; k++) {
         const cell_glyph *g = &tc->g[k];
         gw_glyph gl = { g->face, g->cp, left + g->x, top - g->baseline, g->size, g->advance,
-                        g->bold, g->role };
+                        g->bold, g->role, GW_BLACK };
         if (!gw_page_add_glyph(p, &gl))
             return false;
     }
@@ -477,7 +477,7 @@ double table_cut(const gw_table_set *ts, size_t r0, size_t r1, double off0, doub
 
 static bool add_rule(gw_page *p, double x0, double y0, double x1, double y1)
 {
-    gw_rule r = { x0, y0, x1, y1, GW_TABLE_RULE };
+    gw_rule r = { x0, y0, x1, y1, GW_TABLE_RULE, GW_BLACK };
     return gw_page_add_rule(p, &r);
 }
 
@@ -508,7 +508,7 @@ static bool place_cell(const gw_table_set *ts, const tcell *tc, gw_page *p, doub
         }
         line_y = y;
         gw_glyph gl = { g->face, g->cp, left + g->x, top - (y - off0), g->size,
-                        g->advance, g->bold, g->role };
+                        g->advance, g->bold, g->role, GW_BLACK };
         if (!gw_page_add_glyph(p, &gl))
             return false;
     }

@@ -687,11 +687,11 @@ static void test_sealed_signature(void **state)
     fixture *f = *state;
     const gw_layout *lay = lay_out(f, GW_SOURCE_DIR "/content/qinghe-2023-song-xi-xia-xiang-report.xml", NULL);
     const gw_geometry *g = &lay->geo;
-    assert_non_null(lay->seal);
+    assert_int_equal(lay->n_seals, 1);
     const gw_page *p = &lay->pages[lay->n_pages - 1];
     assert_int_equal(p->n_images, 1);
     const gw_image_place *im = &p->images[0];
-    assert_ptr_equal(im->image, lay->seal);
+    assert_ptr_equal(im->image, lay->seals[0]);
     assert_near(im->size, 42 * GW_PT_PER_MM, 0.05);     /* the PNG's pHYs: 992 px at 600 dpi */
     const gw_line_box *date = find_line(p, "2024年1月15日"), *issuer = find_line(p, "青禾县文化馆");
     assert_non_null(date);
@@ -723,7 +723,451 @@ static void test_sealed_signature(void **state)
     assert_true(im->y >= g->area_bottom && seal_top <= g->area_top);
     /* The issuer's and date's text is black over the red: the seal is drawn first
      * (the PDF output draws images before text); its ink is red. */
-    assert_true(lay->seal->red > 0.8 && lay->seal->green < 0.2 && lay->seal->blue < 0.2);
+    assert_true(lay->seals[0]->red > 0.8 && lay->seals[0]->green < 0.2 && lay->seals[0]->blue < 0.2);
+}
+
+/* ---- format v2: the 公文's own parts (GB/T 9704 §7, §10) ---------------- */
+
+#define SEAL GW_SOURCE_DIR "/content/qinghe-seal.png"
+
+/* The first box of `kind` on p whose text starts with `prefix`. */
+static const gw_line_box *find_box(const gw_page *p, gw_line_kind kind, const char *prefix)
+{
+    for (size_t i = 0; i < p->n_lines; i++)
+        if (p->lines[i].kind == kind &&
+            !strncmp(line_text(p, &p->lines[i]), prefix, strlen(prefix)))
+            return &p->lines[i];
+    return NULL;
+}
+
+static bool has_page_number(const gw_page *p)
+{
+    for (size_t i = 0; i < p->n_lines; i++)
+        if (p->lines[i].kind == GW_LINE_PAGENUM)
+            return true;
+    return false;
+}
+
+/* Em-box top of a box's first glyph (0.88 em above the baseline). */
+static double em_top(const gw_page *p, const gw_line_box *b)
+{
+    return b->baseline + 0.88 * p->glyphs[b->first].size;
+}
+
+static const gw_rule *lowest_rule(const gw_page *p, uint32_t color)
+{
+    const gw_rule *low = NULL;
+    for (size_t i = 0; i < p->n_rules; i++)
+        if (p->rules[i].color == color && (!low || p->rules[i].y0 < low->y0))
+            low = &p->rules[i];
+    return low;
+}
+
+static const char *const UPWARD =
+    "<document version=\"2\"><header suffix=\"文件\"><copy>000123</copy>"
+    "<secrecy period=\"5年\">机密</secrecy><urgency>特急</urgency>"
+    "<issuer-mark>青禾县文化和旅游局</issuer-mark><issuer-mark>青禾县财政局</issuer-mark>"
+    "<doc-number>青文旅〔2023〕8号</doc-number><signer>张三</signer><signer>李四</signer>"
+    "<signer>王五</signer></header><title>关于申请专项资金的请示</title>"
+    "<to>青禾县人民政府：</to><p>现将有关事项请示如下。</p><p>妥否，请批示。</p></document>";
+
+/* 版头 of an upward joint document: front marks on rows 1–3, the red marks
+ * stacked with 文件 centred on them, their top 35 mm below the type area and
+ * the block centred and within 156 mm; 签发人 two a line right-indented 1 字,
+ * the 发文字号 indented 1 字 on the last of them; the red rule 4 mm under it;
+ * the title two lines under the rule, on the grid; 主送 flush left. */
+static void test_v2_header_upward(void **state)
+{
+    fixture *f = *state;
+    const gw_layout *lay = lay_out(f, NULL, UPWARD);
+    const gw_geometry *g = &lay->geo;
+    const gw_page *p = &lay->pages[0];
+    const gw_line_box *copy = find_box(p, GW_LINE_HEADER, "000123");
+    const gw_line_box *secrecy = find_box(p, GW_LINE_HEADER, "机密★5年");
+    const gw_line_box *urgency = find_box(p, GW_LINE_HEADER, "特急");
+    assert_non_null(copy);
+    assert_non_null(secrecy);
+    assert_non_null(urgency);
+    for (int r = 0; r < 3; r++) {
+        const gw_line_box *b = r == 0 ? copy : r == 1 ? secrecy : urgency;
+        assert_near(b->baseline, gw_row_baseline(g, r, g->body_size), 1e-6);
+        assert_near(b->x0, g->area_left, 0.01);
+    }
+    assert_int_equal(p->glyphs[secrecy->first].role, GW_ROLE_HEADING1);
+    /* The marks: red, in the title role, top 35 mm below the type area. */
+    double top = -1e9, x0 = 1e9, x1 = -1e9;
+    size_t red = 0;
+    for (size_t i = 0; i < p->n_glyphs; i++) {
+        const gw_glyph *gl = &p->glyphs[i];
+        if (gl->color != GW_RED)
+            continue;
+        red++;
+        assert_int_equal(gl->role, GW_ROLE_TITLE);
+        top = fmax(top, gl->y + 0.88 * gl->size);
+        x0 = fmin(x0, gl->x);
+        x1 = fmax(x1, gl->x + gl->advance);
+    }
+    assert_int_equal(red, strlen("青禾县文化和旅游局青禾县财政局文件") / 3);
+    assert_near(top, g->area_top - 35 * GW_PT_PER_MM, 0.01);
+    assert_near((x0 + x1) / 2, (g->area_left + g->area_right) / 2, 0.5 * GW_PT_PER_MM);
+    assert_true(x1 - x0 <= g->area_right - g->area_left + 1e-6);
+    const gw_line_box *suffix = find_box(p, GW_LINE_HEADER, "文件");
+    const gw_line_box *m1 = find_box(p, GW_LINE_HEADER, "青禾县文化"), *m2 = find_box(p, GW_LINE_HEADER, "青禾县财政局");
+    assert_non_null(suffix);
+    assert_non_null(m1);
+    assert_non_null(m2);
+    assert_near(m1->x1, m2->x1, 0.5);                        /* spread to the longest */
+    assert_near(suffix->baseline, (m1->baseline + m2->baseline) / 2, 0.01);
+    assert_true(suffix->x0 > m1->x1);
+    /* 签发人: two a line; the doc-number on the last line, indented 1 字. */
+    const gw_line_box *s1 = find_box(p, GW_LINE_HEADER, "签发人：张三"),
+                      *s2 = find_box(p, GW_LINE_HEADER, "王五"),
+                      *dn = find_box(p, GW_LINE_HEADER, "青文旅〔2023〕8号");
+    assert_non_null(s1);
+    assert_non_null(s2);
+    assert_non_null(dn);
+    assert_string_equal(line_text(p, s1), "签发人：张三\u3000李四");
+    assert_near(s1->x1, g->area_right - g->cell, 0.01);
+    assert_near(s2->x1, g->area_right - g->cell, 0.01);
+    assert_near(s1->baseline - s2->baseline, g->pitch, 1e-6);
+    assert_near(dn->baseline, s2->baseline, 1e-6);
+    assert_near(dn->x0, g->area_left + g->cell, 0.01);
+    assert_int_equal(p->glyphs[s1->first].role, GW_ROLE_BODY);
+    assert_int_equal(p->glyphs[s1->first + 4].role, GW_ROLE_HEADING2);
+    /* Two blank lines or more between the marks and the first signer line. */
+    double marks_bottom = m2->baseline - 0.12 * p->glyphs[m2->first].size;
+    assert_true(marks_bottom - em_top(p, s1) >= 2 * g->pitch - 1e-6);
+    /* The red rule: 156 mm, 4 mm under the doc-number's em box. */
+    const gw_rule *rule = lowest_rule(p, GW_RED);
+    assert_non_null(rule);
+    assert_near(rule->x0, g->area_left, 1e-6);
+    assert_near(rule->x1, g->area_right, 1e-6);
+    assert_near(dn->baseline - 0.12 * g->body_size - rule->y0, 4 * GW_PT_PER_MM, 1e-6);
+    /* The title on a grid row two lines or more under the rule; 主送 flush left. */
+    const gw_line_box *title = find_box(p, GW_LINE_TITLE, "关于");
+    assert_non_null(title);
+    assert_true(title->row >= 0);
+    assert_true(rule->y0 - (g->area_top - title->row * g->pitch) >= 2 * g->pitch - 1e-6);
+    assert_true(rule->y0 - (g->area_top - (title->row - 1) * g->pitch) < 2 * g->pitch);
+    const gw_line_box *to = find_box(p, GW_LINE_BODY, "青禾县人民政府：");
+    assert_non_null(to);
+    assert_near(to->x0, g->area_left, 0.01);
+    assert_int_equal(to->row, title->row + 2);
+}
+
+/* 信函格式: the mark 30 mm below the page's top; two red double lines 170 mm
+ * long, centred, thick over thin 4 mm under the mark and thin over thick with
+ * the lowest 20 mm above the page's bottom; the doc-number flush right under
+ * the upper lines; no page number on page 1, 2 on page 2; a letter's 版记 has
+ * no rules. */
+static void test_v2_letter(void **state)
+{
+    fixture *f = *state;
+    char xml[8192];
+    char body[4096] = "";
+    for (int i = 0; i < 30; i++)
+        strcat(body, "<p>根据有关要求，现将我会自评报告报送你局。</p>");
+    snprintf(xml, sizeof xml, "<document version=\"2\" kind=\"letter\"><header>"
+             "<issuer-mark>广州市增城区总工会</issuer-mark><doc-number>增工函〔2023〕12号"
+             "</doc-number></header><title>关于报送自评报告的函</title><to>区财政局：</to>%s"
+             "<record><cc>区纪委监委。</cc></record></document>", body);
+    const gw_layout *lay = lay_out(f, NULL, xml);
+    const gw_geometry *g = &lay->geo;
+    const gw_page *p = &lay->pages[0];
+    double top = -1e9, bottom = 1e9;
+    for (size_t i = 0; i < p->n_glyphs; i++)
+        if (p->glyphs[i].color == GW_RED) {
+            top = fmax(top, p->glyphs[i].y + 0.88 * p->glyphs[i].size);
+            bottom = fmin(bottom, p->glyphs[i].y - 0.12 * p->glyphs[i].size);
+        }
+    assert_near(top, g->page_height - 30 * GW_PT_PER_MM, 0.01);
+    size_t n = 0;
+    double high = -1e9, low = 1e9, high_w = 0, low_w = 0;
+    for (size_t i = 0; i < p->n_rules; i++) {
+        const gw_rule *r = &p->rules[i];
+        assert_int_equal(r->color, GW_RED);
+        assert_near(r->x0, 20 * GW_PT_PER_MM, 0.01);
+        assert_near(r->x1 - r->x0, 170 * GW_PT_PER_MM, 0.01);
+        n++;
+        if (r->y0 > high) {
+            high = r->y0;
+            high_w = r->width;
+        }
+        if (r->y0 < low) {
+            low = r->y0;
+            low_w = r->width;
+        }
+    }
+    assert_int_equal(n, 4);
+    assert_near(bottom - high, 4 * GW_PT_PER_MM, 0.01);
+    assert_near(low, 20 * GW_PT_PER_MM, 0.01);
+    assert_true(high_w > 2 * low_w - 1e-9 || low_w > 2 * high_w - 1e-9 || high_w == low_w);
+    assert_true(high_w > 0.5 && low_w > 0.5);                  /* the thick lines outside */
+    const gw_line_box *dn = find_box(p, GW_LINE_HEADER, "增工函");
+    assert_non_null(dn);
+    assert_near(dn->x1, g->area_right, 0.01);
+    assert_true(dn->baseline < high);
+    assert_false(has_page_number(p));
+    assert_true(lay->n_pages >= 2);
+    assert_true(has_page_number(&lay->pages[1]));
+    assert_int_equal(lay->pages[1].number, 2);
+    const gw_page *last = &lay->pages[lay->n_pages - 1];
+    assert_non_null(find_box(last, GW_LINE_RECORD, "抄送："));
+    for (size_t i = 0; i < last->n_rules; i++)
+        assert_int_not_equal(last->rules[i].color, GW_BLACK);
+}
+
+/* 附件说明 (§7.3.4): "附件：" indented 2 字, "2." under "1.", a wrapped name
+ * aligned with its first character; each bound attachment from a new page,
+ * 附件N on row 1 flush left in the label role, its title on row 3; page
+ * numbers go on; bound="false" is listed, not printed; role="issued" is
+ * printed without a label and not listed. */
+static void test_v2_annex_and_attachments(void **state)
+{
+    fixture *f = *state;
+    const char *xml =
+        "<document version=\"2\"><title>关于印发方案的通知</title><p>现将方案印发给你们。</p>"
+        "<signature><issuer>某某局</issuer><date>2023-03-15</date></signature>"
+        "<attachment><title>2023年度全县乡村文化振兴专项资金使用情况及下一步工作安排的说明材料</title>"
+        "<p>说明。</p></attachment>"
+        "<attachment bound=\"false\"><title>另送材料</title></attachment>"
+        "<attachment><title>资金测算表</title><p>测算。</p></attachment>"
+        "<attachment role=\"issued\"><title>某某工作方案</title><p>方案正文。</p></attachment>"
+        "</document>";
+    const gw_layout *lay = lay_out(f, NULL, xml);
+    const gw_geometry *g = &lay->geo;
+    const gw_page *p = &lay->pages[0];
+    const gw_line_box *a1 = find_box(p, GW_LINE_BODY, "附件：1.");
+    assert_non_null(a1);
+    assert_near(a1->x0, g->area_left + 2 * g->cell, 0.01);
+    /* "1." is the glyph after "附件："; "2." and "3." start under it. */
+    double one_x = p->glyphs[a1->first + 3].x;
+    const gw_line_box *wrap = NULL, *a2 = find_box(p, GW_LINE_BODY, "2.另送材料");
+    const gw_line_box *a3 = find_box(p, GW_LINE_BODY, "3.资金测算表");
+    assert_non_null(a2);
+    assert_non_null(a3);
+    assert_near(p->glyphs[a2->first].x, one_x, 0.01);
+    assert_near(p->glyphs[a3->first].x, one_x, 0.01);
+    for (size_t i = 0; i < p->n_lines; i++)
+        if (p->lines[i].row == a1->row + 1)
+            wrap = &p->lines[i];
+    assert_non_null(wrap);                                   /* the long name wraps */
+    assert_ptr_not_equal(wrap, a2);
+    assert_near(p->glyphs[wrap->first].x, p->glyphs[a1->first + 5].x, 0.3);   /* ink: 2 vs 全 */
+    /* The attachments: 附件1, 附件3 (numbered as listed), then the issued document. */
+    assert_int_equal(lay->n_pages, 4);
+    const char *labels[] = { "附件1", "附件3" };
+    for (int i = 0; i < 2; i++) {
+        const gw_page *ap = &lay->pages[1 + i];
+        const gw_line_box *label = find_box(ap, GW_LINE_LABEL, labels[i]);
+        assert_non_null(label);
+        assert_string_equal(line_text(ap, label), labels[i]);
+        assert_int_equal(label->row, 0);
+        assert_near(label->x0, g->area_left, 0.01);
+        assert_int_equal(ap->glyphs[label->first].role, GW_ROLE_LABEL);
+        const gw_line_box *title = find_box(ap, GW_LINE_TITLE, i == 0 ? "2023" : "资金");
+        assert_non_null(title);
+        assert_int_equal(title->row, 2);
+        assert_int_equal(ap->number, 2 + i);
+        assert_true(has_page_number(ap));
+    }
+    const gw_page *issued = &lay->pages[3];
+    assert_null(find_box(issued, GW_LINE_LABEL, ""));
+    const gw_line_box *it = find_box(issued, GW_LINE_TITLE, "某某工作方案");
+    assert_non_null(it);
+    assert_int_equal(it->row, 0);
+    for (size_t i = 0; i < lay->n_pages; i++)
+        assert_null(find_box(&lay->pages[i], GW_LINE_TITLE, "另送材料"));
+}
+
+/* 联合行文 with seals (§7.3.5.1): the seals side by side, neither touching nor
+ * leaving the type area, each centred on its issuer; the last covers the date
+ * (right-indented 4 字); the 附注 on the row under the date, indented 2 字, in
+ * brackets. */
+static void test_v2_joint_seals_and_note(void **state)
+{
+    fixture *f = *state;
+    const char *xml =
+        "<document version=\"2\"><title>关于申请专项资金的请示</title><p>妥否，请批示。</p>"
+        "<signature><issuer>青禾县文化和旅游局</issuer><issuer>青禾县财政局</issuer>"
+        "<date>2023-03-15</date><seal src=\"" SEAL "\"/><seal src=\"" SEAL "\"/></signature>"
+        "<note>联系人：王五，电话：1234567</note></document>";
+    const gw_layout *lay = lay_out(f, NULL, xml);
+    const gw_geometry *g = &lay->geo;
+    const gw_page *p = &lay->pages[lay->n_pages - 1];
+    assert_int_equal(p->n_images, 2);
+    const gw_image_place *s1 = &p->images[0], *s2 = &p->images[1];
+    assert_true(s1->x + s1->size < s2->x);                          /* apart */
+    assert_near(s1->y, s2->y, 1e-6);                                /* one row */
+    for (int i = 0; i < 2; i++) {
+        const gw_image_place *s = &p->images[i];
+        assert_true(s->x >= g->area_left && s->x + s->size <= g->area_right);
+    }
+    const gw_line_box *issuers = find_box(p, GW_LINE_SIGNATURE, "青禾县文化和旅游局");
+    const gw_line_box *date = find_box(p, GW_LINE_SIGNATURE, "2023年3月15日");
+    const gw_line_box *note = find_box(p, GW_LINE_SIGNATURE, "（联系人");
+    assert_non_null(issuers);
+    assert_non_null(date);
+    assert_non_null(note);
+    assert_near(date->x1, g->area_left + 24 * g->cell, 0.01);
+    assert_near(s2->x + s2->size / 2, (date->x0 + date->x1) / 2, 0.01);
+    assert_true(s2->y < date->baseline && date->baseline < s2->y + s2->size);
+    /* Each issuer centred under its seal (both on one row). */
+    const gw_glyph *first = &p->glyphs[issuers->first];
+    double left_x1 = 0;
+    for (size_t i = issuers->first; i < issuers->first + issuers->count; i++)
+        if (p->glyphs[i].cp == 0x5C40 && left_x1 == 0)             /* the first 局 */
+            left_x1 = p->glyphs[i].x + p->glyphs[i].advance;
+    assert_near((first->x + left_x1) / 2, s1->x + s1->size / 2, 1.0);
+    assert_int_equal(note->row, date->row + 1);
+    assert_near(note->x0, g->area_left + 2 * g->cell, 0.01);
+    assert_string_equal(line_text(p, note), "（联系人：王五，电话：1234567）");
+}
+
+/* 命令格式 (§10.3): the mark 20 mm below the type area, the 令号 centred two
+ * lines under it and no rule; the 签名章 right-indented 4 字 two rows under the
+ * body with the title 2 字 to its left, centred on it; the date one blank row
+ * under the stamp. */
+static void test_v2_order_with_stamp(void **state)
+{
+    fixture *f = *state;
+    const char *xml =
+        "<document version=\"2\" kind=\"order\"><header><issuer-mark>青禾县人民政府令</issuer-mark>"
+        "<doc-number>第3号</doc-number></header><p>《青禾县文化遗产保护办法》已经县政府常务会议"
+        "通过，现予公布，自2023年5月1日起施行。</p><signature><signer-stamp src=\"" SEAL
+        "\" diameter=\"20\">县长</signer-stamp><date>2023-04-01</date></signature></document>";
+    const gw_layout *lay = lay_out(f, NULL, xml);
+    const gw_geometry *g = &lay->geo;
+    const gw_page *p = &lay->pages[0];
+    double top = -1e9;
+    for (size_t i = 0; i < p->n_glyphs; i++)
+        if (p->glyphs[i].color == GW_RED)
+            top = fmax(top, p->glyphs[i].y + 0.88 * p->glyphs[i].size);
+    assert_near(top, g->area_top - 20 * GW_PT_PER_MM, 0.01);
+    assert_int_equal(p->n_rules, 0);
+    const gw_line_box *dn = find_box(p, GW_LINE_HEADER, "第3号");
+    assert_non_null(dn);
+    assert_near((dn->x0 + dn->x1) / 2, (g->area_left + g->area_right) / 2, 0.5);
+    const gw_line_box *body = find_box(p, GW_LINE_BODY, "《青禾县");
+    assert_non_null(body);
+    assert_true(dn->baseline - body->baseline >= 2 * g->pitch);
+    assert_int_equal(p->n_images, 1);
+    const gw_image_place *st = &p->images[0];
+    assert_near(st->size, 20 * GW_PT_PER_MM, 1e-6);
+    assert_near(st->x + st->size, g->area_left + 24 * g->cell, 0.01);
+    const gw_line_box *title = find_box(p, GW_LINE_SIGNATURE, "县长");
+    const gw_line_box *date = find_box(p, GW_LINE_SIGNATURE, "2023年4月1日");
+    assert_non_null(title);
+    assert_non_null(date);
+    assert_near(title->x1, st->x - 2 * g->cell, 0.01);
+    double em_centre = title->baseline + (0.88 - 0.5) * g->body_size;
+    assert_near(st->y + st->size / 2, em_centre, 1e-6);
+    assert_near(date->x1, g->area_left + 24 * g->cell, 0.01);
+    int stamp_rows = (int)ceil(st->size / g->pitch - 1e-9);
+    const gw_line_box *last_body = body;
+    for (size_t i = 0; i < p->n_lines; i++)
+        if (p->lines[i].kind == GW_LINE_BODY)
+            last_body = &p->lines[i];
+    /* Rows: two blank, the stamp's, one blank, the date. */
+    assert_int_equal(date->row, last_body->row + 2 + stamp_rows + 1 + 1);
+}
+
+/* 版记 (§7.4): on the last page, its last rule on the type area's bottom edge,
+ * the first and last 0.35 mm and the one between 0.25 mm, 抄送 in 4号 indented
+ * 1 字 with wrapped lines after the colon, "…印发" 1 字 from the right; with
+ * duplex the page count is even, a blank page before it and its own page
+ * unnumbered; duplex="false" adds no page. */
+static void test_v2_record(void **state)
+{
+    fixture *f = *state;
+    char xml[4096];
+    const char *fmt =
+        "<document version=\"2\" duplex=\"%s\"><title>关于某某事项的通知</title><p>正文。</p>"
+        "<record><cc>县委办公室，县人大常委会办公室，县政协办公室，县纪委监委，县法院，县检察院"
+        "，县人武部。</cc><distributor><name>青禾县文化和旅游局办公室</name>"
+        "<date>2023-03-15</date></distributor></record></document>";
+    snprintf(xml, sizeof xml, fmt, "true");
+    const gw_layout *lay = lay_out(f, NULL, xml);
+    const gw_geometry *g = &lay->geo;
+    assert_int_equal(lay->n_pages, 2);                       /* page 1 is odd: the 版记 on 2 */
+    const gw_page *p = &lay->pages[1];
+    assert_true(has_page_number(p));                         /* no blank page before it */
+    assert_int_equal(p->n_rules, 3);
+    const gw_rule *low = lowest_rule(p, GW_BLACK);
+    assert_near(low->y0, g->area_bottom, 1e-6);
+    assert_near(low->x1 - low->x0, 156 * GW_PT_PER_MM, 0.01);
+    double widths[3];
+    for (int i = 0; i < 3; i++)
+        widths[i] = p->rules[i].width;
+    assert_near(widths[0], 0.35 * GW_PT_PER_MM, 1e-6);
+    assert_near(widths[1], 0.25 * GW_PT_PER_MM, 1e-6);
+    assert_near(widths[2], 0.35 * GW_PT_PER_MM, 1e-6);
+    const gw_line_box *cc = find_box(p, GW_LINE_RECORD, "抄送：");
+    assert_non_null(cc);
+    assert_near(cc->x0, g->area_left + g->cell, 0.01);
+    assert_near(p->glyphs[cc->first].size, 14.0, 1e-9);
+    const gw_line_box *wrap = NULL, *dist = find_box(p, GW_LINE_RECORD, "青禾县文化和旅游局办公室");
+    for (size_t i = 0; i < p->n_lines; i++)
+        if (p->lines[i].kind == GW_LINE_RECORD && p->lines[i].baseline < cc->baseline &&
+            &p->lines[i] != dist)
+            wrap = &p->lines[i];
+    assert_non_null(wrap);
+    assert_near(p->glyphs[wrap->first].x, p->glyphs[cc->first + 3].x, 0.01);
+    assert_non_null(dist);
+    assert_near(dist->x0, g->area_left + g->cell, 0.01);
+    assert_near(dist->x1, g->area_right - g->cell, 0.01);
+    assert_true(strstr(line_text(p, dist), "2023年3月15日印发") != NULL);
+    gw_layout_free(f->lay);
+    gw_doc_free(f->doc);
+    snprintf(xml, sizeof xml, fmt, "false");
+    lay = lay_out(f, NULL, xml);
+    assert_int_equal(lay->n_pages, 1);
+}
+
+/* A full page before the 版记 on an even page: a blank odd page, then the 版记
+ * on its own even page, neither numbered (§7.5). */
+static void test_v2_record_blank_page(void **state)
+{
+    fixture *f = *state;
+    char xml[16384] = "<document version=\"2\"><title>关于某某事项的通知</title>";
+    for (int i = 0; i < 21 + 20; i++)
+        strcat(xml, "<p>为推进乡村文化振兴。</p>");
+    strcat(xml, "<record><cc>县委办公室。</cc></record></document>");
+    const gw_layout *lay = lay_out(f, NULL, xml);
+    assert_int_equal(lay->n_pages, 4);
+    assert_true(has_page_number(&lay->pages[1]));
+    assert_int_equal(lay->pages[2].n_glyphs, 0);
+    assert_false(has_page_number(&lay->pages[3]));
+    assert_non_null(find_box(&lay->pages[3], GW_LINE_RECORD, "抄送："));
+}
+
+/* 纪要: 出席 / 请假 in 黑体 indented 2 字, the names after the colon, wrapped
+ * lines aligned after it. */
+static void test_v2_minutes_attendance(void **state)
+{
+    fixture *f = *state;
+    const char *xml =
+        "<document version=\"2\" kind=\"minutes\"><header><issuer-mark>青禾县文化和旅游局局务会议纪要"
+        "</issuer-mark></header><title>2023年第5次局务会议纪要</title><attendance><present>"
+        "张三、李四、王五、赵六、钱七、孙八、周九、吴十、郑十一、王十二、冯十三、陈十四</present>"
+        "<absent>褚十五</absent></attendance><p>会议研究了有关事项。</p></document>";
+    const gw_layout *lay = lay_out(f, NULL, xml);
+    const gw_geometry *g = &lay->geo;
+    const gw_page *p = &lay->pages[0];
+    const gw_line_box *present = find_box(p, GW_LINE_BODY, "出席：");
+    const gw_line_box *absent = find_box(p, GW_LINE_BODY, "请假：");
+    assert_non_null(present);
+    assert_non_null(absent);
+    assert_near(present->x0, g->area_left + 2 * g->cell, 0.01);
+    assert_int_equal(p->glyphs[present->first].role, GW_ROLE_HEADING1);
+    assert_int_equal(p->glyphs[present->first + 3].role, GW_ROLE_BODY);
+    assert_int_equal(absent->row, present->row + 2);          /* one wrapped line between */
+    const gw_line_box *wrap = NULL;
+    for (size_t i = 0; i < p->n_lines; i++)
+        if (p->lines[i].row == present->row + 1)
+            wrap = &p->lines[i];
+    assert_non_null(wrap);
+    assert_near(p->glyphs[wrap->first].x, p->glyphs[present->first + 3].x, 0.01);
 }
 
 /* ---- tables -------------------------------------------------------------- */
@@ -1043,7 +1487,7 @@ static void assert_same_page(const gw_page *got, const gw_page *want, const gw_l
     assert_int_equal(got->n_images, want->n_images);
     for (size_t i = 0; i < got->n_images; i++) {
         const gw_image_place *a = &got->images[i], *b = &want->images[i];
-        assert_ptr_equal(b->image, lay->seal);
+        assert_ptr_equal(b->image, lay->seals[0]);
         assert_same_seal(a->image, b->image);   /* the stream's own copy, still valid */
         assert_same(a->x, b->x);
         assert_same(a->y, b->y);
@@ -1354,6 +1798,14 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_empty_section, setup, teardown),
         cmocka_unit_test_setup_teardown(test_seal_missing_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sealed_signature, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_v2_header_upward, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_v2_letter, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_v2_annex_and_attachments, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_v2_joint_seals_and_note, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_v2_order_with_stamp, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_v2_record, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_v2_record_blank_page, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_v2_minutes_attendance, setup, teardown),
         cmocka_unit_test_setup_teardown(test_table_on_the_grid, setup, teardown),
         cmocka_unit_test_setup_teardown(test_table_across_pages, setup, teardown),
         cmocka_unit_test_setup_teardown(test_table_row_taller_than_page, setup, teardown),

@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 #include <cmocka.h>
 
 #include <stdio.h>
@@ -219,8 +220,9 @@ static void test_positions(void **state)
     assert_pos(sig->date.pos[4], 9, 15);   /* 年 at the first '-' */
     assert_pos(sig->date.pos[5], 9, 17);   /* 3 of 03 */
     assert_pos(sig->date.pos[7], 9, 20);   /* 5 of 05 */
-    assert_string_equal(sig->seal_src, "a>b.png");
-    assert_true(sig->seal_diameter_mm > 40.49 && sig->seal_diameter_mm < 40.51);
+    assert_int_equal(sig->n_seals, 1);
+    assert_string_equal(sig->seals[0].src, "a>b.png");
+    assert_true(sig->seals[0].diameter_mm > 40.49 && sig->seals[0].diameter_mm < 40.51);
     gw_doc_free(doc);
     cap_close(&c);
 }
@@ -369,11 +371,12 @@ static void test_table_and_front_matter(void **state)
     assert_int_equal(b->align, GW_ALIGN_RIGHT);
 
     assert_non_null(doc->signature);
-    assert_text(&doc->signature->issuer, "某某区某某局");
+    assert_int_equal(doc->signature->n_issuers, 1);
+    assert_text(&doc->signature->issuers[0], "某某区某某局");
     assert_true(doc->signature->has_date);
     assert_text(&doc->signature->date, "二〇〇四年十一月四日");   /* kept as typed */
-    assert_null(doc->signature->seal_src);
-    assert_true(doc->signature->seal_diameter_mm == 0);
+    assert_int_equal(doc->signature->n_seals, 0);
+    assert_false(doc->signature->has_stamp);
     gw_doc_free(doc);
     cap_close(&c);
 }
@@ -601,6 +604,174 @@ static void test_table_grid_errors(void **state)
                          "(thead) (the cell starts in row 1 of 1)\n");
 }
 
+/* ---- format v2 ------------------------------------------------------------ */
+
+/* A scratch folder for sources that bind files; removed by rm_tree. */
+static char *scratch_dir(void)
+{
+    char tmpl[] = "/tmp/gwpdf-model-XXXXXX";
+    char *d = mkdtemp(tmpl);
+    assert_non_null(d);
+    return strdup(d);
+}
+
+static void write_text(const char *dir, const char *name, const char *text)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static void rm_tree(char *dir)
+{
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+    free(dir);
+}
+
+static gw_doc *load_in(const char *dir, const char *name, capture *c)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    return gw_doc_load(path, NULL, NULL, &c->diag);
+}
+
+/* Every part of the 版头, 主送, 落款, 附注, attachments and 版记 reaches the model. */
+static void test_v2_document(void **state)
+{
+    (void)state;
+    char *dir = scratch_dir();
+    write_text(dir, "att.xml", "<report version=\"1\"><label>附件2</label><title>自评<br/>报告"
+               "</title><p>正文。</p></report>");
+    write_text(dir, "doc.xml",
+        "<document version=\"2\" kind=\"general\" duplex=\"false\"><header suffix=\"文件\">"
+        "<copy>000123</copy><secrecy period=\"5年\">机密</secrecy><urgency>特急</urgency>"
+        "<issuer-mark>甲局</issuer-mark><issuer-mark>乙局</issuer-mark>"
+        "<doc-number>甲〔2023〕8号</doc-number><signer>张三</signer></header>"
+        "<title>关于某事的请示</title><to>某政府：</to><p>正文。</p>"
+        "<signature><issuer>甲局</issuer><issuer>乙局</issuer><date>2023-03-15</date>"
+        "<seal src=\"a.png\"/><seal src=\"b.png\" diameter=\"40\"/></signature>"
+        "<note>联系人：王五</note>"
+        "<attachment src=\"att.xml\" name=\"另一个名字\"/>"
+        "<attachment bound=\"false\" label=\"附\"><title>另送<br/>材料</title></attachment>"
+        "<attachment role=\"issued\"><title>方案</title><p>方案正文。</p></attachment>"
+        "<record><cc>丙局。</cc><distributor><name>甲局办公室</name><date>2023-03-05</date>"
+        "</distributor></record></document>");
+    capture c;
+    cap_open(&c);
+    gw_doc *doc = load_in(dir, "doc.xml", &c);
+    assert_string_equal(cap_text(&c), "");
+    assert_non_null(doc);
+    assert_int_equal(doc->version, 2);
+    assert_int_equal(doc->kind, GW_KIND_GENERAL);
+    assert_false(doc->duplex);
+    const gw_header *h = doc->header;
+    assert_non_null(h);
+    assert_text(&h->copy, "000123");
+    assert_text(&h->secrecy, "机密");
+    assert_text(&h->period, "5年");
+    assert_text(&h->urgency, "特急");
+    assert_int_equal(h->n_marks, 2);
+    assert_text(&h->marks[1], "乙局");
+    assert_text(&h->suffix, "文件");
+    assert_text(&h->doc_number, "甲〔2023〕8号");
+    assert_int_equal(h->n_signers, 1);
+    assert_text(&doc->to, "某政府：");
+    assert_int_equal(doc->signature->n_issuers, 2);
+    assert_int_equal(doc->signature->n_seals, 2);
+    assert_true(doc->signature->seals[1].diameter_mm == 40);
+    assert_text(&doc->note, "联系人：王五");
+    assert_int_equal(doc->n_attachments, 3);
+    const gw_attachment *a = doc->attachments;
+    assert_non_null(a[0].doc);
+    assert_int_equal(a[0].doc->version, 1);
+    assert_text(&a[0].doc->label, "附件2");          /* kept in the model; the layout replaces it */
+    assert_text(&a[0].title, "另一个名字");
+    assert_true(a[0].bound && !a[0].issued);
+    assert_false(a[1].bound);
+    assert_text(&a[1].title, "另送材料");            /* line breaks removed */
+    assert_text(&a[1].label, "附");
+    assert_true(a[2].issued);
+    assert_int_equal(a[2].doc->n_blocks, 1);
+    assert_text(&doc->record->cc, "丙局。");
+    assert_text(&doc->record->distributor, "甲局办公室");
+    assert_text(&doc->record->distributed, "2023年3月5日");
+    assert_string_equal(doc->meta.author, "甲局");
+    gw_doc_free(doc);
+    cap_close(&c);
+    rm_tree(dir);
+}
+
+/* An attachment's src never opens a FIFO (it would block) or a device, and the
+ * sources bound count towards the document's byte limit together. */
+static void test_v2_src_fifo_and_limits(void **state)
+{
+    (void)state;
+    char *dir = scratch_dir();
+    char fifo[512];
+    snprintf(fifo, sizeof fifo, "%s/pipe.xml", dir);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    write_text(dir, "doc.xml", "<document version=\"2\"><title>t</title><p>x</p>"
+               "<attachment src=\"pipe.xml\"/></document>");
+    capture c;
+    cap_open(&c);
+    assert_null(load_in(dir, "doc.xml", &c));
+    assert_non_null(strstr(cap_text(&c), "doc.xml:1:"));
+    assert_non_null(strstr(cap_text(&c), "src=\"pipe.xml\" is not a regular file"));
+    cap_close(&c);
+
+    char big[4096];
+    memset(big, 0, sizeof big);
+    strcpy(big, "<report version=\"1\"><title>t</title><p>");
+    for (size_t i = strlen(big); i < 3000; i++)
+        big[i] = 'x';
+    strcat(big, "</p></report>");
+    write_text(dir, "big.xml", big);
+    write_text(dir, "doc2.xml", "<document version=\"2\"><title>t</title><p>x</p>"
+               "<attachment src=\"big.xml\"/></document>");
+    gw_limits lim = gw_limits_default();
+    lim.bytes = 3000;                                 /* each file fits; both do not */
+    char path[512];
+    snprintf(path, sizeof path, "%s/doc2.xml", dir);
+    cap_open(&c);
+    assert_null(gw_doc_load(path, NULL, &lim, &c.diag));
+    assert_non_null(strstr(cap_text(&c), "makes the sources more than"));
+    cap_close(&c);
+    rm_tree(dir);
+}
+
+/* A bound version 2 source may bind its own attachments, below its folder. */
+static void test_v2_src_nested(void **state)
+{
+    (void)state;
+    char *dir = scratch_dir();
+    char sub[512];
+    snprintf(sub, sizeof sub, "%s/sub", dir);
+    assert_int_equal(mkdir(sub, 0700), 0);
+    write_text(dir, "sub/leaf.xml", "<report version=\"1\"><title>叶</title><p>x</p></report>");
+    write_text(dir, "sub/mid.xml", "<document version=\"2\"><title>中</title><p>x</p>"
+               "<attachment src=\"leaf.xml\"/></document>");
+    write_text(dir, "doc.xml", "<document version=\"2\"><title>根</title><p>x</p>"
+               "<attachment role=\"issued\" src=\"sub/mid.xml\"/></document>");
+    capture c;
+    cap_open(&c);
+    gw_doc *doc = load_in(dir, "doc.xml", &c);
+    assert_string_equal(cap_text(&c), "");
+    assert_non_null(doc);
+    const gw_doc *mid = doc->attachments[0].doc;
+    assert_non_null(mid);
+    assert_int_equal(mid->n_attachments, 1);
+    assert_non_null(mid->attachments[0].doc);
+    assert_text(&mid->attachments[0].doc->title, "叶");
+    gw_doc_free(doc);
+    cap_close(&c);
+    rm_tree(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -624,6 +795,9 @@ int main(void)
         cmocka_unit_test(test_error_missing_file),
         cmocka_unit_test(test_schema_path),
         cmocka_unit_test(test_text_utf8),
+        cmocka_unit_test(test_v2_document),
+        cmocka_unit_test(test_v2_src_fifo_and_limits),
+        cmocka_unit_test(test_v2_src_nested),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
