@@ -10,8 +10,10 @@
  * pours what is already decidable — lines with a window of set lines after them
  * wider than any rule looks ahead — hands each finished page to a sink (the
  * caller's gw_page_fn, or the collector behind gw_layout_document) and frees the
- * lines it placed, so the memory held does not grow with the document.  No PDF
- * calls here. */
+ * lines it placed, so the memory held does not grow with the document.  A
+ * version 2 document is set as parts — the document, then each attachment from
+ * a new page, each part poured to its end before the next — with the 版头 and
+ * the 版记 as blocks placed in page coordinates.  No PDF calls here. */
 #include "layout.h"
 #include "table.h"
 

@@ -1,8 +1,10 @@
-/* model — reads a format-v1 report (docs/format.md): libxml2 parses it safely
- * (no DTD, no entities, no network), validates it against the RELAX NG schema
- * (schema/report-v1.rng, compiled in), and the tree is copied into our own
- * gw_doc (model.h) with whitespace normalised and a source position on every
- * character (positions come from the scanner in src/srcpos.c).
+/* model — reads a format-v1 report or a format-v2 公文 (docs/format.md): libxml2
+ * parses it safely (no DTD, no entities, no network), validates it against the
+ * RELAX NG schema of its version (schema/report-v1.rng, report-v2.rng, both
+ * compiled in), and the tree is copied into our own gw_doc (model.h) with
+ * whitespace normalised and a source position on every character (positions
+ * come from the scanner in src/srcpos.c).  A v2 document's attachment sources
+ * (attachment src) are checked and loaded the same way, into the same gw_doc.
  *
  * Called by the CLI (gw_doc_load) and the tests; the layout reads the result.
  * Every problem is reported to the caller's gw_diag as `FILE:LINE:COL: ...`. */
@@ -25,6 +27,7 @@
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
 
+#include "path.h"
 #include "srcpos.h"
 
 /* The schemas compiled into the program (generated from schema/report-v1.rng
@@ -859,10 +862,11 @@ static bool alloc_table(loader *ld, const xmlNode *n, gw_table *t)
 /* More columns than this cannot be read on 156 mm of paper (2.4 mm each). */
 #define MAX_TABLE_COLUMNS 64
 
-static void table_error(loader *ld, gw_pos p, const char *fmt, ...)
+/* An error at p, in the source being loaded. */
+static void model_error(loader *ld, gw_pos p, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-static void table_error(loader *ld, gw_pos p, const char *fmt, ...)
+static void model_error(loader *ld, gw_pos p, const char *fmt, ...)
 {
     char msg[512];
     va_list ap;
@@ -883,7 +887,7 @@ static void check_table_grid(loader *ld, gw_table *t, gw_pos table_pos)
         for (size_t i = 0; i < t->rows[0].n_cells; i++)
             cols += (size_t)t->rows[0].cells[i].colspan;
     if (cols > MAX_TABLE_COLUMNS) {
-        table_error(ld, table_pos, "the table has %zu columns; at most %d fit on the page",
+        model_error(ld, table_pos, "the table has %zu columns; at most %d fit on the page",
                     cols, MAX_TABLE_COLUMNS);
         return;
     }
@@ -902,19 +906,19 @@ static void check_table_grid(loader *ld, gw_table *t, gw_pos table_pos)
             while (c < cols && busy[r * cols + c])
                 c++;
             if (c >= cols) {
-                table_error(ld, cell->pos, "this cell lies past the table's %zu column%s: the row "
+                model_error(ld, cell->pos, "this cell lies past the table's %zu column%s: the row "
                             "has more cells than columns (colspans, and rowspans from the rows "
                             "above, count too)", cols, cols == 1 ? "" : "s");
                 break;
             }
             if (c + (size_t)cell->colspan > cols) {
-                table_error(ld, cell->pos, "colspan=\"%d\" runs past the table's %zu column%s "
+                model_error(ld, cell->pos, "colspan=\"%d\" runs past the table's %zu column%s "
                             "(the cell starts in column %zu)", cell->colspan, cols,
                             cols == 1 ? "" : "s", c + 1);
                 break;
             }
             if (r + (size_t)cell->rowspan > section_end) {
-                table_error(ld, cell->pos, "rowspan=\"%d\" runs past the last row of the %s "
+                model_error(ld, cell->pos, "rowspan=\"%d\" runs past the last row of the %s "
                             "(the cell starts in row %zu of %zu)", cell->rowspan,
                             row->in_head ? "table head (thead)" : "table", r + 1, section_end);
                 break;
@@ -1263,19 +1267,6 @@ static void set_text(loader *ld, gw_text *slot, const xmlNode *n)
 {
     text_free(slot);
     *slot = text_of(ld, n);
-}
-
-static void model_error(loader *ld, gw_pos p, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void model_error(loader *ld, gw_pos p, const char *fmt, ...)
-{
-    char msg[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    gw_error(ld->sk->diag, ld->sk->name, p.line, p.col, "%s", msg);
 }
 
 /* 份号: six ASCII digits (GB/T 9704 §7.2.1). */
@@ -1777,23 +1768,12 @@ static bool listed(char *const *list, size_t n, const char *path)
     return false;
 }
 
-/* The folder part of a path as given ("." when it has none); caller frees. */
-static char *folder_of(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    if (!slash)
-        return strdup(".");
-    if (slash == path)
-        return strdup("/");
-    return strndup(path, (size_t)(slash - path));
-}
-
 static void binder_init(binder *b, const char *path, const char *schema_path, const gw_limits *lim)
 {
     memset(b, 0, sizeof *b);
     b->schema_path = schema_path;
     b->left = lim ? *lim : gw_limits_default();
-    char *dir = path ? folder_of(path) : NULL;
+    char *dir = path ? gw_path_dir(path) : NULL;
     b->root_dir = dir ? realpath(dir, NULL) : NULL;
     free(dir);
     char *self = path ? realpath(path, NULL) : NULL;
@@ -1908,7 +1888,7 @@ static gw_doc *bind_source(loader *ld, const xmlNode *n, const char *src)
         model_error(ld, p, "src=\"%s\" %s", src, problem);
         return NULL;
     }
-    char *dir = folder_of(ld->sk->name);
+    char *dir = gw_path_dir(ld->sk->name);
     size_t size = dir ? strlen(dir) + strlen(src) + 2 : 0;
     char *joined = dir ? malloc(size) : NULL;
     if (!joined) {

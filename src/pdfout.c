@@ -31,6 +31,7 @@
 #include "pdfmeta.h"
 #include "pdfobj.h"
 #include "grow.h"
+#include "path.h"
 #include "utf8.h"
 
 typedef struct hpdf_status {
@@ -79,6 +80,9 @@ struct gw_pdf_doc {
     size_t n_seals, cap_seals, cap_seal_objs;
     open_mark mark;
     HPDF_Outline level1;     /* the last level-1 bookmark, parent of level 2 */
+    HPDF_Outline part;       /* the last attachment's title (a title after the first),
+                                parent of its level-1 bookmarks */
+    size_t n_titles;
     pdf_spill spill;
     size_t n_pages;
     bool failed;
@@ -491,10 +495,14 @@ static int close_mark(gw_pdf_doc *d)
     m->open = false;
     if (m->text.n == 0)
         return 0;
-    HPDF_Outline parent = m->level == 2 ? d->level1 : NULL;
+    HPDF_Outline parent = m->level == 2 ? d->level1 : m->level == 1 ? d->part : NULL;
     HPDF_Outline o = add_mark(d->pdf, parent, m->page, m->top, m->text.s);
     if (o && m->level == 1)
         d->level1 = o;
+    /* The document's own title heads the outline; an attachment's title (format
+     * v2) gathers the headings that follow it. */
+    if (o && m->level == 0 && d->n_titles++ > 0)
+        d->part = o;
     return o ? 0 : -1;
 }
 
@@ -557,16 +565,6 @@ static int draw_page(gw_pdf_doc *d, const gw_page *p)
 
 /* ---- atomic output ---------------------------------------------------- */
 
-static char *dir_of(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    if (!slash)
-        return strdup(".");
-    if (slash == path)
-        return strdup("/");
-    return strndup(path, (size_t)(slash - path));
-}
-
 /* Create an unnamed file in dir (O_TMPFILE) or, where the file system lacks
  * it, a named temporary file; *tmp_name is set in the second case. */
 static int open_temp(const char *dir, const char *out_path, char **tmp_name)
@@ -621,7 +619,7 @@ static int publish(int fd, const char *tmp_name, const char *out_path)
  * is reached through /proc/self/fd. */
 static int save_atomically(gw_pdf_doc *d, const char *out_path)
 {
-    char *dir = dir_of(out_path), *tmp_name = NULL, proc[64];
+    char *dir = gw_path_dir(out_path), *tmp_name = NULL, proc[64];
     int fd = dir ? open_temp(dir, out_path, &tmp_name) : -1;
     int rc = -1;
     if (fd >= 0)

@@ -1,0 +1,11 @@
+/* path — file-name helpers shared by the model (an attachment's src is
+ * relative to the file naming it) and the PDF output (the temporary file goes
+ * beside the target). */
+#ifndef GW_PATH_H
+#define GW_PATH_H
+
+/* The folder part of a path as given: "." when it has no '/', "/" for a file
+ * at the root.  A malloc'd string the caller frees; NULL when out of memory. */
+char *gw_path_dir(const char *path);
+
+#endif
