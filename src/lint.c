@@ -491,6 +491,64 @@ static int by_position(const void *a, const void *b)
     return 0;
 }
 
+/* Is `listed` the text of `title` without its line breaks? */
+static bool same_but_breaks(const gw_text *listed, const gw_text *title)
+{
+    size_t j = 0;
+    for (size_t i = 0; i < title->len; i++) {
+        if (title->cp[i] == GW_CP_LINE_BREAK)
+            continue;
+        if (j >= listed->len || listed->cp[j] != title->cp[i])
+            return false;
+        j++;
+    }
+    return j == listed->len;
+}
+
+/* The 发文字号's year goes in 〔〕 (GB/T 9704 §7.2.5), not 【】, [] or （）. */
+static void check_doc_number(linter *l, const gw_text *t)
+{
+    for (size_t i = 0; i < t->len; i++) {
+        uint32_t cp = t->cp[i];
+        if (cp == 0x3010 || cp == '[' || cp == 0xFF3B || cp == 0xFF08 || cp == '(') {
+            add(l, t->pos[i], "the year of the 发文字号 goes in 〔〕 (U+3014, U+3015), as GB/T "
+                "9704 §7.2.5 asks");
+            return;
+        }
+    }
+}
+
+/* What format v2 adds: the 版头's texts, 主送, 附注, the 版记, the attachments
+ * written in this file (their texts, and a listed name that differs from the
+ * title, which GB/T 9704 §7.3.7 does not allow). */
+static void check_v2(linter *l, const gw_doc *doc)
+{
+    const gw_header *h = doc->header;
+    if (h) {
+        for (size_t i = 0; i < h->n_marks; i++)
+            check_text(l, &h->marks[i]);
+        check_text(l, &h->doc_number);
+        check_doc_number(l, &h->doc_number);
+        if (h->n_marks == 0)
+            add(l, h->pos, "the 版头 has no 发文机关标志: add <issuer-mark> (the 发文字号 and the "
+                "red rule are set from line 1 without it)");
+    }
+    check_text(l, &doc->to);
+    check_text(l, &doc->note);
+    if (doc->record)
+        check_text(l, &doc->record->cc);
+    for (size_t i = 0; i < doc->n_attachments; i++) {
+        const gw_attachment *a = &doc->attachments[i];
+        if (!a->doc || strcmp(a->doc->path, doc->path) != 0)
+            continue;                      /* bound from another file: lint that file */
+        if (a->doc->title.len && !same_but_breaks(&a->title, &a->doc->title))
+            add(l, a->pos, "the attachment's name in the 附件说明 differs from its title; GB/T "
+                "9704 §7.3.7 asks for the same name in both");
+        check_text(l, &a->doc->title);
+        check_blocks(l, a->doc->blocks, a->doc->n_blocks);
+    }
+}
+
 int gw_lint_doc(const gw_doc *doc, const char *src, size_t len, gw_lint_report *out)
 {
     memset(out, 0, sizeof *out);
@@ -501,11 +559,13 @@ int gw_lint_doc(const gw_doc *doc, const char *src, size_t len, gw_lint_report *
         check_text(&l, &doc->title);
         check_text(&l, &doc->subtitle);
         check_blocks(&l, doc->blocks, doc->n_blocks);
+        if (doc->version == 2)
+            check_v2(&l, doc);
         if (doc->signature) {
             for (size_t i = 0; i < doc->signature->n_issuers; i++)
                 check_text(&l, &doc->signature->issuers[i]);
             check_signature_date(&l, doc->signature);
-        } else if (doc->label.len == 0) {
+        } else if (doc->label.len == 0 && doc->kind != GW_KIND_MINUTES) {
             /* An attachment (附件) is signed by the document it is attached to. */
             add(&l, end_of_report(&l), "no signature: add <signature> with the issuer and "
                 "the date (an attachment, with <label>, needs none)");

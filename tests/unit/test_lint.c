@@ -224,6 +224,29 @@ static void test_empty_section_and_signature(void **state)
                 "attachment, with <label>, needs none)\n");
 }
 
+/* Format v2: the 版头 without a mark, a 发文字号 in 【】, the 主送 and an inline
+ * attachment's text, a listed name that is not the title; minutes need no
+ * signature. */
+static void test_v2_parts(void **state)
+{
+    (void)state;
+    expect_lint("<document version=\"2\"><header><doc-number>某【2023】1号</doc-number></header>\n"
+                "<title>通知</title><to>各单位:</to><p>正文。</p>\n"
+                "<signature><issuer>某局</issuer><date>2023-03-15</date></signature>\n"
+                "<attachment name=\"别名\"><title>附件<br/>标题</title><p>甲,乙</p></attachment>\n"
+                "<attachment><title>附件<br/>二</title><p>丙。</p></attachment></document>\n",
+                "1:23: the 版头 has no 发文机关标志: add <issuer-mark> (the 发文字号 and the red "
+                "rule are set from line 1 without it)\n"
+                "1:44: the year of the 发文字号 goes in 〔〕 (U+3014, U+3015), as GB/T 9704 "
+                "§7.2.5 asks\n"
+                "2:25: half-width ':' next to Chinese text: use '：' [fix]\n"
+                "4:1: the attachment's name in the 附件说明 differs from its title; GB/T 9704 "
+                "§7.3.7 asks for the same name in both\n"
+                "4:51: half-width ',' next to Chinese text: use '，' [fix]\n");
+    expect_lint("<document version=\"2\" kind=\"minutes\"><title>纪要</title><p>正文。</p>"
+                "</document>\n", "");
+}
+
 /* ---- fixes -------------------------------------------------------------- */
 
 static void test_fix_keeps_other_bytes(void **state)
@@ -291,6 +314,7 @@ int main(void)
         cmocka_unit_test(test_typed_numbers),
         cmocka_unit_test(test_dates),
         cmocka_unit_test(test_empty_section_and_signature),
+        cmocka_unit_test(test_v2_parts),
         cmocka_unit_test(test_fix_keeps_other_bytes),
         cmocka_unit_test(test_real_report),
     };
