@@ -8,7 +8,9 @@ cd "$(dirname "$0")/.."
 out=${1:-content/qinghe-seal.png}
 name=${2:-青禾县文化馆}
 font=${3:-/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc:2}
+diameter=${4:-42}
+shape=${5:-}
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DGWPDF_TESTS=OFF >/dev/null
 cmake --build build --target make_seal -j2 >/dev/null
-build/make_seal "$out" "$font" "$name" 42
+build/make_seal "$out" "$font" "$name" "$diameter" $shape
 echo "wrote $out"

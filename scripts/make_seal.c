@@ -4,10 +4,14 @@
  * its physical size in the pHYs chunk.  The offices in content/ are fictional;
  * the seal is marked 样章 (specimen) so it can never pass for a real one.
  *
+ * With `square`, a signer's name stamp (签名章) instead: a square frame with
+ * four characters in two columns read right to left (e.g. 县长样章: the
+ * specimen of a county head's stamp).
+ *
  * Built by CMake as `make_seal` (FreeType renders the glyphs, libpng writes the
  * file); run by scripts/make-seal.sh.  Not part of gwpdf itself.
  *
- *   make_seal OUT.png FONT[:INDEX] NAME [DIAMETER_MM]   */
+ *   make_seal OUT.png FONT[:INDEX] NAME [DIAMETER_MM [square]]   */
 #include <ft2build.h>
 #include FT_FREETYPE_H
 #include <math.h>
@@ -53,6 +57,21 @@ static void ring(canvas *c, double r0, double r1)
                 double dx = x + (s % 4 + 0.5) / 4 - mid, dy = y + (s / 4 + 0.5) / 4 - mid;
                 double r = sqrt(dx * dx + dy * dy);
                 hits += r >= r0 && r <= r1;
+            }
+            plot(c, x, y, hits * 255 / 16);
+        }
+}
+
+/* A square frame between insets d0 and d1 from the edge, anti-aliased likewise. */
+static void frame(canvas *c, double d0, double d1)
+{
+    for (int y = 0; y < c->n; y++)
+        for (int x = 0; x < c->n; x++) {
+            int hits = 0;
+            for (int s = 0; s < 16; s++) {
+                double px = x + (s % 4 + 0.5) / 4, py = y + (s / 4 + 0.5) / 4;
+                double d = fmin(fmin(px, c->n - px), fmin(py, c->n - py));
+                hits += d >= d0 && d <= d1;
             }
             plot(c, x, y, hits * 255 / 16);
         }
@@ -138,6 +157,21 @@ static int name_arc(canvas *c, FT_Face face, const char *name, double radius, do
     return 0;
 }
 
+/* The name stamp's four characters: right column top to bottom, then left. */
+static int name_square(canvas *c, FT_Face face, const char *name)
+{
+    uint32_t cps[4];
+    if (decode_all(name, cps, 4) != 4)
+        return -1;
+    double q = c->n / 4.0, size = c->n * 0.40;
+    for (int i = 0; i < 4; i++) {
+        double cx = i < 2 ? 3 * q : q, cy = i % 2 ? 3 * q : q;
+        if (glyph(c, face, cps[i], size, 0, cx, cy) != 0)
+            return -1;
+    }
+    return 0;
+}
+
 static int write_png(const char *path, const canvas *c)
 {
     FILE *fp = fopen(path, "wb");
@@ -177,7 +211,7 @@ static int write_png(const char *path, const canvas *c)
 int main(int argc, char **argv)
 {
     if (argc < 4) {
-        fprintf(stderr, "usage: make_seal OUT.png FONT[:INDEX] NAME [DIAMETER_MM]\n");
+        fprintf(stderr, "usage: make_seal OUT.png FONT[:INDEX] NAME [DIAMETER_MM [square]]\n");
         return 2;
     }
     double mm = argc > 4 ? atof(argv[4]) : 42.0;
@@ -198,12 +232,19 @@ int main(int argc, char **argv)
         return 1;
     }
     double R = c.n / 2.0, px_mm = DPI / 25.4;
-    ring(&c, R - 1.4 * px_mm, R - 0.5);
-    star(&c, R, R, 7.5 * px_mm);
-    int rc = name_arc(&c, face, argv[3], R - 6.2 * px_mm, 6.5 * px_mm);
-    uint32_t yang[2] = { 0x6837, 0x7AE0 };   /* 样章 */
-    for (int i = 0; i < 2 && rc == 0; i++)
-        rc = glyph(&c, face, yang[i], 6.0 * px_mm, 0, R + (i ? 4.2 : -4.2) * px_mm, R + 11.5 * px_mm);
+    int rc;
+    if (argc > 5 && strcmp(argv[5], "square") == 0) {
+        frame(&c, 0.5, 1.0 * px_mm);
+        rc = name_square(&c, face, argv[3]);
+    } else {
+        ring(&c, R - 1.4 * px_mm, R - 0.5);
+        star(&c, R, R, 7.5 * px_mm);
+        rc = name_arc(&c, face, argv[3], R - 6.2 * px_mm, 6.5 * px_mm);
+        uint32_t yang[2] = { 0x6837, 0x7AE0 };   /* 样章 */
+        for (int i = 0; i < 2 && rc == 0; i++)
+            rc = glyph(&c, face, yang[i], 6.0 * px_mm, 0, R + (i ? 4.2 : -4.2) * px_mm,
+                       R + 11.5 * px_mm);
+    }
     if (rc == 0)
         rc = write_png(argv[1], &c);
     FT_Done_Face(face);

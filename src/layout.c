@@ -1314,18 +1314,6 @@ static void set_header(ctx *c)
         add_blank_line(c);
 }
 
-/* Merge line at+1 into line at (a prefix and the first line it leads). */
-static void merge_next(ctx *c, size_t at)
-{
-    size_t end = c->n_lines;
-    c->n_lines = at + 2;
-    merge_lines(c, at);
-    if (c->failed)
-        return;
-    memmove(&c->lines[at + 1], &c->lines[at + 2], (end - at - 2) * sizeof *c->lines);
-    c->n_lines = end - 1;
-}
-
 /* Append the characters of src to dst. */
 static void append_chars(ctx *c, char_buf *dst, const char_buf *src)
 {
@@ -1336,33 +1324,58 @@ static void append_chars(ctx *c, char_buf *dst, const char_buf *src)
     }
 }
 
-/* A hanging paragraph: `prefix` set at `start` units, the text broken into
- * the width right of it (less `right` units), its wrapped lines aligned with
- * its first character (附件说明 names, 抄送, 出席).  At `size` points. */
+/* A hanging paragraph: `prefix` set at `start` units and the text after it,
+ * broken as one paragraph into the width right of `start` (less `right`
+ * units); the wrapped lines aligned with the text's first character where the
+ * first line set it (附件说明 names, 抄送, 出席).  The prefix and its first line
+ * are broken together, so a colon ending the prefix keeps its full width. */
 static void set_hanging(ctx *c, text_run *prefix, const char_buf *text, int start, int right,
                         gw_line_kind kind)
 {
-    if (!run_measure(c, prefix))
-        return;
-    int full = c->geo.chars_per_line * 1000, hang = start + prefix->width;
-    size_t at = c->n_lines;
-    run_set(c, prefix, start, kind);
-    if (c->n_lines == at)
-        return;
-    c->lines[at].kind = kind;
-    para_style st = { kind, 0, 0, GW_ALIGN_JUSTIFY, full - hang - right, false };
-    size_t first = c->n_lines;
-    set_paragraph(c, text, &st);
-    for (size_t i = first; i < c->n_lines; i++)
-        for (size_t j = 0; j < c->lines[i].n; j++)
-            c->lines[i].glyphs[j].slot_x += units_pt(c, hang);
-    if (c->n_lines > first) {
-        bool end = c->lines[first].para_end;
-        c->lines[at].keep_with_next = c->lines[first].keep_with_next;
-        merge_next(c, at);
-        c->lines[at].para_start = true;
-        c->lines[at].para_end = end;
+    char_buf all = { 0 }, rest = { 0 };
+    append_chars(c, &all, &prefix->b);
+    append_chars(c, &all, text);
+    gw_face **faces = halted(c) ? NULL : resolve_faces(c, &all);
+    gw_lb_item *items = faces ? items_of(c, &all, faces) : NULL;
+    gw_lb_place *places = items ? malloc((all.n ? all.n : 1) * sizeof *places) : NULL;
+    gw_lb_line *lines = NULL;
+    size_t n = 0, k = prefix->b.n, at = c->n_lines;
+    int full = c->geo.chars_per_line * 1000;
+    gw_lb_params p = c->lb;
+    p.line_width = full - start - right;
+    p.first_indent = 0;
+    if (!places || gw_break_paragraph(items, all.n, &p, &lines, &n) != 0 || n == 0) {
+        c->failed |= faces != NULL;
+        goto out;
     }
+    para_style st = { kind, 0, 0, GW_ALIGN_JUSTIFY, 0, false };
+    set_one_line(c, &all, faces, items, &lines[0], &st, start, places);
+    if (c->n_lines == at)
+        goto out;
+    int hang = k < lines[0].end ? start + places[k - lines[0].start].x : full - right;
+    for (size_t i = lines[0].end; i < all.n; i++)
+        push_char(c, &rest, all.v[i].cp, all.v[i].role, all.v[i].size, all.v[i].bold, all.v[i].pos);
+    size_t first = c->n_lines;
+    if (rest.n) {
+        para_style more = { kind, 0, 0, GW_ALIGN_JUSTIFY, full - hang - right, false };
+        set_paragraph(c, &rest, &more);
+        for (size_t i = first; i < c->n_lines; i++)
+            for (size_t j = 0; j < c->lines[i].n; j++)
+                c->lines[i].glyphs[j].slot_x += units_pt(c, hang);
+    }
+    set_line *l0 = &c->lines[at];
+    l0->para_start = true;
+    l0->para_end = c->n_lines == first;
+    l0->keep_with_next = c->n_lines > first;   /* no first line alone at a page foot */
+    if (c->n_lines > first)
+        c->lines[first].para_start = false;
+out:
+    free(rest.v);
+    free(lines);
+    free(places);
+    free(items);
+    free(faces);
+    free(all.v);
 }
 
 /* 主送 (§7.3.2): flush left, wrapped lines flush left too. */
