@@ -1199,8 +1199,8 @@ static int set_front_marks(ctx *c, set_line *blk, const gw_header *h, double bas
 }
 
 /* 签发人 lines (§7.2.6): "签发人：" in 仿宋 and the names in 楷体, two a line,
- * right-indented 1 字, on rows `row`, row+1, …  Returns the rows used. */
-static int set_signers(ctx *c, set_line *blk, const gw_header *h, int row)
+ * right-indented 1 字, on rows `row`, row+1, … */
+static void set_signers(ctx *c, set_line *blk, const gw_header *h, int row)
 {
     const gw_geometry *g = &c->geo;
     int full = g->chars_per_line * 1000, lines = 0;
@@ -1218,7 +1218,6 @@ static int set_signers(ctx *c, set_line *blk, const gw_header *h, int row)
                           g->body_size), GW_BLACK, GW_LINE_HEADER);
         run_free(&r);
     }
-    return lines;
 }
 
 /* The 版头 of the general, order and minutes formats: front marks on rows 1–3,
@@ -1234,9 +1233,9 @@ static double set_general_header(ctx *c, set_line *blk, const gw_header *h, gw_d
     top = fmin(top, row_top(g, k));
     double bottom = set_marks(c, blk, h, top);
     int row = h->n_marks ? row_two_lines_below(g, bottom) : k;
-    int last = row;
-    if (h->n_signers)
-        last = row + set_signers(c, blk, h, row) - 1;
+    /* Two names a row; the 发文字号 shares the last one.  It is set first so that
+     * the text copied out comes in the source's order: 发文字号, then 签发人. */
+    int last = row + (h->n_signers ? (int)((h->n_signers - 1) / 2) : 0);
     double base = gw_row_baseline(g, last, g->body_size);
     if (h->doc_number.len) {
         text_run r = { 0 };
@@ -1247,6 +1246,8 @@ static double set_general_header(ctx *c, set_line *blk, const gw_header *h, gw_d
                           GW_LINE_HEADER);
         run_free(&r);
     }
+    if (h->n_signers)
+        set_signers(c, blk, h, row);
     if (!h->doc_number.len && !h->n_signers)
         return bottom;
     double em_bottom = row_top(g, last) - g->body_size;

@@ -12,7 +12,8 @@ box x0 .. x1 (origin .. origin + advance), its baseline (the text matrix, ch.mat
 size, text and font.  Glyphs are grouped into lines by baseline (within 1 pt of the line's
 first baseline); a line's glyphs are sorted by the centre of their ink (the box of an
 opening mark compressed after another mark may start left of it: ：“).  Page numbers
-("— N —") are dropped.  Body size = 16 pt (三号, even where 12 pt table cells are the majority); a body line has
+("— N —") are dropped, and so is a 版头 (format v2): on a page with red glyphs (the
+发文机关标志), every line at or above the lowest red baseline (份号, 密级, 紧急程度, the mark).  Body size = 16 pt (三号, even where 12 pt table cells are the majority); a body line has
 most of its glyphs at it (±0.5 pt).  Only body lines are checked (not table cells).
 
 Geometry (GB/T 9704-2012): type area x 79.370 .. 521.575 pt, 28 cells of 15.793 pt, rows
@@ -31,6 +32,7 @@ when the next line N (reading order, across pages)
     heading, a centred or right-aligned line), or
   * is not body text (title, other size), or
   * is on the same page more than 1.4 row pitches below P (a blank row: the signature),
+  * is an attachment's label (附件, 附件2) at the head of a new page (format v2),
 or P is the document's last body line.  Every other body line is a FULL line.  A page's
 last line followed by a flush line at the head of the next page is a full line even when a
 blank row follows it on its page: the 孤行 rule (rules §7) moves a paragraph's line to the
@@ -99,6 +101,10 @@ KINDS = ['line-start', 'line-end', 'split-dash', 'split-ellipsis', 'split-number
          'overflow', 'start', 'right-edge', 'count28', 'gap-narrow', 'gap-wide']
 
 
+# An attachment's label (附件, 附件2) heads a new page: what comes before it has ended.
+ATTACHMENT_LABEL = re.compile(r'附件\d*')
+
+
 def is_han(t):
     return len(t) == 1 and 0x4E00 <= ord(t) <= 0x9FFF
 
@@ -108,11 +114,12 @@ def is_alnum(t):
 
 
 class Glyph:
-    __slots__ = ('text', 'x0', 'x1', 'base', 'size', 'font', 'ink0', 'ink1')
+    __slots__ = ('text', 'x0', 'x1', 'base', 'size', 'font', 'red', 'ink0', 'ink1')
 
-    def __init__(self, text, x0, x1, base, size, font):
+    def __init__(self, text, x0, x1, base, size, font, red=False):
         self.text, self.x0, self.x1, self.base, self.size, self.font = (
             text, x0, x1, base, size, font)
+        self.red = red
         half = size / 2
         if text in CLOSING:
             self.ink0, self.ink1 = x0, min(x1, x0 + half)
@@ -157,6 +164,15 @@ class Line:
         return left > 2.5 * CELL and abs(left - right) <= CELL
 
 
+def is_red(ch):
+    """The fill colour of a glyph is a red (the 发文机关标志): R high, G and B low."""
+    colour = getattr(getattr(ch, 'graphicstate', None), 'ncolor', None)
+    if not isinstance(colour, (tuple, list)) or len(colour) != 3:
+        return False
+    r, g, b = colour
+    return r > 0.6 and g < 0.4 and b < 0.4
+
+
 def read_pages(path):
     from pdfminer.high_level import extract_pages
     from pdfminer.layout import LTChar
@@ -166,7 +182,8 @@ def read_pages(path):
             a, b, c, d, e, f = obj.matrix
             t = obj.get_text()
             if t.strip() and abs(b) + abs(c) < 0.01 * abs(a) and a > 0 and d > 0:
-                out.append(Glyph(t, obj.x0, obj.x1, f, round(obj.size, 2), obj.fontname))
+                out.append(Glyph(t, obj.x0, obj.x1, f, round(obj.size, 2), obj.fontname,
+                                 is_red(obj)))
         elif hasattr(obj, '__iter__'):
             for child in obj:
                 walk(child, out)
@@ -247,12 +264,16 @@ def check(pages, dump=False):
 
     seq = []
     for pno, glyphs in enumerate(pages, 1):
+        # The 版头 (份号, 密级, 紧急程度 above the red mark, the mark itself) is not body text.
+        red = [g.base for g in glyphs if g.red]
+        head_base = min(red) if red else None
         for lno, gl in enumerate(group_lines(glyphs), 1):
             text = ''.join(g.text for g in gl)
             if PAGE_NO.fullmatch(text):
                 continue
             at_body = sum(abs(g.size - body) <= 0.5 for g in gl)
-            seq.append(Line(pno, lno, gl, 2 * at_body > len(gl)))
+            in_head = head_base is not None and gl[0].base >= head_base - 1.0
+            seq.append(Line(pno, lno, gl, 2 * at_body > len(gl) and not in_head))
     lines = [L for L in seq if L.body]
     stats['pages'] = len(pages)
     stats['body lines'] = len(lines)
@@ -264,7 +285,7 @@ def check(pages, dump=False):
         N = seq[i + 1] if i + 1 < len(seq) else None
         if N is None:
             L.last = True
-        elif not N.body or N.indented:
+        elif not N.body or N.indented or ATTACHMENT_LABEL.fullmatch(N.text):
             L.last = True
         elif N.page == L.page:
             L.last = L.base - N.base > 1.4 * PITCH

@@ -834,6 +834,8 @@ static void test_v2_header_upward(void **state)
     assert_near(dn->x0, g->area_left + g->cell, 0.01);
     assert_int_equal(p->glyphs[s1->first].role, GW_ROLE_BODY);
     assert_int_equal(p->glyphs[s1->first + 4].role, GW_ROLE_HEADING2);
+    /* Copied out, the 发文字号 comes before the 签发人, as in the source. */
+    assert_true(dn->first < s1->first);
     /* Two blank lines or more between the marks and the first signer line. */
     double marks_bottom = m2->baseline - 0.12 * p->glyphs[m2->first].size;
     assert_true(marks_bottom - em_top(p, s1) >= 2 * g->pitch - 1e-6);
