@@ -13,18 +13,24 @@ typedef struct gw_diag {
     FILE *sink;       /* where messages are written; not owned */
     int errors;       /* errors reported so far */
     int warnings;     /* warnings reported so far */
-    int max_errors;   /* stop printing after this many errors (0 = no limit) */
+    int max_errors;   /* print at most this many errors, and as many warnings (0 = no limit) */
 } gw_diag;
 
 /* A diagnostics sink writing to `sink` (NULL means stderr). */
 gw_diag gw_diag_init(FILE *sink);
 
-/* Report an error.  line/col <= 0 mean "unknown".  file may be NULL. */
+/* Report an error.  line/col <= 0 mean "unknown".  file may be NULL.  Control
+ * characters in the file name or the message (a newline in a file name) are
+ * printed escaped (\n, \xNN), so each message stays one line. */
 void gw_error(gw_diag *d, const char *file, long line, long col, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 
 /* Report a warning (printed with "warning: " after the location). */
 void gw_warn(gw_diag *d, const char *file, long line, long col, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
+
+/* After a command: one line saying how many errors and warnings were counted
+ * but not printed (over max_errors), prefixed with `name`; nothing when none. */
+void gw_diag_summary(const gw_diag *d, const char *name);
 
 #endif

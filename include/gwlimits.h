@@ -15,6 +15,7 @@ typedef struct gw_limits {
     long elements;       /* elements in the document */
     long depth;          /* element nesting */
     long text;           /* characters of text in the whole document */
+    long paragraph;      /* characters of one block of text (a paragraph, cell, title) */
     long table_cells;    /* cells of one table */
     long pages;          /* pages of output */
     long errors;         /* errors printed before the rest are only counted */
@@ -22,11 +23,11 @@ typedef struct gw_limits {
 
 gw_limits gw_limits_default(void);
 
-/* Apply "NAME=N" (N a positive integer).  False, with *why set to a message,
- * when the name is unknown or N is not a positive integer. */
+/* Apply "NAME=N" (N a positive integer in digits, no sign or space).  False,
+ * with *why set to a message, when the name is unknown or N is not such. */
 bool gw_limits_set(gw_limits *l, const char *assignment, const char **why);
 
-/* "bytes elements depth text table_cells pages errors", for messages. */
+/* "bytes elements depth text paragraph table_cells pages errors", for messages. */
 const char *gw_limits_names(void);
 
 #endif

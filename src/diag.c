@@ -3,6 +3,7 @@
 #include "diag.h"
 
 #include <stdarg.h>
+#include <stdlib.h>
 
 gw_diag gw_diag_init(FILE *sink)
 {
@@ -10,18 +11,49 @@ gw_diag gw_diag_init(FILE *sink)
     return d;
 }
 
+/* s with C0 controls and DEL escaped: a file name holding a newline must not
+ * break the one-message-a-line format that editors and scripts parse. */
+static void put_escaped(FILE *out, const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '\n')
+            fputs("\\n", out);
+        else if (*p == '\r')
+            fputs("\\r", out);
+        else if (*p == '\t')
+            fputs("\\t", out);
+        else if (*p < 0x20 || *p == 0x7F)
+            fprintf(out, "\\x%02X", *p);
+        else
+            fputc(*p, out);
+    }
+}
+
 static void emit(gw_diag *d, const char *kind, const char *file, long line, long col,
                  const char *fmt, va_list ap)
 {
     FILE *out = d->sink ? d->sink : stderr;
-    if (file && line > 0 && col > 0)
-        fprintf(out, "%s:%ld:%ld: ", file, line, col);
-    else if (file && line > 0)
-        fprintf(out, "%s:%ld: ", file, line);
-    else if (file)
-        fprintf(out, "%s: ", file);
+    if (file) {
+        put_escaped(out, file);
+        if (line > 0 && col > 0)
+            fprintf(out, ":%ld:%ld", line, col);
+        else if (line > 0)
+            fprintf(out, ":%ld", line);
+        fputs(": ", out);
+    }
     fputs(kind, out);
-    vfprintf(out, fmt, ap);
+    va_list copy;
+    va_copy(copy, ap);
+    int n = vsnprintf(NULL, 0, fmt, copy);
+    va_end(copy);
+    char *msg = n >= 0 ? malloc((size_t)n + 1) : NULL;
+    if (msg) {
+        vsnprintf(msg, (size_t)n + 1, fmt, ap);
+        put_escaped(out, msg);
+        free(msg);
+    } else {
+        vfprintf(out, fmt, ap);      /* out of memory: the message unescaped beats none */
+    }
     fputc('\n', out);
     fflush(out);
 }
@@ -40,8 +72,30 @@ void gw_error(gw_diag *d, const char *file, long line, long col, const char *fmt
 void gw_warn(gw_diag *d, const char *file, long line, long col, const char *fmt, ...)
 {
     d->warnings++;
+    if (d->max_errors > 0 && d->warnings > d->max_errors)
+        return;
     va_list ap;
     va_start(ap, fmt);
     emit(d, "warning: ", file, line, col, fmt, ap);
     va_end(ap);
+}
+
+void gw_diag_summary(const gw_diag *d, const char *name)
+{
+    if (d->max_errors <= 0)
+        return;
+    int errors = d->errors > d->max_errors ? d->errors - d->max_errors : 0;
+    int warnings = d->warnings > d->max_errors ? d->warnings - d->max_errors : 0;
+    if (!errors && !warnings)
+        return;
+    FILE *out = d->sink ? d->sink : stderr;
+    put_escaped(out, name);
+    if (errors && warnings)
+        fprintf(out, ": %d more errors and %d more warnings not shown", errors, warnings);
+    else if (errors)
+        fprintf(out, ": %d more errors not shown", errors);
+    else
+        fprintf(out, ": %d more warnings not shown", warnings);
+    fputs(" (raise the limit with --limit errors=N)\n", out);
+    fflush(out);
 }

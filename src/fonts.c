@@ -7,6 +7,7 @@
  * gw_face_glyph_box, gw_face_use) and the PDF output (gw_fonts_face_at,
  * gw_face_subset).  See include/fonts.h and docs/fonts.md. */
 #include "fonts.h"
+#include "fileio.h"
 #include "grow.h"
 
 #include "utf8.h"
@@ -17,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <fontconfig/fontconfig.h>
 #include <ft2build.h>
@@ -239,7 +241,7 @@ struct gw_fontset {
 /* What went wrong loading a face. */
 typedef enum load_status {
     LOAD_OK,
-    LOAD_NOFILE,    /* cannot open the file (errno in err) */
+    LOAD_NOFILE,    /* cannot open the file, or not a regular file (why) */
     LOAD_NOTFONT,   /* FreeType cannot read it */
     LOAD_NOINDEX,   /* index beyond the collection (nfaces) */
     LOAD_NOGLYF,    /* neither TrueType nor CFF outlines */
@@ -249,7 +251,7 @@ typedef enum load_status {
 
 typedef struct load_info {
     load_status status;
-    int err;
+    const char *why;    /* LOAD_NOFILE: static text */
     long nfaces;
 } load_info;
 
@@ -513,13 +515,13 @@ static bool read_family_names(FT_Face ft, namelist *out, char **english)
  * Unicode cmap).  On failure fills li and returns NULL. */
 static FT_Face open_ft_face(FT_Library lib, const char *path, int index, load_info *li)
 {
-    FILE *fp = fopen(path, "rb");
-    if (!fp) {
+    /* FreeType's open would block for ever on a FIFO: check the file first. */
+    int fd = gw_open_regular(path, &li->why);
+    if (fd < 0) {
         li->status = LOAD_NOFILE;
-        li->err = errno;
         return NULL;
     }
-    fclose(fp);
+    close(fd);
     FT_Face ft = NULL;
     if (FT_New_Face(lib, path, index, &ft) != 0) {
         FT_Face probe = NULL;
@@ -635,7 +637,7 @@ static gw_face *fontset_face(gw_fontset *fs, const char *path, int index, load_i
     struct stat st;
     if (stat(path, &st) != 0) {
         li->status = LOAD_NOFILE;
-        li->err = errno;
+        li->why = strerror(errno);
         return NULL;
     }
     gw_face *f = find_face(fs, &st, index);
@@ -790,6 +792,13 @@ static bool dir_add_face(dir_scan *s, const char *path, int index, FT_Face ft)
 /* Every face of one file; unreadable files are reported and skipped. */
 static bool dir_scan_file(dir_scan *s, FT_Library lib, const char *path, gw_diag *d)
 {
+    const char *why;
+    int fd = gw_open_regular(path, &why);      /* a FIFO named *.ttf must not hang us */
+    if (fd < 0) {
+        gw_warn(d, path, 0, 0, "cannot read: %s; skipped", why);
+        return true;
+    }
+    close(fd);
     FT_Face ft = NULL;
     if (FT_New_Face(lib, path, 0, &ft) != 0) {
         gw_warn(d, path, 0, 0, "not a font file FreeType can read; skipped");
@@ -969,8 +978,7 @@ static void report_load_error(open_ctx *c, gw_role role, const char *path, int i
     const char *r = ROLE_NAME[role];
     switch (li->status) {
     case LOAD_NOFILE:
-        gw_error(c->d, path, 0, 0, "cannot read font file given with --font %s: %s", r,
-                 strerror(li->err));
+        gw_error(c->d, path, 0, 0, "cannot read font file given with --font %s: %s", r, li->why);
         break;
     case LOAD_NOTFONT:
         gw_error(c->d, path, 0, 0, "not a TrueType/OpenType font FreeType can read (--font %s)", r);

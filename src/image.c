@@ -10,9 +10,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
-/* A seal of 60 mm scanned at 1200 dpi is 2835 pixels: anything larger is a mistake. */
+#include "fileio.h"
+
+/* A seal of 60 mm scanned at 1200 dpi is 2835 pixels: anything larger is a
+ * mistake (and 4096² RGBA is already 64 MB to decode).  Checked after the
+ * header is read, so the message can say so; libpng's own bound is only a
+ * backstop against absurd headers. */
 #define MAX_SIDE 4096
+#define LIBPNG_SIDE_BACKSTOP 1000000
 
 typedef struct png_failure {
     jmp_buf jump;
@@ -97,15 +104,20 @@ typedef struct decoding {
     png_bytep *rows;
 } decoding;
 
+typedef enum { DECODED, DECODE_OOM, DECODE_TOO_BIG } decode_result;
+
 /* Decode the open PNG into img; libpng's errors longjmp to the caller's setjmp. */
-static bool decode(png_structp png, png_infop info, FILE *fp, gw_seal_image *img, decoding *d)
+static decode_result decode(png_structp png, png_infop info, FILE *fp, gw_seal_image *img,
+                            decoding *d)
 {
     png_init_io(png, fp);
     png_set_sig_bytes(png, 8);
-    png_set_user_limits(png, MAX_SIDE, MAX_SIDE);
+    png_set_user_limits(png, LIBPNG_SIDE_BACKSTOP, LIBPNG_SIDE_BACKSTOP);
     png_read_info(png, info);
     img->width = (int)png_get_image_width(png, info);
     img->height = (int)png_get_image_height(png, info);
+    if (img->width > MAX_SIDE || img->height > MAX_SIDE)
+        return DECODE_TOO_BIG;
     png_uint_32 xres = 0, yres = 0;
     int unit = 0;
     if (png_get_pHYs(png, info, &xres, &yres, &unit) && unit == PNG_RESOLUTION_METER && xres > 0)
@@ -114,20 +126,25 @@ static bool decode(png_structp png, png_infop info, FILE *fp, gw_seal_image *img
     d->pixels = malloc((size_t)img->width * (size_t)img->height * 4);
     d->rows = malloc((size_t)img->height * sizeof *d->rows);
     if (!d->pixels || !d->rows)
-        return false;
+        return DECODE_OOM;
     for (int y = 0; y < img->height; y++)
         d->rows[y] = d->pixels + (size_t)y * (size_t)img->width * 4;
     png_read_image(png, d->rows);
     png_read_end(png, NULL);
-    return build_mask(img, d->pixels);
+    return build_mask(img, d->pixels) ? DECODED : DECODE_OOM;
 }
 
 gw_seal_image *gw_seal_load(const char *path, const char *where, long line, long col,
                             gw_diag *diag)
 {
-    FILE *fp = fopen(path, "rb");
+    const char *why = NULL;
+    int fd = gw_open_regular(path, &why);      /* never blocks on a FIFO, refuses a directory */
+    FILE *fp = fd >= 0 ? fdopen(fd, "rb") : NULL;
     if (!fp) {
-        gw_error(diag, where, line, col, "cannot read the seal image %s: %s", path, strerror(errno));
+        gw_error(diag, where, line, col, "cannot read the seal image %s: %s", path,
+                 why ? why : strerror(errno));
+        if (fd >= 0)
+            close(fd);
         return NULL;
     }
     png_byte sig[8];
@@ -144,8 +161,13 @@ gw_seal_image *gw_seal_load(const char *path, const char *where, long line, long
     decoding *volatile work = calloc(1, sizeof *work);
     volatile bool ok = false, oom = !png || !info || !img || !work;
     if (!oom && setjmp(failure.jump) == 0) {
-        ok = decode(png, info, fp, img, work);
-        oom = !ok;
+        decode_result r = decode(png, info, fp, img, work);
+        ok = r == DECODED;
+        oom = r == DECODE_OOM;
+        if (r == DECODE_TOO_BIG)
+            gw_error(diag, where, line, col, "the seal image %s is %d × %d pixels: a seal image "
+                     "may be at most %d pixels a side (a 60 mm seal at 1200 dpi is 2835); "
+                     "scale it down", path, img->width, img->height, MAX_SIDE);
     } else if (!oom) {
         gw_error(diag, where, line, col, "the seal image %s is not a valid PNG (libpng: %s)", path,
                  failure.message);

@@ -16,6 +16,7 @@
  * The XML is written by a small escaping writer (only &, < and > need it in
  * text) so the module needs no libxml2; the result is checked by the model
  * against the schema before it is returned. */
+#define _POSIX_C_SOURCE 200809L   /* open_memstream */
 #include "import.h"
 #include "numbering.h"
 
@@ -373,9 +374,29 @@ typedef struct importer {
     para *paras;
     size_t n_paras, cap_paras;
     strbuf out;
+    long out_line;          /* line of the XML being written (1-based) */
+    struct xml_mark *marks; /* which text line each stretch of XML comes from */
+    size_t n_marks, cap_marks;
+    long title_xml_line;    /* where an empty <title> was written (no title found); 0: none */
     struct note *notes;     /* warnings, reported sorted by line at the end */
     size_t n_notes, cap_notes;
 } importer;
+
+/* From XML line `xml` on (until the next mark), the XML comes from text line
+ * `text`: the model's messages about the XML are reported at the text's line. */
+typedef struct xml_mark {
+    long xml, text;
+} xml_mark;
+
+static void mark_line(importer *im, long text_line)
+{
+    if (!gw_grow(&im->marks, &im->cap_marks, im->n_marks + 1, sizeof *im->marks)) {
+        im->oom = true;
+        return;
+    }
+    xml_mark m = { im->out_line, text_line };
+    im->marks[im->n_marks++] = m;
+}
 
 static void note_warning(importer *im, long line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -423,6 +444,8 @@ static void put(importer *im, const char *s, size_t n)
         return;
     }
     memcpy(im->out.v + im->out.len, s, n);
+    for (size_t i = 0; i < n; i++)
+        im->out_line += s[i] == '\n';
     im->out.len += n;
     im->out.v[im->out.len] = '\0';
 }
@@ -505,8 +528,29 @@ static size_t utf8_invalid_at(const char *data, size_t len)
     return len;
 }
 
-/* GB18030 → UTF-8 with iconv; a malloc'd buffer, or NULL (errno set) on a bad sequence. */
-static char *gb18030_to_utf8(const char *data, size_t len, size_t *out_len)
+/* Where GB18030 decoding stopped: the byte, and its line and column (in
+ * characters) in the text. */
+typedef struct bad_seq {
+    size_t at;
+    long line, col;
+} bad_seq;
+
+/* The column after out[0..n), the UTF-8 decoded so far: characters since the
+ * last line end, plus one. */
+static long column_after(const char *out, size_t n)
+{
+    size_t start = n;
+    while (start > 0 && out[start - 1] != '\n' && out[start - 1] != '\r')
+        start--;
+    long col = 1;
+    for (size_t i = start; i < n; i++)
+        col += ((unsigned char)out[i] & 0xC0) != 0x80;
+    return col;
+}
+
+/* GB18030 → UTF-8 with iconv; a malloc'd buffer, or NULL (errno set) on a bad
+ * sequence, *bad then saying where it is. */
+static char *gb18030_to_utf8(const char *data, size_t len, size_t *out_len, bad_seq *bad)
 {
     iconv_t cd = iconv_open("UTF-8", "GB18030");
     if (cd == (iconv_t)-1)
@@ -517,6 +561,9 @@ static char *gb18030_to_utf8(const char *data, size_t len, size_t *out_len)
     size_t in_left = len, out_left = cap;
     if (out && iconv(cd, &in, &in_left, &o, &out_left) == (size_t)-1) {
         int saved = errno;
+        bad->at = (size_t)(in - data);
+        bad->line = line_at(data, bad->at);
+        bad->col = column_after(out, (size_t)(o - out));
         free(out);
         out = NULL;
         errno = saved;
@@ -534,11 +581,12 @@ static bool decode(importer *im, const char *data, size_t len)
     char *converted = NULL;
     if (bad < len) {
         size_t conv_len;
-        converted = gb18030_to_utf8(data, len, &conv_len);
+        bad_seq where = { bad, line_at(data, bad), 0 };
+        converted = gb18030_to_utf8(data, len, &conv_len, &where);
         if (!converted) {
-            gw_error(im->diag, im->name, line_at(data, bad), 0,
+            gw_error(im->diag, im->name, where.line, where.col,
                      "the text is neither UTF-8 (byte 0x%02X) nor GB18030",
-                     (unsigned char)data[bad]);
+                     (unsigned char)data[where.at < len ? where.at : bad]);
             return false;
         }
         note_warning(im, line_at(data, bad),
@@ -882,6 +930,7 @@ static void write_heading(importer *im, writer *w, const para *p)
     close_sections(im, w, level);
     int number = ++w->sections[w->depth];
     warn_number(im, p, level, number, "heading");
+    mark_line(im, p->line);
     put_indent(im, w->depth + 1);
     if (level == w->depth + 1) {
         puts_(im, "<section>\n");
@@ -910,6 +959,7 @@ static void write_item(importer *im, writer *w, const para *p)
     close_sections(im, w, typed);
     /* Items are numbered one level below their section; 1. outside sections. */
     int level = w->depth > 0 ? w->levels[w->depth - 1] + 1 : 3;
+    mark_line(im, p->line);
     if (!w->list_open) {
         put_indent(im, w->depth + 1);
         puts_(im, "<list>\n");
@@ -935,6 +985,7 @@ static void write_item(importer *im, writer *w, const para *p)
 static void write_line_element(importer *im, const char *open, const char *close, size_t line)
 {
     const src_line *l = &im->lines[line];
+    mark_line(im, l->line);
     put_element(im, 1, open, close, line_cp(im, l), l->len);
 }
 
@@ -943,6 +994,7 @@ static void write_line_element(importer *im, const char *open, const char *close
 static void write_date(importer *im, const src_line *l)
 {
     const uint32_t *t = line_cp(im, l);
+    mark_line(im, l->line);
     gw_written_date d;
     gw_date_parse(t, l->len, &d);
     char printed[64], typed[64];
@@ -968,6 +1020,10 @@ static void write_document(importer *im, const matter *m)
     puts_(im, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<report version=\"1\">\n");
     if (m->label != SIZE_MAX)
         write_line_element(im, "<label>", "</label>", m->label);
+    if (m->title_first < m->title_end)
+        mark_line(im, im->lines[m->title_first].line);
+    else
+        im->title_xml_line = im->out_line;
     put_indent(im, 1);
     puts_(im, "<title>");
     for (size_t i = m->title_first; i < m->title_end; i++) {
@@ -988,6 +1044,7 @@ static void write_document(importer *im, const matter *m)
             write_item(im, &w, p);
         } else {
             close_list(im, &w);
+            mark_line(im, p->line);
             put_element(im, w.depth + 1, "<p>", "</p>", p->text.v, p->text.len);
         }
     }
@@ -995,6 +1052,8 @@ static void write_document(importer *im, const matter *m)
     close_sections(im, &w, 1);
     if (m->date != SIZE_MAX) {
         puts_(im, "  <signature>\n");
+        if (m->issuer != SIZE_MAX)
+            mark_line(im, im->lines[m->issuer].line);
         if (m->issuer != SIZE_MAX)
             put_element(im, 2, "<issuer>", "</issuer>", line_cp(im, &im->lines[m->issuer]),
                         im->lines[m->issuer].len);
@@ -1017,6 +1076,97 @@ static void importer_free(importer *im)
     free(im->line_of);
     free(im->text.v);
     free(im->notes);
+    free(im->marks);
+}
+
+/* The text line the XML line xml_line was written from (0: none known). */
+static long text_line_of(const xml_mark *marks, size_t n, long xml_line)
+{
+    size_t lo = 0, hi = n;   /* the last mark at or before xml_line */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (marks[mid].xml <= xml_line)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo > 0 ? marks[lo - 1].text : 0;
+}
+
+/* The name the written XML is checked under; its messages are relayed under
+ * the text's own name. */
+#define CHECK_NAME "gwpdf-import-check"
+
+/* One `CHECK_NAME:LINE[:COL]: message` line of the model's, reported at the
+ * text line it comes from.  Returns whether it was an error that counts: the
+ * empty <title> written when no title was found is expected (the importer has
+ * warned; the author writes the title before rendering). */
+static bool relay(const importer *im, const char *line, size_t n)
+{
+    size_t k = strlen(CHECK_NAME);
+    if (n < k || memcmp(line, CHECK_NAME, k) != 0) {
+        gw_error(im->diag, im->name, 0, 0, "%.*s", (int)n, line);   /* not the model's: keep it */
+        return true;
+    }
+    const char *p = line + k, *end = line + n;
+    long xml_line = 0;
+    if (p < end && *p == ':' && p + 1 < end && p[1] >= '0' && p[1] <= '9') {
+        char *q;
+        xml_line = strtol(p + 1, &q, 10);
+        p = q;
+        if (p < end && *p == ':' && p + 1 < end && p[1] >= '0' && p[1] <= '9') {
+            strtol(p + 1, &q, 10);   /* the XML's column says nothing about the text */
+            p = q;
+        }
+    }
+    if (p + 2 > end || p[0] != ':' || p[1] != ' ') {
+        gw_error(im->diag, im->name, 0, 0, "%.*s", (int)n, line);
+        return true;
+    }
+    p += 2;
+    bool warning = (size_t)(end - p) >= 9 && memcmp(p, "warning: ", 9) == 0;
+    if (warning)
+        p += 9;
+    if (!warning && xml_line > 0 && xml_line == im->title_xml_line)
+        return false;
+    long at = xml_line > 0 ? text_line_of(im->marks, im->n_marks, xml_line) : 0;
+    if (warning)
+        gw_warn(im->diag, im->name, at, 0, "%.*s", (int)(end - p), p);
+    else
+        gw_error(im->diag, im->name, at, 0, "%.*s", (int)(end - p), p);
+    return !warning;
+}
+
+/* What we write must be a valid source: check it as gwpdf render would, and
+ * report what is wrong at the lines of the text (the user never sees the XML). */
+static bool check_written(importer *im, const char *xml, const gw_limits *limits)
+{
+    char *buf = NULL;
+    size_t size = 0;
+    FILE *mem = open_memstream(&buf, &size);
+    if (!mem) {
+        gw_error(im->diag, im->name, 0, 0, "out of memory");
+        return false;
+    }
+    gw_diag quiet = gw_diag_init(mem);
+    quiet.max_errors = 0;
+    gw_doc *doc = gw_doc_load_memory(CHECK_NAME, xml, strlen(xml), NULL, limits, &quiet);
+    gw_doc_free(doc);
+    bool closed = fclose(mem) == 0;
+    if (!closed || !buf) {
+        free(buf);
+        gw_error(im->diag, im->name, 0, 0, "out of memory");
+        return false;
+    }
+    int errors = 0;
+    for (const char *l = buf; *l;) {
+        const char *nl = strchr(l, '\n');
+        size_t n = nl ? (size_t)(nl - l) : strlen(l);
+        errors += relay(im, l, n);
+        l += n + (nl != NULL);
+    }
+    free(buf);
+    return errors == 0;
 }
 
 char *gw_import_text(const char *name, const char *data, size_t len, const gw_limits *limits,
@@ -1026,6 +1176,7 @@ char *gw_import_text(const char *name, const char *data, size_t len, const gw_li
     memset(&im, 0, sizeof im);
     im.name = name;
     im.diag = diag;
+    im.out_line = 1;
     char *xml = NULL;
     if (decode(&im, data, len)) {
         split_lines(&im);
@@ -1044,18 +1195,13 @@ char *gw_import_text(const char *name, const char *data, size_t len, const gw_li
     }
     if (im.oom)
         gw_error(diag, name, 0, 0, "out of memory");
+    if (xml && !check_written(&im, xml, limits)) {
+        free(xml);
+        xml = NULL;
+    }
     importer_free(&im);
     if (!xml)
         return NULL;
-    /* What we write must be a valid source: check it as gwpdf render would. */
-    char checked_name[512];
-    snprintf(checked_name, sizeof checked_name, "%s (imported)", name);
-    gw_doc *doc = gw_doc_load_memory(checked_name, xml, strlen(xml), NULL, limits, diag);
-    if (!doc) {
-        free(xml);
-        return NULL;
-    }
-    gw_doc_free(doc);
     *out_len = strlen(xml);
     return xml;
 }

@@ -8,6 +8,7 @@
  * replace, and every other byte is copied unchanged. */
 #include "lint.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -674,7 +675,7 @@ int gw_lint_run(const char *path, const gw_limits *limits, const char *fix_path,
     size_t len;
     char *src = gw_read_file(path, lim.bytes, &len, diag);
     if (!src)
-        return 2;
+        return errno == EFBIG ? 1 : 2;          /* over the byte limit is the input's fault */
     gw_doc *doc = gw_doc_load_memory(path, src, len, NULL, &lim, diag);
     gw_lint_report r;
     int status;
@@ -690,7 +691,7 @@ int gw_lint_run(const char *path, const gw_limits *limits, const char *fix_path,
             gw_error(diag, path, 0, 0, "out of memory");
             status = 2;
         } else if (fixed && needs_writing(&r, path, fix_path)
-                   && gw_write_file_atomic(fix_path, fixed, fixed_len, diag) != 0) {
+                   && gw_write_output(fix_path, NULL, 0, fixed, fixed_len, diag) != 0) {
             status = 2;                              /* nothing fixed: nothing listed */
         } else {
             status = report_findings(&r, path, fixed != NULL, fix_log, diag);

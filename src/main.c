@@ -61,7 +61,7 @@ static const char USAGE[] =
     "  --option strict            —— and …… may not start a line either\n"
     "  --option glue_num_han      no line break between a number and the Han character after it\n"
     "  --limit NAME=N             change a bound on the input (bytes elements depth text\n"
-    "                             table_cells pages errors); see docs/limits.md\n"
+    "                             paragraph table_cells pages errors); see docs/limits.md\n"
     "  --no-hinting               embed TrueType glyphs without hinting instructions (a\n"
     "                             smaller PDF; see docs/pdf.md)\n"
     "  -h, --help                 show this help\n"
@@ -162,6 +162,8 @@ static int parse_args(cli *c, int argc, char **argv)
             if (i + 1 >= argc)
                 return usage_error("%s needs a value", a);
             const char *v = argv[++i];
+            if (!*v)
+                return usage_error("%s needs a value, got an empty one", a);
             if (!strcmp(a, "-o"))
                 c->output = v;
             else if (!strcmp(a, "--fonts-dir"))
@@ -259,15 +261,20 @@ static int render_one(const cli *c, const char *input, const char *output, gw_fo
     return status;
 }
 
-/* One document, its errors capped; the exit status. */
-static int render_counted(const cli *c, const char *input, const char *output, gw_fontset *fs)
+/* Diagnostics on stderr, errors and warnings each capped by --limit errors. */
+static gw_diag counted_diag(const cli *c)
 {
     gw_diag diag = gw_diag_init(stderr);
     diag.max_errors = (int)(c->limits.errors < INT_MAX ? c->limits.errors : INT_MAX);
+    return diag;
+}
+
+/* One document, its messages capped; the exit status. */
+static int render_counted(const cli *c, const char *input, const char *output, gw_fontset *fs)
+{
+    gw_diag diag = counted_diag(c);
     int status = render_one(c, input, output, fs, &diag);
-    if (diag.errors > diag.max_errors)
-        fprintf(stderr, "%s: %d more errors not shown (raise the limit with --limit errors=N)\n",
-                input, diag.errors - diag.max_errors);
+    gw_diag_summary(&diag, input);
     return status;
 }
 
@@ -285,6 +292,43 @@ static char *output_in(const char *dir, const char *input)
         snprintf(out, n, "%s%s%.*s.pdf", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", (int)stem,
                  base);
     return out;
+}
+
+/* Before any rendering: every output of the batch is a distinct name, none
+ * is an input, and none is a directory or the like.  Two inputs of one base
+ * name (a/r.xml, b/r.xml) would silently give one PDF.  EXIT_DONE or the
+ * usage status after reporting. */
+static int check_batch_outputs(const cli *c, gw_diag *diag)
+{
+    char **outs = calloc(c->n_inputs, sizeof *outs);
+    int status = outs ? EXIT_DONE : EXIT_USAGE;
+    for (size_t i = 0; i < c->n_inputs && status == EXIT_DONE; i++) {
+        outs[i] = output_in(c->output, c->inputs[i]);
+        gw_out_target t;
+        if (!outs[i]) {
+            status = EXIT_USAGE;
+            break;
+        }
+        for (size_t k = 0; k < i && status == EXIT_DONE; k++) {
+            if (!strcmp(outs[k], outs[i])) {
+                gw_error(diag, NULL, 0, 0, "%s and %s would both be written to %s: give them "
+                         "different names or render them into different directories",
+                         c->inputs[k], c->inputs[i], outs[i]);
+                status = EXIT_USAGE;
+            }
+        }
+        if (status == EXIT_DONE &&
+            gw_out_target_open(&t, outs[i], c->inputs, c->n_inputs, diag) != 0)
+            status = EXIT_USAGE;
+        else if (status == EXIT_DONE)
+            gw_out_target_free(&t);
+    }
+    if (!outs)
+        fputs("gwpdf: out of memory\n", stderr);
+    for (size_t i = 0; outs && i < c->n_inputs; i++)
+        free(outs[i]);
+    free(outs);
+    return status;
 }
 
 /* Documents first, first + step, … into dir; the worst exit status. */
@@ -350,8 +394,16 @@ static int cmd_render(const cli *c)
     size_t len = strlen(c->output);
     bool to_dir = c->n_inputs > 1 || c->output[len - 1] == '/';
     if (to_dir && !is_directory(c->output))
-        return usage_error("-o %s: several inputs need an existing directory", c->output);
+        return usage_error(c->n_inputs > 1 ? "-o %s: several inputs need an existing directory"
+                                           : "-o %s: a name ending in / is a directory, and "
+                                             "there is none by that name", c->output);
     gw_diag diag = gw_diag_init(stderr);
+    gw_out_target t;
+    if (to_dir ? check_batch_outputs(c, &diag) != EXIT_DONE
+               : gw_out_target_open(&t, c->output, c->inputs, 1, &diag) != 0)
+        return EXIT_USAGE;
+    if (!to_dir)
+        gw_out_target_free(&t);
     gw_fontset *fs = gw_fonts_open(&c->fonts, &diag);
     if (!fs)
         return EXIT_USAGE;
@@ -367,13 +419,14 @@ static int cmd_import(const cli *c)
         return usage_error("%s", "import needs one text file: gwpdf import TEXT -o OUT.xml");
     if (!c->output)
         return usage_error("%s", "import needs -o OUT.xml (or -o - for standard output)");
-    gw_diag diag = gw_diag_init(stderr);
+    gw_diag diag = counted_diag(c);
     size_t len, xml_len;
     char *text = gw_read_file(c->inputs[0], c->limits.bytes, &len, &diag);
     if (!text)
-        return EXIT_USAGE;
+        return errno == EFBIG ? EXIT_INPUT : EXIT_USAGE;
     char *xml = gw_import_text(c->inputs[0], text, len, &c->limits, &xml_len, &diag);
     free(text);
+    gw_diag_summary(&diag, c->inputs[0]);
     if (!xml)
         return EXIT_INPUT;
     int status = EXIT_DONE;
@@ -382,7 +435,7 @@ static int cmd_import(const cli *c)
             fprintf(stderr, "gwpdf: cannot write to standard output: %s\n", strerror(errno));
             status = EXIT_USAGE;
         }
-    } else if (gw_write_file_atomic(c->output, xml, xml_len, &diag) != 0) {
+    } else if (gw_write_output(c->output, c->inputs, 1, xml, xml_len, &diag) != 0) {
         status = EXIT_USAGE;
     }
     free(xml);
@@ -396,9 +449,11 @@ static int cmd_lint(const cli *c)
         return usage_error("%s", "lint needs one source: gwpdf lint IN.xml [--fix [-o OUT.xml]]");
     if (c->output && !c->fix)
         return usage_error("%s", "lint writes a file only with --fix");
-    gw_diag diag = gw_diag_init(stderr);
+    gw_diag diag = counted_diag(c);
     const char *fix_path = c->fix ? (c->output ? c->output : c->inputs[0]) : NULL;
-    return gw_lint_run(c->inputs[0], &c->limits, fix_path, stdout, &diag);
+    int status = gw_lint_run(c->inputs[0], &c->limits, fix_path, stdout, &diag);
+    gw_diag_summary(&diag, c->inputs[0]);
+    return status;
 }
 
 int main(int argc, char **argv)

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -27,6 +28,7 @@
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
 
+#include "fileio.h"
 #include "path.h"
 #include "srcpos.h"
 
@@ -38,9 +40,19 @@ extern const unsigned char gw_schema_v2_rng[];
 extern const size_t gw_schema_v2_rng_len;
 
 /* NONET: never touch the network.  No NOENT, DTDLOAD or DTDATTR: entities are
- * never substituted and no DTD is read.  IGNORE_ENC: the source is UTF-8
- * whatever its declaration says (format v1), so our positions stay right. */
-#define GW_PARSE_OPTIONS (XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_IGNORE_ENC)
+ * never substituted and no DTD is read.  IGNORE_ENC: the source is UTF-8 (a
+ * declaration naming another encoding is refused before parsing), so our
+ * positions stay right.  HUGE: libxml2's own fixed caps (a text node of 10 MB,
+ * nesting of 256) would stop a document before gwpdf's documented, raisable
+ * limits (docs/limits.md: bytes, elements, depth, text) do; those govern, and
+ * HUGE relaxes nothing about entities or DTDs, which stay refused. */
+#define GW_PARSE_OPTIONS (XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_IGNORE_ENC | \
+                          XML_PARSE_HUGE | XML_PARSE_COMPACT)
+
+/* No element of format v1 or v2 takes more than eight attributes; 64 leaves
+ * room for namespace declarations and costs libxml2's duplicate check (the
+ * square of the count) nothing, where 100,000 attributes would take minutes. */
+#define MAX_ATTRIBUTES 64
 
 /* ---------------------------------------------------------------------------
  * Reporting libxml2's errors
@@ -81,46 +93,254 @@ static void on_parse_error(void *ctx, xmlErrorPtr e)
     report_xml_error(ctxt->_private, e);
 }
 
-/* libxml2's RELAX NG messages name the attribute or element but not the value
- * or the place; add what the node tells: the value typed, the parent element. */
-static void rng_hint(const xmlError *e, char *hint, size_t size)
+/* What the RELAX NG handlers need: where to report, and the schema document
+ * (NULL while compiling it) to explain "failed to validate attributes". */
+typedef struct rng_sink {
+    const sink *sk;
+    xmlDocPtr schema;
+    int explained;           /* explanations so far; each costs a schema compile */
+} rng_sink;
+
+/* Explanations per document: past these, libxml2's message stands alone. */
+#define MAX_EXPLAINED 20
+
+static void on_silent(void *ctx, xmlErrorPtr e)
 {
-    hint[0] = '\0';
+    (void)ctx, (void)e;
+}
+
+static bool rng_is(const xmlNode *n, const char *name)
+{
+    return n && n->type == XML_ELEMENT_NODE && xmlStrEqual(n->name, BAD_CAST name);
+}
+
+/* An attribute of n by local name, and its name as typed (prefix:name). */
+static const xmlAttr *attr_named(const xmlNode *n, const xmlChar *local, char *typed, size_t size)
+{
+    for (const xmlAttr *a = n->properties; a; a = a->next)
+        if (xmlStrEqual(a->name, local)) {
+            bool prefixed = a->ns && a->ns->prefix;
+            snprintf(typed, size, "%s%s%s", prefixed ? (const char *)a->ns->prefix : "",
+                     prefixed ? ":" : "", (const char *)a->name);
+            return a;
+        }
+    return NULL;
+}
+
+/* The <attribute> patterns of one element's definition in the schema: the
+ * definitions' content down to (not into) nested elements, through refs. */
+typedef struct attr_patterns {
+    const xmlNode *pat[32];
+    bool optional[32];
+    size_t n;
+} attr_patterns;
+
+static void collect_patterns(const xmlDoc *schema, const xmlNode *first, bool optional, int depth,
+                             attr_patterns *out)
+{
+    if (depth > 16)
+        return;
+    for (const xmlNode *c = first; c && out->n < 32; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE || rng_is(c, "element"))
+            continue;
+        if (rng_is(c, "attribute")) {
+            out->pat[out->n] = c;
+            out->optional[out->n++] = optional;
+        } else if (rng_is(c, "ref")) {
+            xmlChar *name = xmlGetProp(c, BAD_CAST "name");
+            for (const xmlNode *d = xmlDocGetRootElement(schema)->children; name && d; d = d->next)
+                if (rng_is(d, "define") && xmlHasProp(d, BAD_CAST "name")) {
+                    xmlChar *dn = xmlGetProp(d, BAD_CAST "name");
+                    if (xmlStrEqual(dn, name))
+                        collect_patterns(schema, d->children, optional, depth + 1, out);
+                    xmlFree(dn);
+                }
+            xmlFree(name);
+        } else {
+            bool opt = optional || rng_is(c, "optional") || rng_is(c, "zeroOrMore")
+                    || rng_is(c, "choice");
+            collect_patterns(schema, c->children, opt, depth + 1, out);
+        }
+    }
+}
+
+/* Every <element name="NAME"> of the schema. */
+static void element_patterns(const xmlDoc *schema, const xmlNode *n, const xmlChar *name,
+                             attr_patterns *out)
+{
+    for (; n; n = n->next) {
+        if (!rng_is(n, "element") && n->type == XML_ELEMENT_NODE) {
+            element_patterns(schema, n->children, name, out);
+            continue;
+        }
+        if (!rng_is(n, "element"))
+            continue;
+        xmlChar *en = xmlGetProp(n, BAD_CAST "name");
+        if (xmlStrEqual(en, name))
+            collect_patterns(schema, n->children, false, 0, out);
+        xmlFree(en);
+        element_patterns(schema, n->children, name, out);
+    }
+}
+
+/* Does the schema's attribute pattern accept value?  libxml2 decides: a copy
+ * of the schema whose start is <element name="t"><attribute name="v">PATTERN
+ * validates <t v="value"/>.  -1 when that cannot be built. */
+static int pattern_accepts(const xmlDoc *schema, const xmlNode *pat, const xmlChar *value)
+{
+    xmlDocPtr g = xmlCopyDoc((xmlDocPtr)schema, 1);
+    xmlNodePtr root = g ? xmlDocGetRootElement(g) : NULL, start = root ? root->children : NULL;
+    while (start && !rng_is(start, "start"))
+        start = start->next;
+    int ok = -1;
+    if (start) {
+        xmlNodePtr el = xmlNewDocNode(g, root->ns, BAD_CAST "element", NULL);
+        xmlNodePtr at = xmlNewDocNode(g, root->ns, BAD_CAST "attribute", NULL);
+        xmlNodePtr body = xmlDocCopyNodeList(g, pat->children);
+        while (start->children) {
+            xmlNodePtr old = start->children;
+            xmlUnlinkNode(old);
+            xmlFreeNode(old);
+        }
+        if (el && at && xmlNewProp(el, BAD_CAST "name", BAD_CAST "t") &&
+            xmlNewProp(at, BAD_CAST "name", BAD_CAST "v")) {
+            xmlAddChild(start, el);
+            xmlAddChild(el, at);
+            xmlAddChildList(at, body);
+            el = at = body = NULL;
+            xmlRelaxNGParserCtxtPtr pc = xmlRelaxNGNewDocParserCtxt(g);
+            if (pc)
+                xmlRelaxNGSetParserStructuredErrors(pc, on_silent, NULL);
+            xmlRelaxNGPtr rng = pc ? xmlRelaxNGParse(pc) : NULL;
+            xmlRelaxNGFreeParserCtxt(pc);
+            xmlDocPtr inst = rng ? xmlNewDoc(BAD_CAST "1.0") : NULL;
+            xmlNodePtr t = inst ? xmlNewDocNode(inst, NULL, BAD_CAST "t", NULL) : NULL;
+            xmlRelaxNGValidCtxtPtr vc = t ? xmlRelaxNGNewValidCtxt(rng) : NULL;
+            if (vc && xmlNewProp(t, BAD_CAST "v", value)) {
+                xmlDocSetRootElement(inst, t);
+                t = NULL;
+                xmlRelaxNGSetValidStructuredErrors(vc, on_silent, NULL);
+                ok = xmlRelaxNGValidateDoc(vc, inst) == 0;
+            }
+            xmlRelaxNGFreeValidCtxt(vc);
+            xmlFreeNode(t);
+            xmlFreeDoc(inst);
+            xmlRelaxNGFree(rng);
+        }
+        xmlFreeNode(el);
+        xmlFreeNode(at);
+        xmlFreeNodeList(body);
+    }
+    xmlFreeDoc(g);
+    return ok;
+}
+
+/* "Element X failed to validate attributes" says neither which attribute nor
+ * why: find an attribute whose value no pattern of the schema for X accepts,
+ * else a required attribute that is missing.  hint is left empty if neither. */
+static void attributes_hint(rng_sink *rs, const xmlNode *n, char *hint, size_t size)
+{
+    if (!rs->schema || rs->explained >= MAX_EXPLAINED)
+        return;
+    rs->explained++;
+    attr_patterns pats = { { 0 }, { 0 }, 0 };
+    element_patterns(rs->schema, xmlDocGetRootElement(rs->schema), n->name, &pats);
+    for (const xmlAttr *a = n->properties; a; a = a->next) {
+        bool named = false, accepted = false;
+        xmlChar *v = xmlNodeListGetString(n->doc, a->children, 1);
+        for (size_t i = 0; i < pats.n && !accepted; i++) {
+            xmlChar *pn = xmlGetProp(pats.pat[i], BAD_CAST "name");
+            if (xmlStrEqual(pn, a->name) && !a->ns) {
+                named = true;
+                accepted = pattern_accepts(rs->schema, pats.pat[i], v ? v : BAD_CAST "") != 0;
+            }
+            xmlFree(pn);
+        }
+        if (named && !accepted)
+            snprintf(hint, size, ": %s=\"%.80s\" is not a value <%s> takes (docs/format.md lists "
+                     "its attributes and values)", (const char *)a->name, v ? (const char *)v : "",
+                     (const char *)n->name);
+        xmlFree(v);
+        if (hint[0])
+            return;
+    }
+    for (size_t i = 0; i < pats.n && !hint[0]; i++) {
+        xmlChar *pn = xmlGetProp(pats.pat[i], BAD_CAST "name");
+        if (pn && !pats.optional[i] && !xmlHasNsProp(n, pn, NULL))
+            snprintf(hint, size, ": <%s> needs a %s attribute (docs/format.md lists its "
+                     "attributes and values)", (const char *)n->name, (const char *)pn);
+        xmlFree(pn);
+    }
+}
+
+/* The element named `name` that an error is about: libxml2 sometimes passes
+ * the element's first child instead (all on one line, for one). */
+static const xmlNode *element_at(const xmlNode *n, const char *name)
+{
+    for (int up = 0; n && up < 2; up++, n = n->parent)
+        if (n->type == XML_ELEMENT_NODE && xmlStrEqual(n->name, BAD_CAST name))
+            return n;
+    return NULL;
+}
+
+/* libxml2's RELAX NG messages name the attribute or element but not the value
+ * or the place, and drop an attribute's prefix; msg gets the message rewritten
+ * with what the node tells: the value typed, the parent element.  Empty when
+ * libxml2's own words are best. */
+static void rng_rewrite(rng_sink *rs, const xmlError *e, char *msg, size_t size)
+{
+    msg[0] = '\0';
     const xmlNode *n = e->node;
     if (!n || n->type != XML_ELEMENT_NODE || !e->message)
         return;
-    char attr[64];
-    if (sscanf(e->message, "Invalid attribute %63s for element", attr) == 1) {
-        xmlChar *v = xmlGetProp(n, BAD_CAST attr);
-        if (v)
-            snprintf(hint, size, ": %s=\"%.80s\" is not allowed on <%s> (docs/format.md lists "
-                     "its attributes and values)", attr, (const char *)v, (const char *)n->name);
+    char attr[64], elem[64], typed[160], hint[384] = "";
+    if (sscanf(e->message, "Invalid attribute %63s for element %63s", attr, elem) == 2) {
+        n = element_at(n, elem);
+        const xmlAttr *a = n ? attr_named(n, BAD_CAST attr, typed, sizeof typed) : NULL;
+        xmlChar *v = a ? xmlNodeListGetString(n->doc, a->children, 1) : NULL;
+        if (a)
+            snprintf(msg, size, "Invalid attribute %s for element %s: %s=\"%.80s\" is not allowed "
+                     "on <%s> (docs/format.md lists its attributes and values)", typed,
+                     (const char *)n->name, typed, v ? (const char *)v : "",
+                     (const char *)n->name);
         xmlFree(v);
-    } else if (strstr(e->message, "Did not expect element") && n->parent &&
-               n->parent->type == XML_ELEMENT_NODE) {
-        snprintf(hint, size, " (inside <%s>; docs/format.md says what it may hold, in which order)",
-                 (const char *)n->parent->name);
+        return;
     }
+    if (sscanf(e->message, "Element %63s failed to validate attributes", elem) == 1) {
+        if ((n = element_at(n, elem)) != NULL)
+            attributes_hint(rs, n, hint, sizeof hint);
+    }
+    else if (strstr(e->message, "Did not expect element") && n->parent &&
+             n->parent->type == XML_ELEMENT_NODE)
+        snprintf(hint, sizeof hint, " (inside <%s>; docs/format.md says what it may hold, in "
+                 "which order)", (const char *)n->parent->name);
+    if (!hint[0])
+        return;
+    size_t len = strlen(e->message);
+    while (len > 0 && (e->message[len - 1] == '\n' || e->message[len - 1] == ' '))
+        len--;
+    snprintf(msg, size, "%.*s%s", (int)len, e->message, hint);
 }
 
 /* Structured handler of the RELAX NG parser and validator. */
 static void on_rng_error(void *ctx, xmlErrorPtr e)
 {
-    char hint[256];
-    rng_hint(e, hint, sizeof hint);
-    if (!hint[0]) {
-        report_xml_error(ctx, e);
+    rng_sink *rs = ctx;
+    /* A <value> that did not match: libxml2 goes on to name the attribute or
+     * element at fault, which is the message that helps. */
+    if (e->message && strncmp(e->message, "failed to compare type", 22) == 0)
         return;
-    }
-    /* The message with the hint appended, as one line. */
+    /* e is libxml2's last-error record, which explaining (a schema compiled
+     * and a document validated) overwrites: work on a copy. */
     xmlError copy = *e;
+    char *text = e->message ? strdup(e->message) : NULL;
+    copy.message = text;
     char msg[768];
-    size_t n = strlen(e->message);
-    while (n > 0 && (e->message[n - 1] == '\n' || e->message[n - 1] == ' '))
-        n--;
-    snprintf(msg, sizeof msg, "%.*s%s", (int)n, e->message, hint);
-    copy.message = msg;
-    report_xml_error(ctx, &copy);
+    rng_rewrite(rs, &copy, msg, sizeof msg);
+    if (msg[0])
+        copy.message = msg;
+    report_xml_error(rs->sk, &copy);
+    free(text);
 }
 
 /* ---------------------------------------------------------------------------
@@ -192,8 +412,32 @@ static void on_prescan_entity(void *ctx, gw_pos pos, const char *name, size_t na
              (int)name_len, name);
 }
 
+/* A declared encoding other than UTF-8 (or ASCII, a part of it): gwpdf reads
+ * UTF-8 only, so say so at the declaration, with the way to convert. */
+static bool refuse_encoding(const sink *sk, const char *data, size_t len)
+{
+    gw_pos p;
+    const char *v;
+    size_t n;
+    if (!gw_scan_declared_encoding(data, len, &p, &v, &n))
+        return false;
+    static const char *const ok[] = { "UTF-8", "UTF8", "US-ASCII", "ASCII" };
+    for (size_t i = 0; i < sizeof ok / sizeof *ok; i++)
+        if (strlen(ok[i]) == n && strncasecmp(ok[i], v, n) == 0)
+            return false;
+    bool gb = (n >= 2 && strncasecmp(v, "GB", 2) == 0) || (n == 5 && !strncasecmp(v, "CP936", 5));
+    int shown = n > 40 ? 40 : (int)n;
+    gw_error(sk->diag, sk->name, p.line, p.col,
+             "encoding=\"%.*s\" is declared, but gwpdf sources must be UTF-8: convert the file "
+             "(iconv -f %.*s -t UTF-8 FILE >NEW.xml) and declare encoding=\"UTF-8\"; plain text "
+             "can be turned into a source with gwpdf import", shown, v, gb ? 7 : shown,
+             gb ? "GB18030" : v);
+    return true;
+}
+
 /* Refuse what libxml2 must never see: entity declarations (found by our own
- * scan of the DOCTYPE) and sources that are not UTF-8. */
+ * scan of the DOCTYPE), sources that are not UTF-8, and elements with so many
+ * attributes that libxml2 (still the parser) would spend minutes on them. */
 static bool refuse_early(const sink *sk, const char *data, size_t len)
 {
     if (len > INT_MAX) {
@@ -207,7 +451,59 @@ static bool refuse_early(const sink *sk, const char *data, size_t len)
         gw_error(sk->diag, sk->name, 1, 1, "the source is not UTF-8 (format v1 sources are UTF-8)");
         return true;
     }
+    if (refuse_encoding(sk, data, len))
+        return true;
+    gw_pos p;
+    const char *name;
+    size_t name_len;
+    if (gw_scan_attribute_counts(data, len, MAX_ATTRIBUTES, &p, &name, &name_len)) {
+        gw_error(sk->diag, sk->name, p.line, p.col, "<%.*s> has more than %d attributes: no "
+                 "element of format v1 or v2 takes more than a few (docs/format.md lists them)",
+                 name_len > 40 ? 40 : (int)name_len, name, MAX_ATTRIBUTES);
+        return true;
+    }
     return gw_scan_entity_decls(data, len, on_prescan_entity, (void *)sk) > 0;
+}
+
+/* A copy of data with every lone CR made an LF (NULL when there is none, or
+ * out of memory: *oom).  XML reads CR, CR LF and LF all as one line end; libxml2
+ * counts lines only at LF, so a lone-CR source would report everything at line
+ * 1.  Same length, so every offset and column stays where it was. */
+static char *lone_cr_to_lf(const char *data, size_t len, bool *oom)
+{
+    *oom = false;
+    const char *cr = memchr(data, '\r', len);
+    while (cr && (size_t)(cr - data) + 1 < len && cr[1] == '\n')
+        cr = memchr(cr + 2, '\r', len - (size_t)(cr + 2 - data));
+    if (!cr)
+        return NULL;
+    char *copy = malloc(len ? len : 1);
+    if (!copy) {
+        *oom = true;
+        return NULL;
+    }
+    memcpy(copy, data, len);
+    for (size_t i = (size_t)(cr - data); i < len; i++)
+        if (copy[i] == '\r' && (i + 1 == len || copy[i + 1] != '\n'))
+            copy[i] = '\n';
+    return copy;
+}
+
+/* Inside a DOCTYPE (refused above, so no DTD node exists) libxml2's own
+ * handlers would hang a comment or processing instruction on the missing DTD
+ * node, and lose it: a leak the fuzzer found.  There it has no place; drop it. */
+static void on_comment(void *ctx, const xmlChar *value)
+{
+    xmlParserCtxtPtr ctxt = ctx;
+    if (ctxt->inSubset == 0)
+        xmlSAX2Comment(ctx, value);
+}
+
+static void on_processing_instruction(void *ctx, const xmlChar *target, const xmlChar *data)
+{
+    xmlParserCtxtPtr ctxt = ctx;
+    if (ctxt->inSubset == 0)
+        xmlSAX2ProcessingInstruction(ctx, target, data);
 }
 
 static void install_hooks(xmlParserCtxtPtr ctxt, const sink *sk)
@@ -220,6 +516,8 @@ static void install_hooks(xmlParserCtxtPtr ctxt, const sink *sk)
     ctxt->sax->externalSubset = on_external_subset;
     ctxt->sax->internalSubset = on_internal_subset;
     ctxt->sax->resolveEntity = on_resolve_entity;
+    ctxt->sax->comment = on_comment;
+    ctxt->sax->processingInstruction = on_processing_instruction;
 }
 
 /* Parse data[0..len) with a private parser context; NULL after reporting. */
@@ -239,49 +537,26 @@ static xmlDocPtr parse_xml(const sink *sk, const char *data, size_t len)
     }
     install_hooks(ctxt, sk);
     int errors0 = sk->diag->errors;
-    xmlDocPtr doc = xmlCtxtReadMemory(ctxt, data, (int)len, sk->name, NULL, GW_PARSE_OPTIONS);
-    if (!doc && sk->diag->errors == errors0)
+    bool oom;
+    char *lf = lone_cr_to_lf(data, len, &oom);
+    xmlDocPtr doc = oom ? NULL : xmlCtxtReadMemory(ctxt, lf ? lf : data, (int)len, sk->name, NULL,
+                                                   GW_PARSE_OPTIONS);
+    free(lf);
+    if (oom)
+        gw_error(sk->diag, sk->name, 0, 0, "out of memory");
+    else if (!doc && sk->diag->errors == errors0)
         gw_error(sk->diag, sk->name, 0, 0, "cannot parse the XML");
     xmlFreeParserCtxt(ctxt);
     return doc;
 }
 
-/* Read a whole file; NULL after reporting `FILE: cannot read: ...`. */
-static char *read_file(gw_diag *diag, const char *path, size_t *len_out)
+/* The whole file within max_bytes, whatever its type (a pipe, /dev/stdin,
+ * /dev/zero), without blocking in open(2); regular_only refuses anything but a
+ * regular file.  NULL after reporting `FILE: ...`. */
+static char *read_file(gw_diag *diag, const char *path, long max_bytes, bool regular_only,
+                       size_t *len_out)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        gw_error(diag, path, 0, 0, "cannot read: %s", strerror(errno));
-        return NULL;
-    }
-    size_t len = 0, cap = 1 << 16;
-    char *buf = malloc(cap);
-    while (buf) {
-        len += fread(buf + len, 1, cap - len, f);
-        if (len < cap)
-            break;
-        char *bigger = cap <= SIZE_MAX / 2 ? realloc(buf, cap * 2) : NULL;
-        if (!bigger) {
-            free(buf);
-            buf = NULL;
-            break;
-        }
-        buf = bigger;
-        cap *= 2;
-    }
-    int err = ferror(f) ? errno : 0;
-    fclose(f);
-    if (!buf) {
-        gw_error(diag, path, 0, 0, "cannot read: out of memory");
-        return NULL;
-    }
-    if (err) {
-        gw_error(diag, path, 0, 0, "cannot read: %s", strerror(err));
-        free(buf);
-        return NULL;
-    }
-    *len_out = len;
-    return buf;
+    return gw_read_path(path, max_bytes, regular_only, "source", len_out, diag);
 }
 
 /* ---------------------------------------------------------------------------
@@ -295,7 +570,8 @@ static xmlRelaxNGPtr compile_schema(const sink *sk, xmlDocPtr sdoc)
         gw_error(sk->diag, sk->name, 0, 0, "out of memory");
         return NULL;
     }
-    xmlRelaxNGSetParserStructuredErrors(pc, on_rng_error, (void *)sk);
+    rng_sink rs = { sk, NULL, 0 };
+    xmlRelaxNGSetParserStructuredErrors(pc, on_rng_error, &rs);
     int errors0 = sk->diag->errors;
     xmlRelaxNGPtr rng = xmlRelaxNGParse(pc);
     xmlRelaxNGFreeParserCtxt(pc);
@@ -355,15 +631,18 @@ static xmlDocPtr builtin_schema(gw_diag *diag, int version)
     return v2;
 }
 
-/* The schema at schema_path, or the built-in one of `version` when NULL. */
-static xmlRelaxNGPtr load_schema(gw_diag *diag, const char *schema_path, int version)
+/* The schema at schema_path, or the built-in one of `version` when NULL;
+ * *sdoc_out its document (kept to explain errors; the caller frees it). */
+static xmlRelaxNGPtr load_schema(gw_diag *diag, const char *schema_path, int version,
+                                 xmlDocPtr *sdoc_out)
 {
+    *sdoc_out = NULL;
     sink sk = { diag, schema_path ? schema_path : version == 2 ? "schema/report-v2.rng (built in)"
                                                                : "schema/report-v1.rng (built in)" };
     xmlDocPtr sdoc = NULL;
     if (schema_path) {
         size_t len = 0;
-        char *buf = read_file(diag, schema_path, &len);
+        char *buf = read_file(diag, schema_path, gw_limits_default().bytes, true, &len);
         if (!buf)
             return NULL;
         sdoc = parse_xml(&sk, buf, len);
@@ -374,18 +653,22 @@ static xmlRelaxNGPtr load_schema(gw_diag *diag, const char *schema_path, int ver
     if (!sdoc)
         return NULL;
     xmlRelaxNGPtr rng = compile_schema(&sk, sdoc);
-    xmlFreeDoc(sdoc);
+    if (rng)
+        *sdoc_out = sdoc;
+    else
+        xmlFreeDoc(sdoc);
     return rng;
 }
 
-static void validate(const sink *sk, xmlRelaxNGPtr rng, xmlDocPtr doc)
+static void validate(const sink *sk, xmlRelaxNGPtr rng, xmlDocPtr sdoc, xmlDocPtr doc)
 {
     xmlRelaxNGValidCtxtPtr vc = xmlRelaxNGNewValidCtxt(rng);
     if (!vc) {
         gw_error(sk->diag, sk->name, 0, 0, "out of memory");
         return;
     }
-    xmlRelaxNGSetValidStructuredErrors(vc, on_rng_error, (void *)sk);
+    rng_sink rs = { sk, sdoc, 0 };
+    xmlRelaxNGSetValidStructuredErrors(vc, on_rng_error, &rs);
     int errors0 = sk->diag->errors;
     int ret = xmlRelaxNGValidateDoc(vc, doc);
     xmlRelaxNGFreeValidCtxt(vc);
@@ -556,11 +839,10 @@ static void text_free(gw_text *t)
     memset(t, 0, sizeof *t);
 }
 
-static bool tbuf_grow(tbuf *b)
+static bool tbuf_resize(tbuf *b, size_t cap)
 {
-    size_t cap = b->cap ? b->cap * 2 : 32;
-    if (cap > SIZE_MAX / sizeof(gw_pos))
-        return false;
+    if (cap == 0 || cap > SIZE_MAX / sizeof(gw_pos))
+        return cap == 0;
     uint32_t *cp = realloc(b->t.cp, cap * sizeof *cp);
     if (cp)
         b->t.cp = cp;
@@ -574,6 +856,21 @@ static bool tbuf_grow(tbuf *b)
         return false;
     b->cap = cap;
     return true;
+}
+
+static bool tbuf_grow(tbuf *b)
+{
+    return tbuf_resize(b, b->cap ? b->cap * 2 : 32);
+}
+
+/* The text, its arrays cut to its length: the model keeps every text for the
+ * whole run, so doubling's slack would stay (a table of one-cell rows spent
+ * some 400 bytes on each cell).  Shrinking cannot lose the text. */
+static gw_text tbuf_done(tbuf *b)
+{
+    if (b->t.len > 0 && b->t.len < b->cap)
+        tbuf_resize(b, b->t.len);
+    return b->t;
 }
 
 static void tbuf_push(loader *ld, tbuf *b, uint32_t cp, gw_pos pos, uint8_t flags)
@@ -657,7 +954,12 @@ static bool drop_run(const gw_text *raw, size_t i, size_t j)
 /* The gw_text rules of model.h applied to raw; raw is left untouched. */
 static gw_text normalise(loader *ld, const gw_text *raw)
 {
+    /* Sized once, to the raw length it never exceeds, then cut to fit. */
     tbuf out = { { 0 }, 0 };
+    if (!tbuf_resize(&out, raw->len)) {
+        ld->oom = true;
+        return out.t;
+    }
     size_t i = 0;
     while (i < raw->len) {
         if (!is_xml_space(raw->cp[i])) {
@@ -672,7 +974,7 @@ static gw_text normalise(loader *ld, const gw_text *raw)
             tbuf_push(ld, &out, ' ', raw->pos[i], raw->flags[i]);
         i = j;
     }
-    return out.t;
+    return tbuf_done(&out);
 }
 
 /* Normalised inline text of the nodes first..stop (exclusive). */
@@ -794,7 +1096,7 @@ static gw_text cell_text(loader *ld, const xmlNode *cell)
         append_segment(ld, &out, &n_seg, &seg, node_pos(ld, c));
         text_free(&seg);
     }
-    return out.t;
+    return tbuf_done(&out);
 }
 
 static void build_cell(loader *ld, const xmlNode *n, gw_cell *cell)
@@ -859,7 +1161,10 @@ static bool alloc_table(loader *ld, const xmlNode *n, gw_table *t)
     return true;
 }
 
-/* More columns than this cannot be read on 156 mm of paper (2.4 mm each). */
+/* An early, cheap bound on a table's width: the layout refuses a column under
+ * 7.23 mm (one 12 pt character and its padding), so no page holds more than 21
+ * columns (31 landscape); 64 stops an absurd declaration before the grid is
+ * built. */
 #define MAX_TABLE_COLUMNS 64
 
 /* An error at p, in the source being loaded. */
@@ -878,8 +1183,10 @@ static void model_error(loader *ld, gw_pos p, const char *fmt, ...)
 
 /* Lay every cell on the grid (HTML's table model): each takes the first free
  * column of its row, spans colspan columns and rowspan rows; report a cell past
- * the last column, a span past the grid, and a rowspan crossing from thead into
- * the body.  Sets cell->col and t->n_grid_cols. */
+ * the last column, a span past the grid, a colspan running into a rowspan from
+ * above (two cells on one slot), and a rowspan crossing from thead into the
+ * body.  Sets cell->col and t->n_grid_cols.  Each column keeps the row where it
+ * is free again, so the cost follows the cells, not rows × columns. */
 static void check_table_grid(loader *ld, gw_table *t, gw_pos table_pos)
 {
     size_t cols = t->n_cols;
@@ -892,8 +1199,8 @@ static void check_table_grid(loader *ld, gw_table *t, gw_pos table_pos)
         return;
     }
     t->n_grid_cols = cols;
-    bool *busy = calloc(t->n_rows * cols + 1, sizeof *busy);
-    if (!busy) {
+    size_t *free_from = calloc(cols + 1, sizeof *free_from);   /* row where column c is free */
+    if (!free_from) {
         ld->oom = true;
         return;
     }
@@ -903,7 +1210,7 @@ static void check_table_grid(loader *ld, gw_table *t, gw_pos table_pos)
         size_t c = 0;
         for (size_t i = 0; i < row->n_cells; i++) {
             gw_cell *cell = &row->cells[i];
-            while (c < cols && busy[r * cols + c])
+            while (c < cols && free_from[c] > r)
                 c++;
             if (c >= cols) {
                 model_error(ld, cell->pos, "this cell lies past the table's %zu column%s: the row "
@@ -923,14 +1230,22 @@ static void check_table_grid(loader *ld, gw_table *t, gw_pos table_pos)
                             row->in_head ? "table head (thead)" : "table", r + 1, section_end);
                 break;
             }
+            size_t taken = c;
+            while (taken < c + (size_t)cell->colspan && free_from[taken] <= r)
+                taken++;
+            if (taken < c + (size_t)cell->colspan) {
+                model_error(ld, cell->pos, "colspan=\"%d\" runs into column %zu, which a cell "
+                            "of a row above covers with its rowspan (the cell starts in column "
+                            "%zu)", cell->colspan, taken + 1, c + 1);
+                break;
+            }
             cell->col = (int)c;
-            for (size_t dr = 0; dr < (size_t)cell->rowspan; dr++)
-                for (size_t dc = 0; dc < (size_t)cell->colspan; dc++)
-                    busy[(r + dr) * cols + c + dc] = true;
+            for (size_t dc = 0; dc < (size_t)cell->colspan; dc++)
+                free_from[c + dc] = r + (size_t)cell->rowspan;
             c += (size_t)cell->colspan;
         }
     }
-    free(busy);
+    free(free_from);
 }
 
 static gw_table *build_table(loader *ld, const xmlNode *n)
@@ -1382,9 +1697,34 @@ static gw_record *build_record(loader *ld, const xmlNode *n)
  * The document
  * ------------------------------------------------------------------------- */
 
+/* Characters of one entry of the PDF's document information (Title, Author,
+ * Subject, Keywords).  PDF/A-1 and libharu take strings of at most 65,535
+ * bytes, written as UTF-16 (two bytes a character, four beyond U+FFFF, plus a
+ * two-byte mark): 8,000 characters stay under half of that, and a real title
+ * or author list is a hundred characters or so. */
+#define MAX_INFO_CHARS 8000
+
+/* True (after reporting at p) when t is too long for the document information;
+ * `what` names the element, `how` says how to fix it. */
+static bool info_too_long(loader *ld, const gw_text *t, gw_pos p, const char *what,
+                          const char *how)
+{
+    if (t->len <= MAX_INFO_CHARS)
+        return false;
+    model_error(ld, p, "%s holds %zu characters, more than the %d the PDF's document "
+                "information takes: %s", what, t->len, MAX_INFO_CHARS, how);
+    return true;
+}
+
 static void set_meta_field(loader *ld, char **field, const xmlNode *n)
 {
     gw_text t = text_of(ld, n);
+    char what[48];
+    snprintf(what, sizeof what, "<meta><%s>", (const char *)n->name);
+    if (info_too_long(ld, &t, node_pos(ld, n), what, "shorten it")) {
+        text_free(&t);
+        return;
+    }
     free(*field);
     *field = gw_text_utf8(&t);
     if (!*field)
@@ -1429,6 +1769,15 @@ static void build_report_attributes(loader *ld, const xmlNode *root, gw_doc *doc
 
 static void build_attachment(loader *ld, const xmlNode *n, gw_doc *parent, gw_attachment *a);
 
+/* Does t print nothing (spaces, U+3000 and line breaks only, or empty)? */
+static bool is_blank_text(const gw_text *t)
+{
+    for (size_t i = 0; i < t->len; i++)
+        if (t->cp[i] != ' ' && t->cp[i] != 0x3000 && t->cp[i] != GW_CP_LINE_BREAK)
+            return false;
+    return true;
+}
+
 /* A child of report or document that is not a body block. */
 static void build_front_or_back(loader *ld, const xmlNode *c, gw_doc *doc)
 {
@@ -1464,6 +1813,9 @@ static void build_front_or_back(loader *ld, const xmlNode *c, gw_doc *doc)
         text_free(slot);
         *slot = text_of(ld, c);
     }
+    if (slot == &doc->title && is_blank_text(&doc->title))
+        model_error(ld, doc->title_pos, "the <title> has no text (only spaces or line breaks), "
+                    "which would print a blank title: write the title in it");
 }
 
 /* A UTF-8 copy of t for the PDF's document information: lines joined as one. */
@@ -1486,20 +1838,29 @@ static char *info_string(loader *ld, const gw_text *t)
  * first issuer (else a v2 document's first 发文机关标志). */
 static void default_meta(loader *ld, gw_doc *doc)
 {
-    if (!doc->meta.title && doc->title.len)
+    if (!doc->meta.title && doc->title.len &&
+        !info_too_long(ld, &doc->title, doc->title_pos, "the title", "shorten it, or give "
+                       "a shorter one for the PDF in <meta><title>"))
         doc->meta.title = info_string(ld, &doc->title);
-    if (!doc->meta.author && doc->signature && doc->signature->n_issuers &&
-        doc->signature->issuers[0].len)
-        doc->meta.author = info_string(ld, &doc->signature->issuers[0]);
-    if (!doc->meta.author && doc->header && doc->header->n_marks && doc->header->marks[0].len)
-        doc->meta.author = info_string(ld, &doc->header->marks[0]);
+    const gw_text *author = NULL;
+    const char *from = "the first <issuer>";
+    if (doc->signature && doc->signature->n_issuers && doc->signature->issuers[0].len) {
+        author = &doc->signature->issuers[0];
+    } else if (doc->header && doc->header->n_marks && doc->header->marks[0].len) {
+        author = &doc->header->marks[0];
+        from = "the first <issuer-mark>";
+    }
+    if (!doc->meta.author && author &&
+        !info_too_long(ld, author, author->pos[0], from, "shorten it, or give a shorter "
+                       "author for the PDF in <meta><author>"))
+        doc->meta.author = info_string(ld, author);
 }
 
 /* The rules of format v2 a schema cannot state (docs/format.md, Errors). */
 static void check_v2_rules(loader *ld, const gw_doc *doc, gw_pos root_pos, bool top)
 {
     const gw_signature *sig = doc->signature;
-    if (top && doc->title.len == 0 && doc->kind != GW_KIND_ORDER)
+    if (top && doc->title.len == 0 && doc->title_pos.line == 0 && doc->kind != GW_KIND_ORDER)
         model_error(ld, root_pos, "the document has no <title>: only an order (kind=\"order\") "
                     "may have none");
     if (doc->attendance && doc->kind != GW_KIND_MINUTES)
@@ -1572,7 +1933,7 @@ static gw_doc *inline_attachment(loader *ld, const xmlNode *n, const gw_doc *par
     att->first_page_number = 1;
     build_children(ld, n, att);
     gw_pos p = node_pos(ld, n);
-    if (!ld->oom && att->title.len == 0)
+    if (!ld->oom && att->title.len == 0 && att->title_pos.line == 0)
         model_error(ld, p, "an attachment without src needs a <title>");
     if (!ld->oom)
         check_v2_rules(ld, att, p, false);
@@ -1632,14 +1993,6 @@ typedef struct tally {
     bool over;
 } tally;
 
-static long utf8_chars(const xmlChar *s)
-{
-    long n = 0;
-    for (; *s; s++)
-        n += (*s & 0xC0) != 0x80;
-    return n;
-}
-
 /* `what` holds one %ld for the limit, e.g. "more than %ld elements". */
 static void over_limit(tally *t, const xmlNode *n, const char *what, long limit, const char *name)
 {
@@ -1666,14 +2019,42 @@ static long table_cells(const xmlNode *table)
     return cells;
 }
 
+/* Characters of a text node but XML white space: the blanks between block
+ * elements are no one's text, and a run of blanks prints as one space. */
+static long text_chars(const xmlNode *n)
+{
+    if ((n->type != XML_TEXT_NODE && n->type != XML_CDATA_SECTION_NODE) || !n->content)
+        return 0;
+    long chars = 0;
+    for (const xmlChar *s = n->content; *s; s++)
+        chars += (*s & 0xC0) != 0x80 && *s != ' ' && *s != '\t' && *s != '\n' && *s != '\r';
+    return chars;
+}
+
+/* Characters of the one block of text an element holds: its text, and that of
+ * its inline <b> children (the only inline element that holds text). */
+static long block_chars(const xmlNode *n)
+{
+    long chars = 0;
+    for (const xmlNode *c = n->children; c; c = c->next) {
+        chars += text_chars(c);
+        if (c->type == XML_ELEMENT_NODE && !xmlStrcmp(c->name, BAD_CAST "b"))
+            for (const xmlNode *g = c->children; g; g = g->next)
+                chars += text_chars(g);
+    }
+    return chars;
+}
+
 static void count_nodes(tally *t, const xmlNode *n, long depth)
 {
     for (; n && !t->over; n = n->next) {
         if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
-            t->text += n->content ? utf8_chars(n->content) : 0;
+            t->text += text_chars(n);     /* blanks between blocks are no one's text */
+            /* At the element holding the text: libxml2 dates a long text
+             * node from where its first piece ended, lines past its start. */
             if (t->text > t->lim->text)
-                over_limit(t, n, "the document holds more than %ld characters of text", t->lim->text,
-                           "text");
+                over_limit(t, n->parent ? n->parent : n, "the document holds more than %ld "
+                           "characters of text", t->lim->text, "text");
             continue;
         }
         if (n->type != XML_ELEMENT_NODE)
@@ -1684,6 +2065,13 @@ static void count_nodes(tally *t, const xmlNode *n, long depth)
             over_limit(t, n, "elements nest more than %ld deep", t->lim->depth, "depth");
         if (!xmlStrcmp(n->name, BAD_CAST "table") && table_cells(n) > t->lim->table_cells)
             over_limit(t, n, "this table has more than %ld cells", t->lim->table_cells, "table_cells");
+        /* A block is line-broken as a whole: its working memory grows with it. */
+        if (xmlStrcmp(n->name, BAD_CAST "b") && block_chars(n) > t->lim->paragraph) {
+            char what[96];
+            snprintf(what, sizeof what, "this <%.40s> holds more than %%ld characters of text",
+                     (const char *)n->name);
+            over_limit(t, n, what, t->lim->paragraph, "paragraph");
+        }
         count_nodes(t, n->children, depth + 1);
     }
 }
@@ -1726,11 +2114,14 @@ static gw_doc *load_source(binder *b, const char *name, const char *data, size_t
         xmlFreeDoc(xdoc);
         return NULL;
     }
-    xmlRelaxNGPtr rng = load_schema(diag, b->schema_path, is_name(root, "document") ? 2 : 1);
+    xmlDocPtr sdoc;
+    xmlRelaxNGPtr rng = load_schema(diag, b->schema_path, is_name(root, "document") ? 2 : 1,
+                                    &sdoc);
     if (rng) {
-        validate(&sk, rng, xdoc);
+        validate(&sk, rng, sdoc, xdoc);
         xmlRelaxNGFree(rng);
     }
+    xmlFreeDoc(sdoc);
     gw_doc *doc = NULL;
     if (diag->errors == errors0)
         doc = build_doc(&sk, b, xdoc, data ? data : "", data ? len : 0);
@@ -1810,44 +2201,6 @@ static const char *src_path_problem(const char *src)
     return NULL;
 }
 
-/* Read the whole regular file open on fd, at most `most` bytes; NULL with
- * errno set (EFBIG when it holds more). */
-static char *read_bounded(int fd, long most, size_t *len)
-{
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap);
-    while (buf) {
-        ssize_t got = read(fd, buf + n, cap - n);
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got <= 0) {
-            if (got < 0) {
-                free(buf);
-                buf = NULL;
-            }
-            break;
-        }
-        n += (size_t)got;
-        if (n > (size_t)most) {
-            free(buf);
-            errno = EFBIG;
-            return NULL;
-        }
-        if (n == cap) {
-            char *bigger = cap <= SIZE_MAX / 2 ? realloc(buf, cap * 2) : NULL;
-            if (!bigger) {
-                free(buf);
-                errno = ENOMEM;
-                return NULL;
-            }
-            buf = bigger;
-            cap *= 2;
-        }
-    }
-    *len = n;
-    return buf;
-}
-
 /* The file at `real` (checked), read within what the limits leave; NULL
  * after reporting at the attachment. */
 static char *read_bound_file(loader *ld, gw_pos p, const char *src, const char *real, size_t *len)
@@ -1866,7 +2219,7 @@ static char *read_bound_file(loader *ld, gw_pos p, const char *src, const char *
         return NULL;
     }
     long most = ld->bind->left.bytes;
-    char *data = st.st_size > most ? NULL : read_bounded(fd, most, len);
+    char *data = st.st_size > most ? NULL : gw_read_fd(fd, most, len);
     int err = st.st_size > most ? EFBIG : errno;
     close(fd);
     if (!data && err == EFBIG)
@@ -1959,7 +2312,7 @@ gw_doc *gw_doc_load(const char *path, const char *schema_path, const gw_limits *
         return NULL;
     }
     size_t len = 0;
-    char *data = read_file(diag, path, &len);
+    char *data = read_file(diag, path, lim.bytes, false, &len);
     if (!data)
         return NULL;
     gw_doc *doc = gw_doc_load_memory(path, data, len, schema_path, &lim, diag);

@@ -1,15 +1,19 @@
-/* outfile — whole-file reads and atomic whole-file writes (see outfile.h).
- * Called by the import and lint modules; no global state. */
+/* outfile — output targets, atomic replacement, in-place writes to devices
+ * and FIFOs, bounded whole-file reads (see outfile.h).  Called by the CLI, the
+ * lint module and the PDF output; no global state. */
+#define _DEFAULT_SOURCE  /* realpath */
 #include "outfile.h"
 
 #include <errno.h>
-#include <stdbool.h>
-#include <stdint.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "fileio.h"
 
 static int write_all(int fd, const char *data, size_t len)
 {
@@ -17,26 +21,134 @@ static int write_all(int fd, const char *data, size_t len)
         ssize_t n = write(fd, data, len);
         if (n < 0 && errno == EINTR)
             continue;
-        if (n <= 0)
+        if (n < 0)
             return -1;
+        if (n == 0) {
+            errno = EIO;
+            return -1;
+        }
         data += n;
         len -= (size_t)n;
     }
     return 0;
 }
 
-int gw_write_file_atomic(const char *path, const char *data, size_t len, gw_diag *diag)
+bool gw_same_file(const char *path, const char *other)
+{
+    struct stat a, b;
+    return stat(path, &a) == 0 && stat(other, &b) == 0 && a.st_dev == b.st_dev &&
+           a.st_ino == b.st_ino;
+}
+
+void gw_out_target_free(gw_out_target *t)
+{
+    free(t->path);
+    t->path = NULL;
+}
+
+int gw_out_target_open(gw_out_target *t, const char *path, const char *const *inputs,
+                       size_t n_inputs, gw_diag *diag)
+{
+    t->path = NULL;
+    t->in_place = false;
+    if (!*path) {
+        gw_error(diag, NULL, 0, 0, "the output file name is empty");
+        return -1;
+    }
+    for (size_t i = 0; i < n_inputs; i++) {
+        if (gw_same_file(path, inputs[i])) {
+            gw_error(diag, path, 0, 0, "is the input %s itself: writing there would destroy "
+                     "the source; choose another output name", inputs[i]);
+            return -1;
+        }
+    }
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        if (errno != ENOENT) {
+            gw_error(diag, path, 0, 0, "cannot write: %s", strerror(errno));
+            return -1;
+        }
+        t->path = strdup(path);                  /* a new file (or a dangling link's name) */
+    } else if (S_ISREG(st.st_mode)) {
+        t->path = realpath(path, NULL);          /* a link stays a link: replace its target */
+    } else if (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode)) {
+        t->path = strdup(path);
+        t->in_place = true;
+    } else {
+        gw_error(diag, path, 0, 0, "cannot write the output into %s; name a file",
+                 gw_file_kind(st.st_mode));
+        return -1;
+    }
+    if (!t->path) {
+        gw_error(diag, path, 0, 0, "cannot write: %s", strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+/* Open an in-place target for writing.  A FIFO nobody reads fails at once
+ * (ENXIO) instead of blocking; the descriptor blocks again for the writes. */
+static int open_in_place(const gw_out_target *t, const char *name, gw_diag *diag)
+{
+    int fd = open(t->path, O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    int flags = fd >= 0 ? fcntl(fd, F_GETFL) : -1;
+    if (fd >= 0 && flags >= 0 && fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) == 0)
+        return fd;
+    if (errno == ENXIO)
+        gw_error(diag, name, 0, 0, "cannot write: no process is reading this FIFO");
+    else
+        gw_error(diag, name, 0, 0, "cannot write: %s", strerror(errno));
+    if (fd >= 0)
+        close(fd);
+    return -1;
+}
+
+int gw_out_copy_into(const gw_out_target *t, int fd, const char *name, gw_diag *diag)
+{
+    if (lseek(fd, 0, SEEK_SET) != 0) {
+        gw_error(diag, name, 0, 0, "cannot read the finished output back: %s", strerror(errno));
+        return -1;
+    }
+    int out = open_in_place(t, name, diag);
+    if (out < 0)
+        return -1;
+    char buf[1 << 16];
+    int rc = 0;
+    for (;;) {
+        ssize_t n = read(fd, buf, sizeof buf);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n == 0)
+            break;
+        if (n < 0 || write_all(out, buf, (size_t)n) != 0) {
+            rc = -1;
+            break;
+        }
+    }
+    int err = errno;
+    if (close(out) != 0 && rc == 0) {
+        rc = -1;
+        err = errno;
+    }
+    if (rc != 0)
+        gw_error(diag, name, 0, 0, "cannot write: %s", strerror(err));
+    return rc;
+}
+
+/* Temporary file beside the target, renamed over it when complete. */
+static int replace_atomically(const char *path, const char *name, const char *data, size_t len,
+                              gw_diag *diag)
 {
     size_t n = strlen(path) + 16;
     char *tmp = malloc(n);
     if (!tmp) {
-        gw_error(diag, path, 0, 0, "cannot write: out of memory");
+        gw_error(diag, name, 0, 0, "cannot write: out of memory");
         return -1;
     }
     snprintf(tmp, n, "%s.XXXXXX", path);   /* beside the target: rename stays in one file system */
     int fd = mkstemp(tmp);
     if (fd < 0) {
-        gw_error(diag, path, 0, 0, "cannot create a temporary file beside it: %s", strerror(errno));
+        gw_error(diag, name, 0, 0, "cannot create a temporary file beside it: %s", strerror(errno));
         free(tmp);
         return -1;
     }
@@ -44,9 +156,9 @@ int gw_write_file_atomic(const char *path, const char *data, size_t len, gw_diag
     mode_t mode = stat(path, &old) == 0 ? old.st_mode & 07777 : 0644;
     int rc = -1;
     if (fchmod(fd, mode) != 0 || write_all(fd, data, len) != 0 || fsync(fd) != 0)
-        gw_error(diag, path, 0, 0, "cannot write: %s", strerror(errno));
+        gw_error(diag, name, 0, 0, "cannot write: %s", strerror(errno));
     else if (close(fd) != 0 || (fd = -1, rename(tmp, path) != 0))
-        gw_error(diag, path, 0, 0, "cannot write: %s", strerror(errno));
+        gw_error(diag, name, 0, 0, "cannot write: %s", strerror(errno));
     else
         rc = 0;
     if (fd >= 0)
@@ -57,46 +169,31 @@ int gw_write_file_atomic(const char *path, const char *data, size_t len, gw_diag
     return rc;
 }
 
+int gw_write_output(const char *path, const char *const *inputs, size_t n_inputs,
+                    const char *data, size_t len, gw_diag *diag)
+{
+    gw_out_target t;
+    if (gw_out_target_open(&t, path, inputs, n_inputs, diag) != 0)
+        return -1;
+    int rc;
+    if (t.in_place) {
+        int fd = open_in_place(&t, path, diag);
+        rc = fd < 0 ? -1 : write_all(fd, data, len);
+        int err = errno;
+        if (fd >= 0 && close(fd) != 0 && rc == 0) {
+            rc = -1;
+            err = errno;
+        }
+        if (fd >= 0 && rc != 0)
+            gw_error(diag, path, 0, 0, "cannot write: %s", strerror(err));
+    } else {
+        rc = replace_atomically(t.path, path, data, len, diag);
+    }
+    gw_out_target_free(&t);
+    return rc;
+}
+
 char *gw_read_file(const char *path, long max_bytes, size_t *len, gw_diag *diag)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        gw_error(diag, path, 0, 0, "cannot read: %s", strerror(errno));
-        return NULL;
-    }
-    size_t cap = 1 << 16, used = 0;
-    char *buf = malloc(cap);
-    /* Read until the end, or until one byte more than allowed has been seen. */
-    while (buf && (long)used <= max_bytes) {
-        size_t got = fread(buf + used, 1, cap - 1 - used, f);
-        used += got;
-        if (got == 0 || ferror(f))
-            break;
-        if (used == cap - 1) {
-            char *bigger = cap <= SIZE_MAX / 2 ? realloc(buf, cap * 2) : NULL;
-            if (!bigger) {
-                free(buf);
-                buf = NULL;
-            }
-            buf = bigger;
-            cap *= 2;
-        }
-    }
-    int read_errno = errno;
-    bool failed = !buf || ferror(f);
-    fclose(f);
-    if (failed) {
-        gw_error(diag, path, 0, 0, "cannot read: %s", buf ? strerror(read_errno) : "out of memory");
-        free(buf);
-        return NULL;
-    }
-    if ((long)used > max_bytes) {
-        gw_error(diag, path, 0, 0, "the file is more than %ld bytes, the limit (raise it with "
-                 "--limit bytes=N)", max_bytes);
-        free(buf);
-        return NULL;
-    }
-    buf[used] = '\0';
-    *len = used;
-    return buf;
+    return gw_read_path(path, max_bytes, false, "file", len, diag);
 }

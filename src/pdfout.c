@@ -31,6 +31,7 @@
 #include "pdfmeta.h"
 #include "pdfobj.h"
 #include "grow.h"
+#include "outfile.h"
 #include "path.h"
 #include "utf8.h"
 
@@ -570,7 +571,7 @@ static int draw_page(gw_pdf_doc *d, const gw_page *p)
 static int open_temp(const char *dir, const char *out_path, char **tmp_name)
 {
     *tmp_name = NULL;
-    int fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644);
+    int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0644);   /* read back for a device target */
     if (fd >= 0)
         return fd;
     size_t n = strlen(out_path) + 16;
@@ -616,11 +617,22 @@ static int publish(int fd, const char *tmp_name, const char *out_path)
 
 /* libharu writes the file itself (HPDF_SaveToFile), reading each spilled page
  * back as it goes, so the document is never whole in memory; an unnamed file
- * is reached through /proc/self/fd. */
+ * is reached through /proc/self/fd.  A regular (or new) target gets the file
+ * beside it, renamed into place; a device or FIFO target (outfile.h) gets an
+ * unnamed file in $TMPDIR, copied into it once complete, so an error leaves
+ * no half PDF there either. */
 static int save_atomically(gw_pdf_doc *d, const char *out_path)
 {
-    char *dir = gw_path_dir(out_path), *tmp_name = NULL, proc[64];
-    int fd = dir ? open_temp(dir, out_path, &tmp_name) : -1;
+    gw_out_target t;
+    if (gw_out_target_open(&t, out_path, NULL, 0, d->diag) != 0)
+        return -1;
+    const char *tmpdir = getenv("TMPDIR");
+    char *dir = t.in_place ? strdup(tmpdir && *tmpdir ? tmpdir : "/tmp") : gw_path_dir(t.path);
+    char *base = t.in_place && dir ? malloc(strlen(dir) + 8) : NULL;
+    if (base)
+        snprintf(base, strlen(dir) + 8, "%s/gwpdf", dir);   /* the named fallback's stem */
+    char *tmp_name = NULL, proc[64];
+    int fd = dir && (base || !t.in_place) ? open_temp(dir, base ? base : t.path, &tmp_name) : -1;
     int rc = -1;
     if (fd >= 0)
         snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
@@ -630,17 +642,21 @@ static int save_atomically(gw_pdf_doc *d, const char *out_path)
     } else if (HPDF_SaveToFile(d->pdf, tmp_name ? tmp_name : proc) != HPDF_OK) {
         gw_error(d->diag, out_path, 0, 0, "cannot write the PDF (libharu error 0x%04X, detail %u)",
                  (unsigned)d->st.error, (unsigned)d->st.detail);
-    } else if (fsync(fd) != 0 || publish(fd, tmp_name, out_path) != 0) {
+    } else if (t.in_place) {
+        rc = gw_out_copy_into(&t, fd, out_path, d->diag);
+    } else if (fsync(fd) != 0 || publish(fd, tmp_name, t.path) != 0) {
         gw_error(d->diag, out_path, 0, 0, "cannot write: %s", strerror(errno));
     } else {
         rc = 0;
     }
     if (fd >= 0)
         close(fd);
-    if (rc != 0 && tmp_name)
+    if (tmp_name && (rc != 0 || t.in_place))
         unlink(tmp_name);
     free(tmp_name);
+    free(base);
     free(dir);
+    gw_out_target_free(&t);
     return rc;
 }
 

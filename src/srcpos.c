@@ -1,8 +1,9 @@
 /* srcpos — forward scanner over the raw XML source giving the line and column
  * of start tags and text characters (see srcpos.h).
  *
- * Called only by the model (src/model.c): once to find entity declarations in
- * a DOCTYPE before libxml2 sees the document, and then in step with a
+ * Called only by the model (src/model.c): before libxml2 sees the document, to
+ * find entity declarations in a DOCTYPE, a declared encoding and elements with
+ * too many attributes; and then in step with a
  * depth-first walk of libxml2's tree to give every text character its
  * source position.  Pure functions of the buffer; no global state. */
 #include "srcpos.h"
@@ -201,6 +202,7 @@ void gw_scan_init(gw_scan *sc, const char *data, size_t len)
     sc->line = 1;
     sc->col = 1;
     sc->in_cdata = false;
+    sc->tag_start = 0;
     if (at(sc, "\xEF\xBB\xBF"))
         sc->off = 3;
 }
@@ -223,6 +225,7 @@ bool gw_scan_start_tag(gw_scan *sc, gw_pos *pos)
         }
         if (sc->off + 1 < sc->len && is_name_start_byte(sc->s[sc->off + 1])) {
             *pos = here(sc);
+            sc->tag_start = sc->off;
             skip_tag(sc);
             return true;
         }
@@ -295,4 +298,75 @@ size_t gw_scan_entity_decls(const char *data, size_t len, gw_scan_entity_fn *fn,
         }
     }
     return er.count;
+}
+
+/* Attributes in the tag s[from..to): each has exactly one '=' outside quotes
+ * (a malformed tag may count more; libxml2 refuses it anyway). */
+static size_t count_equals(const unsigned char *s, size_t from, size_t to)
+{
+    size_t n = 0;
+    unsigned char quote = 0;
+    for (size_t i = from; i < to; i++) {
+        if (quote)
+            quote = s[i] == quote ? 0 : quote;
+        else if (s[i] == '"' || s[i] == '\'')
+            quote = s[i];
+        else
+            n += s[i] == '=';
+    }
+    return n;
+}
+
+bool gw_scan_attribute_counts(const char *data, size_t len, size_t most, gw_pos *pos,
+                              const char **name, size_t *name_len)
+{
+    gw_scan sc;
+    gw_scan_init(&sc, data, len);
+    gw_pos p;
+    while (gw_scan_start_tag(&sc, &p)) {
+        if (count_equals(sc.s, sc.tag_start, sc.off) <= most)
+            continue;
+        size_t a = sc.tag_start + 1, b = a;
+        while (b < sc.off && !is_space_byte(sc.s[b]) && sc.s[b] != '/' && sc.s[b] != '>')
+            b++;
+        *pos = p;
+        *name = (const char *)sc.s + a;
+        *name_len = b - a;
+        return true;
+    }
+    return false;
+}
+
+bool gw_scan_declared_encoding(const char *data, size_t len, gw_pos *pos, const char **value,
+                               size_t *value_len)
+{
+    gw_scan sc;
+    gw_scan_init(&sc, data, len);
+    if (!at(&sc, "<?xml") || sc.off + 5 >= sc.len || !is_space_byte(sc.s[sc.off + 5]))
+        return false;
+    while (sc.off < sc.len && !at(&sc, "?>") && !at(&sc, "encoding"))
+        adv(&sc);
+    if (!at(&sc, "encoding"))
+        return false;
+    gw_pos p = here(&sc);
+    size_t i = sc.off + 8;
+    while (i < sc.len && is_space_byte(sc.s[i]))
+        i++;
+    if (i >= sc.len || sc.s[i] != '=')
+        return false;
+    i++;
+    while (i < sc.len && is_space_byte(sc.s[i]))
+        i++;
+    if (i >= sc.len || (sc.s[i] != '"' && sc.s[i] != '\''))
+        return false;
+    unsigned char q = sc.s[i++];
+    size_t start = i;
+    while (i < sc.len && sc.s[i] != q && sc.s[i] != '?' && sc.s[i] != '>')
+        i++;
+    if (i >= sc.len || sc.s[i] != q)
+        return false;
+    *pos = p;
+    *value = (const char *)sc.s + start;
+    *value_len = i - start;
+    return true;
 }

@@ -26,6 +26,7 @@ typedef struct gw_scan {
     size_t off;               /* next unread byte */
     long line, col;           /* position of s[off] */
     bool in_cdata;            /* inside <![CDATA[ ... ]]> */
+    size_t tag_start;         /* offset of the '<' of the last start tag found */
 } gw_scan;
 
 /* Start scanning data[0..len) from its beginning (a UTF-8 BOM is skipped). */
@@ -47,5 +48,20 @@ typedef void gw_scan_entity_fn(void *ctx, gw_pos pos, const char *name, size_t n
 /* Look through the prolog of data[0..len) for a DOCTYPE and report every
  * `<!ENTITY` declaration of its internal subset to fn.  Returns their number. */
 size_t gw_scan_entity_decls(const char *data, size_t len, gw_scan_entity_fn *fn, void *ctx);
+
+/* The first element of data[0..len) whose start tag holds more than `most`
+ * attributes (namespace declarations included).  A linear pass over the bytes
+ * (comments, CDATA, PIs and quoted values skipped) that runs before libxml2,
+ * whose duplicate-attribute check costs the square of an element's attribute
+ * count.  Returns false when there is none; else true with *pos the tag's '<'
+ * and name[0..*name_len) the element's name as typed. */
+bool gw_scan_attribute_counts(const char *data, size_t len, size_t most, gw_pos *pos,
+                              const char **name, size_t *name_len);
+
+/* The encoding named by the XML declaration at the start of data[0..len), if
+ * any: true with *pos the position of the word `encoding` and
+ * value[0..*value_len) the name between its quotes. */
+bool gw_scan_declared_encoding(const char *data, size_t len, gw_pos *pos, const char **value,
+                               size_t *value_len);
 
 #endif

@@ -3,10 +3,18 @@
  * Called by layout.c: table_measure while the blocks are set, table_place and
  * table_cut while the pages are made.  Coordinates inside a measured table are
  * offsets in points: x from the table's left edge, y down from the top of the
- * table's first row. */
+ * table's first row.
+ *
+ * Cost follows the cells present, not rows × columns: only the source's cells
+ * are kept (in source order, so a row's cells are one range), the grid slots no
+ * cell covers are kept as runs of columns per row, and what a page needs — the
+ * cells over a row, the row at an offset — is found by binary search over the
+ * row tops and a max-tree over the cells' last rows (a rowspan from above),
+ * never by scanning the whole table. */
 #include "table.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,13 +46,24 @@ typedef struct tcell {
     double text_top;      /* first line box's top, down from the cell's top */
 } tcell;
 
+/* Columns [c0, c1) of a row that no cell covers: they get the grid's rules. */
+typedef struct empty_run {
+    size_t c0, c1;
+} empty_run;
+
 struct gw_table_set {
     size_t n_cols, n_rows, n_head;
     double *col_x;        /* n_cols + 1 edges from the table's left edge */
     double left;          /* the table's left edge from the type area's left edge */
     double *row_y;        /* n_rows + 1 row tops, down from the first row's top */
-    tcell *cells;
+    tcell *cells;         /* the source's cells, in source order (by first row) */
     size_t n_cells;
+    size_t *row_first;    /* n_rows + 1: the cells starting in row r are [row_first[r], row_first[r+1]) */
+    size_t *reach;        /* max-tree over the cells' end rows (row + rowspan), leaves at tree_base */
+    size_t tree_base;
+    empty_run *runs;      /* the empty runs of row r are [run_first[r], run_first[r+1]) */
+    size_t *run_first;
+    size_t n_runs;
     tcell caption;        /* a landscape table's caption, set above its head */
     double caption_h;     /* 0: none */
 };
@@ -56,6 +75,10 @@ void table_free(gw_table_set *ts)
     for (size_t i = 0; i < ts->n_cells; i++)
         free(ts->cells[i].g);
     free(ts->cells);
+    free(ts->row_first);
+    free(ts->reach);
+    free(ts->runs);
+    free(ts->run_first);
     free(ts->caption.g);
     free(ts->col_x);
     free(ts->row_y);
@@ -78,6 +101,48 @@ double table_height(const gw_table_set *ts, size_t r0, size_t r1)
 }
 
 /* ---- columns ------------------------------------------------------------- */
+
+/* The narrowest column that holds its cells' text: one character of the cell
+ * size inside the padding on both sides (set_text never sets a line narrower
+ * than one character, so a narrower column's text would cross its rules). */
+#define MIN_COLUMN (GW_TABLE_TEXT_SIZE + 2 * PAD_X)
+
+/* Report the first column narrower than MIN_COLUMN (and how many others are):
+ * a "*" column the fixed ones leave (almost) nothing, columns sharing the type
+ * area too many ways, or a too small "N mm". */
+static bool columns_wide_enough(const gw_table *t, const double *w, size_t n, double fixed,
+                                gw_pos pos, const table_env *env)
+{
+    size_t first = n, narrow = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (w[i] < MIN_COLUMN - 1e-9) {
+            first = first < n ? first : i;
+            narrow++;
+        }
+    }
+    if (narrow == 0)
+        return true;
+    const char *typed = first < t->n_cols ? t->col_widths[first] : "*";
+    char what[96], others[64] = "";
+    snprintf(what, sizeof what, first < t->n_cols ? "column %zu of the table (width=\"%s\")"
+                                                  : "column %zu of the table", first + 1, typed);
+    if (narrow > 1)
+        snprintf(others, sizeof others, " (and %zu other column%s)", narrow - 1, narrow > 2 ? "s" : "");
+    /* Whole thousandths of a millimetre: a column left nothing reads 0 mm. */
+    double mm = round(w[first] / GW_PT_PER_MM * 1000) / 1000, min_mm = MIN_COLUMN / GW_PT_PER_MM;
+    double area_mm = env->area_width / GW_PT_PER_MM;
+    char why[160] = "";
+    if (strchr(typed, '*') && fixed > 0)
+        snprintf(why, sizeof why, " by the columns of fixed width (%.1f of the %.0f mm)",
+                 fixed / GW_PT_PER_MM, area_mm);
+    else if (strchr(typed, '*'))
+        snprintf(why, sizeof why, ": %zu columns share the %.0f mm", n, area_mm);
+    gw_error(env->diag, env->path, pos.line, pos.col,
+             "%s is %s%g mm wide%s%s; a column needs at least %.2f mm, one %.0f pt character "
+             "and its padding", what, strchr(typed, '*') && fixed > 0 ? "left " : "", mm, others,
+             why, min_mm, GW_TABLE_TEXT_SIZE);
+    return false;
+}
 
 /* Column edges: "N mm" columns take their width, "N*" columns share the rest
  * in proportion; no <col>: equal columns.  A table of millimetre columns only,
@@ -121,8 +186,9 @@ static bool column_edges(gw_table_set *ts, const gw_table *t, gw_pos pos, const 
         total += w[i];
     }
     ts->left = (env->area_width - total) / 2;
+    bool ok = columns_wide_enough(t, w, n, fixed, pos, env);
     free(w);
-    return true;
+    return ok;
 }
 
 /* ---- cell text ------------------------------------------------------------ */
@@ -329,33 +395,82 @@ static void centre_text(gw_table_set *ts)
     }
 }
 
-/* Every cell of the table, plus an empty cell for each grid slot none covers
- * (so every slot has its rules). */
+/* The source's cells, in source order, and where each row's cells start. */
 static bool collect_cells(gw_table_set *ts, const gw_table *t)
 {
-    size_t slots = ts->n_rows * ts->n_cols;
-    bool *busy = calloc(slots + 1, sizeof *busy);
-    ts->cells = calloc(slots + 1, sizeof *ts->cells);   /* never more cells than slots */
-    if (!busy || !ts->cells) {
-        free(busy);
+    size_t n = 0;
+    for (size_t r = 0; r < t->n_rows; r++)
+        n += t->rows[r].n_cells;
+    ts->cells = calloc(n ? n : 1, sizeof *ts->cells);
+    ts->row_first = calloc(ts->n_rows + 1, sizeof *ts->row_first);
+    if (!ts->cells || !ts->row_first)
         return false;
-    }
     for (size_t r = 0; r < t->n_rows; r++) {
+        ts->row_first[r] = ts->n_cells;
         for (size_t i = 0; i < t->rows[r].n_cells; i++) {
             const gw_cell *c = &t->rows[r].cells[i];
-            tcell *tc = &ts->cells[ts->n_cells++];
-            *tc = (tcell){ .row = r, .col = (size_t)c->col, .rowspan = (size_t)c->rowspan,
-                           .colspan = (size_t)c->colspan };
-            for (size_t dr = 0; dr < tc->rowspan; dr++)
-                for (size_t dc = 0; dc < tc->colspan; dc++)
-                    busy[(r + dr) * ts->n_cols + tc->col + dc] = true;
+            ts->cells[ts->n_cells++] = (tcell){ .row = r, .col = (size_t)c->col,
+                                                .rowspan = (size_t)c->rowspan,
+                                                .colspan = (size_t)c->colspan };
         }
     }
-    for (size_t s = 0; s < slots; s++)
-        if (!busy[s])
-            ts->cells[ts->n_cells++] = (tcell){ .row = s / ts->n_cols, .col = s % ts->n_cols,
-                                                .rowspan = 1, .colspan = 1 };
-    free(busy);
+    ts->row_first[ts->n_rows] = ts->n_cells;
+    return true;
+}
+
+/* The max-tree over the cells' end rows: which cells of earlier rows reach
+ * down into a row, in O(log cells) per cell found. */
+static bool build_reach(gw_table_set *ts)
+{
+    size_t base = 1;
+    while (base < ts->n_cells)
+        base *= 2;
+    ts->tree_base = base;
+    ts->reach = calloc(2 * base, sizeof *ts->reach);
+    if (!ts->reach)
+        return false;
+    for (size_t i = 0; i < ts->n_cells; i++)
+        ts->reach[base + i] = ts->cells[i].row + ts->cells[i].rowspan;
+    for (size_t k = base; k-- > 1;)
+        ts->reach[k] = ts->reach[2 * k] > ts->reach[2 * k + 1] ? ts->reach[2 * k] : ts->reach[2 * k + 1];
+    return true;
+}
+
+/* The grid slots no cell covers, as runs of columns per row: each column keeps
+ * the row where it is free again (the model has checked that no two cells
+ * overlap), so a row costs its cells and one pass over the columns. */
+static bool find_empty_runs(gw_table_set *ts)
+{
+    size_t cols = ts->n_cols, cap = 0;
+    size_t *free_from = calloc(cols + 1, sizeof *free_from);
+    ts->run_first = calloc(ts->n_rows + 1, sizeof *ts->run_first);
+    if (!free_from || !ts->run_first) {
+        free(free_from);
+        return false;
+    }
+    for (size_t r = 0; r < ts->n_rows; r++) {
+        ts->run_first[r] = ts->n_runs;
+        for (size_t i = ts->row_first[r]; i < ts->row_first[r + 1]; i++)
+            for (size_t c = ts->cells[i].col; c < ts->cells[i].col + ts->cells[i].colspan && c < cols; c++)
+                free_from[c] = r + ts->cells[i].rowspan;
+        for (size_t c = 0; c < cols;) {
+            if (free_from[c] > r) {
+                c++;
+                continue;
+            }
+            size_t c1 = c;
+            while (c1 < cols && free_from[c1] <= r)
+                c1++;
+            if (!gw_grow(&ts->runs, &cap, ts->n_runs + 1, sizeof *ts->runs)) {
+                free(free_from);
+                return false;
+            }
+            ts->runs[ts->n_runs++] = (empty_run){ c, c1 };
+            c = c1;
+        }
+    }
+    ts->run_first[ts->n_rows] = ts->n_runs;
+    free(free_from);
     return true;
 }
 
@@ -375,7 +490,7 @@ gw_table_set *table_measure(const gw_table *t, gw_pos pos, const table_env *env,
         table_free(ts);
         return NULL;
     }
-    bool ok = collect_cells(ts, t);
+    bool ok = collect_cells(ts, t) && build_reach(ts) && find_empty_runs(ts);
     int errors = 0;
     size_t k = 0;
     for (size_t r = 0; ok && r < t->n_rows; r++) {
@@ -402,52 +517,134 @@ gw_table_set *table_measure(const gw_table *t, gw_pos pos, const table_env *env,
 
 /* ---- placing -------------------------------------------------------------- */
 
+/* The first row of [r0, r1) whose bottom lies below offset `off` (from the top
+ * of row r0); r1 when none. */
+static size_t row_below(const gw_table_set *ts, size_t r0, size_t r1, double off)
+{
+    double base = ts->row_y[r0];
+    size_t lo = r0, hi = r1;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (ts->row_y[mid + 1] - base > off + 1e-6)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return lo;
+}
+
+/* The end of the rows of [r0, r1) whose top lies above offset `off`: rows
+ * [r0, result) do. */
+static size_t rows_above(const gw_table_set *ts, size_t r0, size_t r1, double off)
+{
+    double base = ts->row_y[r0];
+    size_t lo = r0, hi = r1;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (ts->row_y[mid] - base < off - 1e-6)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+typedef bool (*cell_visit)(const gw_table_set *ts, const tcell *tc, void *ctx);
+
+/* Visit, in source order, the cells before index `limit` whose rows reach below
+ * the top of row `row`: the subtree of node `k` covers cells [lo, hi). */
+static bool visit_reaching(const gw_table_set *ts, size_t k, size_t lo, size_t hi, size_t limit,
+                           size_t row, cell_visit fn, void *ctx)
+{
+    if (lo >= limit || ts->reach[k] <= row)
+        return true;
+    if (hi - lo == 1)
+        return fn(ts, &ts->cells[lo], ctx);
+    size_t mid = lo + (hi - lo) / 2;
+    return visit_reaching(ts, 2 * k, lo, mid, limit, row, fn, ctx) &&
+           visit_reaching(ts, 2 * k + 1, mid, hi, limit, row, fn, ctx);
+}
+
+/* What a cut at offset `at` of rows [r0, r1) meets. */
+typedef struct cut_probe {
+    size_t r0, r1;
+    double base, at;
+    bool cuts;            /* a line of text crosses it ... */
+    double line_top;      /* ... the top of the first such line */
+    bool all_below;       /* a cell crossing it has all its text below it */
+} cut_probe;
+
+static bool probe_cell(const gw_table_set *ts, const tcell *tc, void *ctx)
+{
+    cut_probe *q = ctx;
+    if (tc->row < q->r0 || tc->row >= q->r1 || tc->n_lines == 0)
+        return true;
+    double top = ts->row_y[tc->row] - q->base + tc->text_top;
+    /* The lines are LEADING apart: only the one around `at` can cross it. */
+    double near = floor((q->at - top) / GW_TABLE_LEADING);
+    for (double l = near - 1; l <= near + 1; l++) {
+        if (l < 0 || l >= (double)tc->n_lines)
+            continue;
+        double a = top + (size_t)l * GW_TABLE_LEADING, b = a + GW_TABLE_LEADING;
+        if (a < q->at - 1e-6 && b > q->at + 1e-6 && (!q->cuts || a < q->line_top)) {
+            q->line_top = a;
+            q->cuts = true;
+        }
+    }
+    double a = ts->row_y[tc->row] - q->base, b = ts->row_y[tc->row + tc->rowspan] - q->base;
+    if (a < q->at - 1e-6 && b > q->at + 1e-6 && a + tc->text_top >= q->at - 1e-6)
+        q->all_below = true;
+    return true;
+}
+
+/* Probe the cells that may cross offset `at`: a cell crossing it starts above
+ * it, so it covers the last row whose top is above `at` — that row's cells and
+ * those reaching into it from the rows above. */
+static cut_probe probe_cut(const gw_table_set *ts, size_t r0, size_t r1, double at)
+{
+    cut_probe q = { r0, r1, ts->row_y[r0], at, false, 0, false };
+    size_t end = rows_above(ts, r0, r1, at);
+    if (end == r0)
+        return q;
+    size_t k = end - 1;
+    visit_reaching(ts, 1, 0, ts->tree_base, ts->row_first[k], k, probe_cell, &q);
+    for (size_t i = ts->row_first[k]; i < ts->row_first[k + 1]; i++)
+        probe_cell(ts, &ts->cells[i], &q);
+    return q;
+}
+
 /* True when a line of text of rows [r0, r1) crosses offset `at` (from the
  * rows' top); *line_top is then the top of the first such line. */
 static bool cuts_text(const gw_table_set *ts, size_t r0, size_t r1, double at, double *line_top)
 {
-    double base = ts->row_y[r0];
-    bool cuts = false;
-    for (size_t i = 0; i < ts->n_cells; i++) {
-        const tcell *tc = &ts->cells[i];
-        if (tc->row < r0 || tc->row >= r1)
-            continue;
-        double top = ts->row_y[tc->row] - base + tc->text_top;
-        for (size_t l = 0; l < tc->n_lines; l++) {
-            double a = top + l * GW_TABLE_LEADING, b = a + GW_TABLE_LEADING;
-            if (a < at - 1e-6 && b > at + 1e-6 && (!cuts || a < *line_top)) {
-                *line_top = a;
-                cuts = true;
-            }
-        }
-    }
-    return cuts;
+    cut_probe q = probe_cut(ts, r0, r1, at);
+    if (q.cuts)
+        *line_top = q.line_top;
+    return q.cuts;
 }
 
 /* True when a cell crossing offset `at` has all its text below it: cut there,
  * the cell's text would come after the rows that follow it in the source. */
 static bool text_all_below(const gw_table_set *ts, size_t r0, size_t r1, double at)
 {
-    double base = ts->row_y[r0];
-    for (size_t i = 0; i < ts->n_cells; i++) {
-        const tcell *tc = &ts->cells[i];
-        if (tc->row < r0 || tc->row >= r1 || tc->n_lines == 0)
-            continue;
-        double a = ts->row_y[tc->row] - base, b = ts->row_y[tc->row + tc->rowspan] - base;
-        if (a < at - 1e-6 && b > at + 1e-6 && a + tc->text_top >= at - 1e-6)
-            return true;
-    }
-    return false;
+    return probe_cut(ts, r0, r1, at).all_below;
 }
 
 double table_cut_rows(const gw_table_set *ts, size_t r0, size_t r1, double off0, double limit,
                       bool keep_order)
 {
     double base = ts->row_y[r0], line_top;
-    for (size_t k = r1; k > r0; k--) {
+    /* The last row boundary at or above the limit (binary search). */
+    size_t lo = r0, hi = r1;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo + 1) / 2;
+        if (ts->row_y[mid] - base <= limit + 1e-6)
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    for (size_t k = lo; k > r0; k--) {
         double b = ts->row_y[k] - base;
-        if (b > limit + 1e-6)
-            continue;
         if (b <= off0 + 1e-6)
             break;
         /* A row boundary inside a rowspan cell is a place to cut where the cell's
@@ -460,11 +657,8 @@ double table_cut_rows(const gw_table_set *ts, size_t r0, size_t r1, double off0,
 
 double table_row_rest(const gw_table_set *ts, size_t r0, size_t r1, double off)
 {
-    double base = ts->row_y[r0];
-    for (size_t k = r0; k < r1; k++)
-        if (ts->row_y[k + 1] - base > off + 1e-6)
-            return ts->row_y[k + 1] - base - off;
-    return 0;
+    size_t k = row_below(ts, r0, r1, off);
+    return k < r1 ? ts->row_y[k + 1] - ts->row_y[r0] - off : 0;
 }
 
 double table_cut(const gw_table_set *ts, size_t r0, size_t r1, double off0, double limit)
@@ -521,17 +715,87 @@ static bool place_cell(const gw_table_set *ts, const tcell *tc, gw_page *p, doub
     return true;
 }
 
+/* Where a slice [off0, off1) of the rows from `base` is drawn on its page. */
+typedef struct slice {
+    gw_page *p;
+    size_t r0, r1;
+    double left, top, base, off0, off1;
+} slice;
+
+static bool place_visit(const gw_table_set *ts, const tcell *tc, void *ctx)
+{
+    const slice *sl = ctx;
+    if (tc->row < sl->r0 || tc->row >= sl->r1)
+        return true;
+    return place_cell(ts, tc, sl->p, sl->left, sl->top, sl->base, sl->off0, sl->off1);
+}
+
+/* PDF y of the top of row r and of the bottom of row r, within the slice. */
+static double slice_top(const gw_table_set *ts, const slice *sl, size_t r)
+{
+    double a = ts->row_y[r] - sl->base;
+    return sl->top - (a > sl->off0 ? a - sl->off0 : 0);
+}
+
+static double slice_bottom(const gw_table_set *ts, const slice *sl, size_t r)
+{
+    double b = ts->row_y[r + 1] - sl->base;
+    return sl->top - ((b < sl->off1 ? b : sl->off1) - sl->off0);
+}
+
+static bool same_runs(const gw_table_set *ts, size_t r, size_t s)
+{
+    size_t n = ts->run_first[r + 1] - ts->run_first[r];
+    if (n != ts->run_first[s + 1] - ts->run_first[s])
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        const empty_run *a = &ts->runs[ts->run_first[r] + i], *b = &ts->runs[ts->run_first[s] + i];
+        if (a->c0 != b->c0 || a->c1 != b->c1)
+            return false;
+    }
+    return true;
+}
+
+/* The rules of the empty slots of rows [r0, r1): each run's top rule, and each
+ * slot's left rule drawn once down the rows where the runs stay the same. */
+static bool place_empty(const gw_table_set *ts, const slice *sl, size_t r0, size_t r1)
+{
+    size_t from = r0;
+    for (size_t r = r0; r < r1; r++) {
+        double ya = slice_top(ts, sl, r);
+        for (size_t i = ts->run_first[r]; i < ts->run_first[r + 1]; i++) {
+            const empty_run *run = &ts->runs[i];
+            if (!add_rule(sl->p, sl->left + ts->col_x[run->c0], ya, sl->left + ts->col_x[run->c1], ya))
+                return false;
+        }
+        if (r + 1 < r1 && same_runs(ts, r, r + 1))
+            continue;
+        double y0 = slice_top(ts, sl, from), y1 = slice_bottom(ts, sl, r);
+        for (size_t i = ts->run_first[r]; i < ts->run_first[r + 1]; i++)
+            for (size_t c = ts->runs[i].c0; c < ts->runs[i].c1; c++)
+                if (!add_rule(sl->p, sl->left + ts->col_x[c], y0, sl->left + ts->col_x[c], y1))
+                    return false;
+        from = r + 1;
+    }
+    return true;
+}
+
 bool table_place(const gw_table_set *ts, gw_page *p, double area_left, double top, size_t r0, size_t r1,
                  double off0, double off1, bool close)
 {
-    double base = ts->row_y[r0];
-    double left = area_left + ts->left;
-    for (size_t i = 0; i < ts->n_cells; i++) {
-        const tcell *tc = &ts->cells[i];
-        if (tc->row >= r0 && tc->row < r1 && !place_cell(ts, tc, p, left, top, base, off0, off1))
+    slice sl = { p, r0, r1, area_left + ts->left, top, ts->row_y[r0], off0, off1 };
+    /* The rows the slice shows part of: [rs, re).  Its cells are those starting
+     * there and those reaching into row rs from above, in source order. */
+    size_t rs = row_below(ts, r0, r1, off0), re = rows_above(ts, r0, r1, off1);
+    size_t limit = ts->row_first[rs < re ? rs : re];
+    if (!visit_reaching(ts, 1, 0, ts->tree_base, limit, rs, place_visit, &sl))
+        return false;
+    for (size_t i = ts->row_first[rs]; rs < re && i < ts->row_first[re]; i++)
+        if (!place_cell(ts, &ts->cells[i], p, sl.left, top, sl.base, off0, off1))
             return false;
-    }
-    double right = left + ts->col_x[ts->n_cols], bottom = top - (off1 - off0);
+    if (rs < re && !place_empty(ts, &sl, rs, re))
+        return false;
+    double left = sl.left, right = left + ts->col_x[ts->n_cols], bottom = top - (off1 - off0);
     if (!add_rule(p, right, top, right, bottom))
         return false;
     return !close || add_rule(p, left, bottom, right, bottom);

@@ -1,14 +1,25 @@
 /* title — chooses the line breaks of a title without <br/> (see title.h).
  *
- * Called by the layout (layout.c, set_front_matter).  Candidates are the
- * positions that are both ICU word boundaries (UBRK_WORD, locale zh) and legal
- * line breaks; every way of choosing L−1 of them is tried for the fewest lines
- * that fit and one more (titles are short: a few dozen candidates), keeping the
- * arrangement whose lines are closest to equal among those with a trapezoid or
- * diamond shape.  Line widths come from gw_lb_span_width, so they are the
- * widths the lines will be set at. */
+ * Called by the layout (layout.c, set_title).  Candidates are the positions
+ * that are both ICU word boundaries (UBRK_WORD, locale zh) and legal line
+ * breaks; the ways of choosing L−1 of them are tried in order for the fewest
+ * lines that fit and one more, keeping the arrangement whose lines are closest
+ * to equal among those with a trapezoid or diamond shape.  Line widths come
+ * from gw_lb_span_width, so they are the widths the lines will be set at.
+ *
+ * The search only walks arrangements whose lines can fit: a line ends no later
+ * than its characters' width allows (each ideograph, letter and digit counts
+ * its full width in any line it is on, so their running sum bounds a line from
+ * below) and no earlier than leaves room for the rest; each line's width is
+ * measured once.  So it tries some W^(L−1) arrangements, W the word breaks one
+ * line holds (about 20 for Chinese, 40 for one-letter words), not every subset
+ * of the candidates, in the same order as trying every subset: the choice is
+ * the same.  A title with more candidates than MAX_CANDIDATES, or a search past
+ * MAX_TRIALS steps (only zero-width text gets there), keeps the best found so
+ * far, or is broken by width. */
 #include "title.h"
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <unicode/ubrk.h>
@@ -70,28 +81,45 @@ static bool good_shape(const int *w, size_t lines, int min_step)
     return i == lines;
 }
 
+/* Past these the search stops (see the top of the file). */
+#define MAX_CANDIDATES 512
+#define MAX_TRIALS (1L << 20)
+
 typedef struct search {
     const gw_lb_item *items;
     const gw_lb_options *o;
-    const size_t *cand;          /* candidate break positions, ascending */
-    size_t n_cand, n;
+    const size_t *at;            /* break positions: 0, the candidates ascending, n */
+    size_t n_at;                 /* candidates + 2 */
+    const long *low;             /* low[i]: the least width items [0, i) take on lines */
+    int *width;                  /* width[a * n_at + b]: a line from at[a] to at[b]; INT_MIN unknown */
     int line_width, min_step;
     size_t pick[MAX_LINES], best[MAX_LINES], best_lines;
     double best_cost;
-    bool found, oom;
+    long trials;
+    bool found, oom, stopped;
 } search;
 
+/* Width of the line from at[a] to at[b], measured once. */
+static int line_of(search *s, size_t a, size_t b)
+{
+    int *w = &s->width[a * s->n_at + b];
+    if (*w == INT_MIN) {
+        *w = gw_lb_span_width(s->items, s->at[a], s->at[b], s->o);
+        if (*w < 0)
+            s->oom = true;
+    }
+    return *w;
+}
+
+/* The cost of the arrangement in pick (indexes into at), -1 when a line does
+ * not fit. */
 static double cost_of(search *s, size_t lines, int *w)
 {
     double total = 0, cost = 0;
     for (size_t j = 0; j < lines; j++) {
-        size_t from = j == 0 ? 0 : s->pick[j - 1], to = j + 1 == lines ? s->n : s->pick[j];
-        w[j] = gw_lb_span_width(s->items, from, to, s->o);
-        if (w[j] < 0) {
-            s->oom = true;
-            return -1;
-        }
-        if (w[j] > s->line_width)
+        size_t from = j == 0 ? 0 : s->pick[j - 1], to = j + 1 == lines ? s->n_at - 1 : s->pick[j];
+        w[j] = line_of(s, from, to);
+        if (w[j] < 0 || w[j] > s->line_width)
             return -1;
         total += w[j];
     }
@@ -102,28 +130,63 @@ static double cost_of(search *s, size_t lines, int *w)
     return cost - (lines > 1 ? (w[0] - w[lines - 1]) * 1e-6 : 0);
 }
 
-/* Try every choice of lines−1 candidates from index `from` on. */
-static void choose(search *s, size_t lines, size_t depth, size_t from)
+static void consider(search *s, size_t lines)
 {
-    if (s->oom)
-        return;
+    int w[MAX_LINES];
+    double cost = cost_of(s, lines, w);
+    if (cost >= -0.5 && good_shape(w, lines, s->min_step) && (!s->found || cost < s->best_cost)) {
+        s->found = true;
+        s->best_cost = cost;
+        s->best_lines = lines;
+        for (size_t j = 0; j + 1 < lines; j++)
+            s->best[j] = s->pick[j];
+    }
+}
+
+/* Try, in order, every choice of the breaks depth.. of `lines` lines whose
+ * lines can fit: break `depth` after at[from − 1], where the line so far
+ * started at at[start]. */
+static void choose(search *s, size_t lines, size_t depth, size_t start, size_t from)
+{
     if (depth + 1 == lines) {
-        int w[MAX_LINES];
-        double cost = cost_of(s, lines, w);
-        if (cost >= -0.5 && good_shape(w, lines, s->min_step) &&
-            (!s->found || cost < s->best_cost)) {
-            s->found = true;
-            s->best_cost = cost;
-            s->best_lines = lines;
-            for (size_t j = 0; j + 1 < lines; j++)
-                s->best[j] = s->pick[j];
-        }
+        consider(s, lines);
         return;
     }
-    for (size_t c = from; c < s->n_cand; c++) {
-        s->pick[depth] = s->cand[c];
-        choose(s, lines, depth + 1, c + 1);
+    long rest_room = (long)(lines - depth - 1) * s->line_width;
+    size_t last = s->n_at - 1;
+    /* The first break that leaves the rest room in the lines after it. */
+    size_t lo = from, hi = last;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (s->low[s->at[last]] - s->low[s->at[mid]] <= rest_room)
+            hi = mid;
+        else
+            lo = mid + 1;
     }
+    for (size_t c = lo; c < last && !s->oom && !s->stopped; c++) {
+        if (s->low[s->at[c]] - s->low[s->at[start]] > s->line_width)
+            break;                     /* this line, and every longer one, is too wide */
+        if (++s->trials > MAX_TRIALS) {
+            s->stopped = true;
+            break;
+        }
+        int w = line_of(s, start, c);
+        if (w < 0 || w > s->line_width)
+            continue;
+        s->pick[depth] = c;
+        choose(s, lines, depth + 1, c, c + 1);
+    }
+}
+
+/* The least width each item takes on any line it is on: ideographs, letters
+ * and digits their whole width (punctuation may lose blanks, spaces vanish). */
+static long least_width(const gw_lb_item *it)
+{
+    uint32_t cp = it->cp;
+    bool full = (cp >= '0' && cp <= '9') || (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z') ||
+                (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x4E00 && cp <= 0x9FFF) ||
+                (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0x20000 && cp <= 0x3FFFF);
+    return full && it->width > 0 ? it->width : 0;
 }
 
 int gw_title_breaks(const gw_lb_item *items, size_t n, int line_width, int min_step,
@@ -135,33 +198,57 @@ int gw_title_breaks(const gw_lb_item *items, size_t n, int line_width, int min_s
         return -1;
     if (total <= line_width)
         return 0;
+    size_t fewest = (size_t)((total + line_width - 1) / line_width);
+    if (fewest > MAX_LINES)
+        return 1;
     bool *legal = malloc((n ? n : 1) * sizeof *legal), *word = malloc((n ? n : 1) * sizeof *word);
-    size_t *cand = malloc((n ? n : 1) * sizeof *cand);
+    size_t *at = malloc((n + 2) * sizeof *at);
+    long *low = malloc((n + 1) * sizeof *low);
+    int *width = NULL;
     int rc = -1;
-    if (!legal || !word || !cand || gw_lb_breaks(items, n, o, legal) != 0 ||
+    if (!legal || !word || !at || !low || gw_lb_breaks(items, n, o, legal) != 0 ||
         word_starts(items, n, word) != 0)
         goto out;
-    size_t n_cand = 0;
+    size_t n_at = 0;
+    at[n_at++] = 0;
     for (size_t i = 1; i < n; i++)
         if (legal[i] && word[i])
-            cand[n_cand++] = i;
-    search s = { items, o, cand, n_cand, n, line_width, min_step, { 0 }, { 0 }, 0, 0, false, false };
-    size_t fewest = (size_t)((total + line_width - 1) / line_width);
-    for (size_t lines = fewest; lines <= fewest + 1 && lines <= MAX_LINES && !s.found; lines++)
-        if (lines - 1 <= max_breaks)
-            choose(&s, lines, 0, 0);
-    if (s.oom)
-        goto out;
+            at[n_at++] = i;
+    at[n_at++] = n;
     rc = 1;
+    if (n_at - 2 > MAX_CANDIDATES)
+        goto out;                              /* no title has so many words: break by width */
+    low[0] = 0;
+    for (size_t i = 0; i < n; i++)
+        low[i + 1] = low[i] + least_width(&items[i]);
+    width = malloc(n_at * n_at * sizeof *width);
+    if (!width) {
+        rc = -1;
+        goto out;
+    }
+    for (size_t i = 0; i < n_at * n_at; i++)
+        width[i] = INT_MIN;
+    search s = { items, o, at, n_at, low, width, line_width, min_step, { 0 }, { 0 }, 0, 0, 0,
+                 false, false, false };
+    for (size_t lines = fewest; lines <= fewest + 1 && lines <= MAX_LINES && !s.found && !s.stopped;
+         lines++)
+        if (lines - 1 <= max_breaks)
+            choose(&s, lines, 0, 0, 1);
+    if (s.oom) {
+        rc = -1;
+        goto out;
+    }
     if (s.found) {
         for (size_t j = 0; j + 1 < s.best_lines; j++)
-            breaks[j] = s.best[j];
+            breaks[j] = at[s.best[j]];
         *n_breaks = s.best_lines - 1;
         rc = 0;
     }
 out:
     free(legal);
     free(word);
-    free(cand);
+    free(at);
+    free(low);
+    free(width);
     return rc;
 }

@@ -118,7 +118,7 @@ mkdir -p "$SCRATCH/errs"
 printf '\x81\x30\x81\n' >"$SCRATCH/errs/bad.txt"
 gw "$SCRATCH/errs" import bad.txt -o "$SCRATCH/kept.xml"
 status_is "import neither UTF-8 nor GB18030" 1
-check_stderr "import bad bytes" "bad.txt:1: the text is neither UTF-8 (byte 0x81) nor GB18030"
+check_stderr "import bad bytes" "bad.txt:1:1: the text is neither UTF-8 (byte 0x81) nor GB18030"
 printf '标题\n\n正文\x07。\n' >"$SCRATCH/errs/ctl.txt"
 gw "$SCRATCH/errs" import ctl.txt -o "$SCRATCH/kept.xml"
 status_is "import control character" 1

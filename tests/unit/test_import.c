@@ -492,7 +492,7 @@ static void test_refused(void **state)
     diags = NULL;
     const char neither[] = "\x81\x30\x81\n";      /* a truncated GB18030 four-byte sequence */
     assert_null(run_import(neither, sizeof neither - 1, &diags));
-    assert_string_equal(diags, "in.txt:1: the text is neither UTF-8 (byte 0x81) nor GB18030\n");
+    assert_string_equal(diags, "in.txt:1:1: the text is neither UTF-8 (byte 0x81) nor GB18030\n");
     free(diags);
 }
 
@@ -567,6 +567,39 @@ static void test_seed(void **state)
     free(text);
 }
 
+/* A GB18030 text with one bad sequence is refused at that sequence's line and
+ * column, not at the first byte that is not UTF-8. */
+static void test_gb18030_bad_sequence(void **state)
+{
+    (void)state;
+    /* 标题 / blank / 正文。 / 正文 then 0x81 0x20 (no GB18030 character) */
+    const char text[] = "\xb1\xea\xcc\xe2\n\n\xd5\xfd\xce\xc4\xa1\xa3\n\xd5\xfd\xce\xc4\x81\x20\n";
+    char *diags = NULL;
+    assert_null(run_import(text, sizeof text - 1, &diags));
+    assert_string_equal(diags, "in.txt:4:3: the text is neither UTF-8 (byte 0x81) nor GB18030\n");
+    free(diags);
+}
+
+/* What the model finds wrong in the XML written is reported at the text's
+ * line (the user never sees the XML): here a limit that a paragraph passes. */
+static void test_errors_at_text_lines(void **state)
+{
+    (void)state;
+    const char *text = "关于开展检查的通知\n\n各单位：\n\n\n现将有关事项通知如下。\n";
+    char *diags = NULL;
+    size_t size = 0, out_len = 0;
+    FILE *f = open_memstream(&diags, &size);
+    assert_non_null(f);
+    gw_diag d = gw_diag_init(f);
+    gw_limits lim = gw_limits_default();
+    lim.text = 20;
+    assert_null(gw_import_text("in.txt", text, strlen(text), &lim, &out_len, &d));
+    fclose(f);
+    assert_string_equal(diags, "in.txt:6: the document holds more than 20 characters of text, "
+                        "the limit (raise it with --limit text=N)\n");
+    free(diags);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -587,6 +620,8 @@ int main(void)
         cmocka_unit_test(test_no_title),
         cmocka_unit_test(test_gb18030),
         cmocka_unit_test(test_refused),
+        cmocka_unit_test(test_gb18030_bad_sequence),
+        cmocka_unit_test(test_errors_at_text_lines),
         cmocka_unit_test(test_seed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

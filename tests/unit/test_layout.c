@@ -499,6 +499,63 @@ static void test_title_author_breaks_win(void **state)
     assert_string_equal(text[1], "预算绩效管理的实施意见");
 }
 
+/* A title of many one-letter words (issue 21: the breaker tried every choice
+ * of three breaks among 133 candidates).  Its cost is measured by the stress
+ * inputs, not here; here the result is legal: every line fits, words stay
+ * whole, every letter is there once.  Laid out title lines and their widths
+ * go to lines[] and w[]; returns how many. */
+static size_t one_letter_title(fixture *f, int words, double *w, size_t max)
+{
+    char xml[1024];
+    size_t at = (size_t)snprintf(xml, sizeof xml, "<report version=\"1\"><title>");
+    for (int i = 0; i < words; i++)
+        at += (size_t)snprintf(xml + at, sizeof xml - at, i ? " l" : "l");
+    snprintf(xml + at, sizeof xml - at, "</title><p>正文。</p></report>");
+    gw_layout_free(f->lay);
+    gw_doc_free(f->doc);
+    f->lay = NULL;
+    const gw_layout *lay = lay_out(f, NULL, xml);
+    const gw_page *p = &lay->pages[0];
+    size_t n = 0, letters = 0;
+    for (size_t i = 0; i < p->n_lines; i++) {
+        const gw_line_box *b = &p->lines[i];
+        if (b->kind != GW_LINE_TITLE)
+            continue;
+        assert_true(n < max);
+        w[n++] = b->x1 - b->x0;
+        assert_true(b->x1 - b->x0 <= lay->geo.area_right - lay->geo.area_left + 0.01);
+        const char *text = line_text(p, b);
+        size_t len = strlen(text);
+        /* Whole words, "l l … l": never a space at either end, nor two together. */
+        assert_true(len > 0 && text[0] == 'l' && text[len - 1] == 'l');
+        for (size_t k = 0; k < len; k++) {
+            assert_int_equal(text[k], k % 2 ? ' ' : 'l');
+            letters += text[k] == 'l';
+        }
+    }
+    assert_int_equal(letters, (size_t)words);
+    return n;
+}
+
+static void test_title_many_one_letter_words(void **state)
+{
+    fixture *f = *state;
+    double w[16];
+    /* Too long for four lines in this face (20 words a line): broken by width. */
+    assert_true(one_letter_title(f, 134, w, 16) > 4);
+    /* Four lines' worth, 64 candidates: a trapezoid or diamond of four lines,
+     * widths growing, then shrinking, by a character or more. */
+    size_t n = one_letter_title(f, 65, w, 16);
+    assert_int_equal(n, 4);
+    double one_char = 22.0 * f->lay->geo.cell / 16.0;
+    size_t k = 1;
+    while (k < n && w[k] - w[k - 1] >= one_char - 0.01)
+        k++;
+    while (k < n && w[k - 1] - w[k] >= one_char - 0.01)
+        k++;
+    assert_int_equal(k, n);
+}
+
 /* The profile attribute picks WORD_GRID; the command line's --profile wins
  * (rules file case 21 against case 25). */
 static void test_profiles(void **state)
@@ -1335,6 +1392,143 @@ static void test_table_row_taller_than_page(void **state)
     assert_int_equal(wen, 900);
 }
 
+/* True when a rule of p runs along the segment (x0, y0)-(x1, y1) (horizontal or
+ * vertical), covering it whole. */
+static bool rule_covers(const gw_page *p, double x0, double y0, double x1, double y1)
+{
+    for (size_t i = 0; i < p->n_rules; i++) {
+        const gw_rule *r = &p->rules[i];
+        double rx0 = fmin(r->x0, r->x1), rx1 = fmax(r->x0, r->x1);
+        double ry0 = fmin(r->y0, r->y1), ry1 = fmax(r->y0, r->y1);
+        bool horizontal = fabs(y0 - y1) < 1e-6 && fabs(ry0 - ry1) < 1e-6 && fabs(ry0 - y0) < 1e-6 &&
+                          rx0 <= fmin(x0, x1) + 1e-6 && rx1 >= fmax(x0, x1) - 1e-6;
+        bool vertical = fabs(x0 - x1) < 1e-6 && fabs(rx0 - rx1) < 1e-6 && fabs(rx0 - x0) < 1e-6 &&
+                        ry0 <= fmin(y0, y1) + 1e-6 && ry1 >= fmax(y0, y1) - 1e-6;
+        if (horizontal || vertical)
+            return true;
+    }
+    return false;
+}
+
+/* A sparse table (issue 21: 20 000 one-cell rows of 64 declared columns were
+ * padded to 1.28 million cells): the slots no cell covers still get the grid's
+ * rules — along each slot's top and its left side — on every page the table
+ * runs over, and the cells' text is all there, once. */
+static void test_table_sparse_grid(void **state)
+{
+    fixture *f = *state;
+    enum { ROWS = 60, COLS = 6 };
+    char *xml = malloc(16 * 1024);
+    assert_non_null(xml);
+    size_t at = (size_t)sprintf(xml, "<report version=\"1\"><title>标题</title><table>");
+    for (int c = 0; c < COLS; c++)
+        at += (size_t)sprintf(xml + at, "<col width=\"*\"/>");
+    at += (size_t)sprintf(xml + at, "<tbody><tr><td rowspan=\"3\">甲</td><td colspan=\"2\">乙</td></tr>");
+    /* Rows 2 and 3 start in column 2 (the rowspan), the others in column 1; a
+     * row of 3k + 2 has an empty cell before its 丙. */
+    for (int r = 1; r < ROWS; r++)
+        at += (size_t)sprintf(xml + at, "<tr>%s<td>丙</td></tr>", r % 3 == 1 ? "" : "<td/>");
+    sprintf(xml + at, "</tbody></table><p>表后。</p></report>");
+    const gw_layout *lay = lay_out(f, NULL, xml);
+    free(xml);
+    assert_true(lay->n_pages >= 2);
+    const gw_geometry *g = &lay->geo;
+    double col = (g->area_right - g->area_left) / COLS;
+    size_t bing = 0, rows = 0;
+    for (size_t pi = 0; pi < lay->n_pages; pi++) {
+        const gw_page *p = &lay->pages[pi];
+        assert_inside_area(g, p);
+        for (size_t i = 0; i < p->n_glyphs; i++)
+            bing += p->glyphs[i].cp == 0x4E19;     /* 丙 */
+        /* Row tops on this page: the y of each horizontal rule (each row has a
+         * cell, whose top rule is drawn whatever becomes of the empty slots). */
+        double tops[64];
+        size_t n_tops = 0;
+        for (size_t i = 0; i < p->n_rules && n_tops < 64; i++) {
+            const gw_rule *r = &p->rules[i];
+            if (fabs(r->y0 - r->y1) < 1e-6) {
+                bool seen = false;
+                for (size_t k = 0; k < n_tops; k++)
+                    seen |= fabs(tops[k] - r->y0) < 1e-6;
+                if (!seen)
+                    tops[n_tops++] = r->y0;
+            }
+        }
+        for (size_t k = 0; k < n_tops; k++)
+            for (size_t j = k + 1; j < n_tops; j++)
+                if (tops[j] > tops[k]) {
+                    double t = tops[k];
+                    tops[k] = tops[j];
+                    tops[j] = t;
+                }
+        /* Whatever the row, columns 4 to 6 hold no cell: each slot's top and
+         * left rule are drawn. */
+        for (size_t k = 0; k + 1 < n_tops; k++, rows++)
+            for (int c = 3; c < COLS; c++) {
+                double x = g->area_left + c * col;
+                assert_true(rule_covers(p, x, tops[k], x + col, tops[k]));
+                assert_true(rule_covers(p, x, tops[k], x, tops[k + 1]));
+            }
+    }
+    assert_int_equal(bing, ROWS - 1);
+    assert_true(rows >= ROWS - 2);              /* the last row of each page has no row below */
+}
+
+/* Load `xml` as mem.xml and lay it out: NULL when refused, *said then the
+ * messages this call added to the fixture's diagnostics. */
+static const gw_layout *try_lay_out(fixture *f, const char *xml, const char **said)
+{
+    gw_layout_free(f->lay);
+    gw_doc_free(f->doc);
+    f->lay = NULL;
+    size_t before = strlen(diag_text(f));
+    f->doc = gw_doc_load_memory("mem.xml", xml, strlen(xml), NULL, NULL, &f->diag);
+    assert_non_null(f->doc);
+    f->lay = gw_layout_document(f->doc, f->fonts, NULL, &f->diag);
+    *said = diag_text(f) + before;
+    return f->lay;
+}
+
+/* A column narrower than one 12 pt character and its padding (7.23 mm) cannot
+ * hold its cells' text: an error at the table naming the column, its width and
+ * the least one, and no layout. */
+static void test_table_column_too_narrow(void **state)
+{
+    fixture *f = *state;
+    const char *said = NULL;
+    assert_null(try_lay_out(f, "<report version=\"1\">\n<title>标题</title>\n<table>"
+                               "<col width=\"0.001mm\"/><col width=\"*\"/>"
+                               "<tbody><tr><td>甲</td><td>乙</td></tr></tbody></table>\n</report>\n", &said));
+    assert_string_equal(said,
+        "mem.xml:3:1: column 1 of the table (width=\"0.001mm\") is 0.001 mm wide; a column needs "
+        "at least 7.23 mm, one 12 pt character and its padding\n");
+    /* A "*" column the fixed ones leave nothing. */
+    assert_null(try_lay_out(f, "<report version=\"1\">\n<title>标题</title>\n<table>"
+                               "<col width=\"100mm\"/><col width=\"56mm\"/><col width=\"*\"/>"
+                               "<tbody><tr><td>甲</td><td>乙</td><td>丙</td></tr></tbody></table>\n"
+                               "</report>\n", &said));
+    assert_string_equal(said,
+        "mem.xml:3:1: column 3 of the table (width=\"*\") is left 0 mm wide by the columns of "
+        "fixed width (156.0 of the 156 mm); a column needs at least 7.23 mm, one 12 pt character "
+        "and its padding\n");
+    /* The least width is enough. */
+    assert_non_null(try_lay_out(f, "<report version=\"1\">\n<title>标题</title>\n<table>"
+                                   "<col width=\"7.234mm\"/><col width=\"*\"/>"
+                                   "<tbody><tr><td>甲</td><td>乙</td></tr></tbody></table>\n"
+                                   "</report>\n", &said));
+    /* 22 equal columns of 7.09 mm are too many. */
+    char many[2048];
+    size_t at = (size_t)snprintf(many, sizeof many, "<report version=\"1\">\n<title>标题</title>\n"
+                                                    "<table><tbody><tr>");
+    for (int c = 0; c < 22; c++)
+        at += (size_t)snprintf(many + at, sizeof many - at, "<td>%d</td>", c);
+    snprintf(many + at, sizeof many - at, "</tr></tbody></table>\n</report>\n");
+    assert_null(try_lay_out(f, many, &said));
+    assert_string_equal(said,
+        "mem.xml:3:1: column 1 of the table is 7.091 mm wide (and 21 other columns): 22 columns "
+        "share the 156 mm; a column needs at least 7.23 mm, one 12 pt character and its padding\n");
+}
+
 /* A landscape table gets pages of its own, set in the turned frame; the page
  * number stays in portrait coordinates; the body goes on on a portrait page. */
 static void test_landscape_table(void **state)
@@ -1789,6 +1983,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_title_broken_between_words, setup, teardown),
         cmocka_unit_test_setup_teardown(test_title_three_lines_no_hourglass, setup, teardown),
         cmocka_unit_test_setup_teardown(test_title_author_breaks_win, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_title_many_one_letter_words, setup, teardown),
         cmocka_unit_test_setup_teardown(test_profiles, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pagebreak_and_no_label, setup, teardown),
         cmocka_unit_test_setup_teardown(test_heading_never_ends_a_page, setup, teardown),
@@ -1811,6 +2006,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_table_on_the_grid, setup, teardown),
         cmocka_unit_test_setup_teardown(test_table_across_pages, setup, teardown),
         cmocka_unit_test_setup_teardown(test_table_row_taller_than_page, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_table_sparse_grid, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_table_column_too_narrow, setup, teardown),
         cmocka_unit_test_setup_teardown(test_landscape_table, setup, teardown),
         cmocka_unit_test_setup_teardown(test_last_page_tightened_for_signature, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stream_same_pages, setup, teardown),

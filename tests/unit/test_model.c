@@ -772,6 +772,234 @@ static void test_v2_src_nested(void **state)
     rm_tree(dir);
 }
 
+/* Load src (a literal) under `name`; the diagnostics are left in c. */
+static gw_doc *load_literal(const char *name, const char *src, size_t len, const gw_limits *lim,
+                            capture *c)
+{
+    return gw_doc_load_memory(name, src, len, NULL, lim, &c->diag);
+}
+
+static void expect_literal_refused(const char *src, const char *expected)
+{
+    capture c;
+    cap_open(&c);
+    assert_null(load_literal("m.xml", src, strlen(src), NULL, &c));
+    assert_string_equal(cap_text(&c), expected);
+    cap_close(&c);
+}
+
+/* Lone CR line ends: libxml2's own errors, and the schema's, at the right line. */
+static void test_lone_cr_positions(void **state)
+{
+    (void)state;
+    expect_literal_refused("<report version=\"1\">\r<title>t</title>\r<p>x</p\r</report>\r",
+                           "m.xml:4:1: expected '>'\n");
+    expect_literal_refused("<report version=\"1\">\r<title>t</title>\r<p>x</p>\r<q/>\r</report>",
+                           "m.xml:4: Did not expect element q there (inside <report>; "
+                           "docs/format.md says what it may hold, in which order)\n");
+    static const char ok[] = "<report version=\"1\">\r<title>a\rb</title>\r<p>x</p></report>";
+    capture c;
+    cap_open(&c);
+    gw_doc *doc = load_literal("m.xml", ok, sizeof ok - 1, NULL, &c);
+    assert_string_equal(cap_text(&c), "");
+    assert_non_null(doc);
+    assert_text(&doc->title, "a b");
+    assert_pos(doc->title.pos[2], 3, 1);
+    gw_doc_free(doc);
+    cap_close(&c);
+}
+
+/* An element with more attributes than any of the format's is refused before
+ * libxml2 parses it (its duplicate check is quadratic); quoted '=' and
+ * comments do not count. */
+static void test_attribute_bound(void **state)
+{
+    (void)state;
+    size_t cap = 2000000;
+    char *src = malloc(cap);
+    assert_non_null(src);
+    int n = snprintf(src, cap, "<report version=\"1\">\n<!-- a=1 b=2 -->\n<title>t</title>\n  <p");
+    for (int i = 0; i < 100000; i++)
+        n += snprintf(src + n, cap - (size_t)n, " a%d=\"1\"", i);
+    snprintf(src + n, cap - (size_t)n, ">x</p></report>");
+    expect_literal_refused(src, "m.xml:4:3: <p> has more than 64 attributes: no element of "
+                           "format v1 or v2 takes more than a few (docs/format.md lists them)\n");
+    n = snprintf(src, cap, "<report version=\"1\"><title>t</title><p");
+    for (int i = 0; i < 64; i++)
+        n += snprintf(src + n, cap - (size_t)n, " a%d=\"=\"", i);
+    snprintf(src + n, cap - (size_t)n, ">x</p></report>");
+    capture c;
+    cap_open(&c);
+    assert_null(load_literal("m.xml", src, strlen(src), NULL, &c));
+    assert_null(strstr(cap_text(&c), "more than 64 attributes"));   /* 64 pass the bound */
+    assert_non_null(strstr(cap_text(&c), "Invalid attribute a0 for element p"));
+    cap_close(&c);
+    free(src);
+}
+
+/* A declared encoding other than UTF-8 is refused at the declaration. */
+static void test_declared_encoding(void **state)
+{
+    (void)state;
+    expect_literal_refused("<?xml version=\"1.0\" encoding=\"GB2312\"?>\n<report version=\"1\">"
+                           "<title>\xb1\xea</title></report>",
+                           "m.xml:1:21: encoding=\"GB2312\" is declared, but gwpdf sources must be "
+                           "UTF-8: convert the file (iconv -f GB18030 -t UTF-8 FILE >NEW.xml) and "
+                           "declare encoding=\"UTF-8\"; plain text can be turned into a source "
+                           "with gwpdf import\n");
+    static const char ascii[] = "<?xml version='1.0' encoding='us-ascii'?><report version=\"1\">"
+                                "<title>t</title><p>x</p></report>";
+    capture c;
+    cap_open(&c);
+    gw_doc *doc = load_literal("m.xml", ascii, sizeof ascii - 1, NULL, &c);
+    assert_string_equal(cap_text(&c), "");
+    assert_non_null(doc);
+    gw_doc_free(doc);
+    cap_close(&c);
+}
+
+/* A text node over libxml2's own 10 MB cap (a source of wrapped lines, which
+ * libxml2 gathers piece by piece) meets gwpdf's documented text limit, not
+ * libxml2's "huge text node"; with the limit raised it loads. */
+static void test_huge_text_node(void **state)
+{
+    (void)state;
+    static const char line[] = "正文内容。\n";   /* 16 bytes, 5 characters once joined */
+    size_t reps = (12u << 20) / (sizeof line - 1);
+    const char *head = "<report version=\"1\"><title>t</title>\n<p>", *tail = "</p></report>";
+    size_t body = reps * (sizeof line - 1), len = strlen(head) + body + strlen(tail);
+    char *src = malloc(len + 1);
+    assert_non_null(src);
+    strcpy(src, head);
+    for (size_t i = 0; i < reps; i++)
+        memcpy(src + strlen(head) + i * (sizeof line - 1), line, sizeof line - 1);
+    strcpy(src + strlen(head) + body, tail);
+    gw_limits lim = gw_limits_default();
+    lim.bytes = 20L << 20;
+    capture c;
+    cap_open(&c);
+    /* One paragraph of it: the paragraph limit is met first. */
+    assert_null(load_literal("m.xml", src, len, &lim, &c));
+    assert_string_equal(cap_text(&c), "m.xml:2: this <p> holds more than 50000 characters of "
+                        "text, the limit (raise it with --limit paragraph=N)\n");
+    cap_close(&c);
+    lim.paragraph = 20L << 20;
+    lim.text = 1000000;         /* the node holds 3.9 million characters (blanks not counted) */
+    cap_open(&c);
+    assert_null(load_literal("m.xml", src, len, &lim, &c));
+    assert_string_equal(cap_text(&c), "m.xml:2: the document holds more than 1000000 characters "
+                        "of text, the limit (raise it with --limit text=N)\n");
+    cap_close(&c);
+    lim.text = 13L << 20;
+    cap_open(&c);
+    gw_doc *doc = load_literal("m.xml", src, len, &lim, &c);
+    assert_string_equal(cap_text(&c), "");
+    assert_non_null(doc);
+    assert_int_equal(doc->blocks[0].text.len, reps * 5);
+    gw_doc_free(doc);
+    cap_close(&c);
+    free(src);
+}
+
+/* A title that prints nothing is refused at the title. */
+static void test_blank_title(void **state)
+{
+    (void)state;
+    const char *msg = "m.xml:2:1: the <title> has no text (only spaces or line breaks), which "
+                      "would print a blank title: write the title in it\n";
+    expect_literal_refused("<report version=\"1\">\n<title>  \n </title><p>x</p></report>", msg);
+    expect_literal_refused("<report version=\"1\">\n<title>\xe3\x80\x80<br/></title><p>x</p>"
+                           "</report>", msg);
+    expect_literal_refused("<document version=\"2\">\n<title></title><p>x</p></document>", msg);
+}
+
+/* Document information longer than the PDF takes is an input error at the
+ * element that supplies it. */
+static void test_info_bounds(void **state)
+{
+    (void)state;
+    size_t cap = 200000;
+    char *src = malloc(cap);
+    assert_non_null(src);
+    int n = snprintf(src, cap, "<report version=\"1\">\n<meta><author>");
+    for (int i = 0; i < 40000; i++)
+        src[n++] = 'a';
+    n += snprintf(src + n, cap - (size_t)n, "</author></meta>\n<title>");
+    for (int i = 0; i < 8001; i++)
+        src[n++] = 'b';
+    snprintf(src + n, cap - (size_t)n, "</title><p>x</p></report>");
+    expect_literal_refused(src, "m.xml:2:7: <meta><author> holds 40000 characters, more than the "
+                           "8000 the PDF's document information takes: shorten it\n"
+                           "m.xml:3:1: the title holds 8001 characters, more than the 8000 the "
+                           "PDF's document information takes: shorten it, or give a shorter one "
+                           "for the PDF in <meta><title>\n");
+    /* A short <meta><title> lets the long printed title be. */
+    n = snprintf(src, cap, "<report version=\"1\"><meta><title>m</title></meta><title>");
+    for (int i = 0; i < 8001; i++)
+        src[n++] = 'b';
+    snprintf(src + n, cap - (size_t)n, "</title><p>x</p></report>");
+    capture c;
+    cap_open(&c);
+    gw_doc *doc = load_literal("m.xml", src, strlen(src), NULL, &c);
+    assert_string_equal(cap_text(&c), "");
+    assert_non_null(doc);
+    assert_string_equal(doc->meta.title, "m");
+    gw_doc_free(doc);
+    cap_close(&c);
+    free(src);
+}
+
+/* "failed to validate attributes" names the attribute and its value, or the
+ * attribute missing; a prefixed attribute keeps its prefix. */
+static void test_attribute_messages(void **state)
+{
+    (void)state;
+    expect_literal_refused("<report version=\"1\"><title>t</title>\n<table><col width=\"abc\"/>"
+                           "<tbody><tr><td>x</td></tr></tbody></table></report>",
+                           "m.xml:2: Element col failed to validate attributes: width=\"abc\" is not "
+                           "a value <col> takes (docs/format.md lists its attributes and values)\n");
+    expect_literal_refused("<report version=\"1\"><title>t</title>\n<table><col/>"
+                           "<tbody><tr><td>x</td></tr></tbody></table></report>",
+                           "m.xml:2: Element col failed to validate attributes: <col> needs a "
+                           "width attribute (docs/format.md lists its attributes and values)\n");
+    expect_literal_refused("<report version=\"3\"><title>t</title><p>x</p></report>",
+                           "m.xml:1: Element report failed to validate attributes: version=\"3\" is "
+                           "not a value <report> takes (docs/format.md lists its attributes and "
+                           "values)\n");
+    expect_literal_refused("<report version=\"1\" xmlns:g=\"urn:x\"><title>t</title>\n"
+                           "<p g:secret=\"1\">x</p></report>",
+                           "m.xml:2: Invalid attribute g:secret for element p: g:secret=\"1\" is not "
+                           "allowed on <p> (docs/format.md lists its attributes and values)\n");
+}
+
+/* Sources that never end (/dev/zero) stop at the byte limit; a directory is
+ * refused; a FIFO is opened without blocking. */
+static void test_unbounded_sources(void **state)
+{
+    (void)state;
+    gw_limits lim = gw_limits_default();
+    lim.bytes = 1000;
+    capture c;
+    cap_open(&c);
+    assert_null(gw_doc_load("/dev/zero", NULL, &lim, &c.diag));
+    assert_string_equal(cap_text(&c), "/dev/zero: the source is more than 1000 bytes, the limit "
+                        "(raise it with --limit bytes=N)\n");
+    cap_close(&c);
+    cap_open(&c);
+    assert_null(gw_doc_load("/", NULL, &lim, &c.diag));
+    assert_string_equal(cap_text(&c), "/: cannot read: is a directory\n");
+    cap_close(&c);
+    char *dir = scratch_dir();
+    char fifo[512];
+    snprintf(fifo, sizeof fifo, "%s/pipe.xml", dir);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    cap_open(&c);
+    assert_null(gw_doc_load(fifo, NULL, &lim, &c.diag));   /* no writer: empty, not a hang */
+    assert_non_null(strstr(cap_text(&c), "Document is empty"));
+    cap_close(&c);
+    rm_tree(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -798,6 +1026,14 @@ int main(void)
         cmocka_unit_test(test_v2_document),
         cmocka_unit_test(test_v2_src_fifo_and_limits),
         cmocka_unit_test(test_v2_src_nested),
+        cmocka_unit_test(test_lone_cr_positions),
+        cmocka_unit_test(test_attribute_bound),
+        cmocka_unit_test(test_declared_encoding),
+        cmocka_unit_test(test_huge_text_node),
+        cmocka_unit_test(test_blank_title),
+        cmocka_unit_test(test_info_bounds),
+        cmocka_unit_test(test_attribute_messages),
+        cmocka_unit_test(test_unbounded_sources),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

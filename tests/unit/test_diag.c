@@ -1,0 +1,90 @@
+/* Unit tests of diag.c: the one-line message format, control characters
+ * escaped (a file name with a newline), errors and warnings capped, the
+ * closing count of what was not shown. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+
+typedef struct sink {
+    char *text;
+    size_t len;
+    FILE *fp;
+} sink;
+
+static const char *text_of(sink *s)
+{
+    fflush(s->fp);
+    return s->text ? s->text : "";
+}
+
+static void test_format(void **state)
+{
+    (void)state;
+    sink s = { 0 };
+    s.fp = open_memstream(&s.text, &s.len);
+    gw_diag d = gw_diag_init(s.fp);
+    gw_error(&d, "a.xml", 3, 7, "bad %s", "thing");
+    gw_error(&d, "a.xml", 3, 0, "no column");
+    gw_warn(&d, "a.xml", 0, 0, "no line");
+    gw_error(&d, NULL, 0, 0, "no file");
+    assert_string_equal(text_of(&s), "a.xml:3:7: bad thing\na.xml:3: no column\n"
+                                     "a.xml: warning: no line\nno file\n");
+    assert_int_equal(d.errors, 3);
+    assert_int_equal(d.warnings, 1);
+    fclose(s.fp);
+    free(s.text);
+}
+
+static void test_control_characters_escaped(void **state)
+{
+    (void)state;
+    sink s = { 0 };
+    s.fp = open_memstream(&s.text, &s.len);
+    gw_diag d = gw_diag_init(s.fp);
+    gw_error(&d, "bad\nname.xml", 1, 1, "cannot read the seal image %s", "x\ty\x01.png");
+    assert_string_equal(text_of(&s),
+                        "bad\\nname.xml:1:1: cannot read the seal image x\\ty\\x01.png\n");
+    fclose(s.fp);
+    free(s.text);
+}
+
+static void test_caps_and_summary(void **state)
+{
+    (void)state;
+    sink s = { 0 };
+    s.fp = open_memstream(&s.text, &s.len);
+    gw_diag d = gw_diag_init(s.fp);
+    d.max_errors = 2;
+    for (int i = 0; i < 5; i++)
+        gw_warn(&d, "a.xml", i + 1, 1, "w%d", i);
+    for (int i = 0; i < 3; i++)
+        gw_error(&d, "a.xml", i + 1, 1, "e%d", i);
+    gw_diag_summary(&d, "a.xml");
+    assert_string_equal(text_of(&s), "a.xml:1:1: warning: w0\na.xml:2:1: warning: w1\n"
+                                     "a.xml:1:1: e0\na.xml:2:1: e1\n"
+                                     "a.xml: 1 more errors and 3 more warnings not shown "
+                                     "(raise the limit with --limit errors=N)\n");
+    assert_int_equal(d.warnings, 5);
+    assert_int_equal(d.errors, 3);
+    fclose(s.fp);
+    free(s.text);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_format),
+        cmocka_unit_test(test_control_characters_escaped),
+        cmocka_unit_test(test_caps_and_summary),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
