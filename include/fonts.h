@@ -75,9 +75,18 @@ bool gw_role_parse(const char *name, gw_role *role);
 const char *gw_role_design(gw_role role);
 
 /* Resolve every role.  Reports an error and returns NULL when a role has no face
- * at all or a --font file cannot be read.  Reports one warning per role that
- * falls back to a stand-in face. */
+ * at all or a --font file cannot be read.  Roles that fall back to a stand-in
+ * face are not reported here: see gw_fonts_report_standins. */
 gw_fontset *gw_fonts_open(const gw_font_options *opt, gw_diag *diag);
+/* How many roles a stand-in face draws (their first face is GW_SRC_FALLBACK). */
+int gw_fonts_standins(const gw_fontset *fs);
+/* One warning per role drawn by a stand-in: "font role body (仿宋): no 仿宋 face
+ * found; using AR PL SungtiL GB (PATH)". */
+void gw_fonts_report_standins(const gw_fontset *fs, gw_diag *diag);
+/* One warning for them all (nothing when there is none): "7 font roles are
+ * drawn by stand-in faces, not by 仿宋, 小标宋, …: `gwpdf fonts` (or --verbose)
+ * shows which". */
+void gw_fonts_report_standin_summary(const gw_fontset *fs, gw_diag *diag);
 void gw_fonts_close(gw_fontset *fs);
 
 /* The role's chain. */

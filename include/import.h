@@ -20,18 +20,10 @@
 
 #include "diag.h"
 #include "gwlimits.h"
+#include "numbering.h"
 
-/* A number typed at the start of a heading or list item. */
-typedef struct gw_typed_number {
-    int level;       /* 1 一、  2 （一）  3 1. or 1、  4 （1） or （1）、  5 ① */
-    int value;       /* 1..99 */
-    size_t len;      /* code points taken by the number and the blanks after it */
-} gw_typed_number;
-
-/* Does cp[0..len) start with a typed number followed by some text?  "2022年",
- * "1.5万元" and "3.5%" do not; "一、" "(一)" "（一）、" "1." "1．" "1、" "（1）"
- * "(1)、" "①" do.  Blanks (space, tab, U+3000) after the number count in len. */
-bool gw_typed_number_match(const uint32_t *cp, size_t len, gw_typed_number *num);
+/* gw_typed_number_match, the recogniser of typed numbers, is in numbering.h
+ * (the layout shares it). */
 
 /* A calendar date as written: 2023-03-15, 2023年3月15日 (blanks allowed between
  * the parts, full-width digits too) or 二〇二三年三月十五日. */

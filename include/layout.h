@@ -2,10 +2,11 @@
  * list of positioned glyphs.  No PDF here: the PDF output only draws what this
  * module placed, so every layout rule is testable without writing a file.
  *
- * Geometry (../shared/gbt9704.md): A4, type area 156 × 225 mm at 28 mm from the
- * left and 37 mm from the top; 28 cells of 156/28 mm on a line, body 16 pt;
- * 22 lines on a page, the first line's em box touching the type area's top and
- * the 22nd's touching its bottom (pitch (225 mm − 16 pt)/21 ≈ 29.61 pt).
+ * Geometry (GB/T 9704-2012 §5; docs/standard.md): A4, type area 156 × 225 mm
+ * at 28 mm from the left and 37 mm from the top; 28 cells of 156/28 mm on a
+ * line, body 16 pt; 22 lines on a page, the first line's em box touching the
+ * type area's top and the 22nd's touching its bottom (pitch
+ * (225 mm − 16 pt)/21 ≈ 29.61 pt).
  *
  * Called by the CLI between gw_doc_load and the PDF output, either page by page
  * (gw_layout_stream: each page is handed over as it is made, so memory does not

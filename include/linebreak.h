@@ -1,5 +1,5 @@
 /* linebreak — breaking a paragraph into lines on the character grid, and
- * placing the characters of each line: the rules of ../shared/cjk-layout-rules.md
+ * placing the characters of each line: the rules of docs/linebreak.md ("The rules")
  * (docs/linebreak.md says how each is implemented).
  *
  * Knows nothing of fonts or PDF: it works on items (a code point and its font
@@ -10,11 +10,15 @@
  *  - kinsoku: closing marks never start a line, opening marks never end one;
  *  - punctuation widths: full-width marks are half ink and half compressible
  *    blank; adjacent marks are compressed; a line's last mark loses its end
- *    blank (GB profile);
- *  - a quarter-em gap between Han and Latin letters or digits, taken from the
- *    author's space where one was typed;
+ *    blank and a line-start opener its start blank (GB profile);
+ *  - a quarter-em gap between Han and Latin letters or digits (and after a
+ *    number's % when one precedes the number), taken from the author's space
+ *    where one was typed, kept at a quarter em when a line is stretched while
+ *    other junctions can take the space;
  *  - fitting: push-in (shrinking the line's punctuation) before push-out
- *    (carrying the last legal unit down and stretching), never hanging;
+ *    (carrying the last legal unit down and stretching), never hanging; a
+ *    bracket pair on one line gives its last half cell only when nothing else
+ *    can, and on a line under 14 cells (a table cell) never;
  *  - the 孤字 pass: a paragraph's last line holds at least 2 em of text.
  *
  * Called by the layout for paragraphs, headings, list items and titles. */
@@ -59,7 +63,9 @@ typedef struct gw_lb_line {
     int width;           /* natural width of the line as set (blanks, gaps) */
     int avail;           /* the width available to this line */
     bool last;           /* the paragraph's last line, or ended by a forced break */
-    int lead_blank;      /* blank kept before the ink of a line-start opener (（《“) */
+    int lead_blank;      /* blank kept before the ink of a line-start opener (（《“):
+                            GB keeps it only after the first-line indent, WORD_GRID
+                            always; gw_place_line reads it back */
 } gw_lb_line;
 
 /* Break items[0..n) into lines.  Returns 0 and a malloc'd array the caller frees,

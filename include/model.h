@@ -62,7 +62,7 @@ typedef struct gw_cell {
     bool header;         /* th */
     int colspan, rowspan;
     int col;             /* first grid column it covers (0-based), resolved by the model */
-    bool align_set;      /* align was given (else th centres, td justifies) */
+    bool align_set;      /* align was given (else th centres, td is flush left: cells are set ragged) */
     gw_align align;
     gw_pos pos;          /* its start tag */
 } gw_cell;

@@ -1113,7 +1113,9 @@ static void resolve_role(open_ctx *c, gw_role role)
     }
 }
 
-/* One warning for a role drawn by a stand-in, one error for a role without faces. */
+/* One error for a role without faces.  A role drawn by a stand-in is not
+ * reported here (see gw_fonts_report_standins): at start-up its warning would
+ * come before, and bury, the document's own messages. */
 static void report_role(open_ctx *c, gw_role role)
 {
     const chain *ch = &c->fs->chains[role];
@@ -1128,13 +1130,62 @@ static void report_role(open_ctx *c, gw_role role)
         c->failed = true;
         return;
     }
-    if (ch->v[0].src != GW_SRC_FALLBACK)
+}
+
+int gw_fonts_standins(const gw_fontset *fs)
+{
+    int n = 0;
+    for (int r = 0; fs && r < GW_ROLE_COUNT; r++)
+        n += fs->chains[r].n > 0 && fs->chains[r].v[0].src == GW_SRC_FALLBACK;
+    return n;
+}
+
+void gw_fonts_report_standins(const gw_fontset *fs, gw_diag *d)
+{
+    for (int r = 0; fs && r < GW_ROLE_COUNT; r++) {
+        const chain *ch = &fs->chains[r];
+        if (ch->n == 0 || ch->v[0].src != GW_SRC_FALLBACK)
+            continue;
+        const char *design = ROLE_DESIGN[r];
+        char where[4200];
+        face_where(ch->v[0].face, where, sizeof where);
+        gw_warn(d, NULL, 0, 0, "font role %s (%s): no %s face found; using %s (%s)%s",
+                ROLE_NAME[r], design, design, ch->v[0].face->family, where,
+                gw_fonts_synthetic_bold(fs, (gw_role)r) ? " with synthetic bold" : "");
+    }
+}
+
+/* "仿宋, 小标宋 and Times New Roman": each design a stand-in draws, once. */
+static void standin_designs(const gw_fontset *fs, char *buf, size_t size)
+{
+    const char *seen[GW_ROLE_COUNT];
+    size_t n = 0;
+    for (int r = 0; r < GW_ROLE_COUNT; r++) {
+        const chain *ch = &fs->chains[r];
+        bool dup = false;
+        for (size_t k = 0; k < n; k++)
+            dup |= strcmp(seen[k], ROLE_DESIGN[r]) == 0;
+        if (ch->n > 0 && ch->v[0].src == GW_SRC_FALLBACK && !dup)
+            seen[n++] = ROLE_DESIGN[r];
+    }
+    size_t at = 0;
+    buf[0] = '\0';
+    for (size_t k = 0; k < n && at < size; k++) {
+        const char *sep = k == 0 ? "" : k + 1 == n ? " and " : ", ";
+        int w = snprintf(buf + at, size - at, "%s%s", sep, seen[k]);
+        at += w > 0 ? (size_t)w : 0;
+    }
+}
+
+void gw_fonts_report_standin_summary(const gw_fontset *fs, gw_diag *d)
+{
+    int n = gw_fonts_standins(fs);
+    if (n == 0)
         return;
-    char where[4200];
-    face_where(ch->v[0].face, where, sizeof where);
-    gw_warn(c->d, NULL, 0, 0, "font role %s (%s): no %s face found; using %s (%s)%s", r, design,
-            design, ch->v[0].face->family, where,
-            gw_fonts_synthetic_bold(c->fs, role) ? " with synthetic bold" : "");
+    char designs[256];
+    standin_designs(fs, designs, sizeof designs);
+    gw_warn(d, NULL, 0, 0, "%d font role%s drawn by stand-in faces, not by %s: `gwpdf fonts` "
+            "(or --verbose) shows which", n, n == 1 ? " is" : "s are", designs);
 }
 
 static gw_fontset *fontset_new(const gw_font_options *opt, gw_diag *d)

@@ -434,11 +434,47 @@ static void set_blocks(ctx *c, const gw_block *blocks, size_t n, int parent_leve
 static void add_blank_line(ctx *c);
 static void pour(ctx *c);
 
+/* A heading or list item that gwpdf numbers, typed with a number of its own
+ * ("一、基本情况"), would print both ("一、一、基本情况"): warn at the typed
+ * number, which the recogniser lint and import share finds.  `level` and `n`
+ * are the generated number's (num as printed); `keep` says how to keep the
+ * typed one instead. */
+static void warn_typed_number(ctx *c, const gw_text *t, int level, int n, const char *num,
+                              const char *what, const char *keep)
+{
+    gw_typed_number typed;
+    if (!gw_typed_number_match(t->cp, t->len, &typed))
+        return;
+    size_t end = typed.len;
+    while (end > 0 && (t->cp[end - 1] == ' ' || t->cp[end - 1] == '\t' ||
+                       t->cp[end - 1] == 0x3000 || t->cp[end - 1] == 0xA0 ||
+                       t->cp[end - 1] == 0xFEFF))
+        end--;
+    char s[64];
+    size_t at = 0;
+    for (size_t i = 0; i < end && at + 5 < sizeof s; i++)
+        at += gw_utf8_encode(t->cp[i], s + at);
+    s[at] = '\0';
+    gw_pos p = t->pos[0];
+    if (typed.level == level && typed.value == n)
+        gw_warn(c->diag, c->doc->path, p.line, p.col, "the %s starts with %s, the number gwpdf "
+                "generates for it%s%s%s: it would print twice (remove it, or %s)", what, s,
+                strcmp(s, num) ? " (as " : "", strcmp(s, num) ? num : "",
+                strcmp(s, num) ? ")" : "", keep);
+    else
+        gw_warn(c->diag, c->doc->path, p.line, p.col, "the %s starts with the typed number %s, "
+                "but gwpdf numbers it %s: both would print (remove the typed one, or %s)", what,
+                s, num, keep);
+}
+
 static void set_section(ctx *c, const gw_block *sec, int number)
 {
     char num[64] = "";
-    if (sec->numbered)
+    if (sec->numbered) {
         gw_format_number(sec->level, number, num, sizeof num);
+        warn_typed_number(c, &sec->heading, sec->level, number, num, "heading",
+                          "use number=\"none\" to keep the typed one");
+    }
     gw_role role = heading_role(sec->level);
     char_buf b = { 0 };
     push_utf8(c, &b, num, role, c->geo.body_size, sec->heading_pos);
@@ -505,6 +541,8 @@ static void set_list(ctx *c, const gw_block *list, int parent_level)
         const gw_block *item = &list->children[i];
         char num[64];
         gw_format_number(level, (int)i + 1, num, sizeof num);
+        warn_typed_number(c, &item->text, level, (int)i + 1, num, "list item",
+                          "write the items as <p> to keep the typed numbers");
         char_buf b = { 0 };
         push_utf8(c, &b, num, GW_ROLE_BODY, c->geo.body_size, item->pos);
         push_text(c, &b, &item->text, GW_ROLE_BODY, c->geo.body_size, false);
@@ -1391,7 +1429,7 @@ static void set_to(ctx *c, const gw_doc *d)
     free(b.v);
 }
 
-/* 纪要's 出席 / 请假 / 列席 (§10.2): the label in 黑体, indented 2 字, the names
+/* 纪要's 出席 / 请假 / 列席 (§10.3): the label in 黑体, indented 2 字, the names
  * in 仿宋 after the colon, wrapped lines aligned after it. */
 static void set_attendance(ctx *c, const gw_doc *d)
 {
@@ -1735,6 +1773,32 @@ static int table_start_rows(const gw_geometry *g, const gw_table_set *ts)
     return (int)ceil(need / g->pitch);
 }
 
+/* Printed lines of the body among lines[a, b): not the signature block's
+ * rows, not blank rows. */
+static size_t body_lines(const set_line *lines, size_t a, size_t b)
+{
+    size_t n = 0;
+    for (size_t i = a; i < b; i++)
+        n += lines[i].kind != GW_LINE_SIGNATURE && lines[i].n > 0;
+    return n;
+}
+
+/* When the lines from `at` on keep with a signature block that follows them
+ * (the body's last lines, glued to it, or the block's own rows), how many body
+ * lines are among them before the block; -1 when no block follows so. */
+static long glued_to_signature(const set_line *lines, size_t n, size_t at)
+{
+    long body = 0;
+    for (size_t i = at; i < n; i++) {
+        if (lines[i].kind == GW_LINE_SIGNATURE)
+            return body;
+        if (!lines[i].keep_with_next)
+            return -1;
+        body += lines[i].n > 0;
+    }
+    return -1;
+}
+
 /* How many lines, from `from`, go in the `rows` grid rows left on a page: all
  * that fit, stopping before a table or a page break, unless the last would keep
  * with the next; then up to two lines fewer. */
@@ -1760,15 +1824,24 @@ static size_t lines_for_page(const gw_geometry *g, const set_line *lines, size_t
         return count;
     }
     /* A page may end up to two rows short; four when that carries a caption and
-     * heading over with their table; eight when it carries the body's last two
-     * lines (never one alone) over with a signature block that would not fit
-     * (blank rows, issuer, date, and with a seal the rows it reaches into). */
-    size_t max_back = next->kind == GW_LINE_SIGNATURE ? 8 : next->kind == GW_LINE_TABLE ? 4 : 2;
+     * heading over with their table; twelve when it carries the body's last
+     * lines over with a signature block that would not fit (blank rows, issuer,
+     * date, and with a seal the rows it reaches into) — the page breaks in the
+     * block or just before it: at least two of them, never one alone (GB/T 9704
+     * §7.3.5.5), and a paragraph's or heading's keep rules on top. */
+    long glued = glued_to_signature(lines, n, from + count);
+    size_t max_back = glued >= 0 ? 12 : next->kind == GW_LINE_TABLE ? 4 : 2;
     /* On a page that already holds something (a table above), all of them may go. */
     size_t most = fresh ? count : count + 1;
-    for (size_t back = 0; back <= max_back && back < most; back++)
-        if (back == count || !lines[from + count - 1 - back].keep_with_next)
-            return count - back;
+    for (size_t back = 0; back <= max_back && back < most; back++) {
+        if (back == count)
+            return 0;
+        if (lines[from + count - 1 - back].keep_with_next)
+            continue;
+        if (glued >= 0 && body_lines(lines, from + count - back, from + count) + (size_t)glued < 2)
+            continue;
+        return count - back;
+    }
     return count;                          /* no better break: keep the grid */
 }
 
@@ -1889,7 +1962,7 @@ static bool next_page(ctx *c)
  * the body rows page by page, a page ending at a row boundary (a row is cut
  * only when taller than a page).  The body then goes on in the first grid row
  * below the table. */
-static bool place_table(ctx *c, const gw_table_set *ts, const gw_geometry *g)
+static bool place_table(ctx *c, gw_table_set *ts, const gw_geometry *g)
 {
     pager *pg = &c->pg;
     double page_h = g->area_top - g->area_bottom, gap = 0.25 * g->body_size;
@@ -1921,6 +1994,10 @@ static bool place_table(ctx *c, const gw_table_set *ts, const gw_geometry *g)
                 stop = table_cut(ts, head, n, off, off + room);
             if (stop <= off + 1e-6)                /* a line taller than a page: cannot be */
                 stop = total;
+            if (stop < total - 1e-6) {             /* a rowspan's text above the cut */
+                stop = table_settle_cut(ts, head, n, stop, off + room);
+                total = table_height(ts, head, n);
+            }
         }
         if (!head_here && head > 0) {
             if (!table_place(ts, &pg->page, g->area_left, g->area_top - y, 0, head, 0, head_h, true))
@@ -1944,20 +2021,27 @@ static bool place_table(ctx *c, const gw_table_set *ts, const gw_geometry *g)
     return true;
 }
 
+/* How many rows a last page may gain to keep its 落款: three make 25 rows at
+ * 25.9 pt, still 1.6 times the 16 pt body (a sealed block needs five rows: two
+ * blank, issuer, date and one for the seal's lower edge, so two were too few
+ * for a page that ends a row or so short). */
+#define MAX_TIGHTENED_ROWS 3
+
 /* GB/T 9704 §7.3.5.5: when the 落款 does not fit on the last page, the page is
  * tightened before any line is carried to a new page.  When the rest of the
  * document, from line `at` on a fresh page, is the last body lines and the
- * signature block and needs one or two rows more than the page has, the page
- * gets those rows at a smaller pitch (29.6 pt becomes 28.3 or 27.0 pt); else
- * the page's geometry is g.  While the document is still being set, pour()
- * calls this only with more than lines_per_page + 2 lines set from `at` on (and
- * the signature, set last, not yet among them): the answer is g, as it will be
- * once the rest is set. */
+ * signature block and needs at most MAX_TIGHTENED_ROWS rows more than the page
+ * has, the page gets those rows at a smaller pitch (29.6 pt becomes 28.3, 27.0
+ * or 25.9 pt); else the page's geometry is g.  While the document is still
+ * being set, pour() calls this only with more than lines_per_page +
+ * MAX_TIGHTENED_ROWS lines set from `at` on (and the signature, set last, not
+ * yet among them): the answer is g, as it will be once the rest is set. */
 static const gw_geometry *last_page_geometry(const ctx *c, const gw_geometry *g, size_t at, int row,
                                              gw_geometry *tight)
 {
     size_t rest = c->n_lines - at;
-    if (row != 0 || rest <= (size_t)g->lines_per_page || rest > (size_t)g->lines_per_page + 2 ||
+    if (row != 0 || rest <= (size_t)g->lines_per_page ||
+        rest > (size_t)g->lines_per_page + MAX_TIGHTENED_ROWS ||
         c->lines[c->n_lines - 1].kind != GW_LINE_SIGNATURE)
         return g;
     for (size_t i = at; i < c->n_lines; i++)

@@ -1,9 +1,8 @@
 /* linebreak — breaks a paragraph into grid lines and places each line's items
- * by the rules of ../shared/cjk-layout-rules.md (see linebreak.h and
- * docs/linebreak.md).
+ * by the rules docs/linebreak.md states ("The rules"; see also linebreak.h).
  *
  * Called by the layout (layout.c) once per paragraph, heading, list item and
- * title, and by its tests (test_linebreak.c, which hold the rules file's 25
+ * title, and by its tests (test_linebreak.c, which hold docs/linebreak.md's 25
  * cases).  Works in layout units (1000 = one grid cell) on items that carry a
  * code point and a font advance only.
  *
@@ -22,6 +21,9 @@
 #include "grow.h"
 
 #define HALF 500                 /* half a cell: a mark's blank */
+/* Narrower than half the type area (a table cell): a line too short to hide a
+ * pair of brackets both set at half width. */
+#define SHORT_LINE 14000
 #define NO_ITEM ((size_t)-1)
 
 /* ---- character classes ------------------------------------------------ */
@@ -46,6 +48,14 @@ static const uint32_t CLOSERS[] = {
     0x201D, 0x2019, 0xFF09, 0x300B, 0x3009, 0x300D, 0x300F, 0x3011, 0x3015, 0x3017, 0xFF3D,
     0xFF5D, 0x3019, 0x301B, 0x301E, 0x301F, 0xFF60,
 };
+/* Opener and closer of each bracket or quote pair (〝 closes with 〞 or 〟). */
+static const uint32_t PAIRS[][2] = {
+    { 0x201C, 0x201D }, { 0x2018, 0x2019 }, { 0xFF08, 0xFF09 }, { 0x300A, 0x300B },
+    { 0x3008, 0x3009 }, { 0x300C, 0x300D }, { 0x300E, 0x300F }, { 0x3010, 0x3011 },
+    { 0x3014, 0x3015 }, { 0x3016, 0x3017 }, { 0xFF3B, 0xFF3D }, { 0xFF5B, 0xFF5D },
+    { 0x3018, 0x3019 }, { 0x301A, 0x301B }, { 0x301D, 0x301E }, { 0x301D, 0x301F },
+    { 0xFF5F, 0xFF60 },
+};
 /* 连接号 and 分隔号: no stretch beside them. */
 static const uint32_t CONNECTORS[] = {
     0x2013, 0x2014, 0x2015, 0xFF5E, 0x301C, 0xFF0D, 0x2010, 0x2012, 0xFF0F,
@@ -57,7 +67,7 @@ static const uint32_t POSTFIXES[] = { 0xFF05, 0x2030, 0x2031, 0x2103, 0x2109, 0x
                                       0xFFE0 };
 
 /* Not at line start: 点号, closers, connectors, 间隔号, 分隔号, postfixes
- * (rules file §1 rows 1–6). */
+ * (docs/linebreak.md "Not at a line start" rows 1–6). */
 static const uint32_t NO_START[] = {
     0x3001, 0x3002, 0xFF0C, 0xFF0E, 0xFF1A, 0xFF1B, 0xFF1F, 0xFF01, 0x203C, 0x2047, 0x2048,
     0x2049, 0x21, 0x2C, 0x2E, 0x3A, 0x3B, 0x3F,
@@ -69,7 +79,7 @@ static const uint32_t NO_START[] = {
     0x25, 0xFF05, 0x2030, 0x2031, 0x2103, 0x2109, 0x00B0, 0x2032, 0x2033, 0x00A2, 0xFFE0,
 };
 
-/* Not at line end: openers, prefixes, 分隔号 (rules file §2). */
+/* Not at line end: openers, prefixes, 分隔号 (docs/linebreak.md "Not at a line end"). */
 static const uint32_t NO_END[] = {
     0x201C, 0x2018, 0xFF08, 0x300A, 0x3008, 0x300C, 0x300E, 0x3010, 0x3014, 0x3016, 0xFF3B,
     0xFF5B, 0x3018, 0x301A, 0x301D, 0xFF5F, 0x28, 0x5B, 0x7B,
@@ -142,6 +152,9 @@ typedef struct atom {
     bool ns, ne;         /* may not start / end a line */
     bool connector;      /* no stretch beside it */
     bool number;         /* starts with a digit (after a prefix) */
+    bool postfix;        /* a number ending in a Western-width postfix: 90% */
+    bool keep_lead;      /* an opener that keeps its blank at a line start (after the indent) */
+    int pair;            /* a bracket's pair (1 + its opener's index in PAIRS), or 0 */
     bool han_start, han_end, alnum_start, alnum_end;
     /* the junction before this atom */
     glue_kind glue_kind;
@@ -155,7 +168,7 @@ typedef struct atom_list {
     size_t n, cap;
 } atom_list;
 
-/* The width the grid gives item i (the rules file's §5 table). */
+/* The width the grid gives item i (docs/linebreak.md, "Widths of punctuation"). */
 static int set_width(const gw_lb_item *it)
 {
     uint32_t cp = it->cp;
@@ -164,6 +177,19 @@ static int set_width(const gw_lb_item *it)
     if (IN(cp, MIDDOTS))
         return HALF;
     return it->width;
+}
+
+/* 1 + the index in PAIRS of the opener that cp opens or closes, or 0. */
+static int pair_of(uint32_t cp)
+{
+    for (size_t i = 0; i < sizeof PAIRS / sizeof PAIRS[0]; i++)
+        if (PAIRS[i][0] == cp || PAIRS[i][1] == cp) {
+            size_t o = i;
+            while (o > 0 && PAIRS[o - 1][0] == PAIRS[i][0])
+                o--;                    /* 〝 has two closers: one pair */
+            return (int)o + 1;
+        }
+    return 0;
 }
 
 static size_t scan_latin(const gw_lb_item *items, size_t i, size_t to, atom *a)
@@ -238,6 +264,12 @@ static void scan_atom(const gw_lb_item *items, size_t i, size_t to, const gw_lb_
     if (a->kind == A_LATIN && IN(first, PREFIXES))
         a->ns = false;
     a->connector = a->first == a->last && IN(cp, CONNECTORS);
+    if (a->kind == A_OPEN || a->kind == A_CLOSE)
+        a->pair = pair_of(cp);
+    /* 90% is one number: a Western-width postfix ends the Latin run (not ％ ℃ of
+     * the CJK face, which are full-width marks of their own). */
+    a->postfix = a->kind == A_LATIN && a->number && a->last > a->first &&
+                 (last == '%' || IN(last, POSTFIXES)) && items[a->last].width < 1000;
     a->han_start = is_han(first);
     a->han_end = is_han(last);
     a->alnum_start = is_alnum(first);
@@ -248,7 +280,10 @@ static void scan_atom(const gw_lb_item *items, size_t i, size_t to, const gw_lb_
 static void join(const gw_lb_item *items, atom *prev, atom *a, size_t space,
                  const gw_lb_options *o)
 {
-    bool han_latin = (prev->han_end && a->alnum_start) || (prev->alnum_end && a->han_start);
+    /* A postfix belongs to its number: 90% takes a gap after it exactly when it
+     * took one before (满意度 90% 以上, but ，90%以上). */
+    bool han_latin = (prev->han_end && a->alnum_start) || (prev->alnum_end && a->han_start) ||
+                     (prev->postfix && prev->glue_kind == G_GAP && a->han_start);
     if (han_latin) {
         a->glue_kind = G_GAP;       /* the author's space, if any, becomes the gap */
         a->glue = o->gap;
@@ -262,7 +297,8 @@ static void join(const gw_lb_item *items, atom *prev, atom *a, size_t space,
     if (o->glue_num_han && prev->number && a->kind == A_HAN)
         a->breakable = false;
     /* Adjacent marks, one a bracket or quote: blanks summing to half a cell or
-     * more lose half a cell, the left mark's first (rules file §5). */
+     * more lose half a cell, the left mark's first (docs/linebreak.md, "Widths of
+     * punctuation"). */
     bool bracket = prev->kind == A_OPEN || prev->kind == A_CLOSE || a->kind == A_OPEN ||
                    a->kind == A_CLOSE;
     bool marks = (prev->bl || prev->br) && (a->bl || a->br) && prev->kind != A_IDSPACE &&
@@ -314,9 +350,13 @@ static bool is_gb(const gw_lb_options *o)
     return o->profile == GW_LB_GB;
 }
 
-static int left_blank(const atom *a, bool line_start)
+/* GB: a line-start opener loses its blank, so its ink meets the edge (clreq 行首);
+ * only a paragraph's indented first line keeps it, on the indent's grid. */
+static int left_blank(const atom *a, bool line_start, const gw_lb_options *o)
 {
-    return line_start ? a->bl : a->bl - a->cl;
+    if (line_start)
+        return is_gb(o) && !a->keep_lead ? 0 : a->bl;
+    return a->bl - a->cl;
 }
 
 static int right_blank(const atom *a, bool line_end, const gw_lb_options *o)
@@ -333,43 +373,109 @@ static int line_width(const atom *v, size_t s, size_t k, const gw_lb_options *o)
     for (size_t i = s; i <= k; i++) {
         if (i > s)
             w += v[i].glue;
-        w += left_blank(&v[i], i == s) + v[i].core + right_blank(&v[i], i == k, o);
+        w += left_blank(&v[i], i == s, o) + v[i].core + right_blank(&v[i], i == k, o);
     }
     return w;
 }
 
-/* What atom i adds to the shrink pool of a line where it is neither first nor
- * last on that side: (a) word spaces to a quarter, (b) outer blanks of brackets
- * and quotes, (c) blanks of 、，；：, (d) Han–Latin gaps to an eighth. */
-static int pool_left(const atom *a)
+/* What the glue before atom a adds to the shrink pool: (a) word spaces to a
+ * quarter, (d) Han–Latin gaps to an eighth. */
+static int glue_pool(const atom *a)
 {
-    int p = 0;
     if (a->glue_kind == G_SPACE && a->glue > 250)
-        p += a->glue - 250;
+        return a->glue - 250;
     if (a->glue_kind == G_GAP && a->glue > 125)
-        p += a->glue - 125;
-    if (a->kind == A_OPEN)
-        p += a->bl - a->cl;
-    return p;
+        return a->glue - 125;
+    return 0;
 }
 
-static int pool_right(const atom *a)
+/* (c) the blank of 、，；： when it is not the line's last. */
+static int pause_pool(const atom *a, bool line_end)
 {
-    return a->kind == A_CLOSE || a->kind == A_PAUSE ? a->br - a->cr : 0;
+    return a->kind == A_PAUSE && !line_end ? a->br - a->cr : 0;
 }
 
-static int line_pool(const atom *v, size_t s, size_t k, const gw_lb_options *o)
+/* (b) the outer blank of a bracket or quote of line [s, k], its line-start or
+ * line-end blank excepted. */
+static int own_bracket(const atom *v, size_t i, size_t s, size_t k)
+{
+    const atom *a = &v[i];
+    if (a->kind == A_OPEN)
+        return i > s ? a->bl - a->cl : 0;
+    if (a->kind == A_CLOSE)
+        return i < k ? a->br - a->cr : 0;
+    return 0;
+}
+
+/* A pair of brackets on one line keeps half a cell of blank between its two
+ * marks until every other level of the pool is spent, so it does not read as a
+ * pair of half-width marks ("乡镇(街道)"): of their pools po and pc, the limits
+ * lo and lc level (b) may take.  Only a line of SHORT_LINE or more may then
+ * take the rest (shrink_line's last level); a short line never does. */
+static void pair_limits(int po, int pc, int *lo, int *lc)
+{
+    int keep_o = po < HALF / 2 ? po : HALF / 2;
+    int keep_c = HALF - keep_o;
+    if (keep_c > pc) {
+        keep_c = pc;
+        keep_o = HALF - pc < po ? HALF - pc : po;
+    }
+    *lo = po - keep_o;
+    *lc = pc - keep_c;
+}
+
+#define PAIR_DEPTH 32            /* brackets nested deeper on one line count as unpaired */
+
+/* The bracket blanks of line [s, k] in the shrink pool, pairs matched on the
+ * line limited by pair_limits; lim[i - s] gets atom i's limit when lim is
+ * given.  A fixed stack: the pass is linear and cannot fail. */
+static int bracket_pool(const atom *v, size_t s, size_t k, int *lim)
+{
+    size_t stack[PAIR_DEPTH];
+    size_t depth = 0;
+    int sum = 0;
+    for (size_t i = s; i <= k; i++) {
+        const atom *a = &v[i];
+        int own = own_bracket(v, i, s, k);
+        if (lim)
+            lim[i - s] = own;
+        sum += own;
+        if (a->kind == A_OPEN && a->pair && depth < PAIR_DEPTH) {
+            stack[depth++] = i;
+            continue;
+        }
+        if (a->kind != A_CLOSE || !a->pair)
+            continue;
+        size_t d = depth;
+        while (d > 0 && v[stack[d - 1]].pair != a->pair)
+            d--;                      /* an unclosed mark inside the pair is dropped */
+        if (d == 0)
+            continue;
+        depth = d - 1;
+        size_t op = stack[depth];
+        int po = own_bracket(v, op, s, k), lo, lc;
+        pair_limits(po, own, &lo, &lc);
+        sum += lo + lc - po - own;
+        if (lim) {
+            lim[op - s] = lo;
+            lim[i - s] = lc;
+        }
+    }
+    return sum;
+}
+
+/* The shrink pool of atoms [s, k] set as one line `avail` wide (docs/linebreak.md,
+ * "Fitting a line", (a)–(e)); on a short line, less the half cell each bracket
+ * pair keeps. */
+static int line_pool(const atom *v, size_t s, size_t k, int avail, const gw_lb_options *o)
 {
     if (!is_gb(o))
         return 0;
     int p = 0;
-    for (size_t i = s; i <= k; i++) {
-        if (i > s)
-            p += pool_left(&v[i]);
-        if (i < k)
-            p += pool_right(&v[i]);
-    }
-    return p;
+    for (size_t i = s; i <= k; i++)
+        p += (i > s ? glue_pool(&v[i]) : 0) + pause_pool(&v[i], i == k) +
+             (avail >= SHORT_LINE ? own_bracket(v, i, s, k) : 0);
+    return p + (avail >= SHORT_LINE ? 0 : bracket_pool(v, s, k, NULL));
 }
 
 static int line_content(const atom *v, size_t s, size_t k)
@@ -392,8 +498,8 @@ typedef struct span_list {
     size_t n, cap;
 } span_list;
 
-/* Split atom s, wider than `avail` on its own, at the fill point (rules file §3,
- * emergency): at least one item stays. */
+/* Split atom s, wider than `avail` on its own, at the fill point (docs/linebreak.md,
+ * "Unbreakable sequences", emergency): at least one item stays. */
 static bool split_atom(const gw_lb_item *items, atom_list *l, size_t s, int avail)
 {
     atom *a = &l->v[s];
@@ -430,7 +536,7 @@ static bool split_atom(const gw_lb_item *items, atom_list *l, size_t s, int avai
     return true;
 }
 
-/* The last atom of the line starting at s (rules file §4). */
+/* The last atom of the line starting at s (docs/linebreak.md "Fitting a line"). */
 static size_t fill_line(const gw_lb_item *items, atom_list *l, size_t s, int avail,
                         const gw_lb_options *o, bool *oom)
 {
@@ -441,14 +547,13 @@ static size_t fill_line(const gw_lb_item *items, atom_list *l, size_t s, int ava
     atom *v = l->v;
     size_t n = l->n, k = s;
     /* open = width of [s, k] without k's right blank: a running sum. */
-    int open = left_blank(&v[s], true) + v[s].core;
-    int pool = 0;
+    int open = left_blank(&v[s], true, o) + v[s].core;
     while (k + 1 < n) {
         const atom *a = &v[k], *b = &v[k + 1];
-        int next_open = open + right_blank(a, false, o) + b->glue + left_blank(b, false) + b->core;
+        int next_open = open + right_blank(a, false, o) + b->glue + left_blank(b, false, o) +
+                        b->core;
         if (next_open + right_blank(b, true, o) > avail)
             break;
-        pool += (is_gb(o) ? pool_right(a) + pool_left(b) : 0);
         open = next_open;
         k++;
     }
@@ -456,16 +561,17 @@ static size_t fill_line(const gw_lb_item *items, atom_list *l, size_t s, int ava
         return k;                                  /* the fill point is a legal break */
     /* k+: the first legal break after the fill point. */
     size_t j = k;
-    int o2 = open, p2 = pool;
+    int o2 = open;
     bool all_ns = true;
     do {
         const atom *a = &v[j], *b = &v[j + 1];
-        o2 += right_blank(a, false, o) + b->glue + left_blank(b, false) + b->core;
-        p2 += is_gb(o) ? pool_right(a) + pool_left(b) : 0;
+        o2 += right_blank(a, false, o) + b->glue + left_blank(b, false, o) + b->core;
         all_ns &= b->ns;
         j++;
     } while (j + 1 < n && !v[j + 1].breakable);
-    if (is_gb(o) && all_ns && o2 + right_blank(&v[j], true, o) - p2 <= avail)
+    /* The pool is counted once per line, when push-in is tried: a bracket pair's
+     * share depends on both its marks being on the line. */
+    if (is_gb(o) && all_ns && o2 + right_blank(&v[j], true, o) - line_pool(v, s, j, avail, o) <= avail)
         return j;                                  /* push-in */
     for (size_t m = k; m > s; m--)
         if (v[m].breakable)
@@ -481,7 +587,8 @@ static bool push_span(span_list *l, size_t s, size_t k, int avail)
     return true;
 }
 
-/* 孤字 (rules file §7): the last line needs 2 em of Han, letters or digits.
+/* 孤字 (docs/linebreak.md, "Paragraph rules"): the last line needs 2 em of Han,
+ * letters or digits.
  * Pull it up onto the line before with the shrink pool, or else move the break
  * before it back, one legal break at a time. */
 static void avoid_lone_char(const atom *v, span_list *sp, const gw_lb_options *o)
@@ -491,7 +598,8 @@ static void avoid_lone_char(const atom *v, span_list *sp, const gw_lb_options *o
     span *prev = &sp->v[sp->n - 2], *last = &sp->v[sp->n - 1];
     if (line_content(v, last->s, last->k) >= 2000)
         return;
-    if (line_width(v, prev->s, last->k, o) - line_pool(v, prev->s, last->k, o) <= prev->avail) {
+    if (line_width(v, prev->s, last->k, o) - line_pool(v, prev->s, last->k, prev->avail, o) <=
+        prev->avail) {
         prev->k = last->k;
         sp->n--;
         return;
@@ -515,6 +623,8 @@ static bool break_segment(const gw_lb_item *items, size_t from, size_t to, const
     spans->n = 0;
     if (!analyse(items, from, to, &p->opt, atoms))
         return false;
+    if (first_of_paragraph && p->first_indent > 0 && atoms->n > 0)
+        atoms->v[0].keep_lead = true;   /* an opener after the indent keeps the indent's grid */
     size_t s = 0;
     while (s < atoms->n) {
         int avail = p->line_width - (first_of_paragraph && spans->n == 0 ? p->first_indent : 0);
@@ -556,7 +666,7 @@ int gw_break_paragraph(const gw_lb_item *items, size_t n, const gw_lb_params *p,
             const span *sp = &spans.v[i];
             const atom *a = &atoms.v[sp->s], *b = &atoms.v[sp->k];
             gw_lb_line line = { a->first, b->last + 1, line_width(atoms.v, sp->s, sp->k, &p->opt),
-                                sp->avail, i + 1 == spans.n, a->bl };
+                                sp->avail, i + 1 == spans.n, left_blank(a, true, &p->opt) };
             ok = push_line(&out, &count, &cap, line);
         }
         if (ok && spans.n == 0) {           /* an empty paragraph or segment */
@@ -615,7 +725,7 @@ int gw_lb_span_width(const gw_lb_item *items, size_t from, size_t to, const gw_l
 /* ---- placing ----------------------------------------------------------------- */
 
 /* Share `amount` among items, each up to limit[i] (negative: no limit), equal
- * shares in whole units, spare units to the leftmost items (rules file §4).
+ * shares in whole units, spare units to the leftmost items (docs/linebreak.md "Fitting a line").
  * Adds to given[]; returns what could not be placed. */
 static int distribute(int amount, const int *limit, int *given, size_t n)
 {
@@ -652,7 +762,9 @@ typedef struct fit {
     int bl, br, glue;
 } fit;
 
-typedef enum { LEVEL_SPACE, LEVEL_BRACKET, LEVEL_PAUSE, LEVEL_GAP, LEVEL_JUNCTION } level;
+typedef enum {
+    LEVEL_SPACE, LEVEL_BRACKET, LEVEL_PAUSE, LEVEL_GAP, LEVEL_PAIR_REST, LEVEL_JUNCTION
+} level;
 
 /* The limit of atom i's share at one level of shrink or stretch (-1: none, 0: not in it). */
 static int level_limit(const atom *v, const fit *f, size_t i, size_t n, level lv, bool shrink)
@@ -668,6 +780,8 @@ static int level_limit(const atom *v, const fit *f, size_t i, size_t n, level lv
             return 0;
         return shrink ? (f[i].glue > 125 ? f[i].glue - 125 : 0) : (f[i].glue < 500 ? 500 - f[i].glue : 0);
     case LEVEL_BRACKET:
+        return 0;                /* bracket_pool's: a pair's limits depend on both marks */
+    case LEVEL_PAIR_REST:        /* what level (b) left of the brackets' blanks */
         return (a->kind == A_OPEN && i > 0 ? f[i].bl : 0) +
                (a->kind == A_CLOSE && i + 1 < n ? f[i].br : 0);
     case LEVEL_PAUSE:
@@ -680,13 +794,21 @@ static int level_limit(const atom *v, const fit *f, size_t i, size_t n, level lv
     return 0;
 }
 
-/* Take `amount` from the line's pool, level by level (rules file §4). */
-static void shrink_line(const atom *v, fit *f, size_t n, int amount, int *limit, int *given)
+/* Take `amount` from the line's pool, level by level (docs/linebreak.md,
+ * "Fitting a line"); a pair of brackets on the line gives what keeps half a cell between them last, and
+ * on a short line never (pair_limits). */
+static void shrink_line(const atom *v, fit *f, size_t n, int amount, bool is_short, int *limit,
+                        int *given)
 {
-    static const level order[] = { LEVEL_SPACE, LEVEL_BRACKET, LEVEL_PAUSE, LEVEL_GAP };
-    for (size_t l = 0; l < 4 && amount > 0; l++) {
+    static const level order[] = { LEVEL_SPACE, LEVEL_BRACKET, LEVEL_PAUSE, LEVEL_GAP,
+                                   LEVEL_PAIR_REST };
+    size_t levels = is_short ? 4 : 5;
+    for (size_t l = 0; l < levels && amount > 0; l++) {
+        if (order[l] == LEVEL_BRACKET)
+            bracket_pool(v, 0, n - 1, limit);
         for (size_t i = 0; i < n; i++) {
-            limit[i] = level_limit(v, f, i, n, order[l], true);
+            if (order[l] != LEVEL_BRACKET)
+                limit[i] = level_limit(v, f, i, n, order[l], true);
             given[i] = 0;
         }
         int left = distribute(amount, limit, given, n);
@@ -703,11 +825,14 @@ static void shrink_line(const atom *v, fit *f, size_t n, int amount, int *limit,
     }
 }
 
-/* Add `amount` to spaces and gaps (to half a cell), then equally at the other
- * junctions between atoms (rules file §4); what is left goes to any junction. */
+/* Add `amount` equally at the junctions between atoms that have no glue, then
+ * to word spaces and Han–Latin gaps (to half a cell); what is left goes to any
+ * junction.  The inter-character junctions come first so that a gap keeps its
+ * quarter cell on a stretched line as on its neighbours ("的 86 个", not
+ * "的  86  个"); it widens only on a line with nothing else to take the space. */
 static void stretch_line(const atom *v, fit *f, size_t n, int amount, int *limit, int *given)
 {
-    static const level order[] = { LEVEL_SPACE, LEVEL_GAP, LEVEL_JUNCTION };
+    static const level order[] = { LEVEL_JUNCTION, LEVEL_SPACE, LEVEL_GAP };
     for (size_t l = 0; l < 4 && amount > 0; l++) {
         for (size_t i = 0; i < n; i++) {
             limit[i] = l < 3 ? level_limit(v, f, i, n, order[l], false) : (i > 0 ? -1 : 0);
@@ -759,6 +884,8 @@ int gw_place_line(const gw_lb_item *items, const gw_lb_line *line, const gw_lb_p
     if (!analyse(items, line->start, line->end, &p->opt, &al))
         return -1;
     size_t n = al.n;
+    if (n > 0)
+        al.v[0].keep_lead = line->lead_blank > 0;  /* as gw_break_paragraph set it */
     fit *f = calloc(n ? n : 1, sizeof *f);
     int *limit = calloc(n ? n : 1, sizeof *limit), *given = calloc(n ? n : 1, sizeof *given);
     if (!f || !limit || !given) {
@@ -770,14 +897,14 @@ int gw_place_line(const gw_lb_item *items, const gw_lb_line *line, const gw_lb_p
     }
     int width = 0;
     for (size_t i = 0; i < n; i++) {
-        f[i].bl = left_blank(&al.v[i], i == 0);
+        f[i].bl = left_blank(&al.v[i], i == 0, &p->opt);
         f[i].br = right_blank(&al.v[i], i + 1 == n, &p->opt);
         f[i].glue = i > 0 ? al.v[i].glue : 0;
         width += f[i].glue + f[i].bl + al.v[i].core + f[i].br;
     }
     int r = line->avail - width;
     if (r < 0 && is_gb(&p->opt))
-        shrink_line(al.v, f, n, -r, limit, given);
+        shrink_line(al.v, f, n, -r, line->avail < SHORT_LINE, limit, given);
     else if (r > 0 && justify && !line->last)
         stretch_line(al.v, f, n, r, limit, given);
     int x = 0;

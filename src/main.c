@@ -64,6 +64,8 @@ static const char USAGE[] =
     "                             paragraph table_cells pages errors); see docs/limits.md\n"
     "  --no-hinting               embed TrueType glyphs without hinting instructions (a\n"
     "                             smaller PDF; see docs/pdf.md)\n"
+    "  --verbose                  render: name the stand-in face of each font role after the\n"
+    "                             document's messages (by default one line says how many)\n"
     "  -h, --help                 show this help\n"
     "  --version                  show the version\n"
     "\n"
@@ -77,6 +79,7 @@ typedef struct cli {
     long jobs;               /* worker processes for several documents */
     const char *output;
     bool fix;                /* lint --fix */
+    bool verbose;            /* render: one warning per stand-in font role */
     gw_font_options fonts;
     gw_layout_options layout;
     gw_limits limits;
@@ -182,6 +185,8 @@ static int parse_args(cli *c, int argc, char **argv)
             c->fonts.drop_hinting = true;
         } else if (!strcmp(a, "--fix")) {
             c->fix = true;
+        } else if (!strcmp(a, "--verbose")) {
+            c->verbose = true;
         } else if (a[0] == '-' && a[1]) {
             return usage_error("unknown option '%s'", a);
         } else if (!c->command) {
@@ -226,6 +231,8 @@ static int cmd_fonts(const cli *c)
                    gw_face_index(f));
         }
     }
+    fflush(stdout);
+    gw_fonts_report_standins(fs, &diag);
     gw_fonts_close(fs);
     return EXIT_DONE;
 }
@@ -408,6 +415,12 @@ static int cmd_render(const cli *c)
     if (!fs)
         return EXIT_USAGE;
     int status = to_dir ? render_batch(c, fs) : render_counted(c, c->inputs[0], c->output, fs);
+    /* After the documents' messages, never before them: a clerk's stderr
+     * shows the errors first, and a failed render needs no word on fonts. */
+    if (c->verbose)
+        gw_fonts_report_standins(fs, &diag);
+    else if (status == EXIT_DONE)
+        gw_fonts_report_standin_summary(fs, &diag);
     gw_fonts_close(fs);
     return status;
 }

@@ -86,11 +86,54 @@ static void report_xml_error(const sink *sk, const xmlError *e)
     free(text);
 }
 
+/* libxml2's words for an & that is not a reference, which office text is full
+ * of ("A&B", "&nbsp;" pasted from a web page), say what to write instead. */
+static void entity_rewrite(const xmlError *e, char *msg, size_t size)
+{
+    msg[0] = '\0';
+    char name[64];
+    if (!e->message)
+        return;
+    if (strncmp(e->message, "xmlParseEntityRef: no name", 26) == 0)
+        snprintf(msg, size, "a bare &: write it as &amp;");
+    else if (strncmp(e->message, "EntityRef: expecting ';'", 24) == 0)
+        snprintf(msg, size, "an & that starts no complete reference: write a bare & as &amp; "
+                 "(a reference ends with ;, as in &amp; or &#x4E00;)");
+    else if (sscanf(e->message, "Entity '%63[^']' not defined", name) == 1)
+        snprintf(msg, size, "&%s; is not defined: XML knows only &amp; &lt; &gt; &quot; &apos; "
+                 "and character references (&#x4E00;); write the character itself, or &amp; "
+                 "for a bare &", name);
+}
+
 /* Structured handler of a parser context: userData is the context itself. */
 static void on_parse_error(void *ctx, xmlErrorPtr e)
 {
     const xmlParserCtxt *ctxt = ctx;
-    report_xml_error(ctxt->_private, e);
+    char msg[256];
+    entity_rewrite(e, msg, sizeof msg);
+    if (!msg[0]) {
+        report_xml_error(ctxt->_private, e);
+        return;
+    }
+    xmlError copy = *e;
+    copy.message = msg;
+    /* At the &, not after it or after the reference. */
+    char name[64];
+    if (strncmp(e->message, "xmlParseEntityRef: no name", 26) == 0 && copy.int2 > 1)
+        copy.int2--;
+    else if (sscanf(e->message, "Entity '%63[^']' not defined", name) == 1 &&
+             copy.int2 > (int)strlen(name) + 2)
+        copy.int2 -= (int)strlen(name) + 2;
+    else if (strncmp(e->message, "EntityRef: expecting ';'", 24) == 0 && ctxt->input &&
+             ctxt->input->cur && ctxt->input->base) {
+        int back = 0;                    /* characters from the & to where libxml2 stopped */
+        const xmlChar *q = ctxt->input->cur;
+        while (q > ctxt->input->base && back < 80 && *q != '&' && *q != '\n')
+            back += (*--q & 0xC0) != 0x80;
+        if (*q == '&' && copy.int2 > back)
+            copy.int2 -= back;
+    }
+    report_xml_error(ctxt->_private, &copy);
 }
 
 /* What the RELAX NG handlers need: where to report, and the schema document
@@ -235,41 +278,379 @@ static int pattern_accepts(const xmlDoc *schema, const xmlNode *pat, const xmlCh
     return ok;
 }
 
+/* ---- What the schema expects: element and attribute names, values ---- */
+
+/* The name="..." of a schema node, not copied; NULL when it has none. */
+static const xmlChar *rng_name(const xmlNode *n)
+{
+    const xmlAttr *a = xmlHasProp(n, BAD_CAST "name");
+    return a && a->children ? a->children->content : NULL;
+}
+
+/* A small set of names (pointers into the schema document). */
+typedef struct name_set {
+    const xmlChar *v[64];
+    size_t n;
+} name_set;
+
+static void name_add(name_set *s, const xmlChar *name)
+{
+    for (size_t i = 0; name && i < s->n; i++)
+        if (xmlStrEqual(s->v[i], name))
+            return;
+    if (name && s->n < sizeof s->v / sizeof *s->v)
+        s->v[s->n++] = name;
+}
+
+static bool name_in(const name_set *s, const xmlChar *name)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (xmlStrEqual(s->v[i], name))
+            return true;
+    return false;
+}
+
+/* "a, b or c" of the names, each as fmt shows it ("<%s>", "%s"). */
+static void name_list(const name_set *s, const char *fmt, const char *last, char *buf, size_t size)
+{
+    size_t at = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < s->n && at + 1 < size; i++) {
+        char one[160];
+        snprintf(one, sizeof one, fmt, (const char *)s->v[i]);
+        int w = snprintf(buf + at, size - at, "%s%s", i == 0 ? "" : i + 1 == s->n ? last : ", ",
+                         one);
+        at += w > 0 ? (size_t)w : 0;
+    }
+}
+
+static const xmlNode *schema_define(const xmlDoc *schema, const xmlChar *name)
+{
+    for (const xmlNode *d = xmlDocGetRootElement(schema)->children; name && d; d = d->next)
+        if (rng_is(d, "define") && xmlStrEqual(rng_name(d), name))
+            return d;
+    return NULL;
+}
+
+static bool rng_nullable(const xmlDoc *schema, const xmlNode *p, int depth);
+
+/* Can the patterns first, first->next, … (a sequence) match no element at all? */
+static bool seq_nullable(const xmlDoc *schema, const xmlNode *first, int depth)
+{
+    for (const xmlNode *c = first; c; c = c->next)
+        if (c->type == XML_ELEMENT_NODE && !rng_nullable(schema, c, depth))
+            return false;
+    return true;
+}
+
+static bool rng_nullable(const xmlDoc *schema, const xmlNode *p, int depth)
+{
+    if (depth > 16 || rng_is(p, "element") || rng_is(p, "notAllowed"))
+        return false;
+    if (rng_is(p, "optional") || rng_is(p, "zeroOrMore") || rng_is(p, "attribute"))
+        return true;
+    if (rng_is(p, "ref")) {
+        const xmlNode *d = schema_define(schema, rng_name(p));
+        return !d || seq_nullable(schema, d->children, depth + 1);
+    }
+    if (rng_is(p, "choice")) {
+        for (const xmlNode *c = p->children; c; c = c->next)
+            if (c->type == XML_ELEMENT_NODE && rng_nullable(schema, c, depth + 1))
+                return true;
+        return false;
+    }
+    return seq_nullable(schema, p->children, depth + 1);
+}
+
+/* The names of the elements a pattern can start with (first) or hold at all
+ * (any), not looking into the elements themselves. */
+static void rng_names(const xmlDoc *schema, const xmlNode *p, bool any, int depth, name_set *out);
+
+static void seq_names(const xmlDoc *schema, const xmlNode *first, bool any, int depth,
+                      name_set *out)
+{
+    for (const xmlNode *c = first; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        rng_names(schema, c, any, depth, out);
+        if (!any && !rng_nullable(schema, c, depth))
+            return;
+    }
+}
+
+static void rng_names(const xmlDoc *schema, const xmlNode *p, bool any, int depth, name_set *out)
+{
+    if (depth > 16 || rng_is(p, "attribute"))
+        return;
+    if (rng_is(p, "element")) {
+        name_add(out, rng_name(p));
+    } else if (rng_is(p, "ref")) {
+        const xmlNode *d = schema_define(schema, rng_name(p));
+        if (d)
+            seq_names(schema, d->children, any, depth + 1, out);
+    } else if (rng_is(p, "choice") || rng_is(p, "interleave")) {
+        for (const xmlNode *c = p->children; c; c = c->next)
+            if (c->type == XML_ELEMENT_NODE)
+                rng_names(schema, c, any, depth + 1, out);
+    } else {
+        seq_names(schema, p->children, any, depth + 1, out);
+    }
+}
+
+/* Can the content patterns from `first` hold text (not looking into elements)? */
+static bool rng_holds_text(const xmlDoc *schema, const xmlNode *first, int depth)
+{
+    for (const xmlNode *c = first; c && depth < 16; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE || rng_is(c, "element") || rng_is(c, "attribute"))
+            continue;
+        if (rng_is(c, "text") || rng_is(c, "mixed"))
+            return true;
+        const xmlNode *d = rng_is(c, "ref") ? schema_define(schema, rng_name(c)) : c;
+        if (d && rng_holds_text(schema, d->children, depth + 1))
+            return true;
+    }
+    return false;
+}
+
+/* Every <element name="NAME"> pattern of the schema (libxml2 allows several:
+ * section1 … section4, the document's title and meta's). */
+static void element_defs(const xmlNode *n, const xmlChar *name, const xmlNode **out, size_t *k,
+                         size_t max)
+{
+    for (; n && *k < max; n = n->next) {
+        if (n->type != XML_ELEMENT_NODE)
+            continue;
+        if (rng_is(n, "element") && (!name || xmlStrEqual(rng_name(n), name)))
+            out[(*k)++] = n;
+        element_defs(n->children, name, out, k, max);
+    }
+}
+
+/* Does pattern p stand for one item of a sequence (an element, a repeat or
+ * choice of them), not a sequence of several to walk through? */
+static const xmlNode *seq_body(const xmlDoc *schema, const xmlNode *p)
+{
+    if (rng_is(p, "group"))
+        return p->children;
+    if (rng_is(p, "ref")) {
+        const xmlNode *d = schema_define(schema, rng_name(p));
+        size_t n = 0;
+        for (const xmlNode *c = d ? d->children : NULL; c; c = c->next)
+            n += c->type == XML_ELEMENT_NODE;
+        return n > 1 ? d->children : NULL;
+    }
+    if (rng_is(p, "optional")) {
+        size_t n = 0;
+        for (const xmlNode *c = p->children; c; c = c->next)
+            n += c->type == XML_ELEMENT_NODE && !rng_is(c, "attribute");
+        return n > 1 ? p->children : NULL;
+    }
+    return NULL;
+}
+
+/* The children of an element (kids[0..k], kids[k] the one libxml2 did not
+ * expect) walked against the sequence of patterns from `pat`, *i the next
+ * child: the names of a required pattern found missing right before kids[k]
+ * go into `missing` (true returned); false when that is not what went wrong. */
+static bool missing_before(const xmlDoc *schema, const xmlNode *pat, const xmlNode *const *kids,
+                           size_t k, size_t *i, int depth, name_set *missing)
+{
+    for (const xmlNode *p = pat; p && depth < 16; p = p->next) {
+        if (p->type != XML_ELEMENT_NODE || rng_is(p, "attribute"))
+            continue;
+        const xmlNode *body = seq_body(schema, p);
+        name_set f = { { 0 }, 0 };
+        if (body) {
+            rng_names(schema, p, true, depth, &f);
+            bool entered = !rng_is(p, "optional") || name_in(&f, kids[*i]->name);
+            if (entered && missing_before(schema, body, kids, k, i, depth + 1, missing))
+                return true;
+            if (*i > k)
+                return false;
+            continue;
+        }
+        rng_names(schema, p, false, depth, &f);
+        bool repeats = rng_is(p, "zeroOrMore") || rng_is(p, "oneOrMore") || rng_is(p, "ref");
+        if (name_in(&f, kids[*i]->name)) {
+            do
+                (*i)++;
+            while (repeats && *i <= k && name_in(&f, kids[*i]->name));
+            if (*i > k)
+                return false;          /* kids[k] fits here: something else is wrong */
+        } else if (!rng_nullable(schema, p, depth)) {
+            if (*i != k || f.n == 0)
+                return false;
+            *missing = f;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Optimal string alignment distance of a and b (at most 64 bytes each). */
+static int edit_distance(const char *a, const char *b)
+{
+    size_t n = strlen(a), m = strlen(b);
+    if (n > 64 || m > 64)
+        return 99;
+    int d[65][65];
+    for (size_t i = 0; i <= n; i++)
+        d[i][0] = (int)i;
+    for (size_t j = 0; j <= m; j++)
+        d[0][j] = (int)j;
+    for (size_t i = 1; i <= n; i++)
+        for (size_t j = 1; j <= m; j++) {
+            int cost = a[i - 1] != b[j - 1];
+            int v = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < v)
+                v = d[i][j - 1] + 1;
+            if (d[i - 1][j - 1] + cost < v)
+                v = d[i - 1][j - 1] + cost;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+                d[i - 2][j - 2] + 1 < v)
+                v = d[i - 2][j - 2] + 1;
+            d[i][j] = v;
+        }
+    return d[n][m];
+}
+
+/* The name of `names` closest to `typed`, when it is a near miss: at most two
+ * edits, and fewer than half the letters typed ("heding" → heading, not
+ * "foo" → to). */
+static const xmlChar *near_miss(const name_set *names, const xmlChar *typed)
+{
+    const xmlChar *best = NULL;
+    int best_d = 3, len = xmlStrlen(typed);
+    for (size_t i = 0; i < names->n; i++) {
+        int d = edit_distance((const char *)typed, (const char *)names->v[i]);
+        if (d > 0 && d < best_d && 2 * d < len) {
+            best = names->v[i];
+            best_d = d;
+        }
+    }
+    return best;
+}
+
+/* The attribute patterns of element `name` (all its definitions). */
+static void element_attr_patterns(const xmlDoc *schema, const xmlChar *name, attr_patterns *out)
+{
+    element_patterns(schema, xmlDocGetRootElement(schema), name, out);
+}
+
+static void attr_names(const attr_patterns *pats, name_set *out)
+{
+    for (size_t i = 0; i < pats->n; i++)
+        name_add(out, rng_name(pats->pat[i]));
+}
+
+/* The values an attribute pattern allows when it is a choice of fixed
+ * values (align: justify, center, right); false for any other pattern. */
+static bool attr_values(const xmlNode *pat, name_set *out)
+{
+    bool only_values = true;
+    for (const xmlNode *c = pat->children; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        if (rng_is(c, "value") && c->children && c->children->content)
+            name_add(out, c->children->content);
+        else if (rng_is(c, "choice"))
+            only_values &= attr_values(c, out);
+        else
+            only_values = false;
+    }
+    return only_values && out->n > 0;
+}
+
+/* ": align is justify, center or right" for the attribute `name` of an
+ * element, or "" when its pattern is not a list of values. */
+static void values_hint(const attr_patterns *pats, const xmlChar *name, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    name_set vals = { { 0 }, 0 };
+    for (size_t i = 0; i < pats->n; i++)
+        if (xmlStrEqual(rng_name(pats->pat[i]), name) && !attr_values(pats->pat[i], &vals))
+            return;
+    char list[384];
+    name_list(&vals, "%s", " or ", list, sizeof list);
+    if (vals.n > 0)
+        snprintf(buf, size, ": %s is %s", (const char *)name, list);
+}
+
+/* " (a positive integer: ASCII digits, …)": the schema's comment on the
+ * define an attribute's pattern refers to, or "" when there is none. */
+static void type_hint(const xmlDoc *schema, const attr_patterns *pats, const xmlChar *name,
+                      char *buf, size_t size)
+{
+    buf[0] = '\0';
+    for (size_t i = 0; i < pats->n && !buf[0]; i++) {
+        if (!xmlStrEqual(rng_name(pats->pat[i]), name))
+            continue;
+        const xmlNode *ref = pats->pat[i]->children;
+        while (ref && ref->type != XML_ELEMENT_NODE)
+            ref = ref->next;
+        const xmlNode *d = rng_is(ref, "ref") ? schema_define(schema, rng_name(ref)) : NULL;
+        const xmlNode *c = d ? d->prev : NULL;
+        while (c && c->type == XML_TEXT_NODE)
+            c = c->prev;
+        if (!c || c->type != XML_COMMENT_NODE || !c->content)
+            continue;
+        const char *t = (const char *)c->content;
+        while (*t == ' ' || *t == '\n')
+            t++;
+        size_t n = strlen(t);
+        while (n > 0 && (t[n - 1] == ' ' || t[n - 1] == '\n' || t[n - 1] == '.'))
+            n--;
+        if (n > 0 && n < 300)
+            snprintf(buf, size, " (%c%.*s)", t[0] >= 'A' && t[0] <= 'Z' ? t[0] - 'A' + 'a' : t[0],
+                     (int)n - 1, t + 1);
+    }
+}
+
 /* "Element X failed to validate attributes" says neither which attribute nor
  * why: find an attribute whose value no pattern of the schema for X accepts,
- * else a required attribute that is missing.  hint is left empty if neither. */
-static void attributes_hint(rng_sink *rs, const xmlNode *n, char *hint, size_t size)
+ * else a required attribute that is missing.  msg is left empty if neither. */
+static void attributes_hint(rng_sink *rs, const xmlNode *n, char *msg, size_t size)
 {
     if (!rs->schema || rs->explained >= MAX_EXPLAINED)
         return;
     rs->explained++;
     attr_patterns pats = { { 0 }, { 0 }, 0 };
-    element_patterns(rs->schema, xmlDocGetRootElement(rs->schema), n->name, &pats);
+    element_attr_patterns(rs->schema, n->name, &pats);
     for (const xmlAttr *a = n->properties; a; a = a->next) {
         bool named = false, accepted = false;
         xmlChar *v = xmlNodeListGetString(n->doc, a->children, 1);
         for (size_t i = 0; i < pats.n && !accepted; i++) {
-            xmlChar *pn = xmlGetProp(pats.pat[i], BAD_CAST "name");
-            if (xmlStrEqual(pn, a->name) && !a->ns) {
+            if (xmlStrEqual(rng_name(pats.pat[i]), a->name) && !a->ns) {
                 named = true;
                 accepted = pattern_accepts(rs->schema, pats.pat[i], v ? v : BAD_CAST "") != 0;
             }
-            xmlFree(pn);
         }
+        char values[400];
+        values_hint(&pats, a->name, values, sizeof values);
+        if (!values[0])
+            type_hint(rs->schema, &pats, a->name, values, sizeof values);
+        bool v1_root = xmlStrEqual(n->name, BAD_CAST "report") && xmlStrEqual(a->name,
+                                                                             BAD_CAST "version");
         if (named && !accepted)
-            snprintf(hint, size, ": %s=\"%.80s\" is not a value <%s> takes (docs/format.md lists "
-                     "its attributes and values)", (const char *)a->name, v ? (const char *)v : "",
-                     (const char *)n->name);
+            snprintf(msg, size, "%s=\"%.80s\" is not a value <%s> takes%s%s%s",
+                     (const char *)a->name, v ? (const char *)v : "", (const char *)n->name,
+                     values, values[0] ? "" : " (docs/format.md lists its attributes and values)",
+                     v1_root ? " (a format v2 source is a <document version=\"2\">)" : "");
         xmlFree(v);
-        if (hint[0])
+        if (msg[0])
             return;
     }
-    for (size_t i = 0; i < pats.n && !hint[0]; i++) {
-        xmlChar *pn = xmlGetProp(pats.pat[i], BAD_CAST "name");
-        if (pn && !pats.optional[i] && !xmlHasNsProp(n, pn, NULL))
-            snprintf(hint, size, ": <%s> needs a %s attribute (docs/format.md lists its "
-                     "attributes and values)", (const char *)n->name, (const char *)pn);
-        xmlFree(pn);
+    for (size_t i = 0; i < pats.n && !msg[0]; i++) {
+        const xmlChar *pn = rng_name(pats.pat[i]);
+        name_set vals = { { 0 }, 0 };
+        if (!pn || pats.optional[i] || xmlHasNsProp(n, pn, NULL))
+            continue;
+        if (attr_values(pats.pat[i], &vals) && vals.n == 1)
+            snprintf(msg, size, "<%s> needs a %s attribute: %s=\"%s\"", (const char *)n->name,
+                     (const char *)pn, (const char *)pn, (const char *)vals.v[0]);
+        else
+            snprintf(msg, size, "<%s> needs a %s attribute (docs/format.md lists its attributes "
+                     "and values)", (const char *)n->name, (const char *)pn);
     }
 }
 
@@ -283,9 +664,134 @@ static const xmlNode *element_at(const xmlNode *n, const char *name)
     return NULL;
 }
 
-/* libxml2's RELAX NG messages name the attribute or element but not the value
- * or the place, and drop an attribute's prefix; msg gets the message rewritten
- * with what the node tells: the value typed, the parent element.  Empty when
+/* "Invalid attribute A for element E": an attribute E does not take (then
+ * its attributes, and a near miss), or a value the attribute does not take
+ * (then the values it does). */
+static void invalid_attribute(rng_sink *rs, const xmlNode *n, const xmlAttr *a, const char *typed,
+                              char *msg, size_t size)
+{
+    xmlChar *v = xmlNodeListGetString(n->doc, a->children, 1);
+    const char *value = v ? (const char *)v : "";
+    attr_patterns pats = { { 0 }, { 0 }, 0 };
+    if (rs->schema)
+        element_attr_patterns(rs->schema, n->name, &pats);
+    name_set names = { { 0 }, 0 };
+    attr_names(&pats, &names);
+    char values[400] = "";
+    if (!a->ns && name_in(&names, a->name)) {
+        values_hint(&pats, a->name, values, sizeof values);
+        if (!values[0])
+            type_hint(rs->schema, &pats, a->name, values, sizeof values);
+        bool v1_root = xmlStrEqual(n->name, BAD_CAST "report") && xmlStrEqual(a->name,
+                                                                             BAD_CAST "version");
+        snprintf(msg, size, "%s=\"%.80s\" is not a value <%s> takes%s%s", typed, value,
+                 (const char *)n->name, values[0] ? values : " (docs/format.md lists its "
+                 "attributes and values)", v1_root ? " (a format v2 source is a <document "
+                 "version=\"2\">)" : "");
+    } else if (!rs->schema) {
+        snprintf(msg, size, "%s=\"%.80s\" is not allowed on <%s> (docs/format.md lists its "
+                 "attributes and values)", typed, value, (const char *)n->name);
+    } else {
+        const xmlChar *near = a->ns ? NULL : near_miss(&names, a->name);
+        char list[400], guess[160] = "";
+        name_list(&names, "%s", " and ", list, sizeof list);
+        if (near)
+            snprintf(guess, sizeof guess, ": did you mean %s?", (const char *)near);
+        if (names.n == 0)
+            snprintf(msg, size, "<%s> takes no attributes, and %s=\"%.80s\" is one",
+                     (const char *)n->name, typed, value);
+        else if (near)
+            snprintf(msg, size, "<%s> takes no attribute %s=\"%.80s\"%s (%s %s)",
+                     (const char *)n->name, typed, value, guess,
+                     names.n == 1 ? "its one attribute is" : "its attributes are", list);
+        else
+            snprintf(msg, size, "<%s> takes no attribute %s=\"%.80s\": %s %s",
+                     (const char *)n->name, typed, value,
+                     names.n == 1 ? "its one attribute is" : "its attributes are", list);
+    }
+    xmlFree(v);
+}
+
+/* "Did not expect element X there": a required element missing before it
+ * (a <title> before <p>), or an element the format does not have (with a
+ * near miss); empty when libxml2's words, with the parent named, are best. */
+static void unexpected_element(rng_sink *rs, const xmlNode *n, char *msg, size_t size)
+{
+    const xmlNode *parent = n->parent;
+    const xmlDoc *schema = rs->schema;
+    if (!schema || rs->explained >= MAX_EXPLAINED)
+        return;
+    rs->explained++;
+    const xmlNode *defs[16];
+    size_t n_defs = 0, n_all = 0;
+    element_defs(xmlDocGetRootElement(schema), parent->name, defs, &n_defs, 16);
+    name_set allowed = { { 0 }, 0 };
+    bool text = false;
+    for (size_t d = 0; d < n_defs; d++) {
+        seq_names(schema, defs[d]->children, true, 0, &allowed);
+        text |= rng_holds_text(schema, defs[d]->children, 0);
+    }
+    const xmlNode *all[256];
+    element_defs(xmlDocGetRootElement(schema), NULL, all, &n_all, 256);
+    bool known = false;
+    for (size_t d = 0; d < n_all && !known; d++)
+        known = xmlStrEqual(rng_name(all[d]), n->name);
+    const xmlNode *root = xmlDocGetRootElement(n->doc);
+    int version = root && xmlStrEqual(root->name, BAD_CAST "document") ? 2 : 1;
+    if (!known || n->ns) {
+        char typed[160];
+        bool prefixed = n->ns && n->ns->prefix;
+        snprintf(typed, sizeof typed, "%s%s%s", prefixed ? (const char *)n->ns->prefix : "",
+                 prefixed ? ":" : "", (const char *)n->name);
+        const xmlChar *near = NULL;
+        name_set every = { { 0 }, 0 };
+        for (size_t d = 0; d < n_all; d++)
+            name_add(&every, rng_name(all[d]));
+        if (!n->ns && !(near = near_miss(&allowed, n->name)))
+            near = near_miss(&every, n->name);  /* a typo of an element that belongs elsewhere */
+        if (near)
+            snprintf(msg, size, "format v%d has no element <%s>: did you mean <%s>? (inside <%s>)",
+                     version, typed, (const char *)near, (const char *)parent->name);
+        else
+            snprintf(msg, size, "format v%d has no element <%s> (inside <%s>; docs/format.md "
+                     "lists the elements)", version, typed, (const char *)parent->name);
+        return;
+    }
+    enum { MAX_KIDS = 10000 };
+    size_t k = 0;
+    for (const xmlNode *c = parent->children; c && c != n && k < MAX_KIDS; c = c->next)
+        k += c->type == XML_ELEMENT_NODE;
+    const xmlNode **kids = k < MAX_KIDS ? malloc((k + 1) * sizeof *kids) : NULL;
+    if (!kids)
+        return;
+    size_t j = 0;
+    for (const xmlNode *c = parent->children; c && j <= k; c = c->next)
+        if (c->type == XML_ELEMENT_NODE)
+            kids[j++] = c;
+    name_set missing = { { 0 }, 0 };
+    for (size_t d = 0; d < n_defs && !missing.n; d++) {
+        size_t i = 0;
+        if (!missing_before(schema, defs[d]->children, kids, k, &i, 0, &missing))
+            missing.n = 0;
+    }
+    free(kids);
+    char list[400];
+    if (missing.n && name_in(&allowed, n->name)) {
+        name_list(&missing, "<%s>", " or ", list, sizeof list);
+        bool vowel = strchr("aeiou", missing.v[0][0]) != NULL;
+        snprintf(msg, size, "a%s %s is required before <%s> (inside <%s>)", vowel ? "n" : "",
+                 list, (const char *)n->name, (const char *)parent->name);
+    } else if (!name_in(&allowed, n->name)) {
+        name_list(&allowed, "<%s>", text ? " and " : " or ", list, sizeof list);
+        snprintf(msg, size, "<%s> does not belong inside <%s>, which holds only %s%s%s",
+                 (const char *)n->name, (const char *)parent->name, text ? "text" : "",
+                 text && allowed.n ? " and " : "", allowed.n ? list : text ? "" : "nothing");
+    }
+}
+
+/* libxml2's RELAX NG messages name the attribute or element but not the value,
+ * the place or what was expected, and drop an attribute's prefix; msg gets the
+ * message rewritten with what the node and the schema tell.  Empty when
  * libxml2's own words are best. */
 static void rng_rewrite(rng_sink *rs, const xmlError *e, char *msg, size_t size)
 {
@@ -293,33 +799,30 @@ static void rng_rewrite(rng_sink *rs, const xmlError *e, char *msg, size_t size)
     const xmlNode *n = e->node;
     if (!n || n->type != XML_ELEMENT_NODE || !e->message)
         return;
-    char attr[64], elem[64], typed[160], hint[384] = "";
+    char attr[64], elem[64], typed[160];
     if (sscanf(e->message, "Invalid attribute %63s for element %63s", attr, elem) == 2) {
         n = element_at(n, elem);
         const xmlAttr *a = n ? attr_named(n, BAD_CAST attr, typed, sizeof typed) : NULL;
-        xmlChar *v = a ? xmlNodeListGetString(n->doc, a->children, 1) : NULL;
         if (a)
-            snprintf(msg, size, "Invalid attribute %s for element %s: %s=\"%.80s\" is not allowed "
-                     "on <%s> (docs/format.md lists its attributes and values)", typed,
-                     (const char *)n->name, typed, v ? (const char *)v : "",
-                     (const char *)n->name);
-        xmlFree(v);
+            invalid_attribute(rs, n, a, typed, msg, size);
         return;
     }
     if (sscanf(e->message, "Element %63s failed to validate attributes", elem) == 1) {
         if ((n = element_at(n, elem)) != NULL)
-            attributes_hint(rs, n, hint, sizeof hint);
+            attributes_hint(rs, n, msg, size);
+        return;
     }
-    else if (strstr(e->message, "Did not expect element") && n->parent &&
-             n->parent->type == XML_ELEMENT_NODE)
-        snprintf(hint, sizeof hint, " (inside <%s>; docs/format.md says what it may hold, in "
-                 "which order)", (const char *)n->parent->name);
-    if (!hint[0])
+    if (!strstr(e->message, "Did not expect element") || !n->parent ||
+        n->parent->type != XML_ELEMENT_NODE)
+        return;
+    unexpected_element(rs, n, msg, size);
+    if (msg[0])
         return;
     size_t len = strlen(e->message);
     while (len > 0 && (e->message[len - 1] == '\n' || e->message[len - 1] == ' '))
         len--;
-    snprintf(msg, size, "%.*s%s", (int)len, e->message, hint);
+    snprintf(msg, size, "%.*s (inside <%s>; docs/format.md says what it may hold, in which order)",
+             (int)len, e->message, (const char *)n->parent->name);
 }
 
 /* Structured handler of the RELAX NG parser and validator. */
@@ -435,6 +938,23 @@ static bool refuse_encoding(const sink *sk, const char *data, size_t len)
     return true;
 }
 
+/* A file that is plainly not XML (a seal image, the PDF itself, a Word file
+ * given by mistake), told by its first bytes; NULL for anything else. */
+static const char *not_xml_kind(const unsigned char *u, size_t len)
+{
+    static const struct { const char *magic; size_t n; const char *what; } kinds[] = {
+        { "\x89PNG\r\n\x1a\n", 8, "a PNG image" },
+        { "\xFF\xD8\xFF", 3, "a JPEG image" },
+        { "%PDF-", 5, "a PDF" },
+        { "PK\x03\x04", 4, "a ZIP archive (a .docx Word file?)" },
+        { "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8, "an old Word (.doc) or Excel (.xls) file" },
+    };
+    for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++)
+        if (len >= kinds[i].n && memcmp(u, kinds[i].magic, kinds[i].n) == 0)
+            return kinds[i].what;
+    return NULL;
+}
+
 /* Refuse what libxml2 must never see: entity declarations (found by our own
  * scan of the DOCTYPE), sources that are not UTF-8, and elements with so many
  * attributes that libxml2 (still the parser) would spend minutes on them. */
@@ -445,6 +965,12 @@ static bool refuse_early(const sink *sk, const char *data, size_t len)
         return true;
     }
     const unsigned char *u = (const unsigned char *)data;
+    const char *kind = not_xml_kind(u, len);
+    if (kind) {
+        gw_error(sk->diag, sk->name, 0, 0, "this is %s, not a gwpdf XML source; to start from a "
+                 "Word or text file, save it as plain text (.txt) and use gwpdf import", kind);
+        return true;
+    }
     bool utf16_bom = len >= 2 && ((u[0] == 0xFE && u[1] == 0xFF) || (u[0] == 0xFF && u[1] == 0xFE));
     bool nul = len >= 4 && (u[0] == 0 || u[1] == 0 || u[2] == 0 || u[3] == 0);
     if (utf16_bom || nul) {
@@ -601,7 +1127,8 @@ static bool inline_v1_include(xmlDocPtr v2, xmlDocPtr v1)
         xmlAddPrevSibling(inc, c);
     }
     for (xmlNodePtr c = v1root->children; c; c = c->next) {
-        if (c->type != XML_ELEMENT_NODE || is_name(c, "start"))
+        /* The comments too: they describe the defines (type_hint). */
+        if ((c->type != XML_ELEMENT_NODE && c->type != XML_COMMENT_NODE) || is_name(c, "start"))
             continue;
         xmlNodePtr copy = xmlDocCopyNode(c, v2, 1);
         if (!copy)

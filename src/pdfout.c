@@ -4,10 +4,11 @@
  * content-stream compression and bookmarks; the fonts are our own Type0 objects
  * (pdffont.c) and the PDF/A metadata our own (pdfmeta.c), because libharu
  * 2.3.0's CJK fonts and PDF/A calls lose text and fail validation
- * (../shared/libharu-notes.md, docs/pdf.md).  Text is written into each page's
- * content stream directly: glyph codes as hex strings, one text object per
- * page, runs of glyphs that share font, size and baseline set with one
- * character spacing (Tc, the grid pitch) and TJ adjustments where a gap differs.
+ * (docs/pdf.md, "libharu 2.3.0 as it really behaves").  Text is written into
+ * each page's content stream directly: glyph codes as hex strings, one text
+ * object per page, runs of glyphs that share font, size and baseline set with
+ * one character spacing (Tc, the grid pitch) and TJ adjustments where a gap
+ * differs.
  * The file is written to a temporary file in the target directory and renamed
  * into place only when complete. */
 #define _GNU_SOURCE

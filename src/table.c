@@ -13,10 +13,12 @@
  * never by scanning the whole table. */
 #include "table.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unicode/uchar.h>
 
 #include "grow.h"
 #include "utf8.h"
@@ -144,16 +146,229 @@ static bool columns_wide_enough(const gw_table *t, const double *w, size_t n, do
     return false;
 }
 
-/* Column edges: "N mm" columns take their width, "N*" columns share the rest
- * in proportion; no <col>: equal columns.  A table of millimetre columns only,
- * narrower than the type area, is centred. */
+/* ---- "*" columns from the content --------------------------------------------- */
+
+/* The "*" columns share what the millimetre columns leave by their content:
+ * each first gets the width of its longest unbreakable unit (a word, a number
+ * with its unit, a character with the marks that may not be parted from it);
+ * then the rest goes, a 48th at a time, to the column where it saves the most
+ * lines of the table (a row is as tall as its tallest cell, so the widths that
+ * save lines are those that even out the line counts across each row); what
+ * saves nothing is shared by the columns' stars.  Line counts are estimated by
+ * filling the units greedily, on the rows up to SPLIT_BUDGET units (a long
+ * table's first rows stand for the rest, so the cost stays bounded).  When the
+ * units do not fit at all, the stars share alone. */
+#define SPLIT_BUDGET 4096
+#define SPLIT_STEPS 48
+#define SPLIT_LOOK 16      /* steps one column may take at once to save a line */
+
+typedef struct split_cell {
+    size_t row, rowspan, col, colspan;
+    int *units;            /* widths of its unbreakable runs (1/1000 em); -1 a forced break */
+    size_t n_units;
+} split_cell;
+
+typedef struct split {
+    split_cell *cells;
+    size_t n_cells, n_rows;   /* the sampled rows and their cells */
+    size_t *h;                /* lines of each sampled row, scratch */
+} split;
+
+/* The widths of the unbreakable runs of a cell's text, in 1/1000 em of the
+ * cell size; the faces are looked up without reporting (set_text reports). */
+static int *cell_units(const gw_cell *cell, const table_env *env, size_t *n_units)
+{
+    const gw_text *text = &cell->text;
+    size_t n = text->len, k = 0;
+    gw_lb_item *items = malloc((n ? n : 1) * sizeof *items);
+    bool *can_break = malloc((n ? n : 1) * sizeof *can_break);
+    int *units = malloc((n ? n : 1) * sizeof *units);
+    gw_role role = cell->header ? GW_ROLE_HEADING1 : GW_ROLE_BODY;
+    bool ok = items && can_break && units;
+    for (size_t i = 0; ok && i < n; i++) {
+        uint32_t cp = text->cp[i];
+        gw_face *face = cp == GW_CP_LINE_BREAK ? NULL : gw_fonts_face_for(env->fonts, role, cp);
+        items[i] = (gw_lb_item){ cp, face ? gw_face_advance(face, cp) : 1000 };
+    }
+    ok = ok && gw_lb_breaks(items, n, &env->lb->opt, can_break) == 0;
+    for (size_t s = 0, i = 1; ok && i <= n; i++) {
+        bool forced = items[s].cp == GW_CP_LINE_BREAK;
+        if (i < n && !forced && !can_break[i] && items[i].cp != GW_CP_LINE_BREAK)
+            continue;
+        int w = forced ? -1 : gw_lb_span_width(items, s, i, &env->lb->opt);
+        ok = forced || w >= 0;
+        units[k++] = w;
+        s = i;
+    }
+    free(items);
+    free(can_break);
+    if (!ok) {
+        free(units);
+        return NULL;
+    }
+    *n_units = k;
+    return units;
+}
+
+/* Lines of units filled greedily into `width` units. */
+static size_t units_lines(const int *u, size_t n, int width)
+{
+    size_t lines = 1;
+    long cur = 0;
+    for (size_t k = 0; k < n; k++) {
+        if (u[k] < 0) {
+            lines++;
+            cur = 0;
+            continue;
+        }
+        if (cur > 0 && cur + u[k] > width) {
+            lines++;
+            cur = 0;
+        }
+        long over = u[k] > width ? (u[k] - 1) / width : 0;   /* split in an emergency */
+        lines += (size_t)over;
+        cur += u[k] - over * width;
+    }
+    return lines;
+}
+
+/* The sampled rows' lines at column widths w (as row_tops makes them). */
+static size_t split_lines(const split *sp, const double *w)
+{
+    for (size_t r = 0; r < sp->n_rows; r++)
+        sp->h[r] = 1;
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; i < sp->n_cells; i++) {
+            const split_cell *c = &sp->cells[i];
+            if ((c->rowspan > 1) != (pass == 1))
+                continue;
+            double inner = -2 * PAD_X;
+            for (size_t k = c->col; k < c->col + c->colspan; k++)
+                inner += w[k];
+            int width = (int)floor(inner / GW_TABLE_TEXT_SIZE * 1000.0);
+            size_t lines = units_lines(c->units, c->n_units, width < 1000 ? 1000 : width);
+            size_t end = c->row + c->rowspan < sp->n_rows ? c->row + c->rowspan : sp->n_rows, have = 0;
+            for (size_t r = c->row; r < end; r++)
+                have += sp->h[r];
+            if (lines > have)
+                sp->h[end - 1] += lines - have;
+        }
+    }
+    size_t total = 0;
+    for (size_t r = 0; r < sp->n_rows; r++)
+        total += sp->h[r];
+    return total;
+}
+
+/* Hand out the spare width of the "*" columns (w[i] = width, share[i] > 0 for
+ * a "*" column) a step at a time where it saves the most lines; returns the
+ * steps left unused. */
+static size_t split_spare(const split *sp, double *w, const double *share, size_t n, double step)
+{
+    size_t left = SPLIT_STEPS, lines = split_lines(sp, w);
+    while (left > 0) {
+        double gain = 0;
+        size_t best_c = n, best_k = 0, best_lines = lines;
+        for (size_t c = 0; c < n; c++) {
+            if (share[c] <= 0)
+                continue;
+            double keep = w[c];
+            for (size_t k = 1; k <= left && k <= SPLIT_LOOK; k++) {
+                w[c] = keep + k * step;
+                size_t l = split_lines(sp, w);
+                if (l < lines && (double)(lines - l) / k > gain + 1e-12) {
+                    gain = (double)(lines - l) / k;
+                    best_c = c;
+                    best_k = k;
+                    best_lines = l;
+                }
+            }
+            w[c] = keep;
+        }
+        if (best_c == n)
+            break;
+        w[best_c] += best_k * step;
+        left -= best_k;
+        lines = best_lines;
+    }
+    return left;
+}
+
+/* The "*" columns' widths from the content (see above): w[i] > 0 for the
+ * millimetre columns, share[i] > 0 for the "*" ones, `rest` what the former
+ * leave.  *done is false when the units do not fit (the stars then share);
+ * false when out of memory. */
+static bool split_stars(const gw_table *t, double *w, const double *share, size_t n, double rest,
+                        const table_env *env, bool *done)
+{
+    *done = false;
+    size_t n_all = 0, units = 0;
+    for (size_t r = 0; r < t->n_rows; r++)
+        n_all += t->rows[r].n_cells;
+    split sp = { calloc(n_all ? n_all : 1, sizeof *sp.cells), 0, 0, calloc(t->n_rows + 1, sizeof *sp.h) };
+    double *least = calloc(n ? n : 1, sizeof *least);
+    bool ok = sp.cells && sp.h && least;
+    for (size_t c = 0; c < n; c++)
+        least[c] = MIN_COLUMN;
+    /* The longest unit of every one-column cell; the rows up to the budget kept. */
+    for (size_t r = 0; ok && r < t->n_rows; r++) {
+        bool keep = units < SPLIT_BUDGET;
+        for (size_t i = 0; ok && i < t->rows[r].n_cells; i++) {
+            const gw_cell *cell = &t->rows[r].cells[i];
+            size_t col = (size_t)cell->col, span = (size_t)cell->colspan, n_units = 0;
+            int *u = cell_units(cell, env, &n_units);
+            ok = u != NULL;
+            for (size_t k = 0; ok && span == 1 && col < n && k < n_units; k++)
+                if (u[k] / 1000.0 * GW_TABLE_TEXT_SIZE + 2 * PAD_X > least[col])
+                    least[col] = u[k] / 1000.0 * GW_TABLE_TEXT_SIZE + 2 * PAD_X;
+            if (ok && keep && col + span <= n) {
+                sp.cells[sp.n_cells++] = (split_cell){ r, (size_t)cell->rowspan, col, span, u, n_units };
+                units += n_units;
+            } else {
+                free(u);
+            }
+        }
+        sp.n_rows = keep ? r + 1 : sp.n_rows;
+    }
+    double need = 0, stars = 0;
+    for (size_t c = 0; c < n; c++) {
+        need += share[c] > 0 ? least[c] : 0;
+        stars += share[c] > 0 ? share[c] : 0;
+    }
+    if (ok && need <= rest + 1e-9) {
+        for (size_t c = 0; c < n; c++)
+            if (share[c] > 0)
+                w[c] = least[c];
+        double spare = rest - need, step = spare / SPLIT_STEPS;
+        size_t left = step > 0.25 ? split_spare(&sp, w, share, n, step) : SPLIT_STEPS;
+        for (size_t c = 0; c < n; c++)
+            if (share[c] > 0)
+                w[c] += left * step * share[c] / stars;
+        *done = true;
+    }
+    for (size_t i = 0; i < sp.n_cells; i++)
+        free(sp.cells[i].units);
+    free(sp.cells);
+    free(sp.h);
+    free(least);
+    return ok;
+}
+
+/* Column edges: "N mm" columns take their width, "N*" columns (no <col>:
+ * every column is "*") share the rest by their content (split_stars), or in
+ * proportion when their content does not fit.  A table of millimetre columns
+ * only, narrower than the type area, is centred.  False after reporting, or
+ * out of memory (ts->col_x NULL). */
 static bool column_edges(gw_table_set *ts, const gw_table *t, gw_pos pos, const table_env *env)
 {
     size_t n = ts->n_cols;
-    double *w = calloc(n ? n : 1, sizeof *w);
+    double *w = calloc(n ? n : 1, sizeof *w), *share = calloc(n ? n : 1, sizeof *share);
     ts->col_x = calloc(n + 1, sizeof *ts->col_x);
-    if (!w || !ts->col_x) {
+    if (!w || !share || !ts->col_x) {
         free(w);
+        free(share);
+        free(ts->col_x);
+        ts->col_x = NULL;
         return false;
     }
     double fixed = 0, stars = 0;
@@ -167,7 +382,7 @@ static bool column_edges(gw_table_set *ts, const gw_table *t, gw_pos pos, const 
             w[i] = v * GW_PT_PER_MM;
             fixed += w[i];
         } else {
-            w[i] = -v;                              /* a share, resolved below */
+            share[i] = v;                           /* resolved below */
             stars += v;
         }
     }
@@ -176,18 +391,28 @@ static bool column_edges(gw_table_set *ts, const gw_table *t, gw_pos pos, const 
                  "the table's columns of fixed width add up to %.1f mm, more than the %.0f mm "
                  "of the type area", fixed / GW_PT_PER_MM, env->area_width / GW_PT_PER_MM);
         free(w);
+        free(share);
+        return false;
+    }
+    bool by_content = false;
+    if (stars > 0 && !split_stars(t, w, share, n, env->area_width - fixed, env, &by_content)) {
+        free(w);
+        free(share);
+        free(ts->col_x);
+        ts->col_x = NULL;
         return false;
     }
     double total = 0;
     for (size_t i = 0; i < n; i++) {
-        if (w[i] < 0)
-            w[i] = (env->area_width - fixed) * -w[i] / stars;
+        if (share[i] > 0 && !by_content)
+            w[i] = (env->area_width - fixed) * share[i] / stars;
         ts->col_x[i + 1] = ts->col_x[i] + w[i];
         total += w[i];
     }
     ts->left = (env->area_width - total) / 2;
     bool ok = columns_wide_enough(t, w, n, fixed, pos, env);
     free(w);
+    free(share);
     return ok;
 }
 
@@ -223,6 +448,7 @@ typedef struct text_style {
     gw_role role;
     gw_align align;
     double size, leading;
+    bool cell;            /* a cell's text: no line of one character where avoidable */
 } text_style;
 
 /* Set one broken line: glyphs at x from the text's left edge x0. */
@@ -232,7 +458,10 @@ static bool set_cell_line(tcell *tc, const gw_text *text, gw_face **faces, const
 {
     gw_align align = st->align;
     gw_role role = st->role;
-    if (gw_place_line(items, ln, lb, align == GW_ALIGN_JUSTIFY, places) != 0)
+    /* Ragged, never stretched: in a column a few characters wide, justifying
+     * spreads a line's characters an em apart.  GW_ALIGN_JUSTIFY (the model's
+     * "left") is flush left. */
+    if (gw_place_line(items, ln, lb, false, places) != 0)
         return false;
     int shift = 0;
     if (align == GW_ALIGN_CENTER)
@@ -254,6 +483,195 @@ static bool set_cell_line(tcell *tc, const gw_text *text, gw_face **faces, const
         gw_face_use(faces[i], text->cp[i]);
     }
     return true;
+}
+
+/* ---- breaking a cell's text ----------------------------------------------- */
+
+/* The line breaker fills each line greedily, which in a column three or four
+ * characters wide can leave a line of one character ("产出数 / 量 / （12分）")
+ * or a last line with less than 2 em of text (孤字, rules file §7).  Where it
+ * does, the cell's segment (text between forced breaks) is broken again by a
+ * search over its legal breaks that keeps the fewest lines and then has the
+ * fewest such lines; among equals, non-last lines as full as possible. */
+
+static bool is_blank_cp(uint32_t cp)
+{
+    return cp == ' ' || cp == 0x3000 || cp == GW_CP_LINE_BREAK;
+}
+
+/* Characters a line shows. */
+static size_t shown(const gw_lb_item *items, size_t s, size_t e)
+{
+    size_t n = 0;
+    for (size_t i = s; i < e; i++)
+        n += !is_blank_cp(items[i].cp);
+    return n;
+}
+
+/* What counts against 孤字: the advances of Han characters, letters and digits. */
+static int lone_content(const gw_lb_item *items, size_t s, size_t e)
+{
+    int c = 0;
+    for (size_t i = s; i < e; i++)
+        c += u_isalnum((UChar32)items[i].cp) ? items[i].width : 0;
+    return c;
+}
+
+/* How well a run of lines is set, compared field by field. */
+typedef struct break_cost {
+    size_t lines, lone;       /* lines; lines of one character, and a last line under 2 em */
+    double slack;             /* sum of the squared room left on the lines but the last, em² */
+    bool reached;
+} break_cost;
+
+static bool cost_less(const break_cost *a, const break_cost *b)
+{
+    if (!b->reached)
+        return a->reached;
+    if (a->lines != b->lines)
+        return a->lines < b->lines;
+    if (a->lone != b->lone)
+        return a->lone < b->lone;
+    return a->slack < b->slack - 1e-9;
+}
+
+/* True when the greedy lines [g0, g1) of one segment have a line of one
+ * character or a last line under 2 em. */
+static bool greedy_is_poor(const gw_lb_item *items, const gw_lb_line *g, size_t g0, size_t g1)
+{
+    if (g1 - g0 < 2)
+        return false;
+    size_t all = shown(items, g[g0].start, g[g1 - 1].end);
+    for (size_t i = g0; i < g1; i++)
+        if (all > 1 && shown(items, g[i].start, g[i].end) == 1)
+            return true;
+    return lone_content(items, g[g1 - 1].start, g[g1 - 1].end) < 2000;
+}
+
+/* The line [s, e) as the breaker sets it alone (its width and line-start blank). */
+static bool one_line(const gw_lb_item *items, size_t s, size_t e, const gw_lb_params *p, bool last,
+                     gw_lb_line *out)
+{
+    gw_lb_params wide = *p;
+    wide.line_width = INT_MAX / 4;
+    wide.first_indent = 0;
+    gw_lb_line *ln = NULL;
+    size_t n = 0;
+    if (gw_break_paragraph(items + s, e - s, &wide, &ln, &n) != 0)
+        return false;
+    *out = (gw_lb_line){ s + ln[0].start, s + ln[0].end, ln[0].width, p->line_width, last,
+                         ln[0].lead_blank };
+    free(ln);
+    return true;
+}
+
+/* Break the segment of greedy lines g[g0, g1) again (see above) into *out. */
+static int rebreak_segment(const gw_lb_item *items, const bool *can_break, const gw_lb_line *g,
+                           size_t g0, size_t g1, const gw_lb_params *p, gw_lb_line **out,
+                           size_t *n_out, size_t *cap)
+{
+    size_t from = g[g0].start, to = g[g1 - 1].end, m = 0;
+    size_t *pos = malloc((to - from + 2) * sizeof *pos);
+    size_t *greedy_next = calloc(to - from + 2, sizeof *greedy_next);
+    break_cost *best = calloc(to - from + 2, sizeof *best);
+    size_t *prev = calloc(to - from + 2, sizeof *prev);
+    int rc = -1;
+    if (!pos || !greedy_next || !best || !prev)
+        goto out;
+    /* The nodes: the legal breaks and the greedy lines' starts (an atom too
+     * wide for the line is split where the breaker split it). */
+    size_t k = g0;
+    for (size_t i = from; i < to; i++) {
+        bool start = k < g1 && g[k].start == i;
+        if (start || can_break[i]) {
+            greedy_next[m] = start ? (k + 1 < g1 ? g[k + 1].start : to) : 0;
+            pos[m++] = i;
+        }
+        k += start;
+    }
+    pos[m] = to;
+    size_t all = shown(items, from, to);
+    best[0].reached = true;
+    for (size_t i = 0; i < m; i++) {
+        if (!best[i].reached)
+            continue;
+        for (size_t j = i + 1; j <= m; j++) {
+            int w = gw_lb_span_width(items, pos[i], pos[j], &p->opt);
+            if (w < 0)
+                goto out;
+            bool greedy = greedy_next[i] == pos[j];
+            if (w > p->line_width && !greedy) {
+                if (pos[j] > greedy_next[i])
+                    break;                        /* longer lines only get wider */
+                continue;
+            }
+            bool last = j == m;
+            break_cost c = best[i];
+            c.lines++;
+            c.lone += all > 1 && shown(items, pos[i], pos[j]) == 1;
+            c.lone += last && i > 0 && lone_content(items, pos[i], pos[j]) < 2000;
+            if (!last && w < p->line_width)
+                c.slack += (p->line_width - w) / 1000.0 * (p->line_width - w) / 1000.0;
+            if (cost_less(&c, &best[j])) {
+                best[j] = c;
+                prev[j] = i;
+            }
+        }
+    }
+    /* best[m] is reached: the greedy lines are one of the paths. */
+    size_t n = best[m].lines, at = *n_out;
+    if (!gw_grow(out, cap, at + n, sizeof **out))
+        goto out;
+    for (size_t j = m, l = n; l-- > 0; j = prev[j])
+        if (!one_line(items, pos[prev[j]], pos[j], p, j == m, &(*out)[at + l]))
+            goto out;
+    *n_out = at + n;
+    rc = 0;
+out:
+    free(pos);
+    free(greedy_next);
+    free(best);
+    free(prev);
+    return rc;
+}
+
+/* The lines of a cell's text: the breaker's, each segment with a line of one
+ * character or a short last line broken again.  0, or -1 out of memory. */
+static int break_cell(const gw_lb_item *items, size_t n, const gw_lb_params *p, gw_lb_line **lines,
+                      size_t *n_lines)
+{
+    gw_lb_line *g = NULL, *out = NULL;
+    size_t n_g = 0, n_out = 0, cap = 0;
+    bool *can_break = malloc((n ? n : 1) * sizeof *can_break);
+    int rc = -1;
+    if (!can_break || gw_break_paragraph(items, n, p, &g, &n_g) != 0 ||
+        gw_lb_breaks(items, n, &p->opt, can_break) != 0)
+        goto out;
+    for (size_t g0 = 0; g0 < n_g;) {
+        size_t g1 = g0;
+        while (g1 < n_g && !g[g1].last)
+            g1++;
+        g1 += g1 < n_g;                             /* the segment's last line */
+        if (greedy_is_poor(items, g, g0, g1)) {
+            if (rebreak_segment(items, can_break, g, g0, g1, p, &out, &n_out, &cap) != 0)
+                goto out;
+        } else {
+            if (!gw_grow(&out, &cap, n_out + (g1 - g0), sizeof *out))
+                goto out;
+            memcpy(out + n_out, g + g0, (g1 - g0) * sizeof *out);
+            n_out += g1 - g0;
+        }
+        g0 = g1;
+    }
+    *lines = out;
+    *n_lines = n_out;
+    out = NULL;
+    rc = 0;
+out:
+    free(out);
+    free(g);
+    free(can_break);
+    return rc;
 }
 
 /* Break text into lines `width` wide starting at x0; glyph baselines relative
@@ -282,7 +700,8 @@ static int set_text(tcell *tc, const gw_text *text, const text_style *st, double
     if (p.line_width < 1000)
         p.line_width = 1000;                      /* at least one character a line */
     p.first_indent = 0;
-    if (gw_break_paragraph(items, n, &p, &lines, &n_lines) != 0)
+    if ((st->cell ? break_cell(items, n, &p, &lines, &n_lines)
+                  : gw_break_paragraph(items, n, &p, &lines, &n_lines)) != 0)
         goto out;
     double em_top = (st->leading - st->size) / 2;
     for (size_t i = 0; i < n_lines; i++) {
@@ -300,12 +719,12 @@ out:
     return rc;
 }
 
-/* A cell: 12 pt, th in 黑体 and centred, td justified, unless align says. */
+/* A cell: 12 pt, th in 黑体 and centred, td flush left, unless align says. */
 static int set_cell(tcell *tc, const gw_cell *cell, const gw_table_set *ts, const table_env *env)
 {
     text_style st = { cell->header ? GW_ROLE_HEADING1 : GW_ROLE_BODY,
                       cell->align_set ? cell->align : cell->header ? GW_ALIGN_CENTER : GW_ALIGN_JUSTIFY,
-                      GW_TABLE_TEXT_SIZE, GW_TABLE_LEADING };
+                      GW_TABLE_TEXT_SIZE, GW_TABLE_LEADING, true };
     double x0 = ts->col_x[tc->col] + PAD_X;
     double inner = ts->col_x[tc->col + tc->colspan] - ts->col_x[tc->col] - 2 * PAD_X;
     return set_text(tc, &cell->text, &st, x0, inner, env);
@@ -314,7 +733,7 @@ static int set_cell(tcell *tc, const gw_cell *cell, const gw_table_set *ts, cons
 /* A landscape table's caption, above it on its first page: centred 3号黑体. */
 static int set_caption(gw_table_set *ts, const gw_text *caption, const table_env *env)
 {
-    text_style st = { GW_ROLE_HEADING1, GW_ALIGN_CENTER, CAPTION_SIZE, CAPTION_SIZE * 1.5 };
+    text_style st = { GW_ROLE_HEADING1, GW_ALIGN_CENTER, CAPTION_SIZE, CAPTION_SIZE * 1.5, false };
     int rc = set_text(&ts->caption, caption, &st, 0, ts->col_x[ts->n_cols], env);
     if (rc == 0)
         ts->caption_h = ts->caption.n_lines * st.leading + CAPTION_GAP;
@@ -569,16 +988,40 @@ static bool visit_reaching(const gw_table_set *ts, size_t k, size_t lo, size_t h
 typedef struct cut_probe {
     size_t r0, r1;
     double base, at;
+    double grow_max;      /* how much taller the row above the cut may grow */
     bool cuts;            /* a line of text crosses it ... */
     double line_top;      /* ... the top of the first such line */
     bool all_below;       /* a cell crossing it has all its text below it */
+    double grow;          /* what the row above must grow for the text that moves up */
 } cut_probe;
+
+/* True when a cut at offset `at` (from `base`) crosses the cell, whose text
+ * does not lie wholly above it but fits in the cell's part above it once the
+ * row above the cut is `grow_max` taller: cut there, the text moves into that
+ * part (table_settle_cut), so that a row that fits the page is not sent to the
+ * next for a rowspan's text; *need is how much taller the row must grow. */
+static bool text_moves_up(const gw_table_set *ts, const tcell *tc, double base, double at,
+                          double grow_max, double *need)
+{
+    double a = ts->row_y[tc->row] - base, b = ts->row_y[tc->row + tc->rowspan] - base;
+    double text = tc->n_lines * GW_TABLE_LEADING;
+    if (tc->n_lines == 0 || a >= at - 1e-6 || b <= at + 1e-6 || a + tc->text_top + text <= at + 1e-6)
+        return false;
+    *need = text + 2 * PAD_Y - (at - a);
+    *need = *need > 0 ? *need : 0;
+    return *need <= grow_max + 1e-6;
+}
 
 static bool probe_cell(const gw_table_set *ts, const tcell *tc, void *ctx)
 {
     cut_probe *q = ctx;
+    double need = 0;
     if (tc->row < q->r0 || tc->row >= q->r1 || tc->n_lines == 0)
         return true;
+    if (text_moves_up(ts, tc, q->base, q->at, q->grow_max, &need)) {
+        q->grow = need > q->grow ? need : q->grow;
+        return true;
+    }
     double top = ts->row_y[tc->row] - q->base + tc->text_top;
     /* The lines are LEADING apart: only the one around `at` can cross it. */
     double near = floor((q->at - top) / GW_TABLE_LEADING);
@@ -600,9 +1043,9 @@ static bool probe_cell(const gw_table_set *ts, const tcell *tc, void *ctx)
 /* Probe the cells that may cross offset `at`: a cell crossing it starts above
  * it, so it covers the last row whose top is above `at` — that row's cells and
  * those reaching into it from the rows above. */
-static cut_probe probe_cut(const gw_table_set *ts, size_t r0, size_t r1, double at)
+static cut_probe probe_cut(const gw_table_set *ts, size_t r0, size_t r1, double at, double grow_max)
 {
-    cut_probe q = { r0, r1, ts->row_y[r0], at, false, 0, false };
+    cut_probe q = { r0, r1, ts->row_y[r0], at, grow_max, false, 0, false, 0 };
     size_t end = rows_above(ts, r0, r1, at);
     if (end == r0)
         return q;
@@ -617,23 +1060,23 @@ static cut_probe probe_cut(const gw_table_set *ts, size_t r0, size_t r1, double 
  * rows' top); *line_top is then the top of the first such line. */
 static bool cuts_text(const gw_table_set *ts, size_t r0, size_t r1, double at, double *line_top)
 {
-    cut_probe q = probe_cut(ts, r0, r1, at);
+    cut_probe q = probe_cut(ts, r0, r1, at, 0);
     if (q.cuts)
         *line_top = q.line_top;
     return q.cuts;
 }
 
-/* True when a cell crossing offset `at` has all its text below it: cut there,
- * the cell's text would come after the rows that follow it in the source. */
-static bool text_all_below(const gw_table_set *ts, size_t r0, size_t r1, double at)
+/* The row boundary of rows [r0, r1) at offset `at`, or r1 when `at` is none. */
+static size_t boundary_at(const gw_table_set *ts, size_t r0, size_t r1, double at)
 {
-    return probe_cut(ts, r0, r1, at).all_below;
+    size_t k = rows_above(ts, r0, r1, at);
+    return k < r1 && fabs(ts->row_y[k] - ts->row_y[r0] - at) < 1e-6 ? k : r1;
 }
 
 double table_cut_rows(const gw_table_set *ts, size_t r0, size_t r1, double off0, double limit,
                       bool keep_order)
 {
-    double base = ts->row_y[r0], line_top;
+    double base = ts->row_y[r0];
     /* The last row boundary at or above the limit (binary search). */
     size_t lo = r0, hi = r1;
     while (lo < hi) {
@@ -648,11 +1091,66 @@ double table_cut_rows(const gw_table_set *ts, size_t r0, size_t r1, double off0,
         if (b <= off0 + 1e-6)
             break;
         /* A row boundary inside a rowspan cell is a place to cut where the cell's
-         * text does not cross it, and (keep_order) does not lie wholly below it. */
-        if (!cuts_text(ts, r0, r1, b, &line_top) && !(keep_order && text_all_below(ts, r0, r1, b)))
+         * text does not cross it, and (keep_order) does not lie wholly below it
+         * — unless the text fits above it, in a row grown to the limit at most. */
+        cut_probe q = probe_cut(ts, r0, r1, b, k < r1 ? limit - b : 0);
+        if (!q.cuts && !(keep_order && q.all_below))
             return b;
     }
     return off0;
+}
+
+/* What table_settle_cut visits: the table to change and the cut. */
+typedef struct settle {
+    gw_table_set *ts;
+    size_t r0, r1, end;   /* end: the row boundary of the cut (r1: none) */
+    double base, at, grow;
+} settle;
+
+/* Move a cell's text by `shift` (pt, downwards). */
+static void shift_text(tcell *tc, double shift)
+{
+    for (size_t k = 0; k < tc->n_g; k++)
+        tc->g[k].baseline += shift;
+    tc->text_top += shift;
+}
+
+/* The row above the cut having grown: a cell ending at the cut stays centred;
+ * a cell across it whose text moves up is centred in its part above it. */
+static bool settle_cell(const gw_table_set *cts, const tcell *ctc, void *ctx)
+{
+    const settle *st = ctx;
+    double need = 0;
+    if (ctc->row < st->r0 || ctc->row >= st->r1)
+        return true;
+    tcell *tc = &st->ts->cells[ctc - cts->cells];
+    if (st->end < st->r1 && tc->row + tc->rowspan == st->end) {
+        shift_text(tc, st->grow / 2);
+        return true;
+    }
+    if (!text_moves_up(cts, ctc, st->base, st->at, 0, &need))
+        return true;
+    double part = st->at - (cts->row_y[tc->row] - st->base);
+    shift_text(tc, (part - tc->n_lines * GW_TABLE_LEADING) / 2 - tc->text_top);
+    return true;
+}
+
+double table_settle_cut(gw_table_set *ts, size_t r0, size_t r1, double at, double limit)
+{
+    size_t end = boundary_at(ts, r0, r1, at);
+    cut_probe q = probe_cut(ts, r0, r1, at, end < r1 ? limit - at : 0);
+    settle st = { ts, r0, r1, q.grow > 0 ? end : r1, ts->row_y[r0], at + q.grow, q.grow };
+    if (q.grow > 0)
+        for (size_t r = end; r <= ts->n_rows; r++)
+            ts->row_y[r] += q.grow;                /* the row above the cut grows */
+    size_t above = rows_above(ts, r0, r1, st.at);
+    if (above == r0)
+        return st.at;
+    size_t k = above - 1;
+    visit_reaching(ts, 1, 0, ts->tree_base, ts->row_first[k], k, settle_cell, &st);
+    for (size_t i = ts->row_first[k]; i < ts->row_first[k + 1]; i++)
+        settle_cell(ts, &ts->cells[i], &st);
+    return st.at;
 }
 
 double table_row_rest(const gw_table_set *ts, size_t r0, size_t r1, double off)

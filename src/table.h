@@ -1,14 +1,17 @@
 /* table — format-v1 tables for the layout (private to the layout module).
  *
  * A table is measured once (table_measure): column widths fitted to the type
- * area ("2*" shares what the millimetre widths leave), each cell's text broken
+ * area (the "*" columns share what the millimetre widths leave by their
+ * content: table.c, split_stars), each cell's text broken ragged
  * by the body's line breaker in the body face at 12 pt (小四) with 18 pt
  * leading — never the body's 29.6 pt grid pitch — header cells (th) in 黑体 and
  * centred, rows as tall as their tallest cell, cells centred vertically.  The
  * pagination in layout.c then places the body rows page by page with
  * table_place, repeating the head rows on every page: a page ends at a row
- * boundary (table_cut_rows; inside a rowspan cell too, where its text allows),
- * and inside a row only when the row is taller than a page (table_cut).
+ * boundary (table_cut_rows; inside a rowspan cell too, where its text allows
+ * or fits above the cut, the row above growing when the page has room for it:
+ * table_settle_cut), and inside a row only when the row is taller than a page
+ * (table_cut).
  *
  * Called by layout.c only. */
 #ifndef GW_TABLE_H
@@ -61,6 +64,13 @@ double table_height(const gw_table_set *ts, size_t r0, size_t r1);
  * when none. */
 double table_cut_rows(const gw_table_set *ts, size_t r0, size_t r1, double off0, double limit,
                       bool keep_order);
+/* A page ends at offset `at` of rows [r0, r1), found by table_cut_rows or
+ * table_cut with `limit`: the text of each cell the cut crosses that does not
+ * lie wholly above it is centred in the cell's part above it, where it fits —
+ * at a row boundary, once the row above has grown (to `limit` at most) as
+ * table_cut_rows allowed for.  Returns where the page now ends (at, or
+ * further down by what the row grew). */
+double table_settle_cut(gw_table_set *ts, size_t r0, size_t r1, double at, double limit);
 /* From offset `off` to the end of the row it falls in, pt. */
 double table_row_rest(const gw_table_set *ts, size_t r0, size_t r1, double off);
 /* The largest offset in (off0, limit] that crosses no line of text, for a row

@@ -274,4 +274,67 @@ gw "$DATA" render no-label.xml -o "$SCRATCH/no-bom.pdf"
   fail "render bom.xml: first line '$first' differs from no-label.xml's"
 echo "ok: render bom.xml (UTF-8 BOM) -> exit 0, first line: $first"
 
+# ---- a typed number where gwpdf numbers: a warning, still exit 0 -------------------------
+cat >"$SCRATCH/typed.xml" <<'XML'
+<?xml version="1.0" encoding="UTF-8"?>
+<report version="1">
+  <title>标题</title>
+  <section><heading>一、基本情况</heading>
+    <p>正文。</p>
+    <list><item>（一）第一项。</item><item>①第二项。</item></list>
+    <section><heading>（二）主要做法</heading><p>正文。</p></section>
+    <section><heading>(二)具体措施</heading><p>正文。</p></section>
+  </section>
+  <section><heading number="none">二、不编号的标题</heading><p>正文。</p></section>
+  <section><heading>2022年工作</heading><p>正文。</p></section>
+</report>
+XML
+put_sentinel "typed"
+gw "$SCRATCH" render typed.xml -o "$OUT"
+[[ $RC -eq 0 ]] || fail "render typed.xml: exit status $RC, expected 0"
+check_stderr "render typed.xml" 'typed.xml:4:21: warning: the heading starts with 一、, the number gwpdf generates for it: it would print twice (remove it, or use number="none" to keep the typed one)
+typed.xml:6:17: warning: the list item starts with （一）, the number gwpdf generates for it: it would print twice (remove it, or write the items as <p> to keep the typed numbers)
+typed.xml:6:37: warning: the list item starts with the typed number ①, but gwpdf numbers it （二）: both would print (remove the typed one, or write the items as <p> to keep the typed numbers)
+typed.xml:7:23: warning: the heading starts with the typed number （二）, but gwpdf numbers it （一）: both would print (remove the typed one, or use number="none" to keep the typed one)
+typed.xml:8:23: warning: the heading starts with (二), the number gwpdf generates for it (as （二）): it would print twice (remove it, or use number="none" to keep the typed one)'
+check_no_stdout "render typed.xml"
+[[ $(head -c 5 "$OUT") == %PDF- ]] || fail "render typed.xml: no PDF written"
+echo "ok: render typed.xml -> exit 0, $(wc -l <"$SCRATCH/stderr.filtered") warnings of typed numbers"
+
+# ---- font stand-ins: never before the document's messages, none after a failure ----------
+FONT_LINE_RE='^warning: ([0-9]+ font roles? (is|are) drawn by stand-in|font role )'
+gw "$BAD" fonts
+standins=$(grep -c -E ': fallback stand-in' "$SCRATCH/stdout" || true)
+per_role=$(grep -c -E '^warning: font role ' "$SCRATCH/stderr" || true)
+[[ $per_role -eq $standins ]] ||
+  fail "gwpdf fonts: $per_role stand-in warnings, $standins roles listed as stand-ins"
+# first_font_line: the line number of the first font message in stderr (empty when none)
+first_font_line() { grep -n -E "$FONT_LINE_RE" "$SCRATCH/stderr" | head -1 | cut -d: -f1; }
+put_sentinel "fonts after failure"
+gw "$BAD" render missing-title.xml -o "$OUT"
+[[ $RC -eq 1 ]] || fail "render missing-title.xml: exit status $RC, expected 1"
+if grep -q -E "$FONT_LINE_RE" "$SCRATCH/stderr"; then
+  fail "render missing-title.xml: a failed render spoke of fonts: $(grep -E "$FONT_LINE_RE" "$SCRATCH/stderr" | head -1)"
+fi
+check_untouched "render missing-title.xml (fonts)"
+gw "$BAD" render missing-title.xml -o "$OUT" --verbose
+[[ $(head -1 "$SCRATCH/stderr") == "missing-title.xml:4: a <title> is required before <p> (inside <report>)" ]] ||
+  fail "render missing-title.xml --verbose: the first line is not the error: $(head -1 "$SCRATCH/stderr")"
+[[ $(grep -c -E '^warning: font role ' "$SCRATCH/stderr" || true) -eq $standins ]] ||
+  fail "render --verbose: not one warning per stand-in role ($standins)"
+gw "$SCRATCH" render typed.xml -o "$OUT"
+summary=$(grep -c -E "$FONT_LINE_RE" "$SCRATCH/stderr" || true)
+[[ $summary -eq $((standins > 0 ? 1 : 0)) ]] ||
+  fail "render typed.xml: $summary font lines after success, expected $((standins > 0 ? 1 : 0))"
+if ((standins > 0)); then
+  [[ $(first_font_line) -eq $(wc -l <"$SCRATCH/stderr") ]] ||
+    fail "render typed.xml: the stand-in summary is not the last line of stderr"
+  grep -q -E "^warning: $standins font roles? (is|are) drawn by stand-in faces, not by .*: \`gwpdf fonts\` \(or --verbose\) shows which$" "$SCRATCH/stderr" ||
+    fail "render typed.xml: no summary of the $standins stand-in roles: $(tail -1 "$SCRATCH/stderr")"
+  gw "$SCRATCH" render typed.xml -o "$OUT" --verbose
+  [[ $(first_font_line) -eq 6 ]] ||
+    fail "render typed.xml --verbose: the font lines do not follow the document's 5 warnings"
+fi
+echo "ok: font stand-ins ($standins roles): none after a failure, after the messages with --verbose, one line after success"
+
 finish

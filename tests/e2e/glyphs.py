@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Glyph-level check of a gwpdf PDF's body text against ../shared/cjk-layout-rules.md.
+"""Glyph-level check of a gwpdf PDF's body text against docs/linebreak.md ("The rules").
 
     /usr/bin/python3 glyphs.py FILE.pdf [--dump]
 
@@ -23,7 +23,10 @@ measured on cells, overflow on ink.
   ink   = the box, except: full-width closing marks (，。、；：？！）》”’」』】〕〉．...) draw in
           the LEFT half-em [x0, x0 + size/2], opening marks (（《“‘「『【〔〈...) in the RIGHT
           half-em [x1 - size/2, x1], a middle dot (·) in the half-em around its centre.
-  start = the cell left edge of the first glyph's box (a line-start opener keeps its blank).
+  start = the cell left edge of the first glyph's box; for an opening mark at the left edge,
+          of its ink (a line-start opener loses its blank, so its ink meets the edge; only
+          after a paragraph's 2-cell first-line indent does it keep its blank, and its box
+          starts at the indent).
   end   = the right edge of the last glyph's ink (and of its cell, for the statistic).
 
 A paragraph's LAST line is decided from the PDF alone: line P is a paragraph's last line
@@ -53,19 +56,27 @@ Checks (violation kinds):
      (the split-* checks compare consecutive body lines P, N where N is not indented)
   overflow       a glyph's ink lies outside x 79.370 .. 521.575 by more than 0.5 pt
   start          a full line starts neither at 79.37 (±0.5) nor, as a paragraph's first line,
-                 at 110.96 (±0.5) and is not centred (ink within 1 cell of symmetric)
+                 at 110.96 (±0.5) and is not centred (ink within 1 cell of symmetric);
+                 and any body line that is not indented or centred and starts with an
+                 opening mark whose ink is not at 79.37 (±0.5): its blank was kept
   right-edge     a full line's ink does not end at 521.575 (±0.5) (not centred lines)
   count28        a full line made only of CJK Unified Ideographs does not hold 28 (counting
                  a 2-cell first-line indent as 2).  Fewer is allowed only when the break
                  was forced by the next line's start: N begins with a Latin/number atom,
                  with —— or ……, with a no-end mark, with a Han character followed by a
                  no-start mark (push-out), or N is the paragraph's last line (孤字 pass).
-  gap-narrow     Han then ASCII letter/digit (or the reverse) on one line: the cell-to-cell
-                 distance is under 2.5 pt (a quarter em is 3.95 pt); on a line that was
-                 shrunk (a lone mid-line ，、；： set in half a cell) under 1.5 pt (0.125 em)
-  gap-wide       the distance is over half a cell (7.90 pt) plus the line's stretch share
-                 (the largest extra space measured between two adjacent Han cells) + 1 pt;
-                 on a paragraph's last line (set solid) over a quarter cell + 1 pt
+  gap-narrow     Han then ASCII letter/digit (or the reverse) on one line, or an ASCII %
+                 ending a number that has Han before it, then Han (满意度 90% 以上): the
+                 cell-to-cell distance is under 2.5 pt (a quarter em is 3.95 pt); on a line
+                 that was shrunk (a lone mid-line ，、；： set in half a cell) under 1.5 pt
+  gap-wide       the distance is over a quarter cell + 1 pt (4.95 pt): the stretch of a
+                 line goes to its other junctions first, so the gap keeps its quarter em
+                 on every line that has two adjacent Han characters.  Only a line without
+                 (nothing else to take the space) may widen it, up to half a cell (7.90 pt)
+                 plus the line's stretch share + 1 pt.  A % whose number has no Han before
+                 it on the line (，80%至) takes no gap after it either: % then Han over the
+                 line's stretch share (the largest extra space measured between two
+                 adjacent Han cells) + 1 pt
 A summary follows: pages, body lines, violations by kind, the largest right-edge
 deviation (ink and cell), ideograph-only full lines and how many hold 28, gap statistics.
 """
@@ -151,6 +162,7 @@ class Line:
         self.text = ''.join(g.text for g in glyphs)
         self.base = glyphs[0].base
         self.start = glyphs[0].cell[0]
+        self.ink_start = glyphs[0].ink_cell[0]
         self.last = False
 
     @property
@@ -318,6 +330,13 @@ def check(pages, dump=False):
                 report(L, 'split-number', 'number split: ...%s | %s...' % (
                     L.text[-6:], N.text[:6]))
 
+        # a line-start opener's ink meets the left edge (its blank removed); full lines
+        # are held to it by the start check below
+        if (L.last and not L.indented and not L.centred and gl[0].text in OPENING
+                and abs(L.ink_start - LEFT) > TOL):
+            report(L, 'start', 'opener %s ink starts at %.2f: blank kept at the edge' % (
+                gl[0].text, L.ink_start))
+
         # the type area
         for g in gl:
             if g.ink0 < LEFT - TOL or g.ink1 > RIGHT + TOL:
@@ -328,7 +347,7 @@ def check(pages, dump=False):
         if full:
             stats['full lines'] += 1
             centred = L.centred
-            at_left = abs(L.start - LEFT) <= TOL
+            at_left = abs(L.ink_start - LEFT) <= TOL
             at_indent = abs(L.start - (LEFT + 2 * CELL)) <= TOL
             if not (at_left or at_indent or centred):
                 report(L, 'start', 'starts at %.2f' % L.start)
@@ -365,15 +384,25 @@ def check(pages, dump=False):
         # Han-Latin gaps
         shrunk = line_shrunk(L)
         share = han_share(L)
-        for g, h in zip(gl, gl[1:]):
-            if not ((is_han(g.text) and is_alnum(h.text)) or
-                    (is_alnum(g.text) and is_han(h.text))):
-                continue
+        junctions = any(is_han(g.text) and is_han(h.text) for g, h in zip(gl, gl[1:]))
+        for j, (g, h) in enumerate(zip(gl, gl[1:])):
             d = round(h.cell[0] - g.cell[1], 3) + 0.0   # no -0.00
+            pair = g.text + h.text
+            if g.text == '%' and is_han(h.text):
+                k = j
+                while k > 0 and (gl[k - 1].text.isdigit() or gl[k - 1].text in '.,'):
+                    k -= 1
+                if k == j or k == 0 or not is_han(gl[k - 1].text):
+                    if d > share + 1.0:     # no gap before the number: none after it
+                        report(L, 'gap-wide', '%s gap %.2f pt where the number has none '
+                               'before it (limit %.2f)' % (pair, d, share + 1.0))
+                    continue
+            elif not ((is_han(g.text) and is_alnum(h.text)) or
+                      (is_alnum(g.text) and is_han(h.text))):
+                continue
             gaps.append(d)
             low = 1.5 if shrunk else 2.5
-            high = (GAP + 1.0) if (L.last and not shrunk) else (2 * GAP + share + 1.0)
-            pair = g.text + h.text
+            high = (GAP + 1.0) if (L.last or junctions) else (2 * GAP + share + 1.0)
             if d < low:
                 report(L, 'gap-narrow', '%s gap %.2f pt' % (pair, d))
             elif d > high:

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Renders every content/*.xml and tests/data/e2e/rules.xml (a document written so that the
-# Chinese line-breaking rules of ../shared/cjk-layout-rules.md bite at line ends) and reads
+# Chinese line-breaking rules of docs/linebreak.md ("The rules") bite at line ends) and reads
 # each glyph back with glyphs.py (Debian's python3-pdfminer): kinsoku, unbroken ——, …… and
-# numbers, nothing outside the type area, lines flush at both edges, 28 ideographs on a full
-# line, the Han-Latin quarter-em gap.  Also checks that the text survives: pdftotext's
+# numbers, nothing outside the type area, lines flush at both edges (a line-start opener's ink
+# at the left edge), 28 ideographs on a full line, the Han-Latin gap at a quarter em on every
+# line that has other junctions to stretch (and after a number's % as before it).  Also checks that the text survives: pdftotext's
 # output, white space removed, holds every non-white-space character of the XML text in
 # order (generated heading and list numbers may come in between).
 # Usage (ctest): bash linebreak.sh GWPDF_BINARY SOURCE_DIR SCRATCH_DIR

@@ -31,7 +31,8 @@ import sys
 import xml.etree.ElementTree as ET
 
 # ---------------------------------------------------------------------------------------
-# GB/T 9704-2012 numbers (shared/gbt9704.md §2, §4, §13, §18) in PDF points.
+# GB/T 9704-2012 numbers in PDF points (docs/standard.md: paper and type area, the grid,
+# page numbers).
 MM = 72 / 25.4
 PAGE_W, PAGE_H = 210 * MM, 297 * MM                 # 595.276 x 841.890
 AREA_LEFT, AREA_RIGHT = 28 * MM, (28 + 156) * MM    # 79.370 .. 521.575
@@ -513,6 +514,16 @@ class Line:
         return max(w[1] for w in self.words)
 
     @property
+    def xstart(self):
+        """Left end of the line as set: a line-start opening mark at the left edge has lost
+        its blank (cjk-layout-rules, issue 16), so its glyph box begins half an em left of
+        the type area and its ink meets the edge; after an indent it keeps its blank."""
+        first = min(self.words, key=lambda w: w[0])
+        if first[2] and first[2][0] in INK_RIGHT and first[0] < AREA_LEFT - 1.0:
+            return first[0] + 0.5 * self.size
+        return first[0]
+
+    @property
     def ink_xmax(self):
         """Right end of the line's ink: a full-width closing mark keeps its ink in the left
         half of its em (GB style), so a line-end mark set half-width ends half an em before
@@ -621,6 +632,7 @@ def is_fullwidth_punct(ch):
 
 NO_START = "，。、；：？！）》”’」』】〕〉"
 INK_LEFT = "，。、；：？！）》”’」』】〕〉．"
+INK_RIGHT = "（《“‘「『【〔〈〖［｛〘〚"
 NO_END = "（《“‘「『【〔〈"
 
 HALF_TO_FULL = str.maketrans("(),;:?!", "（），；：？！")
@@ -730,7 +742,8 @@ def compare_text(pdf_path, seed_path):
     got = normalise_text(r.stdout.decode("utf-8"))
     warns = collections.Counter(ln for ln in r.stderr.decode("utf-8", "replace").splitlines() if ln.strip())
     for w, n in sorted(warns.items()):
-        # not a failure: libharu 2.3.0 writes a CID CMap as /ToUnicode (shared/libharu-notes.md)
+        # not a failure: libharu 2.3.0 writes a CID CMap as /ToUnicode
+        # (docs/pdf.md#libharu-230-as-it-really-behaves)
         print("note: pdftotext warns %d x: %s" % (n, w))
     with open(seed_path, encoding="utf-8") as f:
         want = normalise_text(f.read())
@@ -847,16 +860,16 @@ def geometry(pages):
     # right margin and characters per line
     flat = [ln for p in pages for ln in p.lines]
     for ln in body:
-        if ln.xmin < left - TOL_MM * MM:
+        if ln.xstart < left - TOL_MM * MM:
             fail("page %d row %d: line %r starts at x %.2f, left of the margin %.2f"
-                 % (ln.page, ln.row, ln.text[:12], ln.xmin, left))
+                 % (ln.page, ln.row, ln.text[:12], ln.xstart, left))
         check(ln.ink_xmax <= AREA_RIGHT + 0.5, "page %d row %d: line %r: ink ends at x %.2f, right of the type area %.2f"
               % (ln.page, ln.row, ln.text[:12], ln.ink_xmax, AREA_RIGHT))
     for i, ln in enumerate(flat):
         if not near(ln.size, BODY, 0.01):
             continue
         nxt = flat[i + 1] if i + 1 < len(flat) else None
-        last_of_par = nxt is None or not near(nxt.xmin, left, 1.0) or not near(nxt.size, BODY, 0.01)
+        last_of_par = nxt is None or not near(nxt.xstart, left, 1.0) or not near(nxt.size, BODY, 0.01)
         reaches = ln.ink_xmax >= AREA_RIGHT - BODY
         if reaches and not last_of_par:
             s["right"].append(mm(PAGE_W - ln.ink_xmax))
@@ -864,7 +877,7 @@ def geometry(pages):
                   "page %d row %d: line %r: right margin %.2f mm (ink ends at %.2f), expected 26 ±%.1f"
                   % (ln.page, ln.row, ln.text[:12], mm(PAGE_W - ln.ink_xmax), ln.ink_xmax, TOL_MM))
         if ln.ink_xmax >= AREA_RIGHT - CELL / 2 and all(is_ideograph(c) or is_fullwidth_punct(c) for c in ln.text):
-            indent = round((ln.xmin - left) / CELL)
+            indent = round((ln.xstart - left) / CELL)
             cells = len(ln.text) + indent
             only_ideographs = all(is_ideograph(c) for c in ln.text)
             if cells == 28:
@@ -1029,8 +1042,8 @@ def cmd_expect(pdf_path, expect_path, workdir):
                       % (where, text, ln.xmax, x, c[1:]))
             else:
                 x = AREA_LEFT + float(c) * CELL
-                check(near(ln.xmin, x, 0.5), "%s: %r starts at x %.2f, expected %.2f (%s characters in) ±0.5"
-                      % (where, text, ln.xmin, x, c))
+                check(near(ln.xstart, x, 0.5), "%s: %r starts at x %.2f, expected %.2f (%s characters in) ±0.5"
+                      % (where, text, ln.xstart, x, c))
     if FAILURES:
         print("lines read from the PDF:")
         for ln in got:

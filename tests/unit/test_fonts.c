@@ -267,6 +267,16 @@ static void test_default_resolution(void **state)
     /* Body and pagenum share the Song face. */
     assert_ptr_equal(first_face(fs, GW_ROLE_BODY), first_face(fs, GW_ROLE_PAGENUM));
 
+    /* Opening says nothing of the stand-ins: the CLI reports them after the
+     * document's own messages, one line for all, or one per role. */
+    assert_int_equal(cap.d.warnings, 0);
+    assert_string_equal(cap_text(&cap), "");
+    assert_int_equal(gw_fonts_standins(fs), GW_ROLE_COUNT);
+    gw_fonts_report_standin_summary(fs, &cap.d);
+    assert_string_equal(cap_text(&cap), "warning: 7 font roles are drawn by stand-in faces, not by "
+                        "仿宋, 小标宋, 黑体, 楷体, 宋体 and Times New Roman: `gwpdf fonts` (or "
+                        "--verbose) shows which\n");
+    gw_fonts_report_standins(fs, &cap.d);
     const char *text = cap_text(&cap);
     assert_non_null(strstr(text, "warning: font role body (仿宋): no 仿宋 face found; "
                                  "using AR PL SungtiL GB (" SUNG ")"));
@@ -275,7 +285,7 @@ static void test_default_resolution(void **state)
     assert_null(strstr(text, "synthetic bold"));
     assert_non_null(strstr(text, "font role heading1 (黑体)"));
     assert_non_null(strstr(text, "font role latin (Times New Roman)"));
-    assert_int_equal(cap.d.warnings, GW_ROLE_COUNT);
+    assert_int_equal(cap.d.warnings, 1 + GW_ROLE_COUNT);
     gw_fonts_close(fs);
     cap_close(&cap);
 }
@@ -565,6 +575,8 @@ static void test_fonts_dir(void **state)
     assert_string_equal(gw_face_family(first_face(fs, GW_ROLE_LATIN)), "Liberation Serif");
     assert_int_equal(gw_fonts_role_source(fs, GW_ROLE_LATIN), GW_SRC_FALLBACK);
 
+    assert_int_equal(gw_fonts_standins(fs), GW_ROLE_COUNT - 1);   /* 仿宋 was found */
+    gw_fonts_report_standins(fs, &cap.d);
     const char *text = cap_text(&cap);
     assert_null(strstr(text, "font role body"));
     assert_non_null(strstr(text, "font role title (小标宋): no 小标宋 face found; using AR PL SungtiL GB"));

@@ -464,6 +464,38 @@ static void test_title_broken_between_words(void **state)
         assert_near((p->lines[i].x0 + p->lines[i].x1) / 2, (lay->geo.area_left + lay->geo.area_right) / 2, 0.5);
 }
 
+/* Issue 16: a title breaks where a phrase ends — after the organ's name at
+ * its head, after a year — rather than inside 部门整体支出, even when the lines
+ * come out less equal; the shape rule still holds. */
+static void test_title_breaks_at_phrases(void **state)
+{
+    fixture *f = *state;
+    static const char *const cases[][3] = {
+        { "青禾县文化馆2023年度部门整体支出绩效自评表", "青禾县文化馆", "2023年度部门整体支出绩效自评表" },
+        { "关于报送2022年度部门整体支出绩效自评报告的函", "关于报送2022年度", "部门整体支出绩效自评报告的函" },
+        { "青禾县文化馆关于2023年度送戏下乡工作情况的报告", "青禾县文化馆关于2023年度",
+          "送戏下乡工作情况的报告" },
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        char xml[512];
+        snprintf(xml, sizeof xml, "<report version=\"1\"><title>%s</title><p>正文。</p></report>",
+                 cases[k][0]);
+        gw_layout_free(f->lay);
+        gw_doc_free(f->doc);
+        f->lay = NULL;
+        f->doc = NULL;
+        const gw_layout *lay = lay_out(f, NULL, xml);
+        double w[4];
+        const char *text[4];
+        char store[4][256];
+        size_t n = title_lines(&lay->pages[0], w, text, store);
+        assert_int_equal(n, 2);
+        assert_string_equal(text[0], cases[k][1]);
+        assert_string_equal(text[1], cases[k][2]);
+        assert_true(fabs(w[0] - w[1]) >= 22.0 * lay->geo.cell / 16.0 - 0.01);
+    }
+}
+
 static void test_title_three_lines_no_hourglass(void **state)
 {
     fixture *f = *state;
@@ -686,17 +718,20 @@ static void test_signature_without_seal(void **state)
 static void test_signature_never_alone(void **state)
 {
     fixture *f = *state;
-    char *xml = filled_doc(20, "<signature><issuer>某某区某某局</issuer><date>2023-03-15</date>"
+    /* 26 rows: more than a tightened page holds (25). */
+    char *xml = filled_doc(21, "<signature><issuer>某某区某某局</issuer><date>2023-03-15</date>"
                                "</signature>");
     const gw_layout *lay = lay_out(f, NULL, xml);
     free(xml);
     assert_int_equal(lay->n_pages, 2);
     const gw_page *p2 = &lay->pages[1];
-    assert_int_equal(p2->lines[0].kind, GW_LINE_BODY);          /* a body line comes along */
-    assert_int_equal(p2->lines[1].kind, GW_LINE_SIGNATURE);
-    assert_int_equal(p2->lines[1].row, 2);
+    assert_int_equal(p2->lines[0].kind, GW_LINE_BODY);          /* two body lines come along */
+    assert_int_equal(p2->lines[1].kind, GW_LINE_BODY);
+    assert_int_equal(p2->lines[1].row, 1);
     assert_int_equal(p2->lines[2].kind, GW_LINE_SIGNATURE);
-    assert_string_equal(line_text(p2, &p2->lines[2]), "2023年3月15日");
+    assert_int_equal(p2->lines[2].row, 3);
+    assert_int_equal(p2->lines[3].kind, GW_LINE_SIGNATURE);
+    assert_string_equal(line_text(p2, &p2->lines[3]), "2023年3月15日");
     const gw_page *p1 = &lay->pages[0];
     assert_int_equal(p1->lines[p1->n_lines - 2].row, 20);      /* page 1 ends 1 row short */
 }
@@ -1373,7 +1408,7 @@ static void test_table_row_taller_than_page(void **state)
     size_t at = (size_t)sprintf(xml, "<report version=\"1\"><title>标题</title><table>"
                                      "<col width=\"*\"/><col width=\"*\"/><thead><tr><th>甲</th>"
                                      "<th>乙</th></tr></thead><tbody><tr><td>长</td><td>");
-    for (int k = 0; k < 900; k++)
+    for (int k = 0; k < 2000; k++)                 /* taller than a page in any column split */
         at += (size_t)sprintf(xml + at, "文");
     sprintf(xml + at, "</td></tr></tbody></table></report>");
     const gw_layout *lay = lay_out(f, NULL, xml);
@@ -1389,7 +1424,7 @@ static void test_table_row_taller_than_page(void **state)
         assert_non_null(strstr(text, "甲乙"));             /* the head on every page */
         free(text);
     }
-    assert_int_equal(wen, 900);
+    assert_int_equal(wen, 2000);
 }
 
 /* True when a rule of p runs along the segment (x0, y0)-(x1, y1) (horizontal or
@@ -1605,9 +1640,58 @@ static void test_last_page_tightened_for_signature(void **state)
     /* The 24th row's em box ends on the type area's bottom edge. */
     assert_near(date->baseline - 0.12 * g->body_size, g->area_bottom, 0.01);
     assert_inside_area(g, p);
-    /* 22 rows + 3 is too many: the last lines go over with the block. */
-    lay = signature_after(f, 22);
+    /* 22 rows + 3: 25 rows at 25.9 pt, the most a page is tightened. */
+    lay = signature_after(f, 20);
+    g = &lay->geo;
+    assert_int_equal(lay->n_pages, 1);
+    p = &lay->pages[0];
+    date = find_line(p, "2024年1月15日");
+    assert_non_null(date);
+    assert_int_equal(date->row, 24);
+    assert_near(date->baseline - 0.12 * g->body_size, g->area_bottom, 0.01);
+    const gw_line_box *last = find_line(p, "第20段正文。"), *before = find_line(p, "第19段正文。");
+    assert_non_null(last);
+    assert_non_null(before);
+    assert_near(before->baseline - last->baseline, (g->area_top - g->area_bottom - g->body_size) / 24,
+                1e-6);
+    assert_inside_area(g, p);
+    /* 22 rows + 4 is too many: the body's last two lines go over with the
+     * block — two, never one alone — and page 1 keeps the grid. */
+    lay = signature_after(f, 21);
     assert_int_equal(lay->n_pages, 2);
+    const gw_page *p2 = &lay->pages[1];
+    assert_non_null(find_line(p2, "第20段正文。"));
+    assert_non_null(find_line(p2, "第21段正文。"));
+    assert_null(find_line(p2, "第19段正文。"));
+    assert_int_equal(find_line(p2, "第20段正文。")->row, 0);
+    assert_non_null(find_line(p2, "2024年1月15日"));
+    const gw_line_box *l19 = find_line(&lay->pages[0], "第19段正文。");
+    assert_non_null(l19);
+    assert_int_equal(l19->row, 20);
+}
+
+/* The report of content/: 19 rows of body, "特此报告。" and a sealed 落款 of
+ * five rows (two blank, issuer, date, one for the seal's lower edge) need
+ * three rows more than the page has: the page is tightened, not left with
+ * "特此报告。" and the block alone on page 2 (issue 16). */
+static void test_sealed_signature_page_tightened(void **state)
+{
+    fixture *f = *state;
+    char path[512];
+    snprintf(path, sizeof path, "%s/content/qinghe-2023-song-xi-xia-xiang-report.xml", GW_SOURCE_DIR);
+    const gw_layout *lay = lay_out(f, path, NULL);
+    assert_int_equal(lay->n_pages, 1);
+    const gw_page *p = &lay->pages[0];
+    assert_non_null(find_line(p, "特此报告。"));
+    const gw_line_box *date = find_line(p, "2024年1月15日");
+    assert_non_null(date);
+    /* The 25 rows end on the type area's bottom edge: the date on row 23, the
+     * last row kept for the seal's lower edge. */
+    const gw_geometry *g = &lay->geo;
+    assert_int_equal(date->row, 23);
+    double pitch = (g->area_top - g->area_bottom - g->body_size) / 24;
+    assert_near(date->baseline - 0.12 * g->body_size - pitch, g->area_bottom, 0.01);
+    assert_int_equal(lay->n_seals, 1);
 }
 
 /* ---- streaming (gw_layout_stream) --------------------------------------- */
@@ -1815,7 +1899,7 @@ static void gen_table(text_gen *g, int number, bool landscape)
     gen_words(g, 8);
     fputs("</caption><col width=\"16mm\"/><col width=\"3*\"/><col width=\"2*\"/>"
           "<thead><tr><th>序号</th><th>指标</th><th>说明</th></tr></thead><tbody>", g->out);
-    for (int r = 0; r < 14; r++) {
+    for (int r = 0; r < 20; r++) {
         fprintf(g->out, "<tr><td>%d</td><td>", r + 1);
         gen_words(g, 4 + r % 7);
         fputs("</td><td>", g->out);
@@ -1971,6 +2055,256 @@ static void test_stream_pages_limit(void **state)
                                       "(raise it with --limit pages=N)\n");
 }
 
+/* ---- tables set as a typesetter would (issue 16) ---------------------------- */
+
+/* The distinct heights of page p's horizontal rules, top down (at most max). */
+static size_t rule_levels(const gw_page *p, double *ys, size_t max)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < p->n_rules; i++) {
+        const gw_rule *r = &p->rules[i];
+        if (fabs(r->y0 - r->y1) > 1e-6)
+            continue;
+        bool seen = false;
+        for (size_t k = 0; k < n; k++)
+            seen |= fabs(ys[k] - r->y0) < 1e-6;
+        if (!seen && n < max)
+            ys[n++] = r->y0;
+    }
+    for (size_t k = 0; k < n; k++)
+        for (size_t j = k + 1; j < n; j++)
+            if (ys[j] > ys[k]) {
+                double t = ys[k];
+                ys[k] = ys[j];
+                ys[j] = t;
+            }
+    return n;
+}
+
+/* True when a horizontal rule of p at height y covers x. */
+static bool rule_at(const gw_page *p, double y, double x)
+{
+    for (size_t i = 0; i < p->n_rules; i++) {
+        const gw_rule *r = &p->rules[i];
+        if (fabs(r->y0 - r->y1) < 1e-6 && fabs(r->y0 - y) < 1e-6 && fmin(r->x0, r->x1) < x &&
+            fmax(r->x0, r->x1) > x)
+            return true;
+    }
+    return false;
+}
+
+/* The x of the nearest vertical rule of p left of x: the column's left edge. */
+static double column_of(const gw_page *p, double x)
+{
+    double left = -1e9;
+    for (size_t i = 0; i < p->n_rules; i++) {
+        const gw_rule *r = &p->rules[i];
+        if (fabs(r->x0 - r->x1) < 1e-6 && r->x0 < x && r->x0 > left)
+            left = r->x0;
+    }
+    return left;
+}
+
+/* What the first body row of page p (its top at ys[1], the next row's at
+ * ys[2]) needs on a page: its height, or the text of a rowspan cell that
+ * starts in it with its padding (that text cannot go to a later page than
+ * the row).  A rowspan cell is where no rule closes the column at ys[2]; its
+ * text lines are those above the rule that ends it. */
+static double first_row_need(const gw_page *p, const double *ys, size_t n_ys)
+{
+    double need = ys[1] - ys[2];
+    for (size_t i = 0; i < p->n_lines; i++) {
+        const gw_line_box *b = &p->lines[i];
+        double x = b->count ? p->glyphs[b->first].x + 1 : 0;
+        if (b->kind != GW_LINE_TABLE || b->baseline > ys[1] || rule_at(p, ys[2], x))
+            continue;
+        size_t end = 3;
+        while (end < n_ys && !rule_at(p, ys[end], x))
+            end++;
+        /* The cell's lines: every box in this column between ys[1] and its end rule. */
+        double top = -1e9, bottom = 1e9;
+        for (size_t k = 0; k < p->n_lines; k++) {
+            const gw_line_box *c = &p->lines[k];
+            double cx = c->count ? p->glyphs[c->first].x + 1 : 0;
+            if (c->kind != GW_LINE_TABLE || c->baseline > ys[1] || (end < n_ys && c->baseline < ys[end]) ||
+                fabs(column_of(p, cx) - column_of(p, x)) > 1e-6)
+                continue;
+            top = fmax(top, c->baseline + 0.88 * 12 + 3);
+            bottom = fmin(bottom, c->baseline - 0.12 * 12 - 3);
+        }
+        if (top > bottom)
+            need = fmax(need, top - bottom + 3);
+    }
+    return need;
+}
+
+/* Where a table runs on from page i to page i + 1 (a head row on top), the
+ * blank under the table on page i should be lower than what the first body row
+ * on page i + 1 needs (first_row_need): a row goes to the next page only when
+ * it does not fit.  Returns the number of pages where it is not (each
+ * printed); *breaks counts the page breaks in the table. */
+static size_t blank_feet(const gw_layout *lay, size_t *breaks)
+{
+    size_t bad = 0;
+    *breaks = 0;
+    for (size_t pi = 0; pi + 1 < lay->n_pages; pi++) {
+        double here[512], next[512];
+        size_t n_here = rule_levels(&lay->pages[pi], here, 512);
+        size_t n_next = rule_levels(&lay->pages[pi + 1], next, 512);
+        if (n_here < 2 || n_next < 3 || fabs(next[0] - lay->geo.area_top) > 0.01)
+            continue;                          /* the table does not run on */
+        double blank = here[n_here - 1] - lay->geo.area_bottom;
+        double row = first_row_need(&lay->pages[pi + 1], next, n_next);
+        if (!(blank < row)) {
+            print_message("page %zu ends %.1f pt above the type area's foot; the next row, "
+                          "%.1f pt, would have fitted\n", pi + 1, blank, row);
+            bad++;
+        }
+        ++*breaks;
+    }
+    return bad;
+}
+
+static bool is_han(uint32_t cp)
+{
+    return cp >= 0x4E00 && cp <= 0x9FFF;
+}
+
+/* The score table: cell lines set ragged (no two Han characters of a line
+ * more than 0.1 em apart), no line of one character in a cell of more, and no
+ * page foot left blank that the next row would have filled. */
+static void test_table_set_ragged(void **state)
+{
+    fixture *f = *state;
+    const gw_layout *lay = lay_out(f, GW_SOURCE_DIR "/content/qinghe-2023-performance-score-table.xml",
+                                   NULL);
+    /* The characters that are a cell's whole text may stand alone on a line. */
+    uint32_t alone[64];
+    size_t n_alone = 0;
+    for (size_t b = 0; b < f->doc->n_blocks; b++) {
+        const gw_table *t = f->doc->blocks[b].kind == GW_BLOCK_TABLE ? f->doc->blocks[b].table : NULL;
+        for (size_t r = 0; t && r < t->n_rows; r++)
+            for (size_t c = 0; c < t->rows[r].n_cells; c++)
+                if (t->rows[r].cells[c].text.len == 1 && n_alone < 64)
+                    alone[n_alone++] = t->rows[r].cells[c].text.cp[0];
+    }
+    size_t lines = 0, pairs = 0, spread = 0, lone = 0, breaks = 0;
+    for (size_t pi = 0; pi < lay->n_pages; pi++) {
+        const gw_page *p = &lay->pages[pi];
+        for (size_t i = 0; i < p->n_lines; i++) {
+            const gw_line_box *b = &p->lines[i];
+            if (b->kind != GW_LINE_TABLE)
+                continue;
+            lines++;
+            for (size_t k = b->first; k + 1 < b->first + b->count; k++) {
+                const gw_glyph *a = &p->glyphs[k], *z = &p->glyphs[k + 1];
+                if (!is_han(a->cp) || !is_han(z->cp))
+                    continue;
+                pairs++;
+                double gap = z->x - (a->x + a->advance);
+                if (gap > 0.1 * a->size && spread++ < 5)
+                    print_message("page %zu, cell line \"%s\": %.2f em between two characters\n",
+                                  pi + 1, line_text(p, b), gap / a->size);
+            }
+            bool single = b->count == 1;
+            for (size_t k = 0; single && k < n_alone; k++)
+                single = alone[k] != p->glyphs[b->first].cp;
+            if (single)
+                print_message("page %zu: a cell line of one character, \"%s\"\n", pi + 1,
+                              line_text(p, b)), lone++;
+        }
+    }
+    size_t feet = blank_feet(lay, &breaks);
+    assert_true(lines > 200 && pairs > 300 && breaks >= 1);
+    assert_int_equal(spread, 0);
+    assert_int_equal(lone, 0);
+    assert_int_equal(feet, 0);
+}
+
+#define GW_TABLE_ROW_1 21.0   /* a row of one line: 18 pt leading and 1.5 pt above and below */
+
+/* A rowspan cell at a page foot, in columns of fixed width: its text, centred
+ * in its six rows, would lie below the first of them; the page still ends at
+ * the last row that fits, the cell's text centred in its part on that page
+ * (before any row that follows it in the source). */
+static void test_table_rowspan_at_page_foot(void **state)
+{
+    fixture *f = *state;
+    /* The group's text on one line, on two, and on three after four
+     * paragraphs, where the page ends with two rows of a group whose text
+     * needs three: the row above the cut grows to hold it. */
+    static const char *const group_text[] = { "乙组", "乙组的说明文字较长",
+                                              "乙组的说明文字较长而且还要更长一些" };
+    static const int before[] = { 0, 0, 4 };
+    for (size_t v = 0; v < 3; v++) {
+        char *xml = malloc(64 * 1024);
+        assert_non_null(xml);
+        size_t at = (size_t)sprintf(xml, "<report version=\"1\"><title>标题</title>");
+        for (int k = 0; k < before[v]; k++)
+            at += (size_t)sprintf(xml + at, "<p>正文。</p>");
+        at += (size_t)sprintf(xml + at, "<table><col width=\"30mm\"/><col width=\"126mm\"/><thead><tr>"
+                                        "<th>组别</th><th>说明</th></tr></thead><tbody>");
+        for (int k = 1; k <= 60; k++)
+            at += (size_t)sprintf(xml + at, "<tr>%s%s%s<td>第%d行</td></tr>",
+                                  k % 6 == 1 ? "<td rowspan=\"6\">" : "",
+                                  k % 6 == 1 ? group_text[v] : "", k % 6 == 1 ? "</td>" : "", k);
+        sprintf(xml + at, "</tbody></table><p>表后。</p></report>");
+        gw_layout_free(f->lay);
+        gw_doc_free(f->doc);
+        const gw_layout *lay = lay_out(f, NULL, xml);
+        free(xml);
+        assert_true(lay->n_pages >= 2);
+        size_t breaks = 0;
+        assert_int_equal(blank_feet(lay, &breaks), 0);
+        assert_true(breaks >= 1);
+        /* Every group's text is drawn once, whole on one page, and the type
+         * area holds everything. */
+        size_t groups = 0;
+        for (size_t pi = 0; pi < lay->n_pages; pi++) {
+            assert_inside_area(&lay->geo, &lay->pages[pi]);
+            char *text = page_text(&lay->pages[pi]);
+            for (const char *s = strstr(text, group_text[v]); s; s = strstr(s + 1, group_text[v]))
+                groups++;
+            free(text);
+        }
+        assert_int_equal(groups, 10);
+        if (v == 2) {
+            /* Page 1 is filled: less than a one-line row is left under the
+             * table, and its last row is taller than one line. */
+            double ys[512];
+            size_t n = rule_levels(&lay->pages[0], ys, 512);
+            assert_true(n >= 3 && ys[n - 1] - lay->geo.area_bottom < GW_TABLE_ROW_1);
+            assert_true(ys[n - 2] - ys[n - 1] > GW_TABLE_ROW_1 + 1);
+        }
+    }
+}
+
+/* "*" columns share the type area by their content: a column whose longest
+ * unit is a long number holds it on one line, and the column of long text
+ * gets the width that saves lines, where equal columns would not. */
+static void test_table_star_columns_by_content(void **state)
+{
+    fixture *f = *state;
+    const gw_layout *lay = lay_out(f, NULL,
+        "<report version=\"1\"><title>标题</title><table><tbody>"
+        "<tr><td>序号</td><td>金额</td><td>说明</td></tr>"
+        "<tr><td>1</td><td>1,286,500.00</td><td>这一列的说明文字很长，需要比平均分配更宽的列，"
+        "才能在较少的行里排完，而前两列的内容都很短。</td></tr></tbody></table></report>");
+    const gw_page *p = &lay->pages[0];
+    double ys[16];
+    assert_int_equal(rule_levels(p, ys, 16), 3);
+    /* The number on one line, whole. */
+    const gw_line_box *number = NULL;
+    for (size_t i = 0; i < p->n_lines; i++)
+        if (p->lines[i].kind == GW_LINE_TABLE && !strcmp(line_text(p, &p->lines[i]), "1,286,500.00"))
+            number = &p->lines[i];
+    assert_non_null(number);
+    /* Three equal columns of 52 mm set the 46 characters of the long cell in
+     * four lines of 12; by content its column takes what the others leave,
+     * and the row is at most three lines (18 pt each) tall. */
+    assert_true(ys[1] - ys[2] <= 3 * 18.0 + 3.0 + 0.01);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1981,6 +2315,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_above_bmp_is_set, setup, teardown),
         cmocka_unit_test_setup_teardown(test_runin_heading, setup, teardown),
         cmocka_unit_test_setup_teardown(test_title_broken_between_words, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_title_breaks_at_phrases, setup, teardown),
         cmocka_unit_test_setup_teardown(test_title_three_lines_no_hourglass, setup, teardown),
         cmocka_unit_test_setup_teardown(test_title_author_breaks_win, setup, teardown),
         cmocka_unit_test_setup_teardown(test_title_many_one_letter_words, setup, teardown),
@@ -2010,11 +2345,15 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_table_column_too_narrow, setup, teardown),
         cmocka_unit_test_setup_teardown(test_landscape_table, setup, teardown),
         cmocka_unit_test_setup_teardown(test_last_page_tightened_for_signature, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sealed_signature_page_tightened, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stream_same_pages, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stream_long_report_bounded, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stream_stops_when_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stream_error_near_the_end, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stream_pages_limit, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_table_set_ragged, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_table_rowspan_at_page_foot, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_table_star_columns_by_content, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

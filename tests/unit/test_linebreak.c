@@ -1,4 +1,4 @@
-/* Unit tests of linebreak.c: the 25 cases of ../shared/cjk-layout-rules.md §8
+/* Unit tests of linebreak.c: the 25 cases of docs/linebreak.md, "The 25 worked cases"
  * (break positions and the slots and stretch they name), then kinsoku, atoms,
  * adjacent marks, gaps and justification, on items without fonts: CJK = 1000
  * units, ASCII = 500 (space included), as the cases assume. */
@@ -138,7 +138,7 @@ static void assert_flush(const placed *pl, size_t line)
     assert_int_equal(pl->place[len - 1].x + pl->place[len - 1].slot, ln->avail);
 }
 
-/* ---- the 25 cases of ../shared/cjk-layout-rules.md §8 ---------------------- */
+/* ---- the 25 cases of docs/linebreak.md, "The 25 worked cases" ------------ */
 
 static void test_case_01(void **state)
 {
@@ -218,13 +218,14 @@ static void test_case_09(void **state)
     (void)state;
     expect_case("甲乙丙丁戊己庚2022|年3月", 10, 0, gb());
     expect_case("甲乙丙丁戊己庚|2022年3月", 10, 0, glue_num_han());
-    /* The gap after 庚 grows 250 → 500, the Han junctions share the rest. */
+    /* The Han junctions take the stretch (750 / 6); the gap after 庚 keeps its
+     * quarter cell (issue 16 item 4; the rules this case came from once widened
+     * it 250 → 500). */
     placed pl;
     place(&pl, "甲乙丙丁戊己庚2022年3月", 10, 0, gb(), 0);
-    static const int want[] = { 84, 84, 83, 83, 83, 83 };
     for (size_t k = 1; k <= 6; k++)
-        assert_int_equal(junction(&pl, 0, k), want[k - 1]);
-    assert_int_equal(junction(&pl, 0, 7), 500);
+        assert_int_equal(junction(&pl, 0, k), 125);
+    assert_int_equal(junction(&pl, 0, 7), 250);
     assert_int_equal(junction(&pl, 0, 8), 0);         /* inside the number */
     assert_flush(&pl, 0);
     free(pl.lines);
@@ -429,7 +430,8 @@ static void test_kinsoku_classes(void **state)
     assert_false(gw_lb_no_end(0x3002));
 }
 
-/* Adjacent marks: 。” = 1.5, ，“ = 1.5, ）、 = 1.5, “” keeps 2 (rules file §5). */
+/* Adjacent marks: 。” = 1.5, ，“ = 1.5, ）、 = 1.5, “” keeps 2 (docs/linebreak.md,
+ * "Widths of punctuation"). */
 static void test_adjacent_marks(void **state)
 {
     (void)state;
@@ -483,6 +485,187 @@ static void test_long_paragraph_flush(void **state)
     free(pl.lines);
 }
 
+/* ---- issue 16: spacing on the line ------------------------------------------ */
+
+static bool is_han_cp(uint32_t cp)
+{
+    return cp >= 0x4E00 && cp <= 0x9FFF;
+}
+
+static bool is_digit_cp(uint32_t cp)
+{
+    return cp >= '0' && cp <= '9';
+}
+
+/* Item 4: a stretched line gives its extra space to the junctions between Han
+ * characters and marks; every Han–digit gap keeps its quarter cell, as on the
+ * paragraph's last (solid) line ("的 86 个", "约 3.2 万", not "的  86  个"). */
+static void test_stretch_keeps_gap(void **state)
+{
+    (void)state;
+    const char *text = "全年共组织送戏下乡演出44场，覆盖全县14个乡镇（街道）的86个行政村，观众约3.2万人次。"
+                       "演出节目以本地采茶戏、小品和歌舞为主，新创作反映乡村振兴题材的节目6个。"
+                       "活动经费预算48.00万元，实际支出46.35万元，预算执行率96.6%，2022年1-7月完成。";
+    placed pl;
+    place(&pl, text, 28, 2, gb(), 0);
+    size_t n_lines = pl.n_lines;
+    free(pl.lines);
+    int gaps = 0, stretched = 0;
+    for (size_t line = 0; line < n_lines; line++) {
+        place(&pl, text, 28, 2, gb(), line);
+        const gw_lb_line *ln = &pl.lines[line];
+        size_t len = ln->end - ln->start;
+        if (!ln->last) {
+            assert_flush(&pl, line);
+            stretched += ln->width < ln->avail;
+        }
+        for (size_t k = 1; k < len; k++) {
+            uint32_t a = pl.items[ln->start + k - 1].cp, b = pl.items[ln->start + k].cp;
+            if ((is_han_cp(a) && is_digit_cp(b)) || (is_digit_cp(a) && is_han_cp(b))) {
+                if (junction(&pl, line, k) != 250)
+                    fail_msg("line %zu item %zu: gap %d, want 250", line, k, junction(&pl, line, k));
+                gaps++;
+            }
+        }
+        free(pl.lines);
+    }
+    assert_true(gaps >= 12);
+    assert_true(stretched >= 2);         /* the lines that widened the gaps before */
+}
+
+/* Item 4: on a line with no other junction the gaps take the stretch. */
+static void test_stretch_gaps_when_nothing_else(void **state)
+{
+    (void)state;
+    expect_case("甲11乙22丙33丁44|戊55己", 10, 0, gb());
+    placed pl;
+    place(&pl, "甲11乙22丙33丁44戊55己", 10, 0, gb(), 0);
+    static const size_t at[] = { 1, 3, 4, 6, 7, 9, 10 };   /* the 7 gaps of 9.75 cells */
+    static const int want[] = { 286, 286, 286, 286, 286, 285, 285 };
+    for (size_t i = 0; i < 7; i++)
+        assert_int_equal(junction(&pl, 0, at[i]), want[i]);
+    assert_int_equal(junction(&pl, 0, 2), 0);              /* inside a number */
+    assert_flush(&pl, 0);
+    free(pl.lines);
+}
+
+/* Item 4: a Western-width postfix belongs to its number — 90% takes a gap after
+ * it exactly when it took one before; a full-width ％ is a mark of its own. */
+static void test_percent_gap(void **state)
+{
+    (void)state;
+    placed pl;
+    place(&pl, "满意度90%以上", 20, 0, gb(), 0);
+    assert_int_equal(pl.place[3].x, 3000 + 250);           /* 度 | 90%: the gap */
+    assert_int_equal(pl.place[6].x, 3250 + 1500 + 250);    /* 90% | 以: the same gap */
+    free(pl.lines);
+    place(&pl, "满意，90%以上", 20, 0, gb(), 0);
+    assert_int_equal(pl.place[3].x, 3000);                 /* ，90%: no gap */
+    assert_int_equal(pl.place[6].x, 3000 + 1500);          /* none after it either */
+    free(pl.lines);
+    place(&pl, "满意度90％以上", 20, 0, gb(), 0);
+    assert_int_equal(pl.place[5].x, 3250 + 1000);          /* ％ of the CJK face: no gap */
+    assert_int_equal(pl.place[6].x, 3250 + 1000 + 1000);
+    free(pl.lines);
+    placed typed;                                          /* a typed space is the gap */
+    place(&typed, "满意度 90% 以上", 20, 0, gb(), 0);
+    assert_int_equal(typed.place[8].x, 3250 + 1500 + 250);
+    assert_int_equal(typed.place[7].slot, 250);
+    free(typed.lines);
+}
+
+/* Item 5: a line-start opener loses its blank, so its ink meets the left edge,
+ * and the line holds the half cell it frees. */
+static void test_line_start_opener_flush(void **state)
+{
+    (void)state;
+    expect_case("“甲乙丙丁戊己庚辛壬”|子丑", 10, 0, gb());
+    placed pl;
+    place(&pl, "“甲乙丙丁戊己庚辛壬”子丑", 10, 0, gb(), 0);
+    assert_int_equal(pl.lines[0].lead_blank, 0);
+    assert_int_equal(pl.lines[0].width, 10000);
+    assert_int_equal(pl.place[0].x, 0);
+    assert_int_equal(pl.place[0].slot, 500);
+    assert_int_equal(pl.place[0].trim_left, 500);          /* the blank half is cut */
+    assert_int_equal(pl.place[1].x, 500);
+    assert_flush(&pl, 0);
+    free(pl.lines);
+    /* A continuation line that starts with （ and is stretched: the ink at 0. */
+    const char *text = "甲乙丙丁戊己庚辛壬（癸子丑寅卯辰巳午未申）酉戌";
+    expect_case("甲乙丙丁戊己庚辛壬|（癸子丑寅卯辰巳午未|申）酉戌", 10, 0, gb());
+    place(&pl, text, 10, 0, gb(), 1);
+    assert_int_equal(pl.lines[1].lead_blank, 0);
+    assert_int_equal(pl.place[0].x, 0);
+    assert_int_equal(pl.place[0].slot, 500);
+    assert_int_equal(pl.place[0].trim_left, 500);
+    assert_flush(&pl, 1);
+    free(pl.lines);
+}
+
+/* Item 5: an opener after a paragraph's first-line indent keeps its blank (the
+ * indent is in whole cells: （一） stays on the grid); WORD_GRID keeps it always. */
+static void test_indented_opener_keeps_blank(void **state)
+{
+    (void)state;
+    placed pl;
+    place(&pl, "（一）甲乙丙丁戊己庚辛壬癸子", 10, 2, gb(), 0);
+    assert_int_equal(pl.lines[0].lead_blank, 500);
+    assert_int_equal(pl.place[0].slot, 1000);
+    assert_int_equal(pl.place[0].trim_left, 0);
+    assert_flush(&pl, 0);
+    free(pl.lines);
+    place(&pl, "甲乙丙丁戊己庚辛壬（癸子）丑寅", 10, 0, word_grid(), 1);
+    assert_int_equal(pl.lines[1].lead_blank, 500);
+    assert_int_equal(pl.place[0].slot, 1000);
+    free(pl.lines);
+}
+
+/* Item 6: ） at the line's end has lost its blank, so （ keeps its own; the
+ * push-in takes the half cell from ， and the gaps instead of "乡镇(街道)". */
+static void test_bracket_pair_not_both_half(void **state)
+{
+    (void)state;
+    const char *text = "全年共组织送戏下乡演出44场，覆盖全县14个乡镇（街道）的86个行政村。";
+    expect_case("全年共组织送戏下乡演出44场，覆盖全县14个乡镇（街道）|的86个行政村。", 28, 2, gb());
+    placed pl;
+    place(&pl, text, 28, 2, gb(), 0);
+    size_t len = pl.lines[0].end - pl.lines[0].start;
+    assert_int_equal(pl.place[len - 4].slot, 1000);        /* （ keeps its blank */
+    assert_int_equal(pl.place[len - 1].slot, 500);         /* ） at the line end */
+    assert_int_equal(pl.place[14].slot, 500);              /* ， gives its blank */
+    assert_flush(&pl, 0);
+    free(pl.lines);
+    /* A short line (a table cell): rather than 甲(乙丙), push out. */
+    expect_case("甲|（乙丙）", 4, 0, gb());
+    /* Both marks of a pair mid-line may give part of their blanks: 750 each. */
+    place(&pl, "甲（乙丙）丁。戊己", 6, 0, gb(), 0);
+    assert_int_equal(pl.place[1].slot + pl.place[4].slot, 1500);
+    free(pl.lines);
+    expect_case("甲（乙丙）丁。|戊己", 6, 0, gb());
+}
+
+/* Item 6: when nothing else on the line can give, a line of 14 cells or more
+ * (half the type area) may still set both marks of a pair at half width; a
+ * shorter one pushes out instead. */
+static void test_bracket_pair_last_resort(void **state)
+{
+    (void)state;
+    expect_case("甲“乙丙丁戊己庚辛壬癸子丑寅”|卯辰", 14, 0, gb());
+    placed pl;
+    place(&pl, "甲“乙丙丁戊己庚辛壬癸子丑寅”卯辰", 14, 0, gb(), 0);
+    assert_int_equal(pl.place[1].slot, 500);
+    assert_int_equal(pl.place[14].slot, 500);
+    assert_flush(&pl, 0);
+    free(pl.lines);
+    expect_case("甲“乙丙丁戊己庚辛壬癸子|丑”寅卯", 13, 0, gb());
+    /* A comma on the long line gives first: the pair keeps its blank. */
+    expect_case("甲“乙丙，丁戊己庚辛壬癸子丑”|寅卯", 14, 0, gb());
+    place(&pl, "甲“乙丙，丁戊己庚辛壬癸子丑”寅卯", 14, 0, gb(), 0);
+    assert_int_equal(pl.place[1].slot, 1000);
+    assert_int_equal(pl.place[4].slot, 500);
+    free(pl.lines);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -519,6 +702,13 @@ int main(void)
         cmocka_unit_test(test_adjacent_marks),
         cmocka_unit_test(test_gap_typed_or_not),
         cmocka_unit_test(test_long_paragraph_flush),
+        cmocka_unit_test(test_stretch_keeps_gap),
+        cmocka_unit_test(test_stretch_gaps_when_nothing_else),
+        cmocka_unit_test(test_percent_gap),
+        cmocka_unit_test(test_line_start_opener_flush),
+        cmocka_unit_test(test_indented_opener_keeps_blank),
+        cmocka_unit_test(test_bracket_pair_not_both_half),
+        cmocka_unit_test(test_bracket_pair_last_resort),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -444,7 +444,7 @@ static void test_error_unknown_element(void **state)
     assert_null(load_data("unknown-element.xml", &c));
     const char *out = cap_text(&c);
     assert_int_equal(count_lines(out), 1);
-    assert_line(out, 0, "unknown-element.xml:4: ", "element foo");   /* RELAX NG: no column */
+    assert_line(out, 0, "unknown-element.xml:4: ", "no element <foo>");   /* RELAX NG: no column */
     cap_close(&c);
 }
 
@@ -494,7 +494,9 @@ static void test_error_undeclared_entity(void **state)
 {
     (void)state;
     expect_refused("undeclared-entity.xml",
-                   "undeclared-entity.xml:3:17: Entity 'nbsp' not defined\n");
+                   "undeclared-entity.xml:3:11: &nbsp; is not defined: XML knows only &amp; "
+                   "&lt; &gt; &quot; &apos; and character references (&#x4E00;); write the "
+                   "character itself, or &amp; for a bare &\n");
 }
 
 static void test_error_c1_control(void **state)
@@ -795,8 +797,8 @@ static void test_lone_cr_positions(void **state)
     expect_literal_refused("<report version=\"1\">\r<title>t</title>\r<p>x</p\r</report>\r",
                            "m.xml:4:1: expected '>'\n");
     expect_literal_refused("<report version=\"1\">\r<title>t</title>\r<p>x</p>\r<q/>\r</report>",
-                           "m.xml:4: Did not expect element q there (inside <report>; "
-                           "docs/format.md says what it may hold, in which order)\n");
+                           "m.xml:4: format v1 has no element <q> (inside <report>; "
+                           "docs/format.md lists the elements)\n");
     static const char ok[] = "<report version=\"1\">\r<title>a\rb</title>\r<p>x</p></report>";
     capture c;
     cap_open(&c);
@@ -832,7 +834,7 @@ static void test_attribute_bound(void **state)
     cap_open(&c);
     assert_null(load_literal("m.xml", src, strlen(src), NULL, &c));
     assert_null(strstr(cap_text(&c), "more than 64 attributes"));   /* 64 pass the bound */
-    assert_non_null(strstr(cap_text(&c), "Invalid attribute a0 for element p"));
+    assert_non_null(strstr(cap_text(&c), "<p> takes no attribute a0=\"=\""));
     cap_close(&c);
     free(src);
 }
@@ -956,20 +958,96 @@ static void test_attribute_messages(void **state)
     (void)state;
     expect_literal_refused("<report version=\"1\"><title>t</title>\n<table><col width=\"abc\"/>"
                            "<tbody><tr><td>x</td></tr></tbody></table></report>",
-                           "m.xml:2: Element col failed to validate attributes: width=\"abc\" is not "
-                           "a value <col> takes (docs/format.md lists its attributes and values)\n");
+                           "m.xml:2: width=\"abc\" is not a value <col> takes (column width: "
+                           "relative \"*\", \"2*\", \"1.5*\" or absolute \"30mm\", \"30.5mm\")\n");
     expect_literal_refused("<report version=\"1\"><title>t</title>\n<table><col/>"
                            "<tbody><tr><td>x</td></tr></tbody></table></report>",
-                           "m.xml:2: Element col failed to validate attributes: <col> needs a "
-                           "width attribute (docs/format.md lists its attributes and values)\n");
+                           "m.xml:2: <col> needs a width attribute (docs/format.md lists its "
+                           "attributes and values)\n");
     expect_literal_refused("<report version=\"3\"><title>t</title><p>x</p></report>",
-                           "m.xml:1: Element report failed to validate attributes: version=\"3\" is "
-                           "not a value <report> takes (docs/format.md lists its attributes and "
-                           "values)\n");
+                           "m.xml:1: version=\"3\" is not a value <report> takes: version is 1 "
+                           "(a format v2 source is a <document version=\"2\">)\n");
     expect_literal_refused("<report version=\"1\" xmlns:g=\"urn:x\"><title>t</title>\n"
                            "<p g:secret=\"1\">x</p></report>",
-                           "m.xml:2: Invalid attribute g:secret for element p: g:secret=\"1\" is not "
-                           "allowed on <p> (docs/format.md lists its attributes and values)\n");
+                           "m.xml:2: <p> takes no attribute g:secret=\"1\": its attributes are "
+                           "indent and align\n");
+}
+
+/* The schema's messages name what was expected: the element missing before
+ * another, the values an attribute takes, the attribute a required one is,
+ * a near miss of an element or attribute name, what an element holds. */
+static void test_schema_messages(void **state)
+{
+    (void)state;
+    expect_literal_refused("<report version=\"1\">\n<label>附件1</label>\n<p>x</p></report>",
+                           "m.xml:3: a <title> is required before <p> (inside <report>)\n");
+    expect_literal_refused("<report version=\"1\"><title>t</title>\n<section><p>x</p>"
+                           "<heading>h</heading></section></report>",
+                           "m.xml:2: a <heading> is required before <p> (inside <section>)\n");
+    expect_literal_refused("<document version=\"2\"><title>t</title><p>x</p>\n"
+                           "<attachment><p>y</p></attachment></document>",
+                           "m.xml:2: a <title> is required before <p> (inside <attachment>)\n");
+    expect_literal_refused("<report><title>t</title><p>x</p></report>",
+                           "m.xml:1: <report> needs a version attribute: version=\"1\"\n");
+    expect_literal_refused("<report version=\"1\"><title>t</title>\n<p align=\"left\">x</p>"
+                           "</report>",
+                           "m.xml:2: align=\"left\" is not a value <p> takes: align is justify, "
+                           "center or right\n");
+    expect_literal_refused("<report version=\"1\"><title>t</title>\n<p algin=\"center\">x</p>"
+                           "</report>",
+                           "m.xml:2: <p> takes no attribute algin=\"center\": did you mean align? "
+                           "(its attributes are indent and align)\n");
+    expect_literal_refused("<report version=\"1\"><title>t</title>\n<section><heding>h</heding>"
+                           "<p>x</p></section></report>",
+                           "m.xml:2: format v1 has no element <heding>: did you mean <heading>? "
+                           "(inside <section>)\n");
+    /* Far from every name: no guess ("foo" is two edits from "to"). */
+    expect_literal_refused("<document version=\"2\"><title>t</title>\n<foo/></document>",
+                           "m.xml:2: format v2 has no element <foo> (inside <document>; "
+                           "docs/format.md lists the elements)\n");
+    expect_literal_refused("<report version=\"1\"><title>t</title>\n<list><p>x</p></list>"
+                           "</report>",
+                           "m.xml:2: <p> does not belong inside <list>, which holds only "
+                           "<item>\n");
+    expect_literal_refused("<report version=\"1\"><title>t\n<p>x</p></title></report>",
+                           "m.xml:2: <p> does not belong inside <title>, which holds only text "
+                           "and <br>\n");
+}
+
+/* An & that is not a reference, said in words a clerk can act on. */
+static void test_entity_messages(void **state)
+{
+    (void)state;
+    expect_literal_refused("<report version=\"1\"><title>t</title>\n<p>收入 & 支出</p></report>",
+                           "m.xml:2:7: a bare &: write it as &amp;\n");
+    expect_literal_refused("<report version=\"1\"><title>t</title>\n<p>A&nbsp;B</p></report>",
+                           "m.xml:2:5: &nbsp; is not defined: XML knows only &amp; &lt; &gt; "
+                           "&quot; &apos; and character references (&#x4E00;); write the character "
+                           "itself, or &amp; for a bare &\n");
+}
+
+/* What is plainly not XML is named by its first bytes, before any parsing. */
+static void test_not_xml(void **state)
+{
+    (void)state;
+    static const struct { const char *bytes; size_t n; const char *what; } cases[] = {
+        { "\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16, "a PNG image" },
+        { "%PDF-1.4\n%\xE2\xE3", 13, "a PDF" },
+        { "PK\x03\x04\x14\0\x06\0", 8, "a ZIP archive (a .docx Word file?)" },
+        { "\xFF\xD8\xFF\xE0", 4, "a JPEG image" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char want[400];
+        snprintf(want, sizeof want, "m.xml: this is %s, not a gwpdf XML source; to start from a "
+                 "Word or text file, save it as plain text (.txt) and use gwpdf import\n",
+                 cases[i].what);
+        capture c;
+        cap_open(&c);
+        assert_null(load_literal("m.xml", cases[i].bytes, cases[i].n, NULL, &c));
+        assert_string_equal(cap_text(&c), want);
+        assert_int_equal(c.diag.errors, 1);
+        cap_close(&c);
+    }
 }
 
 /* Sources that never end (/dev/zero) stop at the byte limit; a directory is
@@ -1033,6 +1111,9 @@ int main(void)
         cmocka_unit_test(test_blank_title),
         cmocka_unit_test(test_info_bounds),
         cmocka_unit_test(test_attribute_messages),
+        cmocka_unit_test(test_schema_messages),
+        cmocka_unit_test(test_entity_messages),
+        cmocka_unit_test(test_not_xml),
         cmocka_unit_test(test_unbounded_sources),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
