@@ -763,7 +763,7 @@ static void run_set(ctx *c, const text_run *r, int start, gw_line_kind kind)
     set_solid_line(c, &r->b, r->faces, r->items, r->width, start, kind);
 }
 
-/* 落款 with a seal (GB/T 9704 §7.3.5.1, ../shared/gbt9704.md §10.1): the date
+/* 落款 with a seal (GB/T 9704 §7.3.5.1; docs/standard.md, "With one seal"): the date
  * right-indented 4 字, the issuer on the row above centred on the date, the
  * seal centred on both with its centre 2.5 mm above the issuer's em centre (so
  * both sit below the centre).  The issuer goes as few rows below the body as
@@ -837,7 +837,7 @@ static void merge_lines(ctx *c, size_t first)
     c->n_lines = first + 1;
 }
 
-/* 联合行文 with seals (§7.3.5.1, gbt9704.md §10.1): the issuers in organ order,
+/* 联合行文 with seals (§7.3.5.1; docs/standard.md, "Joint seals"): the issuers in organ order,
  * each centred under its own seal; seals side by side, as many as the type
  * area holds to the left of the last, spaced so that neither seals nor names
  * touch; further rows of seals below; the last seal, rightmost on the last row,
@@ -941,7 +941,7 @@ static int set_plain_signature(ctx *c, const gw_signature *sig, const text_run *
     return 0;
 }
 
-/* 签发人签名章 (§7.3.5.3, gbt9704.md §10.3): two blank rows under the body, the
+/* 签发人签名章 (§7.3.5.3; docs/standard.md, "签名章"): two blank rows under the body, the
  * stamp right-indented 4 字 with the signer's title 2 字 to its left and the
  * stamp centred on the title's row; one blank row; the date right-indented
  * 4 字.  Returns 0, or -1 after an error. */
@@ -1145,7 +1145,7 @@ static int row_two_lines_below(const gw_geometry *g, double y)
     return r < 1 ? 1 : r;
 }
 
-/* 发文机关标志 (GB/T 9704 §7.2.4, gbt9704.md §14): red 小标宋, the marks of
+/* 发文机关标志 (GB/T 9704 §7.2.4; docs/standard.md, "版头"): red 小标宋, the marks of
  * joint issuance stacked (each spread to the longest), the suffix (文件) right
  * of them centred on the stack, the whole centred on the type area with its
  * top at `top`; the size is the largest, up to 22 mm, at which the block fits
@@ -1296,8 +1296,8 @@ static double set_general_header(ctx *c, set_line *blk, const gw_header *h, gw_d
     return rule;
 }
 
-/* The 信函格式 版头 (§10.1, gbt9704.md §14): the mark 30 mm below the page's
- * top; red double lines 170 mm long, centred — thick over thin 4 mm under the
+/* The 信函格式 版头 (§10.1; docs/standard.md, "Letter, order and minutes
+ * formats"): the mark 30 mm below the page's top; red double lines 170 mm long, centred — thick over thin 4 mm under the
  * mark, thin over thick 20 mm above the page's bottom; 份号, 密级, 紧急程度
  * flush left from 7/8 of a 3号 character under the upper lines, the 发文字号
  * flush right on the first of those lines.  Returns the y below which the
@@ -1483,7 +1483,7 @@ static void push_label_word(ctx *c, char_buf *b, const gw_doc *d, gw_role role, 
         push_utf8(c, b, "附件", role, size, at);
 }
 
-/* 附件说明 (§7.3.4, gbt9704.md §9): one blank row under the body, indented
+/* 附件说明 (§7.3.4; docs/standard.md, "附件说明"): one blank row under the body, indented
  * 2 字: "附件：1.××" and the later names under "1.", each wrapped name aligned
  * with its own first character; a single attachment has no number. */
 static void set_annex_note(ctx *c, const gw_doc *d)
@@ -1529,7 +1529,7 @@ static void set_annex_note(ctx *c, const gw_doc *d)
         c->lines[i].keep_with_next = true;
 }
 
-/* The 版记 (§7.4, gbt9704.md §12) as a block at the foot of the type area:
+/* The 版记 (§7.4; docs/standard.md, "版记") as a block at the foot of the type area:
  * 抄送 indented 1 字 both sides, wrapped lines after the colon; the 印发机关
  * indented 1 字 and "…印发" 1 字 from the right; 4号; one pitch a line.  The
  * rules: the first and the last 0.35 mm, the one between 0.25 mm, the last on
@@ -1647,7 +1647,7 @@ static void end_part(ctx *c)
     c->done = false;
 }
 
-/* The attachments bound after d (§7.3.7, gbt9704.md §11): each from a new
+/* The attachments bound after d (§7.3.7; docs/standard.md, "附件"): each from a new
  * page, its label 附件N (附件 alone when one is listed) on row 1 and its title
  * on row 3, body and signature as any document, page numbers going on;
  * documents d issues (role="issued") from a new page, title on row 1, no

@@ -489,10 +489,11 @@ static bool set_cell_line(tcell *tc, const gw_text *text, gw_face **faces, const
 
 /* The line breaker fills each line greedily, which in a column three or four
  * characters wide can leave a line of one character ("产出数 / 量 / （12分）")
- * or a last line with less than 2 em of text (孤字, rules file §7).  Where it
- * does, the cell's segment (text between forced breaks) is broken again by a
- * search over its legal breaks that keeps the fewest lines and then has the
- * fewest such lines; among equals, non-last lines as full as possible. */
+ * or a last line with less than 2 em of text (孤字, docs/linebreak.md,
+ * "Paragraph rules").  Where it does, the cell's segment (text between forced
+ * breaks) is broken again by a search over its legal breaks that keeps the
+ * fewest lines and then has the fewest such lines; among equals, non-last
+ * lines as full as possible. */
 
 static bool is_blank_cp(uint32_t cp)
 {

@@ -589,7 +589,7 @@ static void test_title_many_one_letter_words(void **state)
 }
 
 /* The profile attribute picks WORD_GRID; the command line's --profile wins
- * (rules file case 21 against case 25). */
+ * (docs/linebreak.md's case 21 against case 25). */
 static void test_profiles(void **state)
 {
     fixture *f = *state;
