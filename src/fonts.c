@@ -233,6 +233,7 @@ struct gw_fontset {
     FT_Library ft;
     bool drop_hinting;
     FcConfig *fc;      /* NULL when fontconfig is not used */
+    FcFontSet *fc_all; /* every installed face, listed once (fc_installed); owned */
     gw_face **faces;
     size_t nfaces, capfaces;
     chain chains[GW_ROLE_COUNT];
@@ -922,17 +923,34 @@ static fc_cand *fc_candidates(FcFontSet *set, const char *family, int want_weigh
     return v;
 }
 
+/* Every installed face, with the properties the roles are chosen by, listed
+ * once per fontset: a role tries some ten family names, and a FcFontList per
+ * name matched all the fonts each time (70 lists to open the fonts).  NULL
+ * when fontconfig is not used or out of memory. */
+static FcFontSet *fc_installed(gw_fontset *fs)
+{
+    if (fs->fc_all || !fs->fc)
+        return fs->fc_all;
+    FcPattern *pat = FcPatternCreate();
+    FcObjectSet *os = FcObjectSetBuild(FC_FILE, FC_INDEX, FC_FAMILY, FC_SLANT, FC_WEIGHT,
+                                       FC_WIDTH, (char *)NULL);
+    if (pat && os)
+        fs->fc_all = FcFontList(fs->fc, pat, os);
+    if (os)
+        FcObjectSetDestroy(os);
+    if (pat)
+        FcPatternDestroy(pat);
+    return fs->fc_all;
+}
+
 /* The best installed TrueType face of `family` (exact family match), or NULL.
  * *oom is set when memory ran out. */
 static gw_face *fc_best(gw_fontset *fs, const char *family, int weight, bool *oom)
 {
-    FcPattern *pat = FcPatternCreate();
-    FcObjectSet *os = FcObjectSetBuild(FC_FILE, FC_INDEX, FC_FAMILY, FC_SLANT, FC_WEIGHT,
-                                       FC_WIDTH, (char *)NULL);
-    FcFontSet *set = NULL;
+    FcFontSet *set = fc_installed(fs);
     gw_face *found = NULL;
-    if (pat && os && FcPatternAddString(pat, FC_FAMILY, (const FcChar8 *)family))
-        set = FcFontList(fs->fc, pat, os);
+    if (!set && fs->fc)
+        *oom = true;
     if (set) {
         size_t n;
         fc_cand *cands = fc_candidates(set, family, FcWeightFromOpenType(weight), &n);
@@ -945,12 +963,7 @@ static gw_face *fc_best(gw_fontset *fs, const char *family, int weight, bool *oo
                 *oom = true;
         }
         free(cands);
-        FcFontSetDestroy(set);
     }
-    if (os)
-        FcObjectSetDestroy(os);
-    if (pat)
-        FcPatternDestroy(pat);
     return found;
 }
 
@@ -1155,6 +1168,30 @@ void gw_fonts_report_standins(const gw_fontset *fs, gw_diag *d)
     }
 }
 
+/* The installed fonts as Debian's fontconfig lists them: the directories and
+ * caches /etc/fonts/fonts.conf names, and the administrator's local.conf, but
+ * not the 38 rule files of conf.d (aliases, hinting and rendering rules):
+ * gwpdf matches family names exactly and renders nothing, and parsing those
+ * rules was half of start-up (docs/performance.md).  NULL when fontconfig
+ * cannot be set up. */
+static FcConfig *load_fontconfig(void)
+{
+    static const char config[] =
+        "<?xml version=\"1.0\"?><fontconfig>"
+        "<dir>/usr/share/fonts</dir><dir>/usr/local/share/fonts</dir>"
+        "<dir prefix=\"xdg\">fonts</dir><dir>~/.fonts</dir>"
+        "<include ignore_missing=\"yes\">/etc/fonts/local.conf</include>"
+        "<cachedir>/var/cache/fontconfig</cachedir><cachedir prefix=\"xdg\">fontconfig</cachedir>"
+        "<cachedir>~/.fontconfig</cachedir></fontconfig>";
+    FcConfig *fc = FcConfigCreate();
+    if (fc && FcConfigParseAndLoadFromMemory(fc, (const FcChar8 *)config, FcTrue) &&
+        FcConfigBuildFonts(fc))
+        return fc;
+    if (fc)
+        FcConfigDestroy(fc);
+    return NULL;
+}
+
 /* "仿宋, 小标宋 and Times New Roman": each design a stand-in draws, once. */
 static void standin_designs(const gw_fontset *fs, char *buf, size_t size)
 {
@@ -1202,7 +1239,7 @@ static gw_fontset *fontset_new(const gw_font_options *opt, gw_diag *d)
         return NULL;
     }
     if (!opt->explicit_only) {
-        fs->fc = FcInitLoadConfigAndFonts();
+        fs->fc = load_fontconfig();
         if (!fs->fc)
             gw_warn(d, NULL, 0, 0, "fontconfig could not be initialised; installed fonts are not searched");
     }
@@ -1245,6 +1282,8 @@ void gw_fonts_close(gw_fontset *fs)
     for (size_t i = 0; i < fs->nfaces; i++)
         face_free(fs->faces[i]);
     free(fs->faces);
+    if (fs->fc_all)
+        FcFontSetDestroy(fs->fc_all);
     if (fs->fc)
         FcConfigDestroy(fs->fc);
     FT_Done_FreeType(fs->ft);
@@ -1333,12 +1372,7 @@ gw_face *gw_fonts_bold_face(gw_fontset *fs, gw_face *f)
     if (f->bold_looked || !fs->fc)
         return f->bold;
     f->bold_looked = true;
-    FcPattern *pat = FcPatternCreate();
-    FcObjectSet *os = FcObjectSetBuild(FC_FILE, FC_INDEX, FC_FAMILY, FC_SLANT, FC_WEIGHT,
-                                       FC_WIDTH, (char *)NULL);
-    FcFontSet *set = NULL;
-    if (pat && os && FcPatternAddString(pat, FC_FAMILY, (const FcChar8 *)f->family))
-        set = FcFontList(fs->fc, pat, os);
+    FcFontSet *set = fc_installed(fs);
     size_t n = 0;
     fc_cand *cands = set ? fc_candidates(set, f->family, FC_WEIGHT_BOLD, &n) : NULL;
     for (size_t i = 0; cands && i < n && !f->bold; i++) {
@@ -1350,12 +1384,6 @@ gw_face *gw_fonts_bold_face(gw_fontset *fs, gw_face *f)
             f->bold = b;
     }
     free(cands);
-    if (set)
-        FcFontSetDestroy(set);
-    if (os)
-        FcObjectSetDestroy(os);
-    if (pat)
-        FcPatternDestroy(pat);
     return f->bold;
 }
 

@@ -24,6 +24,7 @@
 
 struct pdf_font {
     HPDF_Doc pdf;
+    pdf_deflater *z;         /* the document's compressors; not owned */
     gw_face *face;
     gw_font_program prog;    /* filled by pdf_font_finish */
     HPDF_Dict *type0;        /* type0[v]: the Type0 font of variant v (NULL until used) */
@@ -44,11 +45,12 @@ void pdf_font_free(pdf_font *pf)
     free(pf);
 }
 
-pdf_font *pdf_font_new(HPDF_Doc pdf, gw_face *face)
+pdf_font *pdf_font_new(HPDF_Doc pdf, pdf_deflater *z, gw_face *face)
 {
     pdf_font *pf = calloc(1, sizeof *pf);
     if (pf) {
         pf->pdf = pdf;
+        pf->z = z;
         pf->face = face;
     }
     return pf;
@@ -211,7 +213,7 @@ static HPDF_Dict to_unicode(HPDF_Doc pdf, const pdf_font *pf, size_t variant)
             pdf_buf_printf(&b, "endbfchar\n");
     }
     pdf_buf_printf(&b, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
-    HPDF_Dict s = b.oom ? NULL : pdf_stream_new(pdf, b.s, b.n);
+    HPDF_Dict s = b.oom ? NULL : pdf_stream_new(pdf, pf->z, b.s, b.n);
     free(b.s);
     return s;
 }
@@ -225,11 +227,12 @@ static HPDF_Array number_array(HPDF_Doc pdf, const int *v, size_t n)
     return a;
 }
 
-static HPDF_Dict font_descriptor(HPDF_Doc pdf, const gw_font_program *p, const char *name)
+static HPDF_Dict font_descriptor(HPDF_Doc pdf, pdf_deflater *z, const gw_font_program *p,
+                                 const char *name)
 {
     HPDF_Dict fd = pdf_indirect_dict(pdf);
-    HPDF_Dict program = pdf_stream_new(pdf, p->data, p->len);
-    HPDF_Dict cid_set = pdf_stream_new(pdf, p->cid_set, p->cid_set_len);
+    HPDF_Dict program = pdf_stream_new(pdf, z, p->data, p->len);
+    HPDF_Dict cid_set = pdf_stream_new(pdf, z, p->cid_set, p->cid_set_len);
     if (!fd || !program || !cid_set)
         return NULL;
     HPDF_STATUS rc = HPDF_Dict_AddName(fd, "Type", "FontDescriptor");
@@ -258,7 +261,7 @@ static HPDF_Dict font_descriptor(HPDF_Doc pdf, const gw_font_program *p, const c
 
 /* TrueType codes are numbered in order of first use (gw_face_code): the map
  * sends each to its glyph in the subset, two big-endian bytes per CID. */
-static HPDF_Dict cid_to_gid_map(HPDF_Doc pdf, const gw_font_program *p)
+static HPDF_Dict cid_to_gid_map(HPDF_Doc pdf, pdf_deflater *z, const gw_font_program *p)
 {
     unsigned char *b = malloc(2 * p->n_cid_to_gid + 1);
     if (!b)
@@ -267,16 +270,17 @@ static HPDF_Dict cid_to_gid_map(HPDF_Doc pdf, const gw_font_program *p)
         b[2 * i] = (unsigned char)(p->cid_to_gid[i] >> 8);
         b[2 * i + 1] = (unsigned char)p->cid_to_gid[i];
     }
-    HPDF_Dict s = pdf_stream_new(pdf, b, 2 * p->n_cid_to_gid);
+    HPDF_Dict s = pdf_stream_new(pdf, z, b, 2 * p->n_cid_to_gid);
     free(b);
     return s;
 }
 
-static HPDF_Dict cid_font(HPDF_Doc pdf, const gw_font_program *p, const char *name)
+static HPDF_Dict cid_font(HPDF_Doc pdf, pdf_deflater *z, const gw_font_program *p,
+                          const char *name)
 {
     HPDF_Dict cf = pdf_indirect_dict(pdf);
     HPDF_Dict info = HPDF_Dict_New(pdf->mmgr);
-    HPDF_Dict fd = font_descriptor(pdf, p, name);
+    HPDF_Dict fd = font_descriptor(pdf, z, p, name);
     int dw = default_width(p);
     HPDF_Array w = width_array(pdf, p, dw);
     if (!cf || !info || !fd || !w)
@@ -292,7 +296,7 @@ static HPDF_Dict cid_font(HPDF_Doc pdf, const gw_font_program *p, const char *na
     rc |= HPDF_Dict_AddNumber(cf, "DW", dw);
     rc |= HPDF_Dict_Add(cf, "W", w);
     if (!p->cff)
-        rc |= HPDF_Dict_Add(cf, "CIDToGIDMap", cid_to_gid_map(pdf, p));
+        rc |= HPDF_Dict_Add(cf, "CIDToGIDMap", cid_to_gid_map(pdf, z, p));
     return rc == HPDF_OK ? cf : NULL;
 }
 
@@ -327,7 +331,7 @@ int pdf_font_finish(pdf_font *pf, HPDF_MD5_CTX *digest, gw_diag *diag)
     char tag[7], name[160];
     subset_tag(&pf->prog, tag);
     snprintf(name, sizeof name, "%s+%.120s", tag, pf->prog.base_name);
-    HPDF_Dict cf = cid_font(pdf, &pf->prog, name);
+    HPDF_Dict cf = cid_font(pdf, pf->z, &pf->prog, name);
     bool ok = cf != NULL;
     /* Every variant the face recorded gets its font, drawn or not. */
     for (unsigned v = 0; ok && v < pf->prog.n_variants; v++)

@@ -25,12 +25,13 @@
 
 #include "diag.h"
 #include "fonts.h"
+#include "pdfobj.h"
 
 typedef struct pdf_font pdf_font;
 
 /* The PDF font of `face` in `pdf`, empty until pages draw with it.  Free with
  * pdf_font_free (the PDF objects belong to the document). */
-pdf_font *pdf_font_new(HPDF_Doc pdf, gw_face *face);
+pdf_font *pdf_font_new(HPDF_Doc pdf, pdf_deflater *z, gw_face *face);
 void pdf_font_free(pdf_font *pf);
 
 const gw_face *pdf_font_face(const pdf_font *pf);

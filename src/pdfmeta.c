@@ -150,9 +150,9 @@ static HPDF_STATUS write_metadata(HPDF_Doc pdf, const gw_meta *m, const char *xm
 
 /* The sRGB output intent: every colour the document uses (DeviceGray text) is
  * then defined for PDF/A-1 (6.2.2). */
-static HPDF_STATUS write_output_intent(HPDF_Doc pdf)
+static HPDF_STATUS write_output_intent(HPDF_Doc pdf, pdf_deflater *z)
 {
-    HPDF_Dict icc = pdf_stream_new(pdf, gw_srgb_icc, gw_srgb_icc_len);
+    HPDF_Dict icc = pdf_stream_new(pdf, z, gw_srgb_icc, gw_srgb_icc_len);
     HPDF_Dict intent = pdf_indirect_dict(pdf);
     HPDF_Array intents = HPDF_Array_New(pdf->mmgr);
     if (!icc || !intent || !intents)
@@ -170,7 +170,8 @@ static HPDF_STATUS write_output_intent(HPDF_Doc pdf)
     return rc;
 }
 
-int pdf_meta_write(HPDF_Doc pdf, const gw_meta *meta, time_t when, HPDF_MD5_CTX *digest)
+int pdf_meta_write(HPDF_Doc pdf, pdf_deflater *z, const gw_meta *meta, time_t when,
+                   HPDF_MD5_CTX *digest)
 {
     struct tm tm;
     if (!gmtime_r(&when, &tm))
@@ -184,7 +185,7 @@ int pdf_meta_write(HPDF_Doc pdf, const gw_meta *meta, time_t when, HPDF_MD5_CTX 
     if (rc == HPDF_OK)
         rc = write_metadata(pdf, meta, xmp_date);
     if (rc == HPDF_OK)
-        rc = write_output_intent(pdf);
+        rc = write_output_intent(pdf, z);
     return rc == HPDF_OK ? 0 : -1;
 }
 

@@ -17,6 +17,7 @@
 
 #include "diag.h"
 #include "model.h"
+#include "pdfobj.h"
 
 /* The document's time: SOURCE_DATE_EPOCH when set, else now.  Returns -1 after
  * reporting a malformed SOURCE_DATE_EPOCH. */
@@ -25,7 +26,8 @@ int pdf_document_time(time_t *when, gw_diag *diag);
 /* Write the information dictionary, the XMP metadata, the sRGB OutputIntent
  * and the PDF/A-1b identification; feed what was written to `digest`.
  * Returns 0, or -1 when libharu fails (out of memory). */
-int pdf_meta_write(HPDF_Doc pdf, const gw_meta *meta, time_t when, HPDF_MD5_CTX *digest);
+int pdf_meta_write(HPDF_Doc pdf, pdf_deflater *z, const gw_meta *meta, time_t when,
+                   HPDF_MD5_CTX *digest);
 
 /* Set the trailer's ID from the digest (call after everything was fed). */
 int pdf_meta_set_id(HPDF_Doc pdf, HPDF_MD5_CTX *digest);

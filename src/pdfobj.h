@@ -1,6 +1,7 @@
 /* pdfobj — small helpers over libharu's object layer shared by the PDF output
- * files (pdfout.c, pdffont.c, pdfmeta.c): a text buffer, streams compressed at zlib's best
- * level, indirect dictionaries, PDF text strings.  Internal to the PDF output. */
+ * files (pdfout.c, pdffont.c, pdfmeta.c): a text buffer, streams compressed
+ * with libdeflate, indirect dictionaries, PDF text strings.  Internal to the
+ * PDF output. */
 #ifndef GW_PDFOBJ_H
 #define GW_PDFOBJ_H
 
@@ -22,9 +23,20 @@ void pdf_buf_put(pdf_buf *b, const char *s, size_t len);
 void pdf_buf_str(pdf_buf *b, const char *s);
 void pdf_buf_printf(pdf_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Write `data` into the (empty) stream object `s`, Flate-compressed at zlib
- * `level` (0..9) with /Filter set here.  Returns HPDF_OK or an error code. */
-HPDF_STATUS pdf_stream_put_deflated(HPDF_Dict s, const void *data, size_t len, int level);
+/* The compressors of one document, one per level used, each made once (a
+ * libdeflate compressor takes some hundreds of KB to set up, and a document
+ * compresses a stream per page and several per font).  Zero-initialise it;
+ * the document owns it and frees it with pdf_deflater_free. */
+typedef struct pdf_deflater {
+    struct libdeflate_compressor *by_level[13];
+} pdf_deflater;
+
+void pdf_deflater_free(pdf_deflater *z);
+
+/* Write `data` into the (empty) stream object `s`, Flate-compressed (libdeflate,
+ * `level` 0..12) with /Filter set here.  Returns HPDF_OK or an error code. */
+HPDF_STATUS pdf_stream_put_deflated(HPDF_Dict s, pdf_deflater *z, const void *data, size_t len,
+                                    int level);
 
 /* Where page contents wait for the save: libharu keeps every object in memory
  * until it writes the file (it has no incremental writer), so a page's
@@ -35,21 +47,28 @@ typedef struct pdf_spill {
     long long end;       /* bytes written so far */
 } pdf_spill;
 
+
+/* libdeflate levels (0..12), chosen by measurement (docs/performance.md): page
+ * contents are written once per page, so speed counts; font programs, CMaps
+ * and images once per document, so size does. */
+#define PDF_PAGE_LEVEL 6
+#define PDF_FONT_LEVEL 7
+
 /* Open a spill file in $TMPDIR (else /tmp); -1 with errno set on failure. */
 int pdf_spill_open(pdf_spill *sp);
 /* Close it (after the document that reads it is saved or freed). */
 void pdf_spill_close(pdf_spill *sp);
 
-/* Compress `data` at zlib `level` into the spill file and make the (empty)
+/* Compress `data` at libdeflate `level` into the spill file and make the (empty)
  * stream object `s` read it from there, with /Filter set here.  The spill
  * must stay open until `s` is written or freed.  HPDF_OK or an error code. */
-HPDF_STATUS pdf_stream_put_spilled(HPDF_Doc pdf, HPDF_Dict s, pdf_spill *sp, const void *data,
-                                   size_t len, int level);
+HPDF_STATUS pdf_stream_put_spilled(HPDF_Doc pdf, HPDF_Dict s, pdf_spill *sp, pdf_deflater *z,
+                                   const void *data, size_t len, int level);
 
-/* A new indirect stream object holding `data`, compressed at level 9 (font
- * programs, CMaps, the ICC profile: written once, worth the best ratio);
+/* A new indirect stream object holding `data`, compressed at PDF_FONT_LEVEL
+ * (font programs, CMaps, the ICC profile: written once, worth the ratio);
  * NULL on failure. */
-HPDF_Dict pdf_stream_new(HPDF_Doc pdf, const void *data, size_t len);
+HPDF_Dict pdf_stream_new(HPDF_Doc pdf, pdf_deflater *z, const void *data, size_t len);
 
 /* A new indirect (cross-referenced) dictionary; NULL on failure. */
 HPDF_Dict pdf_indirect_dict(HPDF_Doc pdf);

@@ -86,6 +86,7 @@ struct gw_pdf_doc {
                                 parent of its level-1 bookmarks */
     size_t n_titles;
     pdf_spill spill;
+    pdf_deflater deflater;   /* every stream's compressor, one per level; owned */
     size_t n_pages;
     bool failed;
 };
@@ -98,7 +99,7 @@ static pdf_font *font_of(gw_pdf_doc *d, gw_face *face)
             return d->fonts[i];
     if (!gw_grow(&d->fonts, &d->cap_fonts, d->n_fonts + 1, sizeof *d->fonts))
         return NULL;
-    pdf_font *pf = pdf_font_new(d->pdf, face);
+    pdf_font *pf = pdf_font_new(d->pdf, &d->deflater, face);
     if (pf)
         d->fonts[d->n_fonts++] = pf;
     return pf;
@@ -323,9 +324,9 @@ static void rules_ops(const gw_page *p, pdf_buf *o)
 /* The seal: its one-bit mask as a stencil image (PDF/A-1 allows no soft mask),
  * painted in the seal's ink colour (DeviceRGB, under the sRGB output intent);
  * one object for the document. */
-static HPDF_Dict seal_object(HPDF_Doc pdf, const gw_seal_image *img)
+static HPDF_Dict seal_object(HPDF_Doc pdf, pdf_deflater *z, const gw_seal_image *img)
 {
-    HPDF_Dict im = pdf_stream_new(pdf, img->mask, img->stride * (size_t)img->height);
+    HPDF_Dict im = pdf_stream_new(pdf, z, img->mask, img->stride * (size_t)img->height);
     HPDF_Array decode = HPDF_Array_New(pdf->mmgr);
     if (!im || !decode)
         return NULL;
@@ -351,7 +352,7 @@ static HPDF_Dict seal_of(gw_pdf_doc *d, const gw_seal_image *img)
     if (!gw_grow(&d->seal_images, &d->cap_seals, d->n_seals + 1, sizeof *d->seal_images) ||
         !gw_grow(&d->seals, &d->cap_seal_objs, d->n_seals + 1, sizeof *d->seals))
         return NULL;
-    HPDF_Dict obj = seal_object(d->pdf, img);
+    HPDF_Dict obj = seal_object(d->pdf, &d->deflater, img);
     if (!obj)
         return NULL;
     d->seal_images[d->n_seals] = img;
@@ -551,9 +552,8 @@ static int draw_page(gw_pdf_doc *d, const gw_page *p)
     pdf_buf o = { 0 };
     int rc = page_ops(d, p, &o);
     HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
-    /* Page content at zlib's default level: level 9 costs 20 % more time on long
-     * documents for 0.4 % less size (docs/performance.md). */
-    if (rc == 0 && pdf_stream_put_spilled(d->pdf, attr->contents, &d->spill, o.s, o.n, 6) != HPDF_OK)
+    if (rc == 0 && pdf_stream_put_spilled(d->pdf, attr->contents, &d->spill, &d->deflater, o.s,
+                                          o.n, PDF_PAGE_LEVEL) != HPDF_OK)
         rc = -1;
     if (rc == 0) {
         attr->stream = attr->contents->stream;
@@ -702,6 +702,7 @@ void gw_pdf_discard(gw_pdf_doc *d)
     free(d->mark.text.s);
     HPDF_Free(d->pdf);
     pdf_spill_close(&d->spill);      /* after libharu: its page streams read the spill */
+    pdf_deflater_free(&d->deflater);
     free(d->name);
     free(d);
 }
@@ -740,7 +741,7 @@ gw_pdf_doc *gw_pdf_begin(const gw_meta *meta, const char *name, gw_diag *diag)
         gw_pdf_discard(d);
         return NULL;
     }
-    if (pdf_meta_write(d->pdf, meta, when, &d->digest) != 0) {
+    if (pdf_meta_write(d->pdf, &d->deflater, meta, when, &d->digest) != 0) {
         gw_error(diag, name, 0, 0, "libharu could not write the document information (error 0x%04X)",
                  (unsigned)d->st.error);
         gw_pdf_discard(d);

@@ -377,7 +377,8 @@ static void test_shared_glyph_gets_its_own_cid(void **state)
     gw_fontset *fs = open_one(LIBSERIF, &f->diag);
     gw_face *face = gw_fonts_chain_face(fs, GW_ROLE_BODY, 0);
     HPDF_Doc pdf = HPDF_New(NULL, NULL);
-    pdf_font *pf = pdf_font_new(pdf, face);
+    pdf_deflater z = { 0 };
+    pdf_font *pf = pdf_font_new(pdf, &z, face);
     assert_non_null(pf);
     HPDF_Dict t_hyphen, t_soft, t_a, t;
     uint16_t c_hyphen, c_soft, c_a, c;
@@ -411,6 +412,7 @@ static void test_shared_glyph_gets_its_own_cid(void **state)
     assert_non_null(strstr(u, "/CMapType 2 def"));
     free(u);
     pdf_font_free(pf);
+    pdf_deflater_free(&z);
     HPDF_Free(pdf);
     gw_fonts_close(fs);
 }
@@ -456,7 +458,8 @@ static void test_cff_shared_glyph_gets_its_own_type0(void **state)
     gw_fontset *fs = open_one(NOTO_SERIF_BOLD, &f->diag);
     gw_face *face = gw_fonts_chain_face(fs, GW_ROLE_BODY, 0);
     HPDF_Doc pdf = HPDF_New(NULL, NULL);
-    pdf_font *pf = pdf_font_new(pdf, face);
+    pdf_deflater z = { 0 };
+    pdf_font *pf = pdf_font_new(pdf, &z, face);
     HPDF_Dict ta, tb, tx;
     uint16_t ca, cb, cx;
     int w;
@@ -480,6 +483,7 @@ static void test_cff_shared_glyph_gets_its_own_type0(void **state)
     free(ua);
     free(ub);
     pdf_font_free(pf);
+    pdf_deflater_free(&z);
     HPDF_Free(pdf);
     gw_fonts_close(fs);
 }
@@ -493,7 +497,8 @@ static void test_tounicode_surrogate_pairs(void **state)
     gw_fontset *fs = open_one(HANAMINB, &f->diag);
     gw_face *face = gw_fonts_chain_face(fs, GW_ROLE_BODY, 0);
     HPDF_Doc pdf = HPDF_New(NULL, NULL);
-    pdf_font *pf = pdf_font_new(pdf, face);
+    pdf_deflater z = { 0 };
+    pdf_font *pf = pdf_font_new(pdf, &z, face);
     assert_non_null(pf);
     HPDF_Dict t;
     uint16_t code, code2;
@@ -509,6 +514,7 @@ static void test_tounicode_surrogate_pairs(void **state)
     assert_non_null(strstr(u, line));
     free(u);
     pdf_font_free(pf);
+    pdf_deflater_free(&z);
     HPDF_Free(pdf);
     gw_fonts_close(fs);
 }
@@ -521,7 +527,8 @@ static void test_widths(void **state)
     gw_face *face = gw_fonts_chain_face(fs, GW_ROLE_BODY, 0);
     const uint32_t cps[] = { 0x4E00, 0x4E8C, 0x4E09, 0x56DB, 'a' };
     HPDF_Doc pdf = HPDF_New(NULL, NULL);
-    pdf_font *pf = pdf_font_new(pdf, face);
+    pdf_deflater z = { 0 };
+    pdf_font *pf = pdf_font_new(pdf, &z, face);
     assert_non_null(pf);
     HPDF_Dict t;
     uint16_t code;
@@ -542,6 +549,7 @@ static void test_widths(void **state)
     HPDF_Number width = HPDF_Array_GetItem(run, 0, HPDF_OCLASS_NUMBER);
     assert_int_equal(width->value, w);
     pdf_font_free(pf);
+    pdf_deflater_free(&z);
     HPDF_Free(pdf);
     gw_fonts_close(fs);
 }
