@@ -47,11 +47,10 @@ typedef struct pdf_spill {
     long long end;       /* bytes written so far */
 } pdf_spill;
 
-
 /* libdeflate levels (0..12), chosen by measurement (docs/performance.md): page
  * contents are written once per page, so speed counts; font programs, CMaps
  * and images once per document, so size does. */
-#define PDF_PAGE_LEVEL 6
+#define PDF_PAGE_LEVEL 4
 #define PDF_FONT_LEVEL 7
 
 /* Open a spill file in $TMPDIR (else /tmp); -1 with errno set on failure. */

@@ -172,6 +172,7 @@ typedef struct split {
     split_cell *cells;
     size_t n_cells, n_rows;   /* the sampled rows and their cells */
     size_t *h;                /* lines of each sampled row, scratch */
+    size_t *cur, *trial;      /* lines of each cell at the current widths, and at a trial's */
 } split;
 
 /* The widths of the unbreakable runs of a cell's text, in 1/1000 em of the
@@ -232,8 +233,25 @@ static size_t units_lines(const int *u, size_t n, int width)
     return lines;
 }
 
-/* The sampled rows' lines at column widths w (as row_tops makes them). */
-static size_t split_lines(const split *sp, const double *w)
+/* Lines of cell c's text at column widths w. */
+static size_t cell_lines(const split_cell *c, const double *w)
+{
+    double inner = -2 * PAD_X;
+    for (size_t k = c->col; k < c->col + c->colspan; k++)
+        inner += w[k];
+    int width = (int)floor(inner / GW_TABLE_TEXT_SIZE * 1000.0);
+    return units_lines(c->units, c->n_units, width < 1000 ? 1000 : width);
+}
+
+static bool covers(const split_cell *c, size_t col)
+{
+    return col >= c->col && col < c->col + c->colspan;
+}
+
+/* The sampled rows' lines, each cell holding cell_lines[i] (as row_tops makes
+ * them: a row as tall as its tallest cell, a rowspan's lines in its last row
+ * when its rows are too few). */
+static size_t rows_total(const split *sp, const size_t *cell_lines_of)
 {
     for (size_t r = 0; r < sp->n_rows; r++)
         sp->h[r] = 1;
@@ -242,11 +260,7 @@ static size_t split_lines(const split *sp, const double *w)
             const split_cell *c = &sp->cells[i];
             if ((c->rowspan > 1) != (pass == 1))
                 continue;
-            double inner = -2 * PAD_X;
-            for (size_t k = c->col; k < c->col + c->colspan; k++)
-                inner += w[k];
-            int width = (int)floor(inner / GW_TABLE_TEXT_SIZE * 1000.0);
-            size_t lines = units_lines(c->units, c->n_units, width < 1000 ? 1000 : width);
+            size_t lines = cell_lines_of[i];
             size_t end = c->row + c->rowspan < sp->n_rows ? c->row + c->rowspan : sp->n_rows, have = 0;
             for (size_t r = c->row; r < end; r++)
                 have += sp->h[r];
@@ -260,12 +274,27 @@ static size_t split_lines(const split *sp, const double *w)
     return total;
 }
 
+/* The lines at widths w with column `col` made `width` wide: only the cells
+ * over that column are set again (the others keep sp->cur), which makes a
+ * trial cost the column's cells, not the table's. */
+static size_t trial_lines(const split *sp, double *w, size_t col, double width)
+{
+    double keep = w[col];
+    w[col] = width;
+    for (size_t i = 0; i < sp->n_cells; i++)
+        sp->trial[i] = covers(&sp->cells[i], col) ? cell_lines(&sp->cells[i], w) : sp->cur[i];
+    w[col] = keep;
+    return rows_total(sp, sp->trial);
+}
+
 /* Hand out the spare width of the "*" columns (w[i] = width, share[i] > 0 for
  * a "*" column) a step at a time where it saves the most lines; returns the
  * steps left unused. */
 static size_t split_spare(const split *sp, double *w, const double *share, size_t n, double step)
 {
-    size_t left = SPLIT_STEPS, lines = split_lines(sp, w);
+    for (size_t i = 0; i < sp->n_cells; i++)
+        sp->cur[i] = cell_lines(&sp->cells[i], w);
+    size_t left = SPLIT_STEPS, lines = rows_total(sp, sp->cur);
     while (left > 0) {
         double gain = 0;
         size_t best_c = n, best_k = 0, best_lines = lines;
@@ -274,8 +303,7 @@ static size_t split_spare(const split *sp, double *w, const double *share, size_
                 continue;
             double keep = w[c];
             for (size_t k = 1; k <= left && k <= SPLIT_LOOK; k++) {
-                w[c] = keep + k * step;
-                size_t l = split_lines(sp, w);
+                size_t l = trial_lines(sp, w, c, keep + k * step);
                 if (l < lines && (double)(lines - l) / k > gain + 1e-12) {
                     gain = (double)(lines - l) / k;
                     best_c = c;
@@ -283,11 +311,13 @@ static size_t split_spare(const split *sp, double *w, const double *share, size_
                     best_lines = l;
                 }
             }
-            w[c] = keep;
         }
         if (best_c == n)
             break;
         w[best_c] += best_k * step;
+        for (size_t i = 0; i < sp->n_cells; i++)
+            if (covers(&sp->cells[i], best_c))
+                sp->cur[i] = cell_lines(&sp->cells[i], w);
         left -= best_k;
         lines = best_lines;
     }
@@ -305,9 +335,10 @@ static bool split_stars(const gw_table *t, double *w, const double *share, size_
     size_t n_all = 0, units = 0;
     for (size_t r = 0; r < t->n_rows; r++)
         n_all += t->rows[r].n_cells;
-    split sp = { calloc(n_all ? n_all : 1, sizeof *sp.cells), 0, 0, calloc(t->n_rows + 1, sizeof *sp.h) };
+    split sp = { calloc(n_all ? n_all : 1, sizeof *sp.cells), 0, 0, calloc(t->n_rows + 1, sizeof *sp.h),
+                 calloc(n_all ? n_all : 1, sizeof *sp.cur), calloc(n_all ? n_all : 1, sizeof *sp.trial) };
     double *least = calloc(n ? n : 1, sizeof *least);
-    bool ok = sp.cells && sp.h && least;
+    bool ok = sp.cells && sp.h && sp.cur && sp.trial && least;
     for (size_t c = 0; c < n; c++)
         least[c] = MIN_COLUMN;
     /* The longest unit of every one-column cell; the rows up to the budget kept. */
@@ -350,6 +381,8 @@ static bool split_stars(const gw_table *t, double *w, const double *share, size_
         free(sp.cells[i].units);
     free(sp.cells);
     free(sp.h);
+    free(sp.cur);
+    free(sp.trial);
     free(least);
     return ok;
 }
