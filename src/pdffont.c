@@ -26,7 +26,9 @@ struct pdf_font {
     HPDF_Doc pdf;
     pdf_deflater *z;         /* the document's compressors; not owned */
     gw_face *face;
-    gw_font_program prog;    /* filled by pdf_font_finish */
+    gw_font_program prog;    /* filled by pdf_font_prepare */
+    unsigned char *zprog;    /* prog.data deflated (pdf_font_set_deflated), or NULL; owned */
+    size_t zprog_len;
     HPDF_Dict *type0;        /* type0[v]: the Type0 font of variant v (NULL until used) */
     size_t n_type0;
 };
@@ -41,6 +43,7 @@ void pdf_font_free(pdf_font *pf)
     if (!pf)
         return;
     gw_font_program_free(&pf->prog);
+    free(pf->zprog);
     free(pf->type0);
     free(pf);
 }
@@ -227,11 +230,13 @@ static HPDF_Array number_array(HPDF_Doc pdf, const int *v, size_t n)
     return a;
 }
 
-static HPDF_Dict font_descriptor(HPDF_Doc pdf, pdf_deflater *z, const gw_font_program *p,
-                                 const char *name)
+static HPDF_Dict font_descriptor(HPDF_Doc pdf, const pdf_font *pf, const char *name)
 {
+    const gw_font_program *p = &pf->prog;
     HPDF_Dict fd = pdf_indirect_dict(pdf);
-    HPDF_Dict program = pdf_stream_new(pdf, z, p->data, p->len);
+    HPDF_Dict program = pf->zprog ? pdf_stream_new_deflated(pdf, pf->zprog, pf->zprog_len)
+                                  : pdf_stream_new(pdf, pf->z, p->data, p->len);
+    pdf_deflater *z = pf->z;
     HPDF_Dict cid_set = pdf_stream_new(pdf, z, p->cid_set, p->cid_set_len);
     if (!fd || !program || !cid_set)
         return NULL;
@@ -275,12 +280,13 @@ static HPDF_Dict cid_to_gid_map(HPDF_Doc pdf, pdf_deflater *z, const gw_font_pro
     return s;
 }
 
-static HPDF_Dict cid_font(HPDF_Doc pdf, pdf_deflater *z, const gw_font_program *p,
-                          const char *name)
+static HPDF_Dict cid_font(HPDF_Doc pdf, const pdf_font *pf, const char *name)
 {
     HPDF_Dict cf = pdf_indirect_dict(pdf);
     HPDF_Dict info = HPDF_Dict_New(pdf->mmgr);
-    HPDF_Dict fd = font_descriptor(pdf, z, p, name);
+    const gw_font_program *p = &pf->prog;
+    pdf_deflater *z = pf->z;
+    HPDF_Dict fd = font_descriptor(pdf, pf, name);
     int dw = default_width(p);
     HPDF_Array w = width_array(pdf, p, dw);
     if (!cf || !info || !fd || !w)
@@ -321,17 +327,35 @@ static bool type0_font(HPDF_Doc pdf, const pdf_font *pf, size_t variant, HPDF_Di
     return rc == HPDF_OK;
 }
 
-int pdf_font_finish(pdf_font *pf, HPDF_MD5_CTX *digest, gw_diag *diag)
+int pdf_font_prepare(pdf_font *pf, HPDF_MD5_CTX *digest, gw_diag *diag)
 {
-    HPDF_Doc pdf = pf->pdf;
     if (gw_face_program(pf->face, &pf->prog, diag) != 0)
         return -1;
     if (digest)
         HPDF_MD5Update(digest, pf->prog.data, (HPDF_UINT32)pf->prog.len);
+    return 0;
+}
+
+const void *pdf_font_program(const pdf_font *pf, size_t *len)
+{
+    *len = pf->prog.len;
+    return pf->prog.data;
+}
+
+void pdf_font_set_deflated(pdf_font *pf, unsigned char *z, size_t len)
+{
+    free(pf->zprog);
+    pf->zprog = z;
+    pf->zprog_len = len;
+}
+
+int pdf_font_build(pdf_font *pf, gw_diag *diag)
+{
+    HPDF_Doc pdf = pf->pdf;
     char tag[7], name[160];
     subset_tag(&pf->prog, tag);
     snprintf(name, sizeof name, "%s+%.120s", tag, pf->prog.base_name);
-    HPDF_Dict cf = cid_font(pdf, pf->z, &pf->prog, name);
+    HPDF_Dict cf = cid_font(pdf, pf, name);
     bool ok = cf != NULL;
     /* Every variant the face recorded gets its font, drawn or not. */
     for (unsigned v = 0; ok && v < pf->prog.n_variants; v++)
@@ -343,4 +367,9 @@ int pdf_font_finish(pdf_font *pf, HPDF_MD5_CTX *digest, gw_diag *diag)
         return -1;
     }
     return 0;
+}
+
+int pdf_font_finish(pdf_font *pf, HPDF_MD5_CTX *digest, gw_diag *diag)
+{
+    return pdf_font_prepare(pf, digest, diag) == 0 ? pdf_font_build(pf, diag) : -1;
 }

@@ -38,12 +38,25 @@ const gw_face *pdf_font_face(const pdf_font *pf);
 
 /* The Type0 font and the 2-byte code that draw cp, and the glyph's advance in
  * 1/1000 em, recording cp as used; false when the face lacks cp or out of
- * memory.  The Type0 font is an empty dictionary until pdf_font_finish. */
+ * memory.  The Type0 font is an empty dictionary until pdf_font_build. */
 bool pdf_font_draw(pdf_font *pf, uint32_t cp, HPDF_Dict *type0, uint16_t *code, int *width);
 
 /* After the last page: subset the face to the characters drawn and fill in its
  * font objects.  `digest` (may be NULL) is fed the font program, for the
- * document ID.  Returns 0, or -1 after reporting. */
+ * document ID.  Returns 0, or -1 after reporting.  It is pdf_font_prepare then
+ * pdf_font_build; between the two, the caller may compress the program itself
+ * (pdf_font_program, pdf_font_set_deflated: the PDF output compresses every
+ * face's program at once, on two threads). */
 int pdf_font_finish(pdf_font *pf, HPDF_MD5_CTX *digest, gw_diag *diag);
+
+/* The subset (hb-subset), fed to `digest`.  0, or -1 after reporting. */
+int pdf_font_prepare(pdf_font *pf, HPDF_MD5_CTX *digest, gw_diag *diag);
+/* The prepared font program to embed (owned by pf). */
+const void *pdf_font_program(const pdf_font *pf, size_t *len);
+/* Hand pf the program already deflated at PDF_FONT_LEVEL (zlib format): pf
+ * owns z from here and embeds it as it is. */
+void pdf_font_set_deflated(pdf_font *pf, unsigned char *z, size_t len);
+/* The font objects of a prepared face.  0, or -1 after reporting. */
+int pdf_font_build(pdf_font *pf, gw_diag *diag);
 
 #endif

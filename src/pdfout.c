@@ -774,6 +774,28 @@ bool gw_pdf_failed(const gw_pdf_doc *d)
     return d->failed;
 }
 
+/* The font programs, a document's largest streams, compressed all at once on
+ * two threads (pdf_deflate_all); when that fails (out of memory), each face
+ * compresses its own as it is built. */
+static void deflate_font_programs(gw_pdf_doc *d)
+{
+    size_t n = d->n_fonts;
+    const void **data = malloc((n ? n : 1) * sizeof *data);
+    size_t *len = malloc((n ? n : 1) * sizeof *len), *zlen = malloc((n ? n : 1) * sizeof *zlen);
+    unsigned char **z = malloc((n ? n : 1) * sizeof *z);
+    if (data && len && zlen && z) {
+        for (size_t i = 0; i < n; i++)
+            data[i] = pdf_font_program(d->fonts[i], &len[i]);
+        if (pdf_deflate_all(data, len, n, PDF_FONT_LEVEL, z, zlen) == 0)
+            for (size_t i = 0; i < n; i++)
+                pdf_font_set_deflated(d->fonts[i], z[i], zlen[i]);
+    }
+    free(data);
+    free(len);
+    free(zlen);
+    free(z);
+}
+
 /* After the last page: the fonts (subset to what the pages drew), the last
  * bookmark, the ID; then libharu can save. */
 static int finish(gw_pdf_doc *d)
@@ -781,7 +803,11 @@ static int finish(gw_pdf_doc *d)
     if (d->failed)
         return -1;
     for (size_t i = 0; i < d->n_fonts; i++)
-        if (pdf_font_finish(d->fonts[i], &d->digest, d->diag) != 0)
+        if (pdf_font_prepare(d->fonts[i], &d->digest, d->diag) != 0)
+            return -1;
+    deflate_font_programs(d);
+    for (size_t i = 0; i < d->n_fonts; i++)
+        if (pdf_font_build(d->fonts[i], d->diag) != 0)
             return -1;
     if ((d->mark.open && close_mark(d) != 0) || pdf_meta_set_id(d->pdf, &d->digest) != 0) {
         gw_error(d->diag, d->name, 0, 0, "cannot write the bookmarks or the document ID (out of memory?)");
