@@ -512,17 +512,11 @@ static bool read_family_names(FT_Face ft, namelist *out, char **english)
 /* ------------------------------------------------------------------------ */
 /* Loading faces                                                            */
 
-/* Open face `index` of `path` and check it can serve (TrueType outlines, a
- * Unicode cmap).  On failure fills li and returns NULL. */
+/* Open face `index` of `path`, a regular file (fontset_face checked), and
+ * check it can serve (TrueType outlines, a Unicode cmap).  On failure fills li
+ * and returns NULL. */
 static FT_Face open_ft_face(FT_Library lib, const char *path, int index, load_info *li)
 {
-    /* FreeType's open would block for ever on a FIFO: check the file first. */
-    int fd = gw_open_regular(path, &li->why);
-    if (fd < 0) {
-        li->status = LOAD_NOFILE;
-        return NULL;
-    }
-    close(fd);
     FT_Face ft = NULL;
     if (FT_New_Face(lib, path, index, &ft) != 0) {
         FT_Face probe = NULL;
@@ -635,12 +629,20 @@ static bool add_face(gw_fontset *fs, gw_face *f)
 static gw_face *fontset_face(gw_fontset *fs, const char *path, int index, load_info *li)
 {
     li->status = LOAD_OK;
+    /* FreeType's open would block for ever on a FIFO: a regular file only,
+     * checked on a descriptor that cannot block, whose identity keys the face. */
     struct stat st;
-    if (stat(path, &st) != 0) {
-        li->status = LOAD_NOFILE;
+    int fd = gw_open_regular(path, &li->why);
+    if (fd >= 0 && fstat(fd, &st) != 0) {
         li->why = strerror(errno);
+        close(fd);
+        fd = -1;
+    }
+    if (fd < 0) {
+        li->status = LOAD_NOFILE;
         return NULL;
     }
+    close(fd);
     gw_face *f = find_face(fs, &st, index);
     if (f)
         return f;

@@ -1076,15 +1076,6 @@ static xmlDocPtr parse_xml(const sink *sk, const char *data, size_t len)
     return doc;
 }
 
-/* The whole file within max_bytes, whatever its type (a pipe, /dev/stdin,
- * /dev/zero), without blocking in open(2); regular_only refuses anything but a
- * regular file.  NULL after reporting `FILE: ...`. */
-static char *read_file(gw_diag *diag, const char *path, long max_bytes, bool regular_only,
-                       size_t *len_out)
-{
-    return gw_read_path(path, max_bytes, regular_only, "source", len_out, diag);
-}
-
 /* ---------------------------------------------------------------------------
  * The schema
  * ------------------------------------------------------------------------- */
@@ -1169,7 +1160,8 @@ static xmlRelaxNGPtr load_schema(gw_diag *diag, const char *schema_path, int ver
     xmlDocPtr sdoc = NULL;
     if (schema_path) {
         size_t len = 0;
-        char *buf = read_file(diag, schema_path, gw_limits_default().bytes, true, &len);
+        char *buf = gw_read_path(schema_path, gw_limits_default().bytes, true, "source", &len,
+                                 diag);
         if (!buf)
             return NULL;
         sdoc = parse_xml(&sk, buf, len);
@@ -2839,7 +2831,7 @@ gw_doc *gw_doc_load(const char *path, const char *schema_path, const gw_limits *
         return NULL;
     }
     size_t len = 0;
-    char *data = read_file(diag, path, lim.bytes, false, &len);
+    char *data = gw_read_path(path, lim.bytes, false, "source", &len, diag);
     if (!data)
         return NULL;
     gw_doc *doc = gw_doc_load_memory(path, data, len, schema_path, &lim, diag);

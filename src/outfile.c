@@ -103,6 +103,20 @@ static int open_in_place(const gw_out_target *t, const char *name, gw_diag *diag
     return -1;
 }
 
+/* Close an in-place target after writing to it (rc 0, or -1 with errno set by
+ * the write), keeping the first error, and report it.  Returns rc. */
+static int close_in_place(int out, int rc, const char *name, gw_diag *diag)
+{
+    int err = errno;
+    if (close(out) != 0 && rc == 0) {
+        rc = -1;
+        err = errno;
+    }
+    if (rc != 0)
+        gw_error(diag, name, 0, 0, "cannot write: %s", strerror(err));
+    return rc;
+}
+
 int gw_out_copy_into(const gw_out_target *t, int fd, const char *name, gw_diag *diag)
 {
     if (lseek(fd, 0, SEEK_SET) != 0) {
@@ -125,14 +139,7 @@ int gw_out_copy_into(const gw_out_target *t, int fd, const char *name, gw_diag *
             break;
         }
     }
-    int err = errno;
-    if (close(out) != 0 && rc == 0) {
-        rc = -1;
-        err = errno;
-    }
-    if (rc != 0)
-        gw_error(diag, name, 0, 0, "cannot write: %s", strerror(err));
-    return rc;
+    return close_in_place(out, rc, name, diag);
 }
 
 /* Temporary file beside the target, renamed over it when complete. */
@@ -178,14 +185,7 @@ int gw_write_output(const char *path, const char *const *inputs, size_t n_inputs
     int rc;
     if (t.in_place) {
         int fd = open_in_place(&t, path, diag);
-        rc = fd < 0 ? -1 : write_all(fd, data, len);
-        int err = errno;
-        if (fd >= 0 && close(fd) != 0 && rc == 0) {
-            rc = -1;
-            err = errno;
-        }
-        if (fd >= 0 && rc != 0)
-            gw_error(diag, path, 0, 0, "cannot write: %s", strerror(err));
+        rc = fd < 0 ? -1 : close_in_place(fd, write_all(fd, data, len), path, diag);
     } else {
         rc = replace_atomically(t.path, path, data, len, diag);
     }
