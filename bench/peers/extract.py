@@ -45,7 +45,7 @@ def is_cjk(c):
 
 
 def is_latin(c):
-    """src/fonts.c latin_range: what gwpdf takes from the Latin face in body text."""
+    """src/fonts/fonts.c latin_range: what gwpdf takes from the Latin face in body text."""
     o = ord(c)
     return c != "\u00b7" and (0x21 <= o <= 0x7E or 0xA0 <= o <= 0x24F)
 

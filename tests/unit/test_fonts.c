@@ -1,4 +1,4 @@
-/* test_fonts — unit tests of the fonts module (src/fonts.c): role names, the
+/* test_fonts — unit tests of the fonts module (src/fonts/fonts.c): role names, the
  * default resolution on a Debian machine, explicit --font chains, the fonts/
  * directory, error reports, coverage, metrics and hb-subset output.
  * Uses the free Debian fonts (fonts-arphic-gbsn00lp, fonts-arphic-gkai00mp,

@@ -1,4 +1,4 @@
-/* test_import — unit tests of the importer (src/import.c): the recognisers of
+/* test_import — unit tests of the importer (src/import/import.c): the recognisers of
  * typed numbers and dates, then each recognition rule on small texts whose
  * whole output (XML and warning lines) is compared exactly, and the real
  * report's text against the hand-made source's section tree.

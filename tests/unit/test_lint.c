@@ -1,4 +1,4 @@
-/* test_lint — unit tests of the proofreading checks (src/lint.c): each rule on
+/* test_lint — unit tests of the proofreading checks (src/lint/lint.c): each rule on
  * small sources with the exact findings (line:column: message) expected, what
  * must not be reported, the safe fixes applied to the raw bytes, and the real
  * report's source.

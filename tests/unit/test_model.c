@@ -1,4 +1,4 @@
-/* test_model — unit tests of the document model (src/model.c, src/srcpos.c):
+/* test_model — unit tests of the document model (src/model/model.c, src/model/srcpos.c):
  * the real report, source positions, whitespace normalisation, tables and
  * front matter, dates, and the exact error lines for refused documents.
  *
@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "model.h"
-#include "../../src/srcpos.h"
+#include "../../src/model/srcpos.h"
 
 #define DATA_DIR GW_SOURCE_DIR "/tests/data/model/"
 #define REAL_REPORT GW_SOURCE_DIR "/content/zengcheng-2022-budget-self-evaluation.xml"

@@ -3,7 +3,7 @@
  * RELAX NG schema of its version (schema/report-v1.rng, report-v2.rng, both
  * compiled in), and the tree is copied into our own gw_doc (model.h) with
  * whitespace normalised and a source position on every character (positions
- * come from the scanner in src/srcpos.c).  A v2 document's attachment sources
+ * come from the scanner in src/model/srcpos.c).  A v2 document's attachment sources
  * (attachment src) are checked and loaded the same way, into the same gw_doc.
  *
  * Called by the CLI (gw_doc_load) and the tests; the layout reads the result.

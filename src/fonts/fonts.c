@@ -5,7 +5,7 @@
  * Called by the CLI (gw_fonts_open/close and the chain accessors for
  * `gwpdf fonts`), the layout (gw_fonts_face_for, gw_face_advance,
  * gw_face_glyph_box, gw_face_use) and the PDF output (gw_fonts_face_at,
- * gw_face_subset).  See include/fonts.h and docs/fonts.md. */
+ * gw_face_subset).  See include/fonts/fonts.h and docs/fonts.md. */
 #include "fonts.h"
 #include "fileio.h"
 #include "grow.h"

@@ -1,7 +1,7 @@
 /* srcpos — forward scanner over the raw XML source giving the line and column
  * of start tags and text characters (see srcpos.h).
  *
- * Called only by the model (src/model.c): before libxml2 sees the document, to
+ * Called only by the model (src/model/model.c): before libxml2 sees the document, to
  * find entity declarations in a DOCTYPE, a declared encoding and elements with
  * too many attributes; and then in step with a
  * depth-first walk of libxml2's tree to give every text character its

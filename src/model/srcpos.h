@@ -1,7 +1,7 @@
 /* srcpos — a forward scanner over the raw bytes of an XML source that yields
  * the line and column of start tags and of text characters, in document order.
  *
- * libxml2 records no position for text, so the model (src/model.c, the only
+ * libxml2 records no position for text, so the model (src/model/model.c, the only
  * caller) walks its tree depth-first and, in step, asks this scanner for the
  * position of each element's start tag and of each character of each text or
  * CDATA node.  The scanner skips the XML declaration, comments, processing

@@ -10,7 +10,7 @@
  * sockets and block devices are refused, and so is an output that is one of
  * the command's inputs (same file, through any link).
  *
- * Used by `gwpdf import`, `gwpdf lint --fix` and, for the PDF, src/pdfout.c
+ * Used by `gwpdf import`, `gwpdf lint --fix` and, for the PDF, src/output/pdf/pdfout.c
  * (which streams into its own temporary file and publishes it through here). */
 #ifndef GW_OUTFILE_H
 #define GW_OUTFILE_H
