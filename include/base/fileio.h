@@ -42,4 +42,10 @@ char *gw_read_path(const char *path, long max_bytes, bool regular_only, const ch
  * file", "a symbolic link" for a st_mode, for messages. */
 const char *gw_file_kind(mode_t mode);
 
+/* An unnamed temporary file for reading and writing, in $TMPDIR (else, or
+ * when that fails, /tmp): O_TMPFILE, or a named file unlinked at once, so it
+ * disappears with the process.  The outputs spill pages into one.  Returns the
+ * descriptor, or -1 with errno set. */
+int gw_open_scratch(void);
+
 #endif

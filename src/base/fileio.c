@@ -1,10 +1,12 @@
 /* fileio — non-blocking opens and bounded reads (see fileio.h).  Called by
  * image.c, fonts.c, outfile.c and the model; no global state. */
+#define _GNU_SOURCE
 #include "fileio.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -138,4 +140,28 @@ char *gw_read_path(const char *path, long max_bytes, bool regular_only, const ch
         gw_error(diag, path, 0, 0, "cannot read: %s", strerror(err));
     errno = err;
     return buf;
+}
+
+/* An unnamed file in dir: O_TMPFILE, else a named one unlinked at once. */
+static int unnamed_file(const char *dir)
+{
+    int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    if (fd >= 0)
+        return fd;
+    char name[4096];
+    if (snprintf(name, sizeof name, "%s/gwpdf-pages.XXXXXX", dir) >= (int)sizeof name)
+        return -1;
+    fd = mkostemp(name, O_CLOEXEC);
+    if (fd >= 0)
+        unlink(name);
+    return fd;
+}
+
+int gw_open_scratch(void)
+{
+    const char *dir = getenv("TMPDIR");
+    int fd = unnamed_file(dir && *dir ? dir : "/tmp");
+    if (fd < 0 && dir && *dir)
+        fd = unnamed_file("/tmp");
+    return fd;
 }

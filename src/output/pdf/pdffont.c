@@ -189,8 +189,8 @@ static HPDF_Array width_array(HPDF_Doc pdf, const gw_font_program *p, int dw)
 static HPDF_Dict to_unicode(HPDF_Doc pdf, const pdf_font *pf, size_t variant)
 {
     const gw_font_program *p = &pf->prog;
-    pdf_buf b = { 0 };
-    pdf_buf_printf(&b, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+    gw_buf b = { 0 };
+    gw_buf_printf(&b, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
                   "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
                   "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
                   "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
@@ -203,19 +203,19 @@ static HPDF_Dict to_unicode(HPDF_Doc pdf, const pdf_font *pf, size_t variant)
             continue;
         if (done % BFCHAR_BLOCK == 0) {
             size_t left = count - done;
-            pdf_buf_printf(&b, "%zu beginbfchar\n", left < BFCHAR_BLOCK ? left : BFCHAR_BLOCK);
+            gw_buf_printf(&b, "%zu beginbfchar\n", left < BFCHAR_BLOCK ? left : BFCHAR_BLOCK);
         }
         uint32_t cp = p->chars[i];
         if (cp > 0xFFFF) {
             uint32_t v = cp - 0x10000;
-            pdf_buf_printf(&b, "<%04X> <%04X%04X>\n", p->codes[i], 0xD800 + (v >> 10), 0xDC00 + (v & 0x3FF));
+            gw_buf_printf(&b, "<%04X> <%04X%04X>\n", p->codes[i], 0xD800 + (v >> 10), 0xDC00 + (v & 0x3FF));
         } else {
-            pdf_buf_printf(&b, "<%04X> <%04X>\n", p->codes[i], cp);
+            gw_buf_printf(&b, "<%04X> <%04X>\n", p->codes[i], cp);
         }
         if (++done % BFCHAR_BLOCK == 0 || done == count)
-            pdf_buf_printf(&b, "endbfchar\n");
+            gw_buf_printf(&b, "endbfchar\n");
     }
-    pdf_buf_printf(&b, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
+    gw_buf_printf(&b, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
     HPDF_Dict s = b.oom ? NULL : pdf_stream_new(pdf, pf->z, b.s, b.n);
     free(b.s);
     return s;

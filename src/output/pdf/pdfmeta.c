@@ -26,55 +26,22 @@
 extern const unsigned char gw_srgb_icc[];
 extern const size_t gw_srgb_icc_len;
 
-int pdf_document_time(time_t *when, gw_diag *diag)
-{
-    const char *epoch = getenv("SOURCE_DATE_EPOCH");
-    if (!epoch || !*epoch) {
-        *when = time(NULL);
-        return 0;
-    }
-    char *end = NULL;
-    errno = 0;
-    long long v = strtoll(epoch, &end, 10);
-    if (errno || *end || epoch[0] == '-' || epoch[0] == '+' || epoch[0] == ' ' ||
-        v > (long long)253402300799LL) {          /* 9999-12-31T23:59:59Z */
-        gw_error(diag, "SOURCE_DATE_EPOCH", 0, 0,
-                 "'%s' is not a number of seconds since 1970-01-01 00:00 UTC", epoch);
-        return -1;
-    }
-    *when = (time_t)v;
-    return 0;
-}
-
 /* ---- XMP ------------------------------------------------------------------ */
 
-/* Text content escaped for XML. */
-static void xb_text(pdf_buf *b, const char *s)
-{
-    for (; *s; s++) {
-        switch (*s) {
-        case '&': pdf_buf_str(b, "&amp;"); break;
-        case '<': pdf_buf_str(b, "&lt;"); break;
-        case '>': pdf_buf_str(b, "&gt;"); break;
-        default: pdf_buf_put(b, s, 1);
-        }
-    }
-}
-
-static void xb_elem(pdf_buf *b, const char *open, const char *text, const char *close)
+static void xb_elem(gw_buf *b, const char *open, const char *text, const char *close)
 {
     if (!text)
         return;
-    pdf_buf_str(b, open);
-    xb_text(b, text);
-    pdf_buf_str(b, close);
+    gw_buf_str(b, open);
+    gw_buf_xml(b, text);
+    gw_buf_str(b, close);
 }
 
 /* The XMP packet repeating the information dictionary (PDF/A-1 6.7.3): each
  * Info entry has its XMP twin with the same value. */
-static void build_xmp(pdf_buf *b, const gw_meta *m, const char *xmp_date)
+static void build_xmp(gw_buf *b, const gw_meta *m, const char *xmp_date)
 {
-    pdf_buf_str(b, "<?xpacket begin=\"\xEF\xBB\xBF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
+    gw_buf_str(b, "<?xpacket begin=\"\xEF\xBB\xBF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
               "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n"
               "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n"
               "<rdf:Description rdf:about=\"\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n"
@@ -85,16 +52,16 @@ static void build_xmp(pdf_buf *b, const gw_meta *m, const char *xmp_date)
             "</rdf:li></rdf:Seq></dc:creator>\n");
     xb_elem(b, "<dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">", m ? m->subject : NULL,
             "</rdf:li></rdf:Alt></dc:description>\n");
-    pdf_buf_str(b, "</rdf:Description>\n"
+    gw_buf_str(b, "</rdf:Description>\n"
               "<rdf:Description rdf:about=\"\" xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\">\n");
     xb_elem(b, "<xmp:CreatorTool>", CREATOR, "</xmp:CreatorTool>\n");
     xb_elem(b, "<xmp:CreateDate>", xmp_date, "</xmp:CreateDate>\n");
     xb_elem(b, "<xmp:ModifyDate>", xmp_date, "</xmp:ModifyDate>\n");
-    pdf_buf_str(b, "</rdf:Description>\n"
+    gw_buf_str(b, "</rdf:Description>\n"
               "<rdf:Description rdf:about=\"\" xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\">\n");
     xb_elem(b, "<pdf:Producer>", PRODUCER, "</pdf:Producer>\n");
     xb_elem(b, "<pdf:Keywords>", m ? m->keywords : NULL, "</pdf:Keywords>\n");
-    pdf_buf_str(b, "</rdf:Description>\n"
+    gw_buf_str(b, "</rdf:Description>\n"
               "<rdf:Description rdf:about=\"\" xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\">\n"
               "<pdfaid:part>1</pdfaid:part>\n<pdfaid:conformance>B</pdfaid:conformance>\n"
               "</rdf:Description>\n</rdf:RDF>\n</x:xmpmeta>\n<?xpacket end=\"w\"?>");
@@ -133,7 +100,7 @@ static HPDF_STATUS write_info(HPDF_Doc pdf, const gw_meta *m, const char *pdf_da
 
 static HPDF_STATUS write_metadata(HPDF_Doc pdf, const gw_meta *m, const char *xmp_date)
 {
-    pdf_buf b = { 0 };
+    gw_buf b = { 0 };
     build_xmp(&b, m, xmp_date);
     HPDF_Dict xmp = b.oom ? NULL : HPDF_DictStream_New(pdf->mmgr, pdf->xref);
     /* Left uncompressed: PDF/A-1 wants the metadata readable without a filter. */

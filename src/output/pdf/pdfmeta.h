@@ -16,12 +16,9 @@
 #include <time.h>
 
 #include "diag.h"
+#include "doctime.h"
 #include "model.h"
 #include "pdfobj.h"
-
-/* The document's time: SOURCE_DATE_EPOCH when set, else now.  Returns -1 after
- * reporting a malformed SOURCE_DATE_EPOCH. */
-int pdf_document_time(time_t *when, gw_diag *diag);
 
 /* Write the information dictionary, the XMP metadata, the sRGB OutputIntent
  * and the PDF/A-1b identification; feed what was written to `digest`.

@@ -3,6 +3,8 @@
 #define _GNU_SOURCE
 #include "pdfobj.h"
 
+#include "fileio.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <hpdf_doc.h>
@@ -19,43 +21,6 @@
 
 #include "grow.h"
 #include "utf8.h"
-
-void pdf_buf_put(pdf_buf *b, const char *s, size_t len)
-{
-    if (b->oom || !gw_grow(&b->s, &b->cap, b->n + len + 1, 1)) {
-        b->oom = true;
-        return;
-    }
-    memcpy(b->s + b->n, s, len);
-    b->n += len;
-    b->s[b->n] = '\0';
-}
-
-void pdf_buf_str(pdf_buf *b, const char *s)
-{
-    pdf_buf_put(b, s, strlen(s));
-}
-
-void pdf_buf_printf(pdf_buf *b, const char *fmt, ...)
-{
-    char small[256];
-    va_list ap;
-    va_start(ap, fmt);
-    int k = vsnprintf(small, sizeof small, fmt, ap);
-    va_end(ap);
-    if (k < 0) {
-        b->oom = true;
-    } else if ((size_t)k < sizeof small) {
-        pdf_buf_put(b, small, (size_t)k);
-    } else if (!b->oom && gw_grow(&b->s, &b->cap, b->n + (size_t)k + 1, 1)) {
-        va_start(ap, fmt);
-        vsnprintf(b->s + b->n, (size_t)k + 1, fmt, ap);
-        va_end(ap);
-        b->n += (size_t)k;
-    } else {
-        b->oom = true;
-    }
-}
 
 /* libharu writes /Filter only for the filters it applies itself and removes
  * the key otherwise; a stream holding bytes compressed here gets its /Filter
@@ -121,28 +86,10 @@ HPDF_STATUS pdf_stream_put_deflated(HPDF_Dict s, pdf_deflater *z, const void *da
     return rc;
 }
 
-/* An unnamed file in dir: O_TMPFILE, else a named one unlinked at once. */
-static int unnamed_file(const char *dir)
-{
-    int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-    if (fd >= 0)
-        return fd;
-    char name[4096];
-    if (snprintf(name, sizeof name, "%s/gwpdf-pages.XXXXXX", dir) >= (int)sizeof name)
-        return -1;
-    fd = mkostemp(name, O_CLOEXEC);
-    if (fd >= 0)
-        unlink(name);
-    return fd;
-}
-
 int pdf_spill_open(pdf_spill *sp)
 {
-    const char *dir = getenv("TMPDIR");
     sp->end = 0;
-    sp->fd = unnamed_file(dir && *dir ? dir : "/tmp");
-    if (sp->fd < 0 && dir && *dir)
-        sp->fd = unnamed_file("/tmp");
+    sp->fd = gw_open_scratch();
     return sp->fd < 0 ? -1 : 0;
 }
 

@@ -10,18 +10,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* A growing byte buffer for the text the PDF output writes (page operators,
- * CMaps, XMP), kept NUL-terminated.  A failed allocation sets oom and makes
- * later appends no-ops; the caller checks oom once and frees s. */
-typedef struct pdf_buf {
-    char *s;
-    size_t n, cap;
-    bool oom;
-} pdf_buf;
+/* The text the PDF output writes (page operators, CMaps, XMP) grows in a
+ * gw_buf (textbuf.h). */
+#include "textbuf.h"
 
-void pdf_buf_put(pdf_buf *b, const char *s, size_t len);
-void pdf_buf_str(pdf_buf *b, const char *s);
-void pdf_buf_printf(pdf_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* The compressors of one document, one per level used, each made once (a
  * libdeflate compressor takes some hundreds of KB to set up, and a document

@@ -33,6 +33,7 @@
 #include "pdfobj.h"
 #include "grow.h"
 #include "outfile.h"
+#include "outline.h"
 #include "path.h"
 #include "utf8.h"
 
@@ -49,22 +50,6 @@ static void on_hpdf_error(HPDF_STATUS error, HPDF_STATUS detail, void *user)
     }
 }
 
-/* The UTF-8 text of a bookmark, growing as lines are added. */
-typedef struct mark_text {
-    char *s;
-    size_t n, cap;
-} mark_text;
-
-/* A bookmark whose heading is still being read (it may go on on the next page). */
-typedef struct open_mark {
-    bool open;
-    gw_role role;
-    HPDF_Page page;
-    double top;
-    int level;               /* 1 or 2 for headings, 0 for the title */
-    mark_text text;
-} open_mark;
-
 /* The document being written: libharu's document, the fonts the pages used so
  * far, the seal, the pending bookmark, and where page contents are spilled. */
 struct gw_pdf_doc {
@@ -80,11 +65,8 @@ struct gw_pdf_doc {
     const gw_seal_image **seal_images;   /* the seals drawn so far and their objects */
     HPDF_Dict *seals;
     size_t n_seals, cap_seals, cap_seal_objs;
-    open_mark mark;
-    HPDF_Outline level1;     /* the last level-1 bookmark, parent of level 2 */
-    HPDF_Outline part;       /* the last attachment's title (a title after the first),
-                                parent of its level-1 bookmarks */
-    size_t n_titles;
+    gw_outline outline;      /* the bookmarks, read off the pages as they are drawn */
+    HPDF_Outline last_mark[GW_OUTLINE_DEPTHS];   /* the last bookmark made at each depth */
     pdf_spill spill;
     pdf_deflater deflater;   /* every stream's compressor, one per level; owned */
     size_t n_pages;
@@ -134,7 +116,7 @@ static bool xobjects(gw_pdf_doc *d)
 /* ---- content streams ------------------------------------------------------ */
 
 /* A number with at most three decimals and no trailing zeros, then `after`. */
-static void ops_num(pdf_buf *o, double v, const char *after)
+static void ops_num(gw_buf *o, double v, const char *after)
 {
     char buf[48];
     long long milli = llround(v * 1000.0);
@@ -150,15 +132,15 @@ static void ops_num(pdf_buf *o, double v, const char *after)
     }
     if (milli == 0)
         k = snprintf(buf, sizeof buf, "0");
-    pdf_buf_put(o, buf, (size_t)k);
-    pdf_buf_str(o, after);
+    gw_buf_put(o, buf, (size_t)k);
+    gw_buf_str(o, after);
 }
 
-static void ops_code(pdf_buf *o, uint16_t code)
+static void ops_code(gw_buf *o, uint16_t code)
 {
     static const char hex[] = "0123456789ABCDEF";
     char b[4] = { hex[code >> 12], hex[(code >> 8) & 15], hex[(code >> 4) & 15], hex[code & 15] };
-    pdf_buf_put(o, b, 4);
+    gw_buf_put(o, b, 4);
 }
 
 /* A glyph resolved to what the PDF draws. */
@@ -183,7 +165,7 @@ typedef struct text_state {
 } text_state;
 
 /* An sRGB colour operator: "r g b rg" (fill) or "r g b RG" (stroke). */
-static void color_op(pdf_buf *o, uint32_t color, const char *op)
+static void color_op(gw_buf *o, uint32_t color, const char *op)
 {
     ops_num(o, ((color >> 16) & 0xFF) / 255.0, " ");
     ops_num(o, ((color >> 8) & 0xFF) / 255.0, " ");
@@ -234,7 +216,7 @@ static double common_gap(const gw_page *p, const drawn *dv, size_t i, size_t j)
     return best / 1000.0;
 }
 
-static int draw_run(gw_pdf_doc *d, pdf_buf *o, const gw_page *p, const drawn *dv, size_t i, size_t j,
+static int draw_run(gw_pdf_doc *d, gw_buf *o, const gw_page *p, const drawn *dv, size_t i, size_t j,
                     text_state *ts)
 {
     const gw_glyph *a = &p->glyphs[i];
@@ -242,9 +224,9 @@ static int draw_run(gw_pdf_doc *d, pdf_buf *o, const gw_page *p, const drawn *dv
         const char *name = resource_name(d->res_fonts, "F", dv[i].type0);
         if (!name)
             return -1;
-        pdf_buf_str(o, "/");
-        pdf_buf_str(o, name);
-        pdf_buf_str(o, " ");
+        gw_buf_str(o, "/");
+        gw_buf_str(o, name);
+        gw_buf_str(o, " ");
         ops_num(o, a->size, " Tf\n");
         ts->type0 = dv[i].type0;
         ts->size = a->size;
@@ -256,10 +238,10 @@ static int draw_run(gw_pdf_doc *d, pdf_buf *o, const gw_page *p, const drawn *dv
     if (a->fake_bold != ts->bold) {
         /* Synthetic bold as Word makes it: fill and stroke the outline. */
         if (a->fake_bold) {
-            pdf_buf_str(o, "2 Tr ");
+            gw_buf_str(o, "2 Tr ");
             ops_num(o, 0.4 * a->size / 16.0, " w\n");
         } else {
-            pdf_buf_str(o, "0 Tr\n");
+            gw_buf_str(o, "0 Tr\n");
         }
         ts->bold = a->fake_bold;
     }
@@ -270,45 +252,45 @@ static int draw_run(gw_pdf_doc *d, pdf_buf *o, const gw_page *p, const drawn *dv
             ts->char_space = round(tc * 1000.0) / 1000.0;
         }
     }
-    pdf_buf_str(o, "1 0 0 1 ");
+    gw_buf_str(o, "1 0 0 1 ");
     ops_num(o, a->x, " ");
     ops_num(o, a->y, " Tm\n[<");
     ops_code(o, dv[i].code);
     for (size_t k = i + 1; k < j; k++) {
         double diff = gap_before(p, dv, k) - ts->char_space;
         if (fabs(diff) > 0.0005) {
-            pdf_buf_str(o, ">");
+            gw_buf_str(o, ">");
             ops_num(o, -diff * 1000.0 / p->glyphs[k].size, "<");
         }
         ops_code(o, dv[k].code);
     }
-    pdf_buf_str(o, ">]TJ\n");
+    gw_buf_str(o, ">]TJ\n");
     return 0;
 }
 
 /* The rules: black (DeviceGray, covered by the sRGB output intent) or the
  * 版头's red (DeviceRGB), stroked as one path until the width or the colour
  * changes. */
-static void rules_ops(const gw_page *p, pdf_buf *o)
+static void rules_ops(const gw_page *p, gw_buf *o)
 {
     if (p->n_rules == 0)
         return;
     double width = -1;
     uint32_t color = GW_BLACK;
     bool pending = false;
-    pdf_buf_str(o, "0 G\n");
+    gw_buf_str(o, "0 G\n");
     for (size_t i = 0; i < p->n_rules; i++) {
         const gw_rule *r = &p->rules[i];
         if (r->color != color) {
             if (pending)
-                pdf_buf_str(o, "S\n");
+                gw_buf_str(o, "S\n");
             color_op(o, r->color, " RG\n");
             color = r->color;
             pending = false;
         }
         if (r->width != width) {
             if (pending)
-                pdf_buf_str(o, "S\n");
+                gw_buf_str(o, "S\n");
             ops_num(o, r->width, " w\n");
             width = r->width;
         }
@@ -318,7 +300,7 @@ static void rules_ops(const gw_page *p, pdf_buf *o)
         ops_num(o, r->x1, " ");
         ops_num(o, r->y1, " l\n");
     }
-    pdf_buf_str(o, "S\n");
+    gw_buf_str(o, "S\n");
 }
 
 /* The seal: its one-bit mask as a stencil image (PDF/A-1 allows no soft mask),
@@ -362,7 +344,7 @@ static HPDF_Dict seal_of(gw_pdf_doc *d, const gw_seal_image *img)
 }
 
 /* Seals go under the text: the issuer and date stay black over the red. */
-static int images_ops(gw_pdf_doc *d, const gw_page *p, pdf_buf *o)
+static int images_ops(gw_pdf_doc *d, const gw_page *p, gw_buf *o)
 {
     for (size_t i = 0; i < p->n_images; i++) {
         const gw_image_place *im = &p->images[i];
@@ -371,7 +353,7 @@ static int images_ops(gw_pdf_doc *d, const gw_page *p, pdf_buf *o)
                                                : NULL;
         if (!name)
             return -1;
-        pdf_buf_str(o, "q ");
+        gw_buf_str(o, "q ");
         ops_num(o, im->image->red, " ");
         ops_num(o, im->image->green, " ");
         ops_num(o, im->image->blue, " rg ");
@@ -379,22 +361,22 @@ static int images_ops(gw_pdf_doc *d, const gw_page *p, pdf_buf *o)
         ops_num(o, im->size, " ");
         ops_num(o, im->x, " ");
         ops_num(o, im->y, " cm /");
-        pdf_buf_str(o, name);
-        pdf_buf_str(o, " Do Q\n");
+        gw_buf_str(o, name);
+        gw_buf_str(o, " Do Q\n");
     }
     return 0;
 }
 
 /* The page's operators; -1 when a glyph has no font (a layout bug) or out of memory. */
 /* One text object for glyphs [from, to), from a fresh text state. */
-static int text_ops(gw_pdf_doc *d, pdf_buf *o, const gw_page *p, const drawn *dv, size_t from,
+static int text_ops(gw_pdf_doc *d, gw_buf *o, const gw_page *p, const drawn *dv, size_t from,
                     size_t to)
 {
     if (from >= to)
         return 0;
     text_state ts = { NULL, 0, 0, false, GW_BLACK };
     int rc = 0;
-    pdf_buf_str(o, "BT\n");
+    gw_buf_str(o, "BT\n");
     for (size_t i = from; i < to && rc == 0;) {
         size_t j = run_end(p, dv, i);
         if (j > to)
@@ -403,12 +385,12 @@ static int text_ops(gw_pdf_doc *d, pdf_buf *o, const gw_page *p, const drawn *dv
         i = j;
     }
     if (ts.color != GW_BLACK)              /* the fill colour outlives the text object */
-        pdf_buf_str(o, "0 g\n");
-    pdf_buf_str(o, "ET\n");
+        gw_buf_str(o, "0 g\n");
+    gw_buf_str(o, "ET\n");
     return rc;
 }
 
-static int page_ops(gw_pdf_doc *d, const gw_page *p, pdf_buf *o)
+static int page_ops(gw_pdf_doc *d, const gw_page *p, gw_buf *o)
 {
     drawn *dv = malloc((p->n_glyphs ? p->n_glyphs : 1) * sizeof *dv);
     if (!dv)
@@ -424,7 +406,7 @@ static int page_ops(gw_pdf_doc *d, const gw_page *p, pdf_buf *o)
     if (rc == 0 && p->landscape) {
         /* A quarter turn counter-clockwise: landscape (x, y) lands on portrait
          * (width - y, x), the table's top on the page's left. */
-        pdf_buf_str(o, "q 0 1 -1 0 ");
+        gw_buf_str(o, "q 0 1 -1 0 ");
         ops_num(o, p->width, " 0 cm\n");
     }
     if (rc == 0)
@@ -434,7 +416,7 @@ static int page_ops(gw_pdf_doc *d, const gw_page *p, pdf_buf *o)
     if (rc == 0)
         rules_ops(p, o);
     if (rc == 0 && p->landscape)
-        pdf_buf_str(o, "Q\n");
+        gw_buf_str(o, "Q\n");
     if (rc == 0)
         rc = text_ops(d, o, p, dv, body, p->n_glyphs);
     free(dv);
@@ -442,15 +424,6 @@ static int page_ops(gw_pdf_doc *d, const gw_page *p, pdf_buf *o)
 }
 
 /* ---- bookmarks ------------------------------------------------------------ */
-
-static bool mark_add(mark_text *t, uint32_t cp)
-{
-    if (!gw_grow(&t->s, &t->cap, t->n + 5, 1))
-        return false;
-    t->n += gw_utf8_encode(cp, t->s + t->n);
-    t->s[t->n] = '\0';
-    return true;
-}
 
 /* A bookmark under `parent` to the top of the line at `top` on `page`, at the
  * reader's current zoom: /Dest [page /XYZ null top null], a direct array
@@ -474,65 +447,17 @@ static HPDF_Outline add_mark(HPDF_Doc pdf, HPDF_Outline parent, HPDF_Page page, 
     return rc == HPDF_OK ? o : NULL;
 }
 
-/* The role a bookmarked line's text is set in, and its outline level. */
-static bool marked_line(const gw_line_box *b, gw_role *role, int *level)
+/* An outline entry (outline.h) as a bookmark under the last one a level up. */
+static int on_outline_entry(void *arg, const gw_outline_entry *e)
 {
-    if (b->kind == GW_LINE_TITLE) {
-        *role = GW_ROLE_TITLE;
-        *level = 0;
-        return true;
-    }
-    if (b->kind == GW_LINE_HEADING && (b->level == 1 || b->level == 2)) {
-        *role = b->level == 1 ? GW_ROLE_HEADING1 : GW_ROLE_HEADING2;
-        *level = b->level;
-        return true;
-    }
-    return false;
-}
-
-/* The heading read so far becomes a bookmark; level 2 nests under the level 1
- * before it. */
-static int close_mark(gw_pdf_doc *d)
-{
-    open_mark *m = &d->mark;
-    m->open = false;
-    if (m->text.n == 0)
-        return 0;
-    HPDF_Outline parent = m->level == 2 ? d->level1 : m->level == 1 ? d->part : NULL;
-    HPDF_Outline o = add_mark(d->pdf, parent, m->page, m->top, m->text.s);
-    if (o && m->level == 1)
-        d->level1 = o;
-    /* The document's own title heads the outline; an attachment's title (format
-     * v2) gathers the headings that follow it. */
-    if (o && m->level == 0 && d->n_titles++ > 0)
-        d->part = o;
-    return o ? 0 : -1;
-}
-
-/* Bookmarks for the title and every level-1 and level-2 heading, with their
- * generated numbers: a marked line opens one, its text is read up to the
- * heading's last line (perhaps on the next page) or to a run-in heading's
- * body text. */
-static int mark_line(gw_pdf_doc *d, HPDF_Page page, const gw_page *p, const gw_line_box *b)
-{
-    open_mark *m = &d->mark;
-    if (b->kind == GW_LINE_PAGENUM)
-        return 0;
-    if (!m->open) {
-        if (!b->para_start || !marked_line(b, &m->role, &m->level))
-            return 0;
-        m->open = true;
-        m->page = page;
-        m->top = b->baseline + p->glyphs[b->first].size;
-        m->text.n = 0;
-    }
-    for (size_t g = b->first; g < b->first + b->count; g++) {
-        if (p->glyphs[g].role != m->role)
-            return close_mark(d);
-        if (!mark_add(&m->text, p->glyphs[g].cp))
-            return -1;
-    }
-    return b->para_end ? close_mark(d) : 0;
+    gw_pdf_doc *d = arg;
+    HPDF_Outline parent = e->depth > 0 ? d->last_mark[e->depth - 1] : NULL;
+    HPDF_Page page = HPDF_GetPageByIndex(d->pdf, (HPDF_UINT)e->page);
+    HPDF_Outline o = page ? add_mark(d->pdf, parent, page, e->top, e->text) : NULL;
+    if (!o)
+        return -1;
+    d->last_mark[e->depth] = o;
+    return 0;
 }
 
 /* ---- pages ------------------------------------------------------------- */
@@ -549,7 +474,7 @@ static int draw_page(gw_pdf_doc *d, const gw_page *p)
      * save, so what a page owns is what memory grows by. */
     if (HPDF_Dict_Add(page, "Resources", d->resources) != HPDF_OK)
         return -1;
-    pdf_buf o = { 0 };
+    gw_buf o = { 0 };
     int rc = page_ops(d, p, &o);
     HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
     if (rc == 0 && pdf_stream_put_spilled(d->pdf, attr->contents, &d->spill, &d->deflater, o.s,
@@ -560,8 +485,8 @@ static int draw_page(gw_pdf_doc *d, const gw_page *p)
         HPDF_MD5Update(&d->digest, (const HPDF_BYTE *)o.s, (HPDF_UINT32)o.n);
     }
     free(o.s);
-    for (size_t i = 0; i < p->n_lines && rc == 0; i++)
-        rc = mark_line(d, page, p, &p->lines[i]);
+    if (rc == 0)
+        rc = gw_outline_page(&d->outline, p, d->n_pages - 1);
     return rc;
 }
 
@@ -699,7 +624,7 @@ void gw_pdf_discard(gw_pdf_doc *d)
     free(d->fonts);
     free(d->seal_images);
     free(d->seals);
-    free(d->mark.text.s);
+    gw_outline_free(&d->outline);
     HPDF_Free(d->pdf);
     pdf_spill_close(&d->spill);      /* after libharu: its page streams read the spill */
     pdf_deflater_free(&d->deflater);
@@ -710,7 +635,7 @@ void gw_pdf_discard(gw_pdf_doc *d)
 gw_pdf_doc *gw_pdf_begin(const gw_meta *meta, const char *name, gw_diag *diag)
 {
     time_t when;
-    if (pdf_document_time(&when, diag) != 0)
+    if (gw_document_time(&when, diag) != 0)
         return NULL;
     gw_pdf_doc *d = calloc(1, sizeof *d);
     if (!d) {
@@ -719,6 +644,7 @@ gw_pdf_doc *gw_pdf_begin(const gw_meta *meta, const char *name, gw_diag *diag)
     }
     d->spill.fd = -1;
     d->diag = diag;
+    gw_outline_init(&d->outline, on_outline_entry, d);
     d->name = strdup(name);
     d->pdf = HPDF_New(on_hpdf_error, &d->st);
     if (!d->name || !d->pdf) {
@@ -809,7 +735,7 @@ static int finish(gw_pdf_doc *d)
     for (size_t i = 0; i < d->n_fonts; i++)
         if (pdf_font_build(d->fonts[i], d->diag) != 0)
             return -1;
-    if ((d->mark.open && close_mark(d) != 0) || pdf_meta_set_id(d->pdf, &d->digest) != 0) {
+    if (gw_outline_finish(&d->outline) != 0 || pdf_meta_set_id(d->pdf, &d->digest) != 0) {
         gw_error(d->diag, d->name, 0, 0, "cannot write the bookmarks or the document ID (out of memory?)");
         return -1;
     }
