@@ -8,7 +8,10 @@
 # (ragged table cells and columns from their content, a line-start bracket without its
 # blank, stretch at Han junctions before Han–Latin gaps, bracket pairs, a last page tightened
 # by up to three rows, titles broken at phrase ends); and once more by issue 20's move from
-# zlib to libdeflate (the same streams, compressed differently and smaller).  Regenerate
+# zlib to libdeflate (the same streams, compressed differently and smaller); and once by
+# issue 17, whose OFD read-back found the PDF's page number spaced with the body's last
+# character spacing (Tc outlives ET): every text object now ends with "0 Tc" when it set
+# one, the only change in the content streams.  Regenerate
 # only for such a deliberate change, and say which in the commit.  This test renders each listed source the same way and fails naming each
 # source whose bytes differ; it also fails when a v1 source of those folders is not listed
 # (a new v1 document gets its line by the one-liner below).  Version 2 sources

@@ -384,8 +384,16 @@ static int text_ops(gw_pdf_doc *d, gw_buf *o, const gw_page *p, const drawn *dv,
         rc = draw_run(d, o, p, dv, i, j, &ts);
         i = j;
     }
-    if (ts.color != GW_BLACK)              /* the fill colour outlives the text object */
+    /* The fill colour, the character spacing and the rendering mode outlive the
+     * text object (they are graphics state, not reset by BT): back to what the
+     * next one starts from, or a page number drawn after the body would be
+     * spaced with the body's last Tc. */
+    if (ts.color != GW_BLACK)
         gw_buf_str(o, "0 g\n");
+    if (ts.char_space != 0)
+        gw_buf_str(o, "0 Tc\n");
+    if (ts.bold)
+        gw_buf_str(o, "0 Tr\n");
     gw_buf_str(o, "ET\n");
     return rc;
 }
