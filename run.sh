@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Renders every report in content/ into out/: installs what is missing, builds
-# gwpdf (Release) in build/, and prints each PDF it wrote.
+# Renders every report in content/ into out/, as PDF and as OFD: installs what is
+# missing, builds gwpdf (Release) in build/, and prints each file it wrote.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -11,12 +11,14 @@ cmake --build build -j2 >/dev/null
 mkdir -p out
 status=0
 for src in content/*.xml; do
-  pdf="out/$(basename "${src%.xml}").pdf"
-  if build/gwpdf render "$src" -o "$pdf"; then
-    echo "wrote $pdf ($(stat -c %s "$pdf") bytes)"
-  else
-    echo "FAILED $src" >&2
-    status=1
-  fi
+  for ext in pdf ofd; do
+    out="out/$(basename "${src%.xml}").$ext"
+    if build/gwpdf render "$src" -o "$out"; then
+      echo "wrote $out ($(stat -c %s "$out") bytes)"
+    else
+      echo "FAILED $src ($ext)" >&2
+      status=1
+    fi
+  done
 done
 exit $status

@@ -8,6 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 scripts/deps.sh
+# Chromium and the pinned npm packages (ofd.js, puppeteer-core) of the OFD read-back test
+scripts/browser-deps.sh
 
 cmake -S . -B build-valgrind -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGWPDF_WERROR=ON >/dev/null
 cmake --build build-valgrind -j2 --target gwpdf

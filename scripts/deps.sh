@@ -19,6 +19,8 @@ PACKAGES=(
   # tests; PDFBox Preflight (scripts/preflight.sh) needs Java
   libcmocka-dev poppler-utils qpdf python3 valgrind python3-pdfminer
   libpdfbox2-java libactivation-java libjaxb-api-java default-jre-headless
+  # the OFD tests: unzip -t, the schemas checked by xmllint, embedded fonts opened by fc-query
+  unzip libxml2-utils fontconfig
   # GNU time: the peak memory of one render, for the stress test (bench/stress.py)
   time
 )

@@ -180,4 +180,14 @@ typedef struct gw_font_program {
 int gw_face_program(const gw_face *f, gw_font_program *p, gw_diag *diag);
 void gw_font_program_free(gw_font_program *p);
 
+/* `f` cut down to the code points recorded (gw_face_use, gw_face_code) as a
+ * whole font file — cmap, names, metrics and outlines kept, the layout tables
+ * dropped as for the PDF — for outputs that reach glyphs through Unicode (the
+ * OFD's TextCode).  Two characters drawing one glyph both stay in the cmap.
+ * *cff is true for CFF outlines (an OpenType .otf), false for TrueType (.ttf).
+ * Stores a malloc'd buffer the caller frees and returns 0; -1 after
+ * reporting. */
+int gw_face_subset_file(const gw_face *f, unsigned char **data, size_t *len, bool *cff,
+                        gw_diag *diag);
+
 #endif

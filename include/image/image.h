@@ -9,7 +9,8 @@
  * comes from the PNG's pHYs chunk when it gives one in metres.
  *
  * Called by the layout (which checks and sizes the seal) and read by the PDF
- * output (which embeds the mask); the layout owns the image. */
+ * output (which embeds the mask) and the OFD output (gw_seal_png); the layout
+ * owns the image. */
 #ifndef GW_IMAGE_H
 #define GW_IMAGE_H
 
@@ -33,5 +34,13 @@ typedef struct gw_seal_image {
 gw_seal_image *gw_seal_load(const char *path, const char *where, long line, long col,
                             gw_diag *diag);
 void gw_seal_free(gw_seal_image *img);
+
+/* The seal as outputs with transparency draw it (the OFD's MultiMedia): a PNG
+ * of the same pixels the PDF's mask inks — one bit a pixel over a palette of
+ * two, the ink colour opaque where the mask is set and transparent paper
+ * elsewhere — so both outputs show one seal, at the mask's size.  No time or
+ * text chunks: the same image gives the same bytes.
+ * Stores a malloc'd buffer the caller frees; 0, or -1 when out of memory. */
+int gw_seal_png(const gw_seal_image *img, unsigned char **data, size_t *len);
 
 #endif

@@ -1,5 +1,5 @@
 /* gwpdf — the command line: parses arguments and runs the pipeline
- * model (XML → tree) → fonts (roles → faces) → layout (tree → pages) → PDF,
+ * model (XML → tree) → fonts (roles → faces) → layout (tree → pages) → PDF or OFD,
  * or one of the tools around it: `import` (plain text → format-v1 source) and
  * `lint` (proofreading checks on a source, with safe fixes).
  *
@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -23,13 +24,41 @@
 #include "lint.h"
 #include "model.h"
 #include "outfile.h"
+#include "ofdout.h"
 #include "pdfout.h"
 
 enum { EXIT_DONE = 0, EXIT_INPUT = 1, EXIT_USAGE = 2 };
 
+/* The outputs `render` can write, one set of calls each: the layout hands
+ * its pages to either the same way. */
+typedef struct output_kind {
+    const char *name;        /* --format NAME */
+    const char *ext;         /* the file name's extension it is known by */
+    void *(*begin)(const gw_meta *meta, const char *name, gw_diag *diag);
+    gw_page_fn page;
+    bool (*failed)(void *doc);
+    int (*finish)(void *doc, const char *out_path);
+    void (*discard)(void *doc);
+} output_kind;
+
+static void *pdf_begin(const gw_meta *m, const char *n, gw_diag *g) { return gw_pdf_begin(m, n, g); }
+static bool pdf_failed(void *d) { return gw_pdf_failed(d); }
+static int pdf_finish(void *d, const char *out) { return gw_pdf_finish(d, out); }
+static void pdf_discard(void *d) { gw_pdf_discard(d); }
+static void *ofd_begin(const gw_meta *m, const char *n, gw_diag *g) { return gw_ofd_begin(m, n, g); }
+static bool ofd_failed(void *d) { return gw_ofd_failed(d); }
+static int ofd_finish(void *d, const char *out) { return gw_ofd_finish(d, out); }
+static void ofd_discard(void *d) { gw_ofd_discard(d); }
+
+static const output_kind OUTPUTS[] = {
+    { "pdf", ".pdf", pdf_begin, gw_pdf_page_fn, pdf_failed, pdf_finish, pdf_discard },
+    { "ofd", ".ofd", ofd_begin, gw_ofd_page_fn, ofd_failed, ofd_finish, ofd_discard },
+};
+#define N_OUTPUTS (sizeof OUTPUTS / sizeof OUTPUTS[0])
+
 static const char USAGE[] =
-    "usage: gwpdf render IN.xml -o OUT.pdf [options]\n"
-    "       gwpdf render IN.xml... -o DIR/ [-j N] [options]\n"
+    "usage: gwpdf render IN.xml -o OUT.pdf|OUT.ofd [--format pdf|ofd] [options]\n"
+    "       gwpdf render IN.xml... -o DIR/ [--format pdf|ofd] [-j N] [options]\n"
     "       gwpdf fonts [options]\n"
     "       gwpdf import TEXT -o OUT.xml\n"
     "       gwpdf lint IN.xml [--fix [-o OUT.xml]]\n"
@@ -40,8 +69,11 @@ static const char USAGE[] =
     "\n"
     "commands:\n"
     "  render IN.xml -o OUT.pdf   validate IN.xml and write OUT.pdf (written only on success)\n"
+    "  render IN.xml -o OUT.ofd   the same pages as an OFD package (GB/T 33190), docs/ofd.md\n"
     "  render A.xml B.xml -o DIR/ render each into DIR/A.pdf, DIR/B.pdf, loading the fonts once;\n"
     "                             -j N shares the documents among N processes\n"
+    "  --format pdf|ofd           what render writes (default: from OUT's extension, else pdf;\n"
+    "                             for -o DIR/, pdf)\n"
     "  fonts                      show the face that serves each font role and where it was found\n"
     "  import TEXT -o OUT.xml     turn a report's plain text (UTF-8 or GB18030) into a format-v1\n"
     "                             source: headings, run-in headings, lists, signature; each\n"
@@ -78,6 +110,7 @@ typedef struct cli {
     size_t n_inputs;
     long jobs;               /* worker processes for several documents */
     const char *output;
+    const output_kind *format;   /* --format, or NULL: from the output's name */
     bool fix;                /* lint --fix */
     bool verbose;            /* render: one warning per stand-in font role */
     gw_font_options fonts;
@@ -155,13 +188,37 @@ static int parse_jobs(cli *c, const char *v)
     return EXIT_DONE;
 }
 
+static int parse_format(cli *c, const char *v)
+{
+    for (size_t i = 0; i < N_OUTPUTS; i++)
+        if (!strcmp(v, OUTPUTS[i].name)) {
+            c->format = &OUTPUTS[i];
+            return EXIT_DONE;
+        }
+    if (!strcmp(v, "png"))
+        return usage_error("--format %s: the PNG output is not part of this version (pdf, ofd)", v);
+    return usage_error("unknown format '%s' for --format (formats: pdf ofd)", v);
+}
+
+/* The output a file name's extension names (case aside), or NULL. */
+static const output_kind *kind_of_name(const char *path)
+{
+    size_t n = strlen(path);
+    for (size_t i = 0; i < N_OUTPUTS; i++) {
+        size_t e = strlen(OUTPUTS[i].ext);
+        if (n > e && !strcasecmp(path + n - e, OUTPUTS[i].ext))
+            return &OUTPUTS[i];
+    }
+    return NULL;
+}
+
 static int parse_args(cli *c, int argc, char **argv)
 {
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "-o") || !strcmp(a, "--font") || !strcmp(a, "--fonts-dir") ||
             !strcmp(a, "--profile") || !strcmp(a, "--option") || !strcmp(a, "--limit") ||
-            !strcmp(a, "-j")) {
+            !strcmp(a, "-j") || !strcmp(a, "--format")) {
             if (i + 1 >= argc)
                 return usage_error("%s needs a value", a);
             const char *v = argv[++i];
@@ -180,6 +237,8 @@ static int parse_args(cli *c, int argc, char **argv)
             else if (!strcmp(a, "--limit") && parse_limit(c, v) != EXIT_DONE)
                 return EXIT_USAGE;
             else if (!strcmp(a, "-j") && parse_jobs(c, v) != EXIT_DONE)
+                return EXIT_USAGE;
+            else if (!strcmp(a, "--format") && parse_format(c, v) != EXIT_DONE)
                 return EXIT_USAGE;
         } else if (!strcmp(a, "--no-hinting")) {
             c->fonts.drop_hinting = true;
@@ -237,9 +296,9 @@ static int cmd_fonts(const cli *c)
     return EXIT_DONE;
 }
 
-/* model → layout → PDF for one document with fonts already open; the exit
- * status.  Pages go to the PDF as they are laid out and are freed at once, so
- * memory holds the document model, the fonts and a page or so. */
+/* model → layout → PDF or OFD for one document with fonts already open; the
+ * exit status.  Pages go to the output as they are laid out and are freed at
+ * once, so memory holds the document model, the fonts and a page or so. */
 static int render_one(const cli *c, const char *input, const char *output, gw_fontset *fs,
                       gw_diag *diag)
 {
@@ -254,14 +313,15 @@ static int render_one(const cli *c, const char *input, const char *output, gw_fo
     gw_fonts_clear_used(fs);                 /* each PDF embeds only its own glyphs */
     gw_layout_options lo = c->layout;
     lo.max_pages = c->limits.pages;
-    gw_pdf_doc *pdf = gw_pdf_begin(&doc->meta, output, diag);
+    const output_kind *kind = c->format;
+    void *out = kind->begin(&doc->meta, output, diag);
     int status = EXIT_USAGE;
-    if (pdf) {
-        if (gw_layout_stream(doc, fs, &lo, gw_pdf_page_fn, pdf, diag) != 0) {
-            status = gw_pdf_failed(pdf) ? EXIT_USAGE : EXIT_INPUT;
-            gw_pdf_discard(pdf);
+    if (out) {
+        if (gw_layout_stream(doc, fs, &lo, kind->page, out, diag) != 0) {
+            status = kind->failed(out) ? EXIT_USAGE : EXIT_INPUT;
+            kind->discard(out);
         } else {
-            status = gw_pdf_finish(pdf, output) == 0 ? EXIT_DONE : EXIT_USAGE;
+            status = kind->finish(out, output) == 0 ? EXIT_DONE : EXIT_USAGE;
         }
     }
     gw_doc_free(doc);
@@ -285,19 +345,19 @@ static int render_counted(const cli *c, const char *input, const char *output, g
     return status;
 }
 
-/* DIR/NAME.pdf for DIR/…/NAME.xml; caller frees. */
-static char *output_in(const char *dir, const char *input)
+/* DIR/NAME.pdf (or .ofd) for DIR/…/NAME.xml; caller frees. */
+static char *output_in(const char *dir, const char *input, const output_kind *kind)
 {
     const char *base = strrchr(input, '/');
     base = base ? base + 1 : input;
     size_t stem = strlen(base);
     if (stem > 4 && !strcmp(base + stem - 4, ".xml"))
         stem -= 4;
-    size_t n = strlen(dir) + stem + 6;
+    size_t n = strlen(dir) + stem + strlen(kind->ext) + 2;
     char *out = malloc(n);
     if (out)
-        snprintf(out, n, "%s%s%.*s.pdf", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", (int)stem,
-                 base);
+        snprintf(out, n, "%s%s%.*s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", (int)stem,
+                 base, kind->ext);
     return out;
 }
 
@@ -310,7 +370,7 @@ static int check_batch_outputs(const cli *c, gw_diag *diag)
     char **outs = calloc(c->n_inputs, sizeof *outs);
     int status = outs ? EXIT_DONE : EXIT_USAGE;
     for (size_t i = 0; i < c->n_inputs && status == EXIT_DONE; i++) {
-        outs[i] = output_in(c->output, c->inputs[i]);
+        outs[i] = output_in(c->output, c->inputs[i], c->format);
         gw_out_target t;
         if (!outs[i]) {
             status = EXIT_USAGE;
@@ -343,7 +403,7 @@ static int render_share(const cli *c, gw_fontset *fs, size_t first, size_t step)
 {
     int worst = EXIT_DONE;
     for (size_t i = first; i < c->n_inputs; i += step) {
-        char *out = output_in(c->output, c->inputs[i]);
+        char *out = output_in(c->output, c->inputs[i], c->format);
         int st = out ? render_counted(c, c->inputs[i], out, fs) : EXIT_USAGE;
         if (!out)
             fprintf(stderr, "gwpdf: out of memory\n");
@@ -392,7 +452,22 @@ static bool is_directory(const char *path)
     return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-static int cmd_render(const cli *c)
+/* The output's kind: --format, else the output name's extension, else PDF;
+ * a name whose extension says otherwise than --format is refused. */
+static int choose_format(cli *c, bool to_dir)
+{
+    const output_kind *named = to_dir ? NULL : kind_of_name(c->output);
+    if (c->format && named && named != c->format) {
+        fprintf(stderr, "gwpdf: -o %s names a .%s file, but --format says %s\n"
+                "(run 'gwpdf --help' for usage)\n", c->output, named->name, c->format->name);
+        return EXIT_USAGE;
+    }
+    if (!c->format)
+        c->format = named ? named : &OUTPUTS[0];
+    return EXIT_DONE;
+}
+
+static int cmd_render(cli *c)
 {
     if (c->n_inputs == 0)
         return usage_error("%s", "render needs an input file");
@@ -404,6 +479,8 @@ static int cmd_render(const cli *c)
         return usage_error(c->n_inputs > 1 ? "-o %s: several inputs need an existing directory"
                                            : "-o %s: a name ending in / is a directory, and "
                                              "there is none by that name", c->output);
+    if (choose_format(c, to_dir) != EXIT_DONE)
+        return EXIT_USAGE;
     gw_diag diag = gw_diag_init(stderr);
     gw_out_target t;
     if (to_dir ? check_batch_outputs(c, &diag) != EXIT_DONE

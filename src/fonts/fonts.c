@@ -1903,3 +1903,41 @@ int gw_face_program(const gw_face *f, gw_font_program *p, gw_diag *diag)
         gw_font_program_free(p);
     return rc;
 }
+
+int gw_face_subset_file(const gw_face *f, unsigned char **data, size_t *len, bool *cff,
+                        gw_diag *diag)
+{
+    *data = NULL;
+    *len = 0;
+    char where[4200];
+    face_where(f, where, sizeof where);
+    if (f->used_failed) {
+        gw_error(diag, where, 0, 0, "cannot record every character used (out of memory?)");
+        return -1;
+    }
+    hb_blob_t *blob = hb_blob_create_from_file_or_fail(f->path);
+    if (!blob) {
+        gw_error(diag, where, 0, 0, "cannot read the font file to subset it");
+        return -1;
+    }
+    hb_face_t *face = hb_face_create(blob, (unsigned int)f->index);
+    hb_blob_destroy(blob);
+    hb_subset_input_t *in = subset_input(f);
+    hb_face_t *sub = in ? hb_subset_or_fail(face, in) : NULL;
+    hb_blob_t *font = sub ? hb_face_reference_blob(sub) : NULL;
+    int rc = -1;
+    if (!in)
+        gw_error(diag, where, 0, 0, "out of memory while preparing the font subset");
+    else if (!font || !blob_copy(font, data, len))
+        gw_error(diag, where, 0, 0, "HarfBuzz could not subset face %d (%s)", f->index, f->family);
+    else
+        rc = 0;
+    *cff = f->cff;
+    hb_blob_destroy(font);
+    if (sub)
+        hb_face_destroy(sub);
+    if (in)
+        hb_subset_input_destroy(in);
+    hb_face_destroy(face);
+    return rc;
+}

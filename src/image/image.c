@@ -192,3 +192,91 @@ gw_seal_image *gw_seal_load(const char *path, const char *where, long line, long
     }
     return img;
 }
+
+/* ---- the seal as an RGBA PNG ------------------------------------------- */
+
+typedef struct png_sink {
+    unsigned char *data;
+    size_t len, cap;
+    bool oom;
+} png_sink;
+
+static void sink_write(png_structp png, png_bytep bytes, png_size_t n)
+{
+    png_sink *s = png_get_io_ptr(png);
+    if (s->oom)
+        return;
+    if (s->len + n > s->cap) {
+        size_t cap = s->cap ? s->cap : 4096;
+        while (cap < s->len + n)
+            cap *= 2;
+        unsigned char *d = realloc(s->data, cap);
+        if (!d) {
+            s->oom = true;
+            return;
+        }
+        s->data = d;
+        s->cap = cap;
+    }
+    memcpy(s->data + s->len, bytes, n);
+    s->len += n;
+}
+
+static void sink_flush(png_structp png)
+{
+    (void)png;
+}
+
+static png_byte channel(double v)
+{
+    return (png_byte)(v <= 0 ? 0 : v >= 1 ? 255 : (int)(v * 255.0 + 0.5));
+}
+
+/* The encoding proper, in a frame of its own: nothing local to it changes
+ * between the setjmp and a longjmp from libpng's error handler.  One bit a
+ * pixel over a two-colour palette — 0 the paper, fully transparent; 1 the
+ * ink, opaque — so the mask's rows are the image's rows as they are. */
+static bool encode(png_structp png, png_infop info, png_failure *failure, png_sink *sink,
+                   const gw_seal_image *img)
+{
+    if (setjmp(failure->jump) != 0)
+        return false;
+    png_set_write_fn(png, sink, sink_write, sink_flush);
+    png_set_IHDR(png, info, (png_uint_32)img->width, (png_uint_32)img->height, 1,
+                 PNG_COLOR_TYPE_PALETTE, PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
+                 PNG_FILTER_TYPE_DEFAULT);
+    png_color palette[2] = {
+        { 255, 255, 255 },
+        { channel(img->red), channel(img->green), channel(img->blue) },
+    };
+    png_byte alpha[2] = { 0, 255 };
+    png_set_PLTE(png, info, palette, 2);
+    png_set_tRNS(png, info, alpha, 2, NULL);
+    png_set_compression_level(png, 9);
+    png_write_info(png, info);
+    for (int y = 0; y < img->height; y++)
+        png_write_row(png, img->mask + (size_t)y * img->stride);
+    png_write_end(png, info);
+    return !sink->oom;
+}
+
+int gw_seal_png(const gw_seal_image *img, unsigned char **data, size_t *len)
+{
+    *data = NULL;
+    *len = 0;
+    png_failure failure = { 0 };
+    png_sink sink = { 0 };
+    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &failure, on_png_error,
+                                              on_png_warning);
+    png_infop info = png ? png_create_info_struct(png) : NULL;
+    bool ok = info && encode(png, info, &failure, &sink, img);
+    if (png)
+        png_destroy_write_struct(&png, info ? &info : NULL);
+    if (!ok) {
+        free(sink.data);
+        return -1;
+    }
+    *data = sink.data;
+    *len = sink.len;
+    return 0;
+}

@@ -1,11 +1,12 @@
 /* fuzz_render — libFuzzer harness running the whole gwpdf pipeline on one input:
  * model (gw_doc_load_memory: libxml2 parse, limits, RELAX NG validation, tree)
- * → layout (gw_layout_document) → PDF (gw_pdf_render_memory, in memory).
+ * → layout (gw_layout_document) → PDF (gw_pdf_render_memory, in memory) and
+ * OFD (gw_ofd_render_memory, in memory, from the same pages).
  * The model and the layout may refuse the input with errors; a crash, a
  * sanitizer report (ASan, UBSan, LeakSanitizer), a timeout or running out of
  * memory is a finding, and so is a document the layout accepted that the PDF
- * output then fails to write (its errors are printed, then abort()): nothing in
- * a laid-out document may make libharu refuse it.
+ * or the OFD output then fails to write (its errors are printed, then abort()):
+ * nothing in a laid-out document may make libharu or the OFD writer refuse it.
  *
  * Called by libFuzzer (linked with -fsanitize=fuzzer): LLVMFuzzerInitialize
  * once at start-up, then LLVMFuzzerTestOneInput for each generated input.
@@ -27,12 +28,14 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "diag.h"
 #include "fonts.h"
 #include "gwlimits.h"
 #include "layout.h"
 #include "model.h"
+#include "ofdout.h"
 #include "pdfout.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -116,6 +119,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (len < 5 || pdf[0] != '%' || pdf[1] != 'P' || pdf[2] != 'D' || pdf[3] != 'F')
             abort();
         free(pdf);
+        unsigned char *ofd = NULL;
+        if (gw_ofd_render_memory(lay, &doc->meta, &ofd, &len, &pdf_diag) != 0) {
+            fprintf(stderr, "fuzz_render: the layout accepted this document but no OFD was made\n");
+            abort();
+        }
+        /* A ZIP: a local file header first, the end of central directory last. */
+        if (len < 44 || memcmp(ofd, "PK\3\4", 4) != 0 || memcmp(ofd + len - 22, "PK\5\6", 4) != 0)
+            abort();
+        free(ofd);
         gw_layout_free(lay);
     }
     gw_doc_free(doc);
