@@ -14,6 +14,7 @@
 #include "ofdout.h"
 
 #include <errno.h>
+#include <libdeflate.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -23,6 +24,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "deflate.h"
 #include "doctime.h"
 #include "fileio.h"
 #include "fonts.h"
@@ -92,21 +94,42 @@ static double mm(double pt)
     return pt * MM_PER_PT;
 }
 
+/* A fixed-point number of `digits` decimals (value × 10^digits, rounded),
+ * without trailing zeros: "5.644", "-0.5", "210".  Integer formatting, not
+ * printf's: a page has thousands of numbers. */
+static void put_fixed(gw_buf *b, long long v, int digits)
+{
+    static const long long scale[] = { 1, 10, 100, 1000, 10000 };
+    char s[32], *e = s + sizeof s;
+    *--e = '\0';
+    unsigned long long u = v < 0 ? (unsigned long long)(-(v + 1)) + 1 : (unsigned long long)v;
+    unsigned long long whole = u / (unsigned long long)scale[digits];
+    unsigned long long frac = u % (unsigned long long)scale[digits];
+    int n = digits;
+    while (n > 0 && frac % 10 == 0) {
+        frac /= 10;
+        n--;
+    }
+    for (int i = 0; i < n; i++) {
+        *--e = (char)('0' + frac % 10);
+        frac /= 10;
+    }
+    if (n > 0)
+        *--e = '.';
+    do {
+        *--e = (char)('0' + whole % 10);
+        whole /= 10;
+    } while (whole > 0);
+    if (v < 0)
+        *--e = '-';
+    gw_buf_str(b, e);
+}
+
 /* A length in mm to 0.001 mm (a thousandth of the layout's precision that
- * matters), without trailing zeros. */
+ * matters). */
 static void put_num(gw_buf *b, double v)
 {
-    char s[48];
-    double r = round(v * 1000.0) / 1000.0;
-    if (r == 0)
-        r = 0;             /* no "-0" */
-    snprintf(s, sizeof s, "%.3f", r);
-    char *e = s + strlen(s) - 1;
-    while (*e == '0')
-        *e-- = '\0';
-    if (*e == '.')
-        *e = '\0';
-    gw_buf_str(b, s);
+    put_fixed(b, llround(v * 1000.0), 3);
 }
 
 static void put_attr_num(gw_buf *b, const char *name, double v)
@@ -135,8 +158,9 @@ static void put_color(gw_buf *b, const char *element, uint32_t color)
                   (unsigned)(color >> 8 & 0xFF), (unsigned)(color & 0xFF));
 }
 
-/* Two FNV-1a hashes of every part's bytes: a document identifier (it names
- * the content; it authenticates nothing). */
+/* Two FNV-1a hashes over every part's name, length and CRC-32 (libdeflate's,
+ * gigabytes a second): a document identifier — a changed character changes its
+ * part's CRC — that names the content and authenticates nothing. */
 static void digest(gw_ofd_doc *d, const void *data, size_t len)
 {
     const unsigned char *p = data;
@@ -160,20 +184,38 @@ static int fail(gw_ofd_doc *d, const char *what)
     return -1;
 }
 
+static void digest_part(gw_ofd_doc *d, const char *name, const void *data, size_t len)
+{
+    uint32_t crc = libdeflate_crc32(0, data, len);
+    uint64_t n = len;
+    digest(d, name, strlen(name));
+    digest(d, &n, sizeof n);
+    digest(d, &crc, sizeof crc);
+}
+
+static int zip_failed(gw_ofd_doc *d)
+{
+    char why[240];
+    snprintf(why, sizeof why, "cannot write the OFD package: %s", ofd_zip_error(d->zip));
+    return fail(d, why);
+}
+
 /* One part into the package; the buffer's oom is checked here. */
 static int add_part(gw_ofd_doc *d, const char *name, const void *data, size_t len, bool oom,
                     int level)
 {
     if (oom)
         return fail(d, "out of memory while writing the OFD");
-    digest(d, name, strlen(name));
-    digest(d, data, len);
-    if (ofd_zip_add(d->zip, name, data, len, level) != 0) {
-        char why[240];
-        snprintf(why, sizeof why, "cannot write the OFD package: %s", ofd_zip_error(d->zip));
-        return fail(d, why);
-    }
-    return 0;
+    digest_part(d, name, data, len);
+    return ofd_zip_add(d->zip, name, data, len, level) == 0 ? 0 : zip_failed(d);
+}
+
+/* A part compressed beforehand (gw_deflate_all). */
+static int add_packed_part(gw_ofd_doc *d, const char *name, const void *data, size_t len,
+                           const unsigned char *packed, size_t plen)
+{
+    digest_part(d, name, data, len);
+    return ofd_zip_add_deflated(d->zip, name, data, len, packed, plen) == 0 ? 0 : zip_failed(d);
 }
 
 static int add_xml(gw_ofd_doc *d, const char *name, gw_buf *b)
@@ -289,15 +331,7 @@ static void put_deltas(gw_buf *b, const gw_page *p, size_t i, size_t j)
             gw_buf_str(b, " ");
         if (n > 1)
             gw_buf_printf(b, "g %zu ", n);
-        char s[48];
-        snprintf(s, sizeof s, "%lld.%04lld", step / 10000, llabs(step % 10000));
-        char *e = s + strlen(s) - 1;       /* no trailing zeros */
-        while (*e == '0')
-            *e-- = '\0';
-        if (*e == '.')
-            *e = '\0';
-        gw_buf_str(b, step < 0 && step > -10000 ? "-" : "");
-        gw_buf_str(b, s);
+        put_fixed(b, step, 4);
         first = false;
         k += n;
     }
@@ -533,31 +567,63 @@ bool gw_ofd_failed(const gw_ofd_doc *d)
 
 /* ---- the document parts ------------------------------------------------- */
 
+/* The subset font files of every face used, in d->fonts' order. */
+typedef struct font_files {
+    unsigned char **data, **packed;
+    size_t *len, *plen;
+    bool *cff;
+    size_t n;
+} font_files;
+
+static void font_files_free(font_files *ff)
+{
+    for (size_t i = 0; i < ff->n; i++) {
+        free(ff->data ? ff->data[i] : NULL);
+        free(ff->packed ? ff->packed[i] : NULL);
+    }
+    free(ff->data);
+    free(ff->packed);
+    free(ff->len);
+    free(ff->plen);
+    free(ff->cff);
+}
+
+/* Subset each face (hb-subset, in order), then compress them all at once on
+ * two threads, as the PDF output does with its font programs. */
+static int make_font_files(gw_ofd_doc *d, font_files *ff)
+{
+    size_t n = d->n_fonts ? d->n_fonts : 1;
+    *ff = (font_files){ calloc(n, sizeof *ff->data), calloc(n, sizeof *ff->packed),
+                        calloc(n, sizeof *ff->len), calloc(n, sizeof *ff->plen),
+                        calloc(n, sizeof *ff->cff), d->n_fonts };
+    if (!ff->data || !ff->packed || !ff->len || !ff->plen || !ff->cff)
+        return fail(d, "out of memory while embedding the fonts");
+    for (size_t i = 0; i < ff->n; i++)
+        if (gw_face_subset_file(d->fonts[i].face, &ff->data[i], &ff->len[i], &ff->cff[i],
+                                d->diag) != 0) {
+            d->failed = true;
+            return -1;
+        }
+    if (gw_deflate_all((const void *const *)ff->data, ff->len, ff->n, OFD_FONT_LEVEL,
+                       GW_DEFLATE_RAW, ff->packed, ff->plen) != 0)
+        return fail(d, "out of memory while compressing the fonts");
+    return 0;
+}
+
 static int write_fonts(gw_ofd_doc *d)
 {
+    font_files ff;
+    int rc = make_font_files(d, &ff);
     gw_buf b = { 0 };
     gw_buf_str(&b, XML_DECL "<ofd:Res xmlns:ofd=\"" OFD_NS "\" BaseLoc=\"Res\">");
     if (d->n_fonts > 0)
         gw_buf_str(&b, "<ofd:Fonts>");
-    for (size_t i = 0; i < d->n_fonts; i++) {
+    for (size_t i = 0; rc == 0 && i < d->n_fonts; i++) {
         const gw_face *face = d->fonts[i].face;
-        unsigned char *data = NULL;
-        size_t len = 0;
-        bool cff = false;
-        if (gw_face_subset_file(face, &data, &len, &cff, d->diag) != 0) {
-            free(b.s);
-            d->failed = true;
-            return -1;
-        }
         char file[48], part[80];
-        snprintf(file, sizeof file, "font_%u.%s", d->fonts[i].id, cff ? "otf" : "ttf");
+        snprintf(file, sizeof file, "font_%u.%s", d->fonts[i].id, ff.cff[i] ? "otf" : "ttf");
         snprintf(part, sizeof part, "Doc_0/Res/%s", file);
-        int rc = add_part(d, part, data, len, false, OFD_FONT_LEVEL);
-        free(data);
-        if (rc != 0) {
-            free(b.s);
-            return -1;
-        }
+        rc = add_packed_part(d, part, ff.data[i], ff.len[i], ff.packed[i], ff.plen[i]);
         const char *ps = gw_face_postscript(face);
         gw_buf_printf(&b, "<ofd:Font ID=\"%u\" FontName=\"", d->fonts[i].id);
         gw_buf_xml(&b, ps && *ps ? ps : gw_face_family(face));
@@ -567,6 +633,11 @@ static int write_fonts(gw_ofd_doc *d)
         if (gw_face_is_bold(face))
             gw_buf_str(&b, " Bold=\"true\"");
         gw_buf_printf(&b, "><ofd:FontFile>%s</ofd:FontFile></ofd:Font>", file);
+    }
+    font_files_free(&ff);
+    if (rc != 0) {
+        free(b.s);
+        return -1;
     }
     if (d->n_fonts > 0)
         gw_buf_str(&b, "</ofd:Fonts>");
@@ -723,12 +794,7 @@ static int finish(gw_ofd_doc *d)
     if (write_fonts(d) != 0 || write_media(d) != 0 || write_document(d) != 0 ||
         write_ofd_xml(d) != 0)
         return -1;
-    if (ofd_zip_finish(d->zip) != 0) {
-        char why[240];
-        snprintf(why, sizeof why, "cannot write the OFD package: %s", ofd_zip_error(d->zip));
-        return fail(d, why);
-    }
-    return 0;
+    return ofd_zip_finish(d->zip) == 0 ? 0 : zip_failed(d);
 }
 
 /* The finished package, mapped from the scratch file; munmap it. */

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "deflate.h"
 #include "grow.h"
 
 #define ZIP_MAX_ENTRIES 0xFFFFu
@@ -117,16 +118,7 @@ static unsigned char *deflated(ofd_zip *z, const void *data, size_t len, int lev
 {
     if (!z->comp[level] && !(z->comp[level] = libdeflate_alloc_compressor(level)))
         return NULL;
-    size_t cap = libdeflate_deflate_compress_bound(z->comp[level], len);
-    unsigned char *buf = malloc(cap ? cap : 1);
-    if (!buf)
-        return NULL;
-    *out = libdeflate_deflate_compress(z->comp[level], data, len, buf, cap);
-    if (*out == 0 && len > 0) {
-        free(buf);
-        return NULL;
-    }
-    return buf;
+    return gw_deflate_with(z->comp[level], GW_DEFLATE_RAW, data, len, out);
 }
 
 /* The fields a local header and a central record share, from "version
@@ -166,26 +158,21 @@ static int add_central(ofd_zip *z, const unsigned char *common, const char *name
     return 0;
 }
 
-int ofd_zip_add(ofd_zip *z, const char *name, const void *data, size_t len, int level)
+/* One entry: `data` stored, or `packed` (its raw deflate, plen bytes) when
+ * that is smaller — readers take both, and tiny parts do not shrink. */
+static int put_entry(ofd_zip *z, const char *name, const void *data, size_t len,
+                     const unsigned char *packed, size_t plen)
 {
     size_t name_len = strlen(name);
     if (z->entries >= ZIP_MAX_ENTRIES)
         return fail(z, "more than 65535 parts (ZIP without ZIP64)");
-    if (name_len == 0 || name_len > 0xFFFF || level < 0 || level > 12)
-        return fail(z, "bad part name or level");
+    if (name_len == 0 || name_len > 0xFFFF)
+        return fail(z, "bad part name");
     unsigned long crc = (unsigned long)libdeflate_crc32(0, data, len);
-    size_t csize = len;
-    unsigned char *packed = NULL;
-    if (level > 0 && !(packed = deflated(z, data, len, level, &csize)))
-        return fail(z, "out of memory");
-    /* Stored when deflate does not pay (tiny parts) — readers take both. */
-    unsigned method = packed && csize < len ? 8 : 0;
-    if (!method)
-        csize = len;
-    if (z->offset + 30 + name_len + csize + z->central_n + 46 + name_len + 22 > ZIP_MAX_OFFSET) {
-        free(packed);
+    unsigned method = packed && plen < len ? 8 : 0;
+    size_t csize = method ? plen : len;
+    if (z->offset + 30 + name_len + csize + z->central_n + 46 + name_len + 22 > ZIP_MAX_OFFSET)
         return fail(z, "the package would pass 4 GiB (ZIP without ZIP64)");
-    }
     unsigned char local[30];
     put32(local, 0x04034b50);
     common_fields(z, local + 4, method, crc, csize, len, name_len);
@@ -194,14 +181,32 @@ int ofd_zip_add(ofd_zip *z, const char *name, const void *data, size_t len, int 
     if (rc == 0)
         rc = write_all(z, name, name_len);
     if (rc == 0)
-        rc = write_all(z, method ? packed : data, csize);
+        rc = write_all(z, method ? (const void *)packed : data, csize);
     /* Recorded once written: the directory never names a part that is not there. */
     if (rc == 0)
         rc = add_central(z, local + 4, name, name_len, at);
-    free(packed);
     if (rc == 0)
         z->entries++;
     return rc;
+}
+
+int ofd_zip_add(ofd_zip *z, const char *name, const void *data, size_t len, int level)
+{
+    if (level < 0 || level > 12 || !*name)
+        return fail(z, "bad part name or level");
+    size_t plen = 0;
+    unsigned char *packed = NULL;
+    if (level > 0 && !(packed = deflated(z, data, len, level, &plen)))
+        return fail(z, "out of memory");
+    int rc = put_entry(z, name, data, len, packed, plen);
+    free(packed);
+    return rc;
+}
+
+int ofd_zip_add_deflated(ofd_zip *z, const char *name, const void *data, size_t len,
+                         const unsigned char *packed, size_t plen)
+{
+    return put_entry(z, name, data, len, packed, plen);
 }
 
 int ofd_zip_finish(ofd_zip *z)

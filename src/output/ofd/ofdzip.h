@@ -27,6 +27,10 @@ ofd_zip *ofd_zip_new(int fd, time_t when);
  * deflate at libdeflate `level` (1..12), or stored when level is 0 (a PNG,
  * already compressed).  Returns 0, or -1 with ofd_zip_error set. */
 int ofd_zip_add(ofd_zip *z, const char *name, const void *data, size_t len, int level);
+/* Add an entry compressed beforehand: `packed` is data's raw deflate (plen
+ * bytes), written when smaller than data, else data is stored.  0, or -1. */
+int ofd_zip_add_deflated(ofd_zip *z, const char *name, const void *data, size_t len,
+                         const unsigned char *packed, size_t plen);
 /* Write the central directory.  0, or -1 with ofd_zip_error set. */
 int ofd_zip_finish(ofd_zip *z);
 /* What went wrong ("write error: No space left on device", "more than

@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include "pdfobj.h"
 
+#include "deflate.h"
 #include "fileio.h"
 
 #include <errno.h>
@@ -42,19 +43,6 @@ static void mark_deflated(HPDF_Dict s)
 /* data in zlib format (what /FlateDecode reads) compressed by c into a malloc'd
  * buffer; NULL when out of memory.  libdeflate, not zlib: whole-buffer
  * compression, several times faster at the same ratio (docs/performance.md). */
-static unsigned char *deflated_with(struct libdeflate_compressor *c, const void *data, size_t len,
-                                    size_t *out_len)
-{
-    size_t bound = libdeflate_zlib_compress_bound(c, len);
-    unsigned char *z = malloc(bound ? bound : 1);
-    *out_len = z ? libdeflate_zlib_compress(c, data, len, z, bound) : 0;
-    if (z && *out_len == 0) {
-        free(z);
-        z = NULL;
-    }
-    return z;
-}
-
 void pdf_deflater_free(pdf_deflater *z)
 {
     for (size_t i = 0; i < sizeof z->by_level / sizeof *z->by_level; i++) {
@@ -70,7 +58,7 @@ static unsigned char *deflated(pdf_deflater *z, const void *data, size_t len, in
         return NULL;
     if (!z->by_level[level])
         z->by_level[level] = libdeflate_alloc_compressor(level);
-    return z->by_level[level] ? deflated_with(z->by_level[level], data, len, out_len) : NULL;
+    return z->by_level[level] ? gw_deflate_with(z->by_level[level], GW_DEFLATE_ZLIB, data, len, out_len) : NULL;
 }
 
 HPDF_STATUS pdf_stream_put_deflated(HPDF_Dict s, pdf_deflater *z, const void *data, size_t len,
@@ -194,85 +182,6 @@ HPDF_STATUS pdf_stream_put_spilled(HPDF_Doc pdf, HPDF_Dict s, pdf_spill *sp, pdf
     s->stream = in;
     mark_deflated(s);
     return HPDF_OK;
-}
-
-/* Half of the buffers of a pdf_deflate_all, compressed by one thread with its
- * own compressor (a libdeflate compressor serves one thread at a time). */
-typedef struct deflate_job {
-    const void *const *data;
-    const size_t *len;
-    unsigned char **out;
-    size_t *out_len;
-    const size_t *order;         /* the buffers, largest first */
-    const bool *mine;            /* mine[k]: order[k] is this job's */
-    size_t n;
-    int level;
-    bool ok;
-} deflate_job;
-
-static void *deflate_job_run(void *arg)
-{
-    deflate_job *j = arg;
-    struct libdeflate_compressor *c = libdeflate_alloc_compressor(j->level);
-    j->ok = c != NULL;
-    for (size_t k = 0; j->ok && k < j->n; k++) {
-        size_t i = j->order[k];
-        if (j->mine[k]) {
-            j->out[i] = deflated_with(c, j->data[i], j->len[i], &j->out_len[i]);
-            j->ok = j->out[i] != NULL;
-        }
-    }
-    libdeflate_free_compressor(c);
-    return NULL;
-}
-
-int pdf_deflate_all(const void *const *data, const size_t *len, size_t n, int level,
-                    unsigned char **out, size_t *out_len)
-{
-    size_t *order = malloc((n ? n : 1) * sizeof *order);
-    bool *second = calloc(n ? n : 1, sizeof *second), *first = calloc(n ? n : 1, sizeof *first);
-    int rc = -1;
-    if (!order || !second || !first)
-        goto done;
-    for (size_t i = 0; i < n; i++) {
-        order[i] = i;
-        out[i] = NULL;
-    }
-    /* Largest first, each to the thread with less so far: the halves even out. */
-    for (size_t i = 1; i < n; i++)
-        for (size_t k = i; k > 0 && len[order[k]] > len[order[k - 1]]; k--) {
-            size_t t = order[k];
-            order[k] = order[k - 1];
-            order[k - 1] = t;
-        }
-    size_t load[2] = { 0, 0 };
-    for (size_t k = 0; k < n; k++) {
-        bool two = load[1] < load[0];
-        (two ? second : first)[k] = true;
-        load[two] += len[order[k]];
-    }
-    deflate_job jobs[2] = {
-        { data, len, out, out_len, order, first, n, level, false },
-        { data, len, out, out_len, order, second, n, level, false },
-    };
-    pthread_t worker;
-    bool threaded = n > 1 && pthread_create(&worker, NULL, deflate_job_run, &jobs[1]) == 0;
-    deflate_job_run(&jobs[0]);
-    if (threaded)
-        pthread_join(worker, NULL);
-    else
-        deflate_job_run(&jobs[1]);             /* no second thread: the rest here */
-    rc = jobs[0].ok && jobs[1].ok ? 0 : -1;
-    if (rc != 0)
-        for (size_t i = 0; i < n; i++) {
-            free(out[i]);
-            out[i] = NULL;
-        }
-done:
-    free(order);
-    free(second);
-    free(first);
-    return rc;
 }
 
 HPDF_Dict pdf_stream_new_deflated(HPDF_Doc pdf, const unsigned char *z, size_t n)

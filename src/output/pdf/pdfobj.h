@@ -61,12 +61,6 @@ HPDF_STATUS pdf_stream_put_spilled(HPDF_Doc pdf, HPDF_Dict s, pdf_spill *sp, pdf
  * NULL on failure. */
 HPDF_Dict pdf_stream_new(HPDF_Doc pdf, pdf_deflater *z, const void *data, size_t len);
 
-/* Compress data[i] (len[i] bytes) for i < n into out[i] (malloc'd, out_len[i]
- * bytes, zlib format) at `level`, on two threads: the font programs are a
- * document's largest streams, compressed once at the end, and the machine
- * has a second core (docs/performance.md).  0, or -1 with every out[i] NULL. */
-int pdf_deflate_all(const void *const *data, const size_t *len, size_t n, int level,
-                    unsigned char **out, size_t *out_len);
 
 /* A new indirect stream object holding z[0..n), already deflated (zlib
  * format), with /Filter set here; NULL on failure. */

@@ -31,6 +31,7 @@
 #include "pdffont.h"
 #include "pdfmeta.h"
 #include "pdfobj.h"
+#include "deflate.h"
 #include "grow.h"
 #include "outfile.h"
 #include "outline.h"
@@ -709,7 +710,7 @@ bool gw_pdf_failed(const gw_pdf_doc *d)
 }
 
 /* The font programs, a document's largest streams, compressed all at once on
- * two threads (pdf_deflate_all); when that fails (out of memory), each face
+ * two threads (gw_deflate_all); when that fails (out of memory), each face
  * compresses its own as it is built. */
 static void deflate_font_programs(gw_pdf_doc *d)
 {
@@ -720,7 +721,7 @@ static void deflate_font_programs(gw_pdf_doc *d)
     if (data && len && zlen && z) {
         for (size_t i = 0; i < n; i++)
             data[i] = pdf_font_program(d->fonts[i], &len[i]);
-        if (pdf_deflate_all(data, len, n, PDF_FONT_LEVEL, z, zlen) == 0)
+        if (gw_deflate_all(data, len, n, PDF_FONT_LEVEL, GW_DEFLATE_ZLIB, z, zlen) == 0)
             for (size_t i = 0; i < n; i++)
                 pdf_font_set_deflated(d->fonts[i], z[i], zlen[i]);
     }
