@@ -7,7 +7,8 @@
  * with unique IDs up to MaxUnitID, whose TextCodes carry exactly the layout's
  * characters (white space as a character reference, a character beyond the
  * BMP alone, one DeltaX a step with the `g N STEP` form) over embedded font
- * subsets that map every character set in them; the same bytes under
+ * subsets that map every character set in them (two characters sharing a
+ * glyph both, TrueType and CFF: no CGTransform needed); the same bytes under
  * SOURCE_DATE_EPOCH and a content-derived DocID; the geometry of rules, seals
  * and text in millimetres from the page's top-left, upright and through a
  * landscape page's quarter turn; the seal's PNG (gw_seal_png: one bit a
@@ -1339,6 +1340,90 @@ static void test_seal_png(void **state)
     free(png2);
 }
 
+/* The glyph of `cp` in a font file in memory (FreeType, its Unicode cmap); 0
+ * when the file lacks it. */
+static FT_UInt glyph_in(FT_Library ft, const unsigned char *data, size_t len, uint32_t cp)
+{
+    FT_Face face;
+    assert_int_equal(FT_New_Memory_Face(ft, data, (FT_Long)len, 0, &face), 0);
+    assert_int_equal(FT_Select_Charmap(face, FT_ENCODING_UNICODE), 0);
+    FT_UInt g = FT_Get_Char_Index(face, cp);
+    FT_Done_Face(face);
+    return g;
+}
+
+/* Two characters one glyph draws, in `face` (searched like test_pdfout's
+ * find_shared_glyph: Kangxi radicals and compatibility ideographs against the
+ * unified ideographs); false when the face has no such pair. */
+static bool shared_pair(FT_Library ft, const char *path, long index, uint32_t *a, uint32_t *b)
+{
+    FT_Face face;
+    if (FT_New_Face(ft, path, index, &face) != 0)
+        return false;
+    static const uint32_t sharers[][2] = { { 0x2F00, 0x2FD5 }, { 0xF900, 0xFAFF } };
+    bool found = false;
+    for (size_t r = 0; r < 2 && !found; r++)
+        for (uint32_t cp = sharers[r][0]; cp <= sharers[r][1] && !found; cp++) {
+            FT_UInt g = FT_Get_Char_Index(face, cp);
+            for (uint32_t u = 0x4E00; g && u <= 0x9FFF && !found; u++)
+                if (FT_Get_Char_Index(face, u) == g) {
+                    *a = u;
+                    *b = cp;
+                    found = true;
+                }
+        }
+    FT_Done_Face(face);
+    return found;
+}
+
+/* OFD's TextCode carries Unicode and the reader finds each glyph through the
+ * embedded font's cmap, so the subset must keep a cmap entry for every
+ * character drawn — also for two characters that share one glyph (no
+ * CGTransform is written: docs/ofd.md): Liberation Serif's '-' and soft
+ * hyphen (TrueType), and a radical or compatibility ideograph with its unified
+ * twin in Noto Serif CJK (CFF). */
+static void test_shared_glyph_in_cmap(void **state)
+{
+    fixture *f = *state;
+    FT_Library ft;
+    assert_int_equal(FT_Init_FreeType(&ft), 0);
+    static const struct { const char *path; long index; } faces[] = {
+        { LIBSERIF, 0 },
+        { "/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc", 2 },
+    };
+    for (size_t k = 0; k < 2; k++) {
+        uint32_t a = '-', b = 0xAD;
+        if (k == 1 && !shared_pair(ft, faces[k].path, faces[k].index, &a, &b)) {
+            print_message("no shared glyph in %s: the CFF case is not run\n", faces[k].path);
+            continue;
+        }
+        char spec[160];
+        snprintf(spec, sizeof spec, "%s:%ld", faces[k].path, faces[k].index);
+        gw_font_options opt = { .explicit_only = true };
+        for (int r = 0; r < GW_ROLE_COUNT; r++)
+            opt.role_paths[r] = spec;
+        gw_fontset *fs = gw_fonts_open(&opt, &f->diag);
+        assert_non_null(fs);
+        gw_face *face = gw_fonts_chain_face(fs, GW_ROLE_BODY, 0);
+        gw_face_use(face, a);
+        gw_face_use(face, b);
+        gw_face_use(face, 'A');
+        unsigned char *data = NULL;
+        size_t len = 0;
+        bool cff = false;
+        assert_int_equal(gw_face_subset_file(face, &data, &len, &cff, &f->diag), 0);
+        assert_int_equal(cff, k == 1);
+        FT_UInt ga = glyph_in(ft, data, len, a), gb = glyph_in(ft, data, len, b);
+        assert_int_not_equal(ga, 0);
+        assert_int_equal(ga, gb);                             /* one glyph, two entries */
+        assert_int_not_equal(glyph_in(ft, data, len, 'A'), 0);
+        assert_int_equal(glyph_in(ft, data, len, 'B'), 0);    /* a subset */
+        free(data);
+        gw_fonts_close(fs);
+    }
+    FT_Done_FreeType(ft);
+}
+
 /* ---- 7: errors -------------------------------------------------------------------- */
 
 static void test_errors(void **state)
@@ -1399,6 +1484,7 @@ int main(void)
         cmocka_unit_test(test_zip_limits),
         cmocka_unit_test_setup_teardown(test_document_package, setup_fonts, teardown),
         cmocka_unit_test_setup_teardown(test_beyond_bmp_alone, setup_fonts, teardown),
+        cmocka_unit_test_setup_teardown(test_shared_glyph_in_cmap, setup_plain, teardown),
         cmocka_unit_test_setup_teardown(test_reproducible, setup_fonts, teardown),
         cmocka_unit_test_setup_teardown(test_geometry, setup_fonts, teardown),
         cmocka_unit_test_setup_teardown(test_seal_png, setup_plain, teardown),
