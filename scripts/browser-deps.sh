@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # Installs what gwpdf's browser tests need, and only what is missing: Debian's
-# chromium (apt-get, non-interactive) when /usr/bin/chromium is absent, then the
-# pinned npm packages of tests/browser (ofd.js 0.2.6, puppeteer-core 24.8.2) with
-# `npm ci` when tests/browser/node_modules is missing or older than its
+# chromium (through scripts/deps.sh), then the pinned npm packages of
+# tests/browser (ofd.js 0.2.6, puppeteer-core 24.8.2) with `npm ci` when tests/browser/node_modules is missing or older than its
 # package-lock.json.  Quiet when there is nothing to do.
 # Called by the OFD read-back tests (tests/browser/ofdread.js) now, and by the web
 # page's tests later; tests/browser/README.md says how to run them.  Node.js and npm
@@ -13,16 +12,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BROWSER_DIR="$ROOT/tests/browser"
 
-if [ ! -x /usr/bin/chromium ]; then
-  echo "gwpdf: installing missing Debian package: chromium"
-  SUDO=""
-  if [ "$(id -u)" -ne 0 ]; then
-    SUDO="sudo"
-  fi
-  export DEBIAN_FRONTEND=noninteractive
-  $SUDO apt-get update -qq
-  $SUDO apt-get install -y -qq --no-install-recommends chromium
-fi
+# Debian's chromium, through scripts/deps.sh (which installs only what is missing).
+"$ROOT/scripts/deps.sh" chromium
 
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
   echo "gwpdf: the browser tests need Node.js (20) and npm; install them first" >&2

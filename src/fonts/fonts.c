@@ -1832,6 +1832,33 @@ static void program_metrics(const gw_face *f, gw_font_program *p)
     p->fixed_pitch = FT_IS_FIXED_WIDTH(ft);
 }
 
+/* f subset to the code points recorded (subset_input), as a HarfBuzz face the
+ * caller destroys; NULL after reporting at `where`. */
+static hb_face_t *subset_face(const gw_face *f, const char *where, gw_diag *diag)
+{
+    if (f->used_failed) {
+        gw_error(diag, where, 0, 0, "cannot record every character used (out of memory?)");
+        return NULL;
+    }
+    hb_blob_t *blob = hb_blob_create_from_file_or_fail(f->path);
+    if (!blob) {
+        gw_error(diag, where, 0, 0, "cannot read the font file to subset it");
+        return NULL;
+    }
+    hb_face_t *face = hb_face_create(blob, (unsigned int)f->index);
+    hb_blob_destroy(blob);
+    hb_subset_input_t *in = subset_input(f);
+    hb_face_t *sub = in ? hb_subset_or_fail(face, in) : NULL;
+    if (!in)
+        gw_error(diag, where, 0, 0, "out of memory while preparing the font subset");
+    else if (!sub)
+        gw_error(diag, where, 0, 0, "HarfBuzz could not subset face %d (%s)", f->index, f->family);
+    if (in)
+        hb_subset_input_destroy(in);
+    hb_face_destroy(face);
+    return sub;
+}
+
 int gw_face_program(const gw_face *f, gw_font_program *p, gw_diag *diag)
 {
     gw_diag local;
@@ -1844,20 +1871,10 @@ int gw_face_program(const gw_face *f, gw_font_program *p, gw_diag *diag)
     memset(p, 0, sizeof *p);
     char where[4200];
     face_where(f, where, sizeof where);
-    if (f->used_failed) {
-        gw_error(diag, where, 0, 0, "cannot record every character used (out of memory?)");
+    hb_face_t *sub = subset_face(f, where, diag);
+    if (!sub)
         return -1;
-    }
-    hb_blob_t *blob = hb_blob_create_from_file_or_fail(f->path);
-    if (!blob) {
-        gw_error(diag, where, 0, 0, "cannot read the font file to subset it");
-        return -1;
-    }
-    hb_face_t *face = hb_face_create(blob, (unsigned int)f->index);
-    hb_blob_destroy(blob);
-    hb_subset_input_t *in = subset_input(f);
-    hb_face_t *sub = in ? hb_subset_or_fail(face, in) : NULL;
-    hb_blob_t *font = sub ? hb_face_reference_blob(sub) : NULL;
+    hb_blob_t *font = hb_face_reference_blob(sub);
     FT_Face sft = NULL;
     unsigned int font_len = 0;
     const char *font_bytes = font ? hb_blob_get_data(font, &font_len) : NULL;
@@ -1865,9 +1882,9 @@ int gw_face_program(const gw_face *f, gw_font_program *p, gw_diag *diag)
     int rc = -1;
     p->cff = f->cff;
     p->cid_keyed = f->cid_keyed;
-    if (!in || !program_chars(f, p)) {
+    if (!program_chars(f, p)) {
         gw_error(diag, where, 0, 0, "out of memory while preparing the font subset");
-    } else if (!sub || !font_bytes || font_len == 0) {
+    } else if (!font_bytes || font_len == 0) {
         gw_error(diag, where, 0, 0, "HarfBuzz could not subset face %d (%s)", f->index, f->family);
     } else if (FT_New_Memory_Face(f->ft->glyph->library, (const FT_Byte *)font_bytes,
                                   (FT_Long)font_len, 0, &sft) != 0 ||
@@ -1894,11 +1911,7 @@ int gw_face_program(const gw_face *f, gw_font_program *p, gw_diag *diag)
     if (sft)
         FT_Done_Face(sft);
     hb_blob_destroy(font);
-    if (sub)
-        hb_face_destroy(sub);
-    if (in)
-        hb_subset_input_destroy(in);
-    hb_face_destroy(face);
+    hb_face_destroy(sub);
     if (rc != 0)
         gw_font_program_free(p);
     return rc;
@@ -1909,35 +1922,19 @@ int gw_face_subset_file(const gw_face *f, unsigned char **data, size_t *len, boo
 {
     *data = NULL;
     *len = 0;
+    *cff = f->cff;
     char where[4200];
     face_where(f, where, sizeof where);
-    if (f->used_failed) {
-        gw_error(diag, where, 0, 0, "cannot record every character used (out of memory?)");
+    hb_face_t *sub = subset_face(f, where, diag);
+    if (!sub)
         return -1;
+    hb_blob_t *font = hb_face_reference_blob(sub);
+    int rc = 0;
+    if (!blob_copy(font, data, len)) {
+        gw_error(diag, where, 0, 0, "cannot store the font subset (out of memory?)");
+        rc = -1;
     }
-    hb_blob_t *blob = hb_blob_create_from_file_or_fail(f->path);
-    if (!blob) {
-        gw_error(diag, where, 0, 0, "cannot read the font file to subset it");
-        return -1;
-    }
-    hb_face_t *face = hb_face_create(blob, (unsigned int)f->index);
-    hb_blob_destroy(blob);
-    hb_subset_input_t *in = subset_input(f);
-    hb_face_t *sub = in ? hb_subset_or_fail(face, in) : NULL;
-    hb_blob_t *font = sub ? hb_face_reference_blob(sub) : NULL;
-    int rc = -1;
-    if (!in)
-        gw_error(diag, where, 0, 0, "out of memory while preparing the font subset");
-    else if (!font || !blob_copy(font, data, len))
-        gw_error(diag, where, 0, 0, "HarfBuzz could not subset face %d (%s)", f->index, f->family);
-    else
-        rc = 0;
-    *cff = f->cff;
     hb_blob_destroy(font);
-    if (sub)
-        hb_face_destroy(sub);
-    if (in)
-        hb_subset_input_destroy(in);
-    hb_face_destroy(face);
+    hb_face_destroy(sub);
     return rc;
 }
