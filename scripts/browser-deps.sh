@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what gwpdf's browser tests need, and only what is missing: Debian's
 # chromium (through scripts/deps.sh), then the pinned npm packages of
-# tests/browser (ofd.js 0.2.6, puppeteer-core 24.8.2) with `npm ci` when tests/browser/node_modules is missing or older than its
-# package-lock.json.  Quiet when there is nothing to do.
+# tests/browser (ofd.js 0.2.6, puppeteer-core 24.8.2) with `npm ci` when
+# tests/browser/node_modules is missing or older than its package-lock.json.
+# Quiet when there is nothing to do.
 # Called by the OFD read-back tests (tests/browser/ofdread.js) now, and by the web
 # page's tests later; tests/browser/README.md says how to run them.  Node.js and npm
 # must already be there (Node 20: puppeteer-core 25 would need Node 22).  The fonts
