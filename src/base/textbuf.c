@@ -58,3 +58,33 @@ void gw_buf_xml(gw_buf *b, const char *s)
     }
     gw_buf_put(b, run, (size_t)(s - run));
 }
+
+void gw_buf_fixed(gw_buf *b, long long v, int digits)
+{
+    static const long long scale[] = { 1, 10, 100, 1000, 10000, 100000, 1000000 };
+    if (digits < 0 || digits > 6)
+        digits = 6;
+    char s[32], *e = s + sizeof s;
+    *--e = '\0';
+    unsigned long long u = v < 0 ? (unsigned long long)(-(v + 1)) + 1 : (unsigned long long)v;
+    unsigned long long whole = u / (unsigned long long)scale[digits];
+    unsigned long long frac = u % (unsigned long long)scale[digits];
+    int n = digits;
+    while (n > 0 && frac % 10 == 0) {
+        frac /= 10;
+        n--;
+    }
+    for (int i = 0; i < n; i++) {
+        *--e = (char)('0' + frac % 10);
+        frac /= 10;
+    }
+    if (n > 0)
+        *--e = '.';
+    do {
+        *--e = (char)('0' + whole % 10);
+        whole /= 10;
+    } while (whole > 0);
+    if (v < 0)
+        *--e = '-';
+    gw_buf_str(b, e);
+}

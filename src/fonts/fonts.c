@@ -237,6 +237,12 @@ struct gw_fontset {
     gw_face **faces;
     size_t nfaces, capfaces;
     chain chains[GW_ROLE_COUNT];
+    /* Per role, the face each character was found in: 1 + its index in faces,
+     * or 0 for none.  gw_fonts_face_for is asked again for every character a
+     * table's column trial sets, and each answer costs a cmap lookup in each
+     * face of the chain.  Pointers, so a lookup through a const fontset fills
+     * them; the chains never change after gw_fonts_open. */
+    cpmap *face_cache;
 };
 
 /* What went wrong loading a face. */
@@ -1230,6 +1236,9 @@ void gw_fonts_report_standin_summary(const gw_fontset *fs, gw_diag *d)
 static gw_fontset *fontset_new(const gw_font_options *opt, gw_diag *d)
 {
     gw_fontset *fs = calloc(1, sizeof *fs);
+    if (fs && (fs->face_cache = calloc(GW_ROLE_COUNT, sizeof *fs->face_cache)) != NULL)
+        for (int r = 0; r < GW_ROLE_COUNT; r++)
+            fs->face_cache[r].with_vals = true;
     if (!fs) {
         gw_error(d, NULL, 0, 0, "out of memory while loading fonts");
         return NULL;
@@ -1279,8 +1288,12 @@ void gw_fonts_close(gw_fontset *fs)
 {
     if (!fs)
         return;
-    for (int r = 0; r < GW_ROLE_COUNT; r++)
+    for (int r = 0; r < GW_ROLE_COUNT; r++) {
         free(fs->chains[r].v);
+        if (fs->face_cache)
+            cpmap_free(&fs->face_cache[r]);
+    }
+    free(fs->face_cache);
     for (size_t i = 0; i < fs->nfaces; i++)
         face_free(fs->faces[i]);
     free(fs->faces);
@@ -1398,11 +1411,8 @@ static bool latin_range(uint32_t cp)
     return (cp >= 0x21 && cp <= 0x7E) || (cp >= 0xA0 && cp <= 0x24F);
 }
 
-gw_face *gw_fonts_face_for(const gw_fontset *fs, gw_role role, uint32_t cp)
+static gw_face *find_face_for(const gw_fontset *fs, gw_role role, const chain *c, uint32_t cp)
 {
-    const chain *c = role_chain(fs, role);
-    if (!c)
-        return NULL;
     bool latinish = role != GW_ROLE_LATIN && (cp == 0x20 || latin_range(cp));
     const chain *latin = &fs->chains[GW_ROLE_LATIN];
     gw_face *f = NULL;
@@ -1412,6 +1422,24 @@ gw_face *gw_fonts_face_for(const gw_fontset *fs, gw_role role, uint32_t cp)
         f = chain_find(c, cp);
     if (!f && latinish && !ROLE_SPEC[role].latin_first)
         f = chain_find(latin, cp);
+    return f;
+}
+
+gw_face *gw_fonts_face_for(const gw_fontset *fs, gw_role role, uint32_t cp)
+{
+    const chain *c = role_chain(fs, role);
+    if (!c || cp == CP_EMPTY)
+        return NULL;
+    cpmap *cache = fs->face_cache ? &fs->face_cache[role] : NULL;
+    int slot = 0;
+    if (cache && cpmap_get(cache, cp, &slot))
+        return slot > 0 ? fs->faces[slot - 1] : NULL;
+    gw_face *f = find_face_for(fs, role, c, cp);
+    for (size_t i = 0; f && i < fs->nfaces && slot == 0; i++)
+        if (fs->faces[i] == f)
+            slot = (int)i + 1;
+    if (cache)
+        (void)cpmap_put(cache, cp, slot);   /* a full cache only costs time */
     return f;
 }
 

@@ -162,15 +162,27 @@ static bool columns_wide_enough(const gw_table *t, const double *w, size_t n, do
 #define SPLIT_STEPS 48
 #define SPLIT_LOOK 16      /* steps one column may take at once to save a line */
 
+/* Lines already counted for a cell, by width (SPLIT_MEMO slots a cell, kept
+ * apart from the cells, which every trial walks): the trials of the columns
+ * the last step did not widen ask for the same widths again at each step. */
+#define SPLIT_MEMO 32
+
+typedef struct split_memo {
+    int width;             /* 0: empty (a width is at least 1000) */
+    unsigned lines;
+} split_memo;
+
 typedef struct split_cell {
     size_t row, rowspan, col, colspan;
     int *units;            /* widths of its unbreakable runs (1/1000 em); -1 a forced break */
     size_t n_units;
+    split_memo *memo;      /* its SPLIT_MEMO slots in split.memo */
 } split_cell;
 
 typedef struct split {
     split_cell *cells;
     size_t n_cells, n_rows;   /* the sampled rows and their cells */
+    split_memo *memo;         /* SPLIT_MEMO a cell */
     size_t *h;                /* lines of each sampled row, scratch */
     size_t *cur, *trial;      /* lines of each cell at the current widths, and at a trial's */
 } split;
@@ -240,7 +252,17 @@ static size_t cell_lines(const split_cell *c, const double *w)
     for (size_t k = c->col; k < c->col + c->colspan; k++)
         inner += w[k];
     int width = (int)floor(inner / GW_TABLE_TEXT_SIZE * 1000.0);
-    return units_lines(c->units, c->n_units, width < 1000 ? 1000 : width);
+    if (width < 1000)
+        width = 1000;
+    split_memo *m = &c->memo[(size_t)width % SPLIT_MEMO];
+    if (m->width != width) {
+        size_t lines = units_lines(c->units, c->n_units, width);
+        if (lines > UINT_MAX)
+            return lines;
+        m->width = width;
+        m->lines = (unsigned)lines;
+    }
+    return m->lines;
 }
 
 static bool covers(const split_cell *c, size_t col)
@@ -335,10 +357,12 @@ static bool split_stars(const gw_table *t, double *w, const double *share, size_
     size_t n_all = 0, units = 0;
     for (size_t r = 0; r < t->n_rows; r++)
         n_all += t->rows[r].n_cells;
-    split sp = { calloc(n_all ? n_all : 1, sizeof *sp.cells), 0, 0, calloc(t->n_rows + 1, sizeof *sp.h),
-                 calloc(n_all ? n_all : 1, sizeof *sp.cur), calloc(n_all ? n_all : 1, sizeof *sp.trial) };
+    split sp = { calloc(n_all ? n_all : 1, sizeof *sp.cells), 0, 0,
+                 calloc((n_all ? n_all : 1) * SPLIT_MEMO, sizeof *sp.memo),
+                 calloc(t->n_rows + 1, sizeof *sp.h), calloc(n_all ? n_all : 1, sizeof *sp.cur),
+                 calloc(n_all ? n_all : 1, sizeof *sp.trial) };
     double *least = calloc(n ? n : 1, sizeof *least);
-    bool ok = sp.cells && sp.h && sp.cur && sp.trial && least;
+    bool ok = sp.cells && sp.memo && sp.h && sp.cur && sp.trial && least;
     for (size_t c = 0; c < n; c++)
         least[c] = MIN_COLUMN;
     /* The longest unit of every one-column cell; the rows up to the budget kept. */
@@ -353,7 +377,10 @@ static bool split_stars(const gw_table *t, double *w, const double *share, size_
                 if (u[k] / 1000.0 * GW_TABLE_TEXT_SIZE + 2 * PAD_X > least[col])
                     least[col] = u[k] / 1000.0 * GW_TABLE_TEXT_SIZE + 2 * PAD_X;
             if (ok && keep && col + span <= n) {
-                sp.cells[sp.n_cells++] = (split_cell){ r, (size_t)cell->rowspan, col, span, u, n_units };
+                size_t at = sp.n_cells++;
+                sp.cells[at] = (split_cell){ .row = r, .rowspan = (size_t)cell->rowspan,
+                                             .col = col, .colspan = span, .units = u,
+                                             .n_units = n_units, .memo = sp.memo + at * SPLIT_MEMO };
                 units += n_units;
             } else {
                 free(u);
@@ -380,6 +407,7 @@ static bool split_stars(const gw_table *t, double *w, const double *share, size_
     for (size_t i = 0; i < sp.n_cells; i++)
         free(sp.cells[i].units);
     free(sp.cells);
+    free(sp.memo);
     free(sp.h);
     free(sp.cur);
     free(sp.trial);

@@ -94,42 +94,11 @@ static double mm(double pt)
     return pt * MM_PER_PT;
 }
 
-/* A fixed-point number of `digits` decimals (value × 10^digits, rounded),
- * without trailing zeros: "5.644", "-0.5", "210".  Integer formatting, not
- * printf's: a page has thousands of numbers. */
-static void put_fixed(gw_buf *b, long long v, int digits)
-{
-    static const long long scale[] = { 1, 10, 100, 1000, 10000 };
-    char s[32], *e = s + sizeof s;
-    *--e = '\0';
-    unsigned long long u = v < 0 ? (unsigned long long)(-(v + 1)) + 1 : (unsigned long long)v;
-    unsigned long long whole = u / (unsigned long long)scale[digits];
-    unsigned long long frac = u % (unsigned long long)scale[digits];
-    int n = digits;
-    while (n > 0 && frac % 10 == 0) {
-        frac /= 10;
-        n--;
-    }
-    for (int i = 0; i < n; i++) {
-        *--e = (char)('0' + frac % 10);
-        frac /= 10;
-    }
-    if (n > 0)
-        *--e = '.';
-    do {
-        *--e = (char)('0' + whole % 10);
-        whole /= 10;
-    } while (whole > 0);
-    if (v < 0)
-        *--e = '-';
-    gw_buf_str(b, e);
-}
-
 /* A length in mm to 0.001 mm (a thousandth of the layout's precision that
  * matters). */
 static void put_num(gw_buf *b, double v)
 {
-    put_fixed(b, llround(v * 1000.0), 3);
+    gw_buf_fixed(b, llround(v * 1000.0), 3);
 }
 
 static void put_attr_num(gw_buf *b, const char *name, double v)
@@ -331,7 +300,7 @@ static void put_deltas(gw_buf *b, const gw_page *p, size_t i, size_t j)
             gw_buf_str(b, " ");
         if (n > 1)
             gw_buf_printf(b, "g %zu ", n);
-        put_fixed(b, step, 4);
+        gw_buf_fixed(b, step, 4);
         first = false;
         k += n;
     }

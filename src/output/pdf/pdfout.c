@@ -119,21 +119,7 @@ static bool xobjects(gw_pdf_doc *d)
 /* A number with at most three decimals and no trailing zeros, then `after`. */
 static void ops_num(gw_buf *o, double v, const char *after)
 {
-    char buf[48];
-    long long milli = llround(v * 1000.0);
-    const char *sign = milli < 0 ? "-" : "";
-    if (milli < 0)
-        milli = -milli;
-    int k = snprintf(buf, sizeof buf, "%s%lld", sign, milli / 1000);
-    int frac = (int)(milli % 1000);
-    if (frac) {
-        k += snprintf(buf + k, sizeof buf - (size_t)k, ".%03d", frac);
-        while (buf[k - 1] == '0')
-            buf[--k] = '\0';
-    }
-    if (milli == 0)
-        k = snprintf(buf, sizeof buf, "0");
-    gw_buf_put(o, buf, (size_t)k);
+    gw_buf_fixed(o, llround(v * 1000.0), 3);
     gw_buf_str(o, after);
 }
 
