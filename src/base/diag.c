@@ -3,7 +3,10 @@
 #include "diag.h"
 
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
+
+#include "textbuf.h"
 
 gw_diag gw_diag_init(FILE *sink)
 {
@@ -13,35 +16,42 @@ gw_diag gw_diag_init(FILE *sink)
 
 /* s with C0 controls and DEL escaped: a file name holding a newline must not
  * break the one-message-a-line format that editors and scripts parse. */
-static void put_escaped(FILE *out, const char *s)
+static void put_escaped(gw_buf *b, const char *s)
 {
+    const char *run = s;
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p >= 0x20 && *p != 0x7F)
+            continue;
+        gw_buf_put(b, run, (size_t)((const char *)p - run));
         if (*p == '\n')
-            fputs("\\n", out);
+            gw_buf_str(b, "\\n");
         else if (*p == '\r')
-            fputs("\\r", out);
+            gw_buf_str(b, "\\r");
         else if (*p == '\t')
-            fputs("\\t", out);
-        else if (*p < 0x20 || *p == 0x7F)
-            fprintf(out, "\\x%02X", *p);
+            gw_buf_str(b, "\\t");
         else
-            fputc(*p, out);
+            gw_buf_printf(b, "\\x%02X", *p);
+        run = (const char *)p + 1;
     }
+    gw_buf_str(b, run);
 }
 
+/* The line is made whole, then written at once: stderr is unbuffered, and a
+ * character at a time was one system call each. */
 static void emit(gw_diag *d, const char *kind, const char *file, long line, long col,
                  const char *fmt, va_list ap)
 {
     FILE *out = d->sink ? d->sink : stderr;
+    gw_buf b = { 0 };
     if (file) {
-        put_escaped(out, file);
+        put_escaped(&b, file);
         if (line > 0 && col > 0)
-            fprintf(out, ":%ld:%ld", line, col);
+            gw_buf_printf(&b, ":%ld:%ld", line, col);
         else if (line > 0)
-            fprintf(out, ":%ld", line);
-        fputs(": ", out);
+            gw_buf_printf(&b, ":%ld", line);
+        gw_buf_str(&b, ": ");
     }
-    fputs(kind, out);
+    gw_buf_str(&b, kind);
     va_list copy;
     va_copy(copy, ap);
     int n = vsnprintf(NULL, 0, fmt, copy);
@@ -49,12 +59,21 @@ static void emit(gw_diag *d, const char *kind, const char *file, long line, long
     char *msg = n >= 0 ? malloc((size_t)n + 1) : NULL;
     if (msg) {
         vsnprintf(msg, (size_t)n + 1, fmt, ap);
-        put_escaped(out, msg);
-        free(msg);
-    } else {
-        vfprintf(out, fmt, ap);      /* out of memory: the message unescaped beats none */
+        put_escaped(&b, msg);
     }
-    fputc('\n', out);
+    gw_buf_str(&b, "\n");
+    if (msg && !b.oom) {
+        fwrite(b.s, 1, b.n, out);
+    } else {                         /* out of memory: the message unescaped beats none */
+        fputs(kind, out);
+        if (msg)
+            fputs(msg, out);
+        else
+            vfprintf(out, fmt, ap);
+        fputc('\n', out);
+    }
+    free(msg);
+    free(b.s);
     fflush(out);
 }
 
@@ -89,7 +108,13 @@ void gw_diag_summary(const gw_diag *d, const char *name)
     if (!errors && !warnings)
         return;
     FILE *out = d->sink ? d->sink : stderr;
-    put_escaped(out, name);
+    gw_buf b = { 0 };
+    put_escaped(&b, name);
+    if (b.oom)
+        fputs(name, out);
+    else
+        fputs(b.s, out);
+    free(b.s);
     if (errors && warnings)
         fprintf(out, ": %d more errors and %d more warnings not shown", errors, warnings);
     else if (errors)
