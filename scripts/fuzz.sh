@@ -7,6 +7,10 @@
 #                               build-fuzz/corpus, crashes in build-fuzz/artifacts/
 #   scripts/fuzz.sh --replay    no fuzzing: run every file of tests/fuzz/regressions/
 #                               and tests/fuzz/seeds/ once (a cheap regression check)
+#   scripts/fuzz.sh --docx [SECONDS | --replay]
+#                               the same for the .docx import (tests/fuzz/fuzz_docx.c),
+#                               corpus build-fuzz/corpus-docx, seeded with the packages
+#                               of tests/data/import/docx/make_docx.py
 #
 # Exit status: 0 nothing found; 1 a crash, sanitizer report, leak, timeout or
 # out-of-memory (the input is saved in build-fuzz/artifacts/); 2 usage or build error.
@@ -17,9 +21,16 @@ BUILD=$ROOT/build-fuzz
 BIN=$BUILD/fuzz_render
 
 usage() {
-  sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
   exit 2
 }
+
+TARGET=render
+if [ "${1:-}" = --docx ]; then
+  TARGET=docx
+  BIN=$BUILD/fuzz_docx
+  shift
+fi
 
 MODE=fuzz
 SECONDS_TO_RUN=600
@@ -42,8 +53,8 @@ esac
 # --- Build -------------------------------------------------------------------
 CC=clang cmake -S "$ROOT" -B "$BUILD" -DGWPDF_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null \
   || { echo "fuzz.sh: configuring $BUILD failed" >&2; exit 2; }
-cmake --build "$BUILD" -j2 --target fuzz_render \
-  || { echo "fuzz.sh: building fuzz_render failed" >&2; exit 2; }
+cmake --build "$BUILD" -j2 --target "fuzz_$TARGET" \
+  || { echo "fuzz.sh: building fuzz_$TARGET failed" >&2; exit 2; }
 
 # Leaks are findings (libFuzzer checks each input that mallocs more than it
 # frees); UBSan reports stop the run (the build also sets
@@ -57,6 +68,18 @@ COMMON=(-timeout=5 -rss_limit_mb=2048)
 cd "$ROOT"
 
 # --- Replay ------------------------------------------------------------------
+if [ "$MODE" = replay ] && [ "$TARGET" = docx ]; then
+  rm -rf "$BUILD/docx-seeds"
+  python3 tests/data/import/docx/make_docx.py "$BUILD/docx-seeds" --fuzz-seeds >/dev/null
+  echo "fuzz.sh: replaying the .docx seeds"
+  if "$BIN" "${COMMON[@]}" "$BUILD"/docx-seeds/* >"$BUILD/replay-docx.log" 2>&1; then
+    echo "fuzz.sh: replay passed (log: build-fuzz/replay-docx.log)"
+    exit 0
+  fi
+  tail -n 60 "$BUILD/replay-docx.log" >&2
+  echo "fuzz.sh: replay FAILED (log: build-fuzz/replay-docx.log)" >&2
+  exit 1
+fi
 if [ "$MODE" = replay ]; then
   inputs=()
   while IFS= read -r -d '' f; do
@@ -77,22 +100,33 @@ if [ "$MODE" = replay ]; then
 fi
 
 # --- Fuzz ----------------------------------------------------------------------
-CORPUS=$BUILD/corpus
 ARTIFACTS=$BUILD/artifacts
-mkdir -p "$CORPUS" "$ARTIFACTS"
-# Seeds: one small document per feature, the real report, the e2e documents.
-for f in tests/fuzz/seeds/*.xml; do cp -f "$f" "$CORPUS/seed-$(basename "$f")"; done
-for f in content/*.xml; do cp -f "$f" "$CORPUS/content-$(basename "$f")"; done
-for f in tests/data/e2e/*.xml; do cp -f "$f" "$CORPUS/e2e-$(basename "$f")"; done
+DICT=(-dict=tests/fuzz/format.dict)
+if [ "$TARGET" = docx ]; then
+  CORPUS=$BUILD/corpus-docx
+  mkdir -p "$CORPUS" "$ARTIFACTS"
+  # Seeds: the .docx packages of the tests, the hostile ones too.
+  rm -rf "$BUILD/docx-seeds"
+  python3 tests/data/import/docx/make_docx.py "$BUILD/docx-seeds" --fuzz-seeds >/dev/null
+  for f in "$BUILD"/docx-seeds/*; do cp -f "$f" "$CORPUS/seed-$(basename "$f")"; done
+  DICT=()
+else
+  CORPUS=$BUILD/corpus
+  mkdir -p "$CORPUS" "$ARTIFACTS"
+  # Seeds: one small document per feature, the real report, the e2e documents.
+  for f in tests/fuzz/seeds/*.xml; do cp -f "$f" "$CORPUS/seed-$(basename "$f")"; done
+  for f in content/*.xml; do cp -f "$f" "$CORPUS/content-$(basename "$f")"; done
+  for f in tests/data/e2e/*.xml; do cp -f "$f" "$CORPUS/e2e-$(basename "$f")"; done
+fi
 
 STAMP=$BUILD/.fuzz-start
 touch "$STAMP"
-LOG=$BUILD/fuzz.log
-echo "fuzz.sh: fuzzing for ${SECONDS_TO_RUN}s on one core; log: build-fuzz/fuzz.log"
+LOG=$BUILD/fuzz-$TARGET.log
+echo "fuzz.sh: fuzzing fuzz_$TARGET for ${SECONDS_TO_RUN}s on one core; log: $LOG"
 status=0
 # No -jobs/-workers: one process on one core.
 "$BIN" "${COMMON[@]}" -max_total_time="$SECONDS_TO_RUN" \
-  -dict=tests/fuzz/format.dict -print_final_stats=1 \
+  "${DICT[@]}" -print_final_stats=1 \
   -artifact_prefix="$ARTIFACTS/" "$CORPUS" 2>&1 | tee "$LOG" || status=$?
 
 found=$(find "$ARTIFACTS" -type f -newer "$STAMP" \

@@ -14,6 +14,7 @@ typedef struct gw_diag {
     int errors;       /* errors reported so far */
     int warnings;     /* warnings reported so far */
     int max_errors;   /* print at most this many errors, and as many warnings (0 = no limit) */
+    const char *line_mark;  /* written before a line number (the .docx import's "¶"); NULL: none */
 } gw_diag;
 
 /* A diagnostics sink writing to `sink` (NULL means stderr). */

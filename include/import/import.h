@@ -45,4 +45,33 @@ bool gw_date_parse(const uint32_t *cp, size_t len, gw_written_date *date);
 char *gw_import_text(const char *name, const char *data, size_t len, const gw_limits *limits,
                      size_t *out_len, gw_diag *diag);
 
+/* gw_import_text for a text made from another document (the .docx import):
+ * line L of data is reported as position positions[L - 1] (without a column),
+ * n_positions lines in all; with paragraph_lines, each line is a whole
+ * paragraph (never joined to the next) and U+2028 in it a line break (<br/>). */
+char *gw_import_text_at(const char *name, const char *data, size_t len, const long *positions,
+                        size_t n_positions, bool paragraph_lines, const gw_limits *limits,
+                        size_t *out_len, gw_diag *diag);
+
+/* Turn a Word document (.docx, WordprocessingML in a ZIP) into a source, as
+ * gw_import_text does text: its paragraphs in order (text boxes where they
+ * stand), Word's automatic numbering and heading styles as the numbers they
+ * show, fields by their result, tracked changes as accepted; then the text
+ * import's recognisers.  Positions in messages are paragraph numbers
+ * (`FILE.docx:¶12: …`).  Hostile packages — a part that inflates past the
+ * limits, a name with `..` or an absolute name, a part missing or given twice,
+ * XML with a DOCTYPE, an encrypted entry, a .xlsx — are errors, nothing
+ * written (docs/import.md, docs/limits.md).  Returns the source as for
+ * gw_import_text, or NULL after reporting. */
+char *gw_import_docx(const char *name, const unsigned char *data, size_t len,
+                     const gw_limits *limits, size_t *out_len, gw_diag *diag);
+
+/* What kind of file data looks like, by its first bytes, for the CLI. */
+typedef enum gw_import_kind {
+    GW_IMPORT_TEXT,
+    GW_IMPORT_ZIP,       /* a ZIP: a .docx (or another OOXML package, refused) */
+    GW_IMPORT_OLE,       /* an OLE compound file: a Word 97–2003 .doc, or an encrypted .docx */
+} gw_import_kind;
+gw_import_kind gw_import_sniff(const unsigned char *data, size_t len);
+
 #endif

@@ -10,7 +10,7 @@
 
 gw_diag gw_diag_init(FILE *sink)
 {
-    gw_diag d = { sink ? sink : stderr, 0, 0, 100 };
+    gw_diag d = { sink ? sink : stderr, 0, 0, 100, NULL };
     return d;
 }
 
@@ -45,10 +45,11 @@ static void emit(gw_diag *d, const char *kind, const char *file, long line, long
     gw_buf b = { 0 };
     if (file) {
         put_escaped(&b, file);
+        const char *mark = d->line_mark ? d->line_mark : "";
         if (line > 0 && col > 0)
-            gw_buf_printf(&b, ":%ld:%ld", line, col);
+            gw_buf_printf(&b, ":%s%ld:%ld", mark, line, col);
         else if (line > 0)
-            gw_buf_printf(&b, ":%ld", line);
+            gw_buf_printf(&b, ":%s%ld", mark, line);
         gw_buf_str(&b, ": ");
     }
     gw_buf_str(&b, kind);

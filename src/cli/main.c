@@ -60,7 +60,7 @@ static const char USAGE[] =
     "usage: gwpdf render IN.xml -o OUT.pdf|OUT.ofd [--format pdf|ofd] [options]\n"
     "       gwpdf render IN.xml... -o DIR/ [--format pdf|ofd] [-j N] [options]\n"
     "       gwpdf fonts [options]\n"
-    "       gwpdf import TEXT -o OUT.xml\n"
+    "       gwpdf import TEXT|FILE.docx -o OUT.xml\n"
     "       gwpdf lint IN.xml [--fix [-o OUT.xml]]\n"
     "       gwpdf --help | --version\n"
     "\n"
@@ -78,6 +78,8 @@ static const char USAGE[] =
     "  import TEXT -o OUT.xml     turn a report's plain text (UTF-8 or GB18030) into a format-v1\n"
     "                             source: headings, run-in headings, lists, signature; each\n"
     "                             uncertain judgement is a warning with its line (-o - : stdout)\n"
+    "  import FILE.docx -o OUT.xml the same from a Word document: its paragraphs, Word's\n"
+    "                             numbering and heading styles; positions are paragraphs (¶N)\n"
     "  lint IN.xml                report half-width punctuation next to Chinese text, straight\n"
     "                             quotes, unbalanced brackets and quotes, typed heading numbers,\n"
     "                             dates, empty sections, a missing signature (exit 1 if any)\n"
@@ -506,7 +508,7 @@ static int cmd_render(cli *c)
 static int cmd_import(const cli *c)
 {
     if (c->n_inputs != 1)
-        return usage_error("%s", "import needs one text file: gwpdf import TEXT -o OUT.xml");
+        return usage_error("%s", "import needs one text or .docx file: gwpdf import FILE -o OUT.xml");
     if (!c->output)
         return usage_error("%s", "import needs -o OUT.xml (or -o - for standard output)");
     gw_diag diag = counted_diag(c);
@@ -514,7 +516,22 @@ static int cmd_import(const cli *c)
     char *text = gw_read_file(c->inputs[0], c->limits.bytes, &len, &diag);
     if (!text)
         return errno == EFBIG ? EXIT_INPUT : EXIT_USAGE;
-    char *xml = gw_import_text(c->inputs[0], text, len, &c->limits, &xml_len, &diag);
+    /* The kind from the content, not the name: a .docx is a ZIP. */
+    char *xml = NULL;
+    switch (gw_import_sniff((const unsigned char *)text, len)) {
+    case GW_IMPORT_ZIP:
+        xml = gw_import_docx(c->inputs[0], (const unsigned char *)text, len, &c->limits, &xml_len,
+                             &diag);
+        break;
+    case GW_IMPORT_OLE:
+        gw_error(&diag, c->inputs[0], 0, 0, "an OLE compound file — a Word 97-2003 document "
+                 "(.doc) or a password-protected .docx: save it as a .docx without a password "
+                 "(in Word or WPS: Save As, Word Document)");
+        break;
+    case GW_IMPORT_TEXT:
+        xml = gw_import_text(c->inputs[0], text, len, &c->limits, &xml_len, &diag);
+        break;
+    }
     free(text);
     gw_diag_summary(&diag, c->inputs[0]);
     if (!xml)

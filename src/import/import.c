@@ -285,7 +285,23 @@ typedef struct importer {
     long title_xml_line;    /* where an empty <title> was written (no title found); 0: none */
     struct note *notes;     /* warnings, reported sorted by line at the end */
     size_t n_notes, cap_notes;
+    const long *positions;  /* when set, line L of the text is reported as positions[L - 1] */
+    size_t n_positions;     /* (a .docx paragraph's number), without a column */
+    bool paragraph_lines;   /* each line is a whole paragraph (a .docx's): never joined */
 } importer;
+
+/* Where text line `line` is reported: itself, or the position the caller gave. */
+static long position_of(const importer *im, long line)
+{
+    if (!im->positions || line <= 0)
+        return line;
+    return (size_t)line <= im->n_positions ? im->positions[line - 1] : im->positions[im->n_positions - 1];
+}
+
+static long column_of(const importer *im, long col)
+{
+    return im->positions ? 0 : col;
+}
 
 /* From XML line `xml` on (until the next mark), the XML comes from text line
  * `text`: the model's messages about the XML are reported at the text's line. */
@@ -330,7 +346,8 @@ static void report_warnings(importer *im)
             im->notes[j - 1] = tmp;
         }
     for (size_t i = 0; i < im->n_notes; i++)
-        gw_warn(im->diag, im->name, im->notes[i].line, 0, "%s", im->notes[i].message);
+        gw_warn(im->diag, im->name, position_of(im, im->notes[i].line), 0, "%s",
+                im->notes[i].message);
 }
 
 static void cp_push(importer *im, cpbuf *b, uint32_t c)
@@ -367,11 +384,14 @@ static void put_indent(importer *im, int depth)
 }
 
 /* Text content, escaped: & < > are the only characters text needs escaped. */
-static void put_text(importer *im, const uint32_t *cp, size_t len)
+/* Text escaped for XML; a line break inside a paragraph (the .docx import's
+ * w:br, U+2028) as <br/> where the element takes one, else a space. */
+static void put_text(importer *im, const uint32_t *cp, size_t len, bool breaks)
 {
     for (size_t i = 0; i < len; i++) {
         char u[4];
         switch (cp[i]) {
+        case GW_CP_LINE_BREAK: puts_(im, breaks ? "<br/>" : " "); break;
         case '&': puts_(im, "&amp;"); break;
         case '<': puts_(im, "&lt;"); break;
         case '>': puts_(im, "&gt;"); break;
@@ -386,7 +406,7 @@ static void put_element(importer *im, int depth, const char *open, const char *c
 {
     put_indent(im, depth);
     puts_(im, open);
-    put_text(im, cp, len);
+    put_text(im, cp, len, !strncmp(open, "<p", 2) || !strncmp(open, "<item", 5));
     puts_(im, close);
     puts_(im, "\n");
 }
@@ -407,6 +427,13 @@ static const uint32_t *line_cp(const importer *im, const src_line *l)
 static bool is_line_end(uint32_t c)
 {
     return c == '\n' || c == '\r' || c == '\f' || c == '\v' || c == 0x2028 || c == 0x2029;
+}
+
+/* In a text made of paragraphs (the .docx import) U+2028 is a break inside a
+ * paragraph, not a line end. */
+static bool ends_line(const importer *im, uint32_t c)
+{
+    return is_line_end(c) && !(im->paragraph_lines && c == GW_CP_LINE_BREAK);
 }
 
 /* The line (1-based) of byte `at` in data. */
@@ -489,7 +516,7 @@ static bool decode(importer *im, const char *data, size_t len)
         bad_seq where = { bad, line_at(data, bad), 0 };
         converted = gb18030_to_utf8(data, len, &conv_len, &where);
         if (!converted) {
-            gw_error(im->diag, im->name, where.line, where.col,
+            gw_error(im->diag, im->name, position_of(im, where.line), column_of(im, where.col),
                      "the text is neither UTF-8 (byte 0x%02X) nor GB18030",
                      (unsigned char)data[where.at < len ? where.at : bad]);
             return false;
@@ -508,8 +535,8 @@ static bool decode(importer *im, const char *data, size_t len)
         i += n ? n : 1;
         if (c == '\r' && i < len && data[i] == '\n')
             i++;                                       /* CR LF is one line end */
-        if (!is_line_end(c) && !is_xml_char(c)) {
-            gw_error(im->diag, im->name, line, col,
+        if (!ends_line(im, c) && !is_xml_char(c)) {
+            gw_error(im->diag, im->name, position_of(im, line), column_of(im, col),
                      "character U+%04X cannot be written in an XML source", (unsigned)c);
             free(converted);
             return false;
@@ -537,7 +564,7 @@ static void split_lines(importer *im)
     bool blank_before = false;
     for (size_t i = 0; i <= im->text.len && !im->oom;) {
         size_t end = i;
-        while (end < im->text.len && !is_line_end(t[end]))
+        while (end < im->text.len && !ends_line(im, t[end]))
             end++;
         size_t a = i, b = end;
         while (a < b && is_blank(t[a]))
@@ -712,7 +739,8 @@ static void build_paragraphs(importer *im, const matter *m)
         append_line(im, &p->text, &im->lines[k]);
         bool alone = stands_alone(im, &im->lines[k]);
         size_t last = k++;
-        while (!alone && k < m->body_end && !ends_paragraph(p->text.v, p->text.len)
+        while (!alone && !im->paragraph_lines && k < m->body_end &&
+               !ends_paragraph(p->text.v, p->text.len)
                && !numbered(im, &im->lines[k])) {
             if (im->lines[k].blank_before)
                 note_warning(im, im->lines[last].line,
@@ -934,7 +962,7 @@ static void write_document(importer *im, const matter *m)
     for (size_t i = m->title_first; i < m->title_end; i++) {
         if (i > m->title_first)
             puts_(im, "<br/>");
-        put_text(im, line_cp(im, &im->lines[i]), im->lines[i].len);
+        put_text(im, line_cp(im, &im->lines[i]), im->lines[i].len, true);
     }
     puts_(im, "</title>\n");
     if (m->subtitle != SIZE_MAX)
@@ -1034,7 +1062,7 @@ static bool relay(const importer *im, const char *line, size_t n)
         p += 9;
     if (!warning && xml_line > 0 && xml_line == im->title_xml_line)
         return false;
-    long at = xml_line > 0 ? text_line_of(im->marks, im->n_marks, xml_line) : 0;
+    long at = xml_line > 0 ? position_of(im, text_line_of(im->marks, im->n_marks, xml_line)) : 0;
     if (warning)
         gw_warn(im->diag, im->name, at, 0, "%.*s", (int)(end - p), p);
     else
@@ -1074,13 +1102,17 @@ static bool check_written(importer *im, const char *xml, const gw_limits *limits
     return errors == 0;
 }
 
-char *gw_import_text(const char *name, const char *data, size_t len, const gw_limits *limits,
-                     size_t *out_len, gw_diag *diag)
+char *gw_import_text_at(const char *name, const char *data, size_t len, const long *positions,
+                        size_t n_positions, bool paragraph_lines, const gw_limits *limits,
+                        size_t *out_len, gw_diag *diag)
 {
     importer im;
     memset(&im, 0, sizeof im);
     im.name = name;
     im.diag = diag;
+    im.positions = n_positions > 0 ? positions : NULL;
+    im.n_positions = n_positions;
+    im.paragraph_lines = paragraph_lines;
     im.out_line = 1;
     char *xml = NULL;
     if (decode(&im, data, len)) {
@@ -1109,4 +1141,10 @@ char *gw_import_text(const char *name, const char *data, size_t len, const gw_li
         return NULL;
     *out_len = strlen(xml);
     return xml;
+}
+
+char *gw_import_text(const char *name, const char *data, size_t len, const gw_limits *limits,
+                     size_t *out_len, gw_diag *diag)
+{
+    return gw_import_text_at(name, data, len, NULL, 0, false, limits, out_len, diag);
 }

@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <zip.h>
+
 #include "import.h"
 #include "model.h"
 #include "utf8.h"
@@ -600,10 +602,156 @@ static void test_errors_at_text_lines(void **state)
     free(diags);
 }
 
+/* ---- .docx ---------------------------------------------------------------- */
+
+#define W_DOC "<?xml version=\"1.0\" encoding=\"UTF-8\"?><w:document xmlns:w=\"" \
+    "http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body>"
+#define W_NUM "<?xml version=\"1.0\" encoding=\"UTF-8\"?><w:numbering xmlns:w=\"" \
+    "http://schemas.openxmlformats.org/wordprocessingml/2006/main\">"
+
+/* A .docx in memory holding these parts (name, text, …, NULL), written with libzip. */
+static unsigned char *make_docx(size_t *len, ...)
+{
+    zip_error_t err;
+    zip_error_init(&err);
+    zip_source_t *src = zip_source_buffer_create(NULL, 0, 0, &err);
+    assert_non_null(src);
+    zip_source_keep(src);
+    zip_t *z = zip_open_from_source(src, ZIP_TRUNCATE, &err);
+    assert_non_null(z);
+    va_list ap;
+    va_start(ap, len);
+    for (const char *name; (name = va_arg(ap, const char *)) != NULL;) {
+        const char *text = va_arg(ap, const char *);
+        zip_source_t *part = zip_source_buffer(z, text, strlen(text), 0);
+        assert_true(zip_file_add(z, name, part, 0) >= 0);
+    }
+    va_end(ap);
+    assert_int_equal(zip_close(z), 0);
+    assert_int_equal(zip_source_open(src), 0);
+    assert_int_equal(zip_source_seek(src, 0, SEEK_END), 0);
+    zip_int64_t n = zip_source_tell(src);
+    assert_true(n > 0);
+    assert_int_equal(zip_source_seek(src, 0, SEEK_SET), 0);
+    unsigned char *buf = malloc((size_t)n);
+    assert_int_equal(zip_source_read(src, buf, (zip_uint64_t)n), n);
+    zip_source_close(src);
+    zip_source_free(src);
+    zip_error_fini(&err);
+    *len = (size_t)n;
+    return buf;
+}
+
+static char *import_docx(const unsigned char *data, size_t len, char **messages)
+{
+    size_t mlen = 0, out_len = 0;
+    FILE *sink = open_memstream(messages, &mlen);
+    gw_diag d = gw_diag_init(sink);
+    char *xml = gw_import_docx("t.docx", data, len, NULL, &out_len, &d);
+    fclose(sink);
+    return xml;
+}
+
+static void append(char **s, size_t *n, const char *text)
+{
+    size_t k = strlen(text);
+    *s = realloc(*s, *n + k + 1);
+    memcpy(*s + *n, text, k + 1);
+    *n += k;
+}
+
+/* Word's chineseCounting numbers, past ten (十一, 二十, 二十三), made the
+ * sections the text import expects in sequence (no warning about a number out
+ * of sequence); a list's startOverride; decimalEnclosedCircle items. */
+static void test_docx_numbering_as_word_shows_it(void **state)
+{
+    (void)state;
+    char *body = NULL;
+    size_t n = 0;
+    append(&body, &n, W_DOC "<w:p><w:r><w:t>关于某项工作的报告</w:t></w:r></w:p>");
+    for (int i = 1; i <= 23; i++) {
+        char p[300];
+        snprintf(p, sizeof p, "<w:p><w:pPr><w:numPr><w:ilvl w:val=\"0\"/><w:numId w:val=\"1\"/>"
+                 "</w:numPr></w:pPr><w:r><w:t>第%d项工作</w:t></w:r></w:p>"
+                 "<w:p><w:r><w:t>内容。</w:t></w:r></w:p>", i);
+        append(&body, &n, p);
+    }
+    append(&body, &n, "<w:p><w:pPr><w:numPr><w:ilvl w:val=\"0\"/><w:numId w:val=\"2\"/></w:numPr>"
+                      "</w:pPr><w:r><w:t>从五开始的一项</w:t></w:r></w:p></w:body></w:document>");
+    const char *numbering = W_NUM
+        "<w:abstractNum w:abstractNumId=\"7\"><w:lvl w:ilvl=\"0\"><w:start w:val=\"1\"/>"
+        "<w:numFmt w:val=\"chineseCounting\"/><w:lvlText w:val=\"%1、\"/></w:lvl></w:abstractNum>"
+        "<w:abstractNum w:abstractNumId=\"8\"><w:lvl w:ilvl=\"0\"><w:start w:val=\"1\"/>"
+        "<w:numFmt w:val=\"chineseCounting\"/><w:lvlText w:val=\"%1、\"/></w:lvl></w:abstractNum>"
+        "<w:num w:numId=\"1\"><w:abstractNumId w:val=\"7\"/></w:num>"
+        "<w:num w:numId=\"2\"><w:abstractNumId w:val=\"8\"/><w:lvlOverride w:ilvl=\"0\">"
+        "<w:startOverride w:val=\"5\"/></w:lvlOverride></w:num></w:numbering>";
+    size_t len;
+    unsigned char *docx = make_docx(&len, "word/document.xml", body, "word/numbering.xml",
+                                    numbering, NULL);
+    char *messages = NULL;
+    char *xml = import_docx(docx, len, &messages);
+    assert_non_null(xml);
+    size_t sections = 0;
+    for (const char *p = xml; (p = strstr(p, "<section>")) != NULL; p++)
+        sections++;
+    assert_int_equal(sections, 24);                  /* 一 … 二十三, then the restarted 五、 */
+    assert_non_null(strstr(xml, "<heading>第23项工作</heading>"));
+    assert_null(strstr(xml, "二十三、"));             /* the numbers became the structure */
+    /* Only the restarted list (startOverride 5, in paragraph 48) is out of sequence:
+     * 一 … 二十三 were each the number the text import expected. */
+    assert_non_null(strstr(messages, "t.docx:¶48: warning: typed 五、, but this is heading 24"));
+    assert_null(strstr(strstr(messages, "typed") + 1, "typed"));
+    free(xml);
+    free(messages);
+    free(docx);
+    free(body);
+}
+
+/* A multi-level number (%1.%2.) and a bullet as Word shows them; a paragraph's
+ * numId 0 switches its style's numbering off; positions are ¶N. */
+static void test_docx_levels_bullets_and_positions(void **state)
+{
+    (void)state;
+    const char *doc = W_DOC
+        "<w:p><w:r><w:t>标题</w:t></w:r></w:p>"
+        "<w:p><w:pPr><w:numPr><w:ilvl w:val=\"0\"/><w:numId w:val=\"3\"/></w:numPr></w:pPr>"
+        "<w:r><w:t>总则</w:t></w:r></w:p>"
+        "<w:p><w:pPr><w:numPr><w:ilvl w:val=\"1\"/><w:numId w:val=\"3\"/></w:numPr></w:pPr>"
+        "<w:r><w:t>适用范围内的各项工作。</w:t></w:r></w:p>"
+        "<w:p><w:pPr><w:numPr><w:ilvl w:val=\"0\"/><w:numId w:val=\"4\"/></w:numPr></w:pPr>"
+        "<w:r><w:t>要点</w:t></w:r></w:p>"
+        "<w:p><w:r><w:footnoteReference w:id=\"1\"/></w:r><w:r><w:t>注脚之后。</w:t></w:r></w:p>"
+        "</w:body></w:document>";
+    const char *numbering = W_NUM
+        "<w:abstractNum w:abstractNumId=\"0\"><w:lvl w:ilvl=\"0\"><w:start w:val=\"1\"/>"
+        "<w:numFmt w:val=\"decimal\"/><w:lvlText w:val=\"%1.\"/></w:lvl>"
+        "<w:lvl w:ilvl=\"1\"><w:start w:val=\"1\"/><w:numFmt w:val=\"decimal\"/>"
+        "<w:lvlText w:val=\"%1.%2.\"/></w:lvl></w:abstractNum>"
+        "<w:abstractNum w:abstractNumId=\"1\"><w:lvl w:ilvl=\"0\"><w:numFmt w:val=\"bullet\"/>"
+        "<w:lvlText w:val=\"■\"/></w:lvl></w:abstractNum>"
+        "<w:num w:numId=\"3\"><w:abstractNumId w:val=\"0\"/></w:num>"
+        "<w:num w:numId=\"4\"><w:abstractNumId w:val=\"1\"/></w:num></w:numbering>";
+    size_t len;
+    unsigned char *docx = make_docx(&len, "word/document.xml", doc, "word/numbering.xml",
+                                    numbering, NULL);
+    char *messages = NULL;
+    char *xml = import_docx(docx, len, &messages);
+    assert_non_null(xml);
+    assert_non_null(strstr(xml, "1.1.适用范围内的各项工作。"));   /* not a number gwpdf makes */
+    assert_non_null(strstr(xml, "■要点"));
+    assert_non_null(strstr(messages, "t.docx:¶5: warning: footnotes, endnotes and comments"));
+    free(xml);
+    free(messages);
+    free(docx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_numbers_recognised),
+        cmocka_unit_test(test_docx_numbering_as_word_shows_it),
+        cmocka_unit_test(test_docx_levels_bullets_and_positions),
         cmocka_unit_test(test_numbers_not_headings),
         cmocka_unit_test(test_dates),
         cmocka_unit_test(test_front_matter_and_signature),
