@@ -1,10 +1,7 @@
-/* deflate — whole-buffer compression with libdeflate, and several buffers at
- * once on two threads: what both outputs compress with (the PDF's streams in
- * the zlib format, the OFD's ZIP entries as raw deflate).
- *
- * The font programs are a document's largest data, compressed once at the end;
- * the machine has a second core, and splitting them between two threads, the
- * largest first, halves that time (docs/performance.md). */
+/* deflate — whole-buffer compression with libdeflate: what both outputs
+ * compress with (the PDF's streams in the zlib format, the OFD's ZIP entries
+ * as raw deflate).  A compressor serves one thread at a time; the outputs
+ * keep one a thread (lanes.h, pdfspill.h). */
 #ifndef GW_DEFLATE_H
 #define GW_DEFLATE_H
 
@@ -21,11 +18,5 @@ typedef enum gw_deflate_format {
  * when out of memory. */
 unsigned char *gw_deflate_with(struct libdeflate_compressor *c, gw_deflate_format format,
                                const void *data, size_t len, size_t *out_len);
-
-/* Compress data[i] (len[i] bytes) for i < n into out[i] (malloc'd, out_len[i]
- * bytes) at libdeflate `level`, on two threads, each with its own compressor.
- * 0, or -1 with every out[i] NULL. */
-int gw_deflate_all(const void *const *data, const size_t *len, size_t n, int level,
-                   gw_deflate_format format, unsigned char **out, size_t *out_len);
 
 #endif

@@ -7,6 +7,7 @@
 #ifndef GW_DIAG_H
 #define GW_DIAG_H
 
+#include <stddef.h>
 #include <stdio.h>
 
 typedef struct gw_diag {
@@ -29,6 +30,13 @@ void gw_error(gw_diag *d, const char *file, long line, long col, const char *fmt
 /* Report a warning (printed with "warning: " after the location). */
 void gw_warn(gw_diag *d, const char *file, long line, long col, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
+
+/* Work split between threads (lanes.h) reports through copies of one diag,
+ * one a thread, each made (`*d`) while d reports nothing else; then
+ * gw_diag_merge adds what the n copies counted back into d.  Messages go to
+ * the one sink, each written whole (stdio locks the stream per write), so
+ * lines never mix; the cap is applied per copy. */
+void gw_diag_merge(gw_diag *d, const gw_diag *copies, size_t n);
 
 /* After a command: one line saying how many errors and warnings were counted
  * but not printed (over max_errors), prefixed with `name`; nothing when none. */

@@ -176,7 +176,9 @@ typedef struct gw_font_program {
 
 /* Subset `f` to the code points recorded with gw_face_use.  Fills *p (free it
  * with gw_font_program_free) and returns 0; on failure reports and returns -1
- * with *p empty. */
+ * with *p empty.  Different faces of one fontset may be subset on different
+ * threads at once (this and gw_face_subset_file), each face on one thread,
+ * while nothing else uses the fontset; each thread with its own diag. */
 int gw_face_program(const gw_face *f, gw_font_program *p, gw_diag *diag);
 void gw_font_program_free(gw_font_program *p);
 

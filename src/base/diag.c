@@ -14,6 +14,15 @@ gw_diag gw_diag_init(FILE *sink)
     return d;
 }
 
+void gw_diag_merge(gw_diag *d, const gw_diag *copies, size_t n)
+{
+    int errors = d->errors, warnings = d->warnings;
+    for (size_t i = 0; i < n; i++) {
+        d->errors += copies[i].errors - errors;
+        d->warnings += copies[i].warnings - warnings;
+    }
+}
+
 /* s with C0 controls and DEL escaped: a file name holding a newline must not
  * break the one-message-a-line format that editors and scripts parse. */
 static void put_escaped(gw_buf *b, const char *s)

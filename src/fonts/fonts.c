@@ -15,6 +15,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <iconv.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -217,6 +218,7 @@ struct gw_face {
     bool drop_hinting; /* subset without hinting instructions (--no-hinting) */
     gw_face *bold;     /* the bold face of the same family, once looked for */
     bool bold_looked;
+    pthread_mutex_t *ft_lock; /* the fontset's: FT_New_Face and FT_Done_Face */
 };
 
 typedef struct chain_link {
@@ -231,6 +233,10 @@ typedef struct chain {
 
 struct gw_fontset {
     FT_Library ft;
+    /* A library's faces may be used on several threads, one face a thread,
+     * but making and freeing faces changes the library: gw_face_program
+     * (several faces are subset at once, lanes.h) takes this lock for that. */
+    pthread_mutex_t ft_lock;
     bool drop_hinting;
     FcConfig *fc;      /* NULL when fontconfig is not used */
     FcFontSet *fc_all; /* every installed face, listed once (fc_installed); owned */
@@ -656,8 +662,10 @@ static gw_face *fontset_face(gw_fontset *fs, const char *path, int index, load_i
     if (!ft)
         return NULL;
     f = face_new(ft, path, &st, index);
-    if (f)
+    if (f) {
         f->drop_hinting = fs->drop_hinting;
+        f->ft_lock = &fs->ft_lock;
+    }
     if (!f || !add_face(fs, f)) {
         face_free(f);
         li->status = LOAD_NOMEM;
@@ -1249,6 +1257,7 @@ static gw_fontset *fontset_new(const gw_font_options *opt, gw_diag *d)
         free(fs);
         return NULL;
     }
+    pthread_mutex_init(&fs->ft_lock, NULL);
     if (!opt->explicit_only) {
         fs->fc = load_fontconfig();
         if (!fs->fc)
@@ -1302,6 +1311,7 @@ void gw_fonts_close(gw_fontset *fs)
     if (fs->fc)
         FcConfigDestroy(fs->fc);
     FT_Done_FreeType(fs->ft);
+    pthread_mutex_destroy(&fs->ft_lock);
     free(fs);
 }
 
@@ -1887,6 +1897,29 @@ static hb_face_t *subset_face(const gw_face *f, const char *where, gw_diag *diag
     return sub;
 }
 
+/* The subset read back with FreeType, in the face's own library: faces of one
+ * library are made and freed under the fontset's lock (gw_face_program may
+ * run for several faces at once). */
+static bool open_subset_face(const gw_face *f, const char *bytes, unsigned int len, FT_Face *out)
+{
+    pthread_mutex_lock(f->ft_lock);
+    bool ok = FT_New_Memory_Face(f->ft->glyph->library, (const FT_Byte *)bytes, (FT_Long)len, 0,
+                                 out) == 0;
+    pthread_mutex_unlock(f->ft_lock);
+    if (!ok)
+        *out = NULL;
+    return ok;
+}
+
+static void close_subset_face(const gw_face *f, FT_Face sft)
+{
+    if (!sft)
+        return;
+    pthread_mutex_lock(f->ft_lock);
+    FT_Done_Face(sft);
+    pthread_mutex_unlock(f->ft_lock);
+}
+
 int gw_face_program(const gw_face *f, gw_font_program *p, gw_diag *diag)
 {
     gw_diag local;
@@ -1914,8 +1947,7 @@ int gw_face_program(const gw_face *f, gw_font_program *p, gw_diag *diag)
         gw_error(diag, where, 0, 0, "out of memory while preparing the font subset");
     } else if (!font_bytes || font_len == 0) {
         gw_error(diag, where, 0, 0, "HarfBuzz could not subset face %d (%s)", f->index, f->family);
-    } else if (FT_New_Memory_Face(f->ft->glyph->library, (const FT_Byte *)font_bytes,
-                                  (FT_Long)font_len, 0, &sft) != 0 ||
+    } else if (!open_subset_face(f, font_bytes, font_len, &sft) ||
                FT_Select_Charmap(sft, FT_ENCODING_UNICODE) != 0) {
         gw_error(diag, where, 0, 0, "the subset HarfBuzz made of face %d (%s) is unreadable",
                  f->index, f->family);
@@ -1936,8 +1968,7 @@ int gw_face_program(const gw_face *f, gw_font_program *p, gw_diag *diag)
         else
             rc = 0;
     }
-    if (sft)
-        FT_Done_Face(sft);
+    close_subset_face(f, sft);
     hb_blob_destroy(font);
     hb_face_destroy(sub);
     if (rc != 0)

@@ -27,11 +27,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <zip.h>
 
 #include "grow.h"
 #include "textbuf.h"
 #include "utf8.h"
+#include "ziplib.h"
 
 #define W_NS "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 #define MC_NS "http://schemas.openxmlformats.org/markup-compatibility/2006"
@@ -45,6 +45,7 @@
 typedef struct package {
     const char *name;
     gw_diag *diag;
+    gw_ziplib z;             /* libzip, loaded for this import */
     zip_t *zip;
     zip_source_t *src;
     long part_limit, total_limit, total;
@@ -67,7 +68,7 @@ static int cmp_str(const void *a, const void *b)
  * given twice (a reader could take either copy). */
 static bool check_names(package *p)
 {
-    zip_int64_t n = zip_get_num_entries(p->zip, 0);
+    zip_int64_t n = p->z.get_num_entries(p->zip, 0);
     const char **names = malloc((size_t)(n > 0 ? n : 1) * sizeof *names);
     if (!names) {
         gw_error(p->diag, p->name, 0, 0, "out of memory reading the package");
@@ -75,7 +76,7 @@ static bool check_names(package *p)
     }
     bool ok = true;
     for (zip_int64_t i = 0; i < n && ok; i++) {
-        const char *e = zip_get_name(p->zip, (zip_uint64_t)i, ZIP_FL_ENC_RAW);
+        const char *e = p->z.get_name(p->zip, (zip_uint64_t)i, ZIP_FL_ENC_RAW);
         names[i] = e ? e : "";
         if (!e || !*e || e[0] == '/' || e[0] == '\\' || strchr(e, ':') || has_dot_dot(e)) {
             gw_error(p->diag, p->name, 0, 0, "the package holds a part named '%s': a part must be "
@@ -97,34 +98,41 @@ static bool check_names(package *p)
 
 static bool package_open(package *p, const unsigned char *data, size_t len, const gw_limits *l)
 {
+    const char *why = NULL;
+    if (gw_ziplib_open(&p->z, &why) != 0) {
+        gw_error(p->diag, p->name, 0, 0, "cannot load libzip to read the package (%s): install "
+                 "Debian's libzip4", why ? why : "?");
+        return false;
+    }
     zip_error_t err;
-    zip_error_init(&err);
+    p->z.error_init(&err);
     p->part_limit = l->bytes;
     p->total_limit = l->bytes * TOTAL_FACTOR;
-    p->src = zip_source_buffer_create(data, len, 0, &err);
-    p->zip = p->src ? zip_open_from_source(p->src, ZIP_RDONLY | ZIP_CHECKCONS, &err) : NULL;
-    if (!p->zip && zip_error_code_zip(&err) == ZIP_ER_EXISTS)
+    p->src = p->z.source_buffer_create(data, len, 0, &err);
+    p->zip = p->src ? p->z.open_from_source(p->src, ZIP_RDONLY | ZIP_CHECKCONS, &err) : NULL;
+    if (!p->zip && p->z.error_code_zip(&err) == ZIP_ER_EXISTS)
         gw_error(p->diag, p->name, 0, 0, "the package holds a part name twice: a reader could "
                  "take either copy");
     else if (!p->zip)
         gw_error(p->diag, p->name, 0, 0, "not a readable ZIP package (%s): is it a .docx?",
-                 zip_error_strerror(&err));
+                 p->z.error_strerror(&err));
     if (!p->zip) {
         if (p->src)
-            zip_source_free(p->src);
+            p->z.source_free(p->src);
         p->src = NULL;
-        zip_error_fini(&err);
+        p->z.error_fini(&err);
         return false;
     }
-    zip_error_fini(&err);
+    p->z.error_fini(&err);
     return check_names(p);
 }
 
 static void package_close(package *p)
 {
     if (p->zip)
-        zip_discard(p->zip);      /* frees the source too */
+        p->z.discard(p->zip);      /* frees the source too */
     p->zip = NULL;
+    gw_ziplib_close(&p->z);
 }
 
 /* The part `part`, whole, NUL-terminated (NULL and *missing when absent, or
@@ -134,14 +142,14 @@ static void package_close(package *p)
 static char *read_part(package *p, const char *part, size_t *len, bool *missing)
 {
     *missing = false;
-    zip_int64_t i = zip_name_locate(p->zip, part, ZIP_FL_NOCASE);
+    zip_int64_t i = p->z.name_locate(p->zip, part, ZIP_FL_NOCASE);
     if (i < 0) {
         *missing = true;
         return NULL;
     }
     zip_stat_t st;
-    zip_stat_init(&st);
-    if (zip_stat_index(p->zip, (zip_uint64_t)i, 0, &st) != 0) {
+    p->z.stat_init(&st);
+    if (p->z.stat_index(p->zip, (zip_uint64_t)i, 0, &st) != 0) {
         gw_error(p->diag, p->name, 0, 0, "%s: cannot read the part's header", part);
         return NULL;
     }
@@ -156,10 +164,10 @@ static char *read_part(package *p, const char *part, size_t *len, bool *missing)
                  "(raise it with --limit bytes=N)", part, (unsigned long long)st.size, room);
         return NULL;
     }
-    zip_file_t *f = zip_fopen_index(p->zip, (zip_uint64_t)i, 0);
+    zip_file_t *f = p->z.fopen_index(p->zip, (zip_uint64_t)i, 0);
     if (!f) {
         gw_error(p->diag, p->name, 0, 0, "%s: cannot open the part: %s", part,
-                 zip_strerror(p->zip));
+                 p->z.strerror(p->zip));
         return NULL;
     }
     size_t cap = (st.valid & ZIP_STAT_SIZE) ? (size_t)st.size + 1 : 65536, n = 0;
@@ -181,10 +189,10 @@ static char *read_part(package *p, const char *part, size_t *len, bool *missing)
             buf = b;
             cap *= 2;
         }
-        zip_int64_t k = zip_fread(f, buf + n, cap - n);
+        zip_int64_t k = p->z.fread(f, buf + n, cap - n);
         if (k < 0) {
             gw_error(p->diag, p->name, 0, 0, "%s: the part is damaged: %s", part,
-                     zip_file_strerror(f));
+                     p->z.file_strerror(f));
             ok = false;
         } else if (k == 0) {
             break;
@@ -195,7 +203,7 @@ static char *read_part(package *p, const char *part, size_t *len, bool *missing)
             ok = false;
         }
     }
-    zip_fclose(f);
+    p->z.fclose(f);
     if (over)
         gw_error(p->diag, p->name, 0, 0, "%s inflates past %ld bytes, more than allowed (a ZIP "
                  "bomb?); raise the limit with --limit bytes=N", part, room);
@@ -900,10 +908,10 @@ static bool is_word_document(package *p)
         { "mimetype", "an OpenDocument file (.odt/.ods): save it as .docx" },
         { "EncryptedPackage", "an encrypted document: save it without a password" },
     };
-    if (zip_name_locate(p->zip, "word/document.xml", ZIP_FL_NOCASE) >= 0)
+    if (p->z.name_locate(p->zip, "word/document.xml", ZIP_FL_NOCASE) >= 0)
         return true;
     for (size_t i = 0; i < sizeof others / sizeof others[0]; i++)
-        if (zip_name_locate(p->zip, others[i].part, ZIP_FL_NOCASE) >= 0) {
+        if (p->z.name_locate(p->zip, others[i].part, ZIP_FL_NOCASE) >= 0) {
             gw_error(p->diag, p->name, 0, 0, "%s, not a Word document (.docx)", others[i].what);
             return false;
         }

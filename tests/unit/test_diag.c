@@ -1,6 +1,6 @@
 /* Unit tests of diag.c: the one-line message format, control characters
  * escaped (a file name with a newline), errors and warnings capped, the
- * closing count of what was not shown. */
+ * closing count of what was not shown, copies for other threads merged. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -79,12 +79,37 @@ static void test_caps_and_summary(void **state)
     free(s.text);
 }
 
+/* Two copies of a diag used by two threads' work (lanes.h): what each
+ * reported is added back, the document's own counts kept once. */
+static void test_merge_copies(void **state)
+{
+    (void)state;
+    sink s = { 0 };
+    s.fp = open_memstream(&s.text, &s.len);
+    gw_diag d = gw_diag_init(s.fp);
+    gw_error(&d, "a.xml", 1, 1, "before");
+    gw_warn(&d, "a.xml", 2, 1, "before");
+    gw_diag copies[2] = { d, d };
+    gw_error(&copies[0], "f.ttf", 0, 0, "lane 0");
+    gw_warn(&copies[1], "g.ttf", 0, 0, "lane 1");
+    gw_warn(&copies[1], "g.ttf", 0, 0, "lane 1 again");
+    gw_diag_merge(&d, copies, 2);
+    assert_int_equal(d.errors, 2);
+    assert_int_equal(d.warnings, 3);
+    gw_diag_merge(&d, NULL, 0);
+    assert_int_equal(d.errors, 2);
+    assert_non_null(strstr(text_of(&s), "f.ttf: lane 0\n"));
+    fclose(s.fp);
+    free(s.text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_format),
         cmocka_unit_test(test_control_characters_escaped),
         cmocka_unit_test(test_caps_and_summary),
+        cmocka_unit_test(test_merge_copies),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <dirent.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -193,6 +195,41 @@ static void test_undrawable_page_fails_the_document(void **state)
     free(glyphs);
     fflush(f->sink);
     assert_non_null(strstr(f->sink_text, "t.pdf: cannot draw page 2"));
+}
+
+/* The pages' compression and writing run on the spill's worker thread: when
+ * the temporary file cannot grow (here RLIMIT_FSIZE, as on a full disk), the
+ * failure comes back to the document — at a later page, or at the end — with
+ * the system's reason, and no PDF is made. */
+static void test_spill_write_failure_fails_the_document(void **state)
+{
+    fixture *f = *state;
+    struct rlimit old;
+    assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+    void (*was)(int) = signal(SIGXFSZ, SIG_IGN);
+    struct rlimit none = { 0, old.rlim_max };
+    for (int pages = 1; pages <= 40; pages += 39) {
+        assert_int_equal(setrlimit(RLIMIT_FSIZE, &none), 0);
+        gw_pdf_doc *d = gw_pdf_begin(&f->doc->meta, "t.pdf", &f->diag);
+        assert_non_null(d);
+        int rc = 0;
+        for (int i = 0; i < pages && rc == 0; i++)
+            rc = gw_pdf_add_page(d, &f->lay->pages[0]);
+        unsigned char *data = NULL;
+        size_t len = 0;
+        if (rc == 0)
+            rc = gw_pdf_finish_memory(d, &data, &len);
+        else
+            gw_pdf_discard(d);
+        assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+        assert_int_equal(rc, -1);
+        assert_null(data);
+        fflush(f->sink);
+        assert_non_null(strstr(f->sink_text, pages == 1 ? "t.pdf: cannot write the pages to the "
+                                                          "temporary file: File too large"
+                                                        : "to the temporary file: File too large"));
+    }
+    signal(SIGXFSZ, was);
 }
 
 /* Page contents wait in an unnamed file in $TMPDIR until the save: nothing is
@@ -562,6 +599,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_missing_directory_is_an_error, setup, teardown),
         cmocka_unit_test_setup_teardown(test_render_to_memory, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pages_spill_to_an_unnamed_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_spill_write_failure_fails_the_document, setup, teardown),
         cmocka_unit_test_setup_teardown(test_undrawable_page_fails_the_document, setup, teardown),
         cmocka_unit_test_setup_teardown(test_wide_justification, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pdfa_objects, setup, teardown),

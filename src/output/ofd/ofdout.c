@@ -29,6 +29,7 @@
 #include "fileio.h"
 #include "fonts.h"
 #include "grow.h"
+#include "lanes.h"
 #include "image.h"
 #include "ofdzip.h"
 #include "outfile.h"
@@ -179,7 +180,7 @@ static int add_part(gw_ofd_doc *d, const char *name, const void *data, size_t le
     return ofd_zip_add(d->zip, name, data, len, level) == 0 ? 0 : zip_failed(d);
 }
 
-/* A part compressed beforehand (gw_deflate_all). */
+/* A part compressed beforehand (the font files, make_font_files). */
 static int add_packed_part(gw_ofd_doc *d, const char *name, const void *data, size_t len,
                            const unsigned char *packed, size_t plen)
 {
@@ -557,26 +558,60 @@ static void font_files_free(font_files *ff)
     free(ff->cff);
 }
 
-/* Subset each face (hb-subset, in order), then compress them all at once on
- * two threads, as the PDF output does with its font programs. */
+/* Each face subset (hb-subset) and its file compressed, on two lanes as the
+ * PDF output does (lanes.h): the face with the most characters here, the
+ * others on the worker, each lane with its own compressor and diagnostics. */
+typedef struct font_lanes {
+    gw_ofd_doc *d;
+    font_files *ff;
+    struct libdeflate_compressor *z[2];
+    gw_diag diag[2];
+    bool oom[2];           /* a lane ran out of memory compressing */
+    size_t ran[2];         /* jobs each lane began */
+} font_lanes;
+
+static int font_lane_job(void *arg, size_t i, int lane)
+{
+    font_lanes *fl = arg;
+    font_files *ff = fl->ff;
+    fl->ran[lane]++;
+    if (gw_face_subset_file(fl->d->fonts[i].face, &ff->data[i], &ff->len[i], &ff->cff[i],
+                            &fl->diag[lane]) != 0)
+        return -1;
+    if (!fl->z[lane])
+        fl->z[lane] = libdeflate_alloc_compressor(OFD_FONT_LEVEL);
+    ff->packed[i] = fl->z[lane] ? gw_deflate_with(fl->z[lane], GW_DEFLATE_RAW, ff->data[i],
+                                                  ff->len[i], &ff->plen[i])
+                                : NULL;
+    fl->oom[lane] |= !ff->packed[i];
+    return ff->packed[i] ? 0 : -1;
+}
+
 static int make_font_files(gw_ofd_doc *d, font_files *ff)
 {
     size_t n = d->n_fonts ? d->n_fonts : 1;
     *ff = (font_files){ calloc(n, sizeof *ff->data), calloc(n, sizeof *ff->packed),
                         calloc(n, sizeof *ff->len), calloc(n, sizeof *ff->plen),
                         calloc(n, sizeof *ff->cff), d->n_fonts };
-    if (!ff->data || !ff->packed || !ff->len || !ff->plen || !ff->cff)
+    size_t *cost = calloc(n, sizeof *cost);
+    if (!ff->data || !ff->packed || !ff->len || !ff->plen || !ff->cff || !cost) {
+        free(cost);
         return fail(d, "out of memory while embedding the fonts");
+    }
     for (size_t i = 0; i < ff->n; i++)
-        if (gw_face_subset_file(d->fonts[i].face, &ff->data[i], &ff->len[i], &ff->cff[i],
-                                d->diag) != 0) {
-            d->failed = true;
-            return -1;
-        }
-    if (gw_deflate_all((const void *const *)ff->data, ff->len, ff->n, OFD_FONT_LEVEL,
-                       GW_DEFLATE_RAW, ff->packed, ff->plen) != 0)
+        cost[i] = gw_face_used_count(d->fonts[i].face) + 1;
+    font_lanes fl = { d, ff, { NULL, NULL }, { *d->diag, *d->diag }, { false, false }, { 0, 0 } };
+    int rc = gw_lanes_run(ff->n, cost, font_lane_job, &fl);
+    libdeflate_free_compressor(fl.z[0]);
+    libdeflate_free_compressor(fl.z[1]);
+    free(cost);
+    gw_diag_merge(d->diag, fl.diag, 2);
+    if (rc == 0)
+        return 0;
+    if (fl.oom[0] || fl.oom[1] || fl.ran[0] + fl.ran[1] == 0)
         return fail(d, "out of memory while compressing the fonts");
-    return 0;
+    d->failed = true;
+    return -1;
 }
 
 static int write_fonts(gw_ofd_doc *d)

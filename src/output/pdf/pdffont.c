@@ -327,13 +327,14 @@ static bool type0_font(HPDF_Doc pdf, const pdf_font *pf, size_t variant, HPDF_Di
     return rc == HPDF_OK;
 }
 
-int pdf_font_prepare(pdf_font *pf, HPDF_MD5_CTX *digest, gw_diag *diag)
+int pdf_font_prepare(pdf_font *pf, gw_diag *diag)
 {
-    if (gw_face_program(pf->face, &pf->prog, diag) != 0)
-        return -1;
-    if (digest)
-        HPDF_MD5Update(digest, pf->prog.data, (HPDF_UINT32)pf->prog.len);
-    return 0;
+    return gw_face_program(pf->face, &pf->prog, diag);
+}
+
+void pdf_font_digest(const pdf_font *pf, HPDF_MD5_CTX *digest)
+{
+    HPDF_MD5Update(digest, pf->prog.data, (HPDF_UINT32)pf->prog.len);
 }
 
 const void *pdf_font_program(const pdf_font *pf, size_t *len)
@@ -371,5 +372,9 @@ int pdf_font_build(pdf_font *pf, gw_diag *diag)
 
 int pdf_font_finish(pdf_font *pf, HPDF_MD5_CTX *digest, gw_diag *diag)
 {
-    return pdf_font_prepare(pf, digest, diag) == 0 ? pdf_font_build(pf, diag) : -1;
+    if (pdf_font_prepare(pf, diag) != 0)
+        return -1;
+    if (digest)
+        pdf_font_digest(pf, digest);
+    return pdf_font_build(pf, diag);
 }

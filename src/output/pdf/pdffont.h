@@ -43,14 +43,18 @@ bool pdf_font_draw(pdf_font *pf, uint32_t cp, HPDF_Dict *type0, uint16_t *code, 
 
 /* After the last page: subset the face to the characters drawn and fill in its
  * font objects.  `digest` (may be NULL) is fed the font program, for the
- * document ID.  Returns 0, or -1 after reporting.  It is pdf_font_prepare then
- * pdf_font_build; between the two, the caller may compress the program itself
- * (pdf_font_program, pdf_font_set_deflated: the PDF output compresses every
- * face's program at once, on two threads). */
+ * document ID.  Returns 0, or -1 after reporting.  It is pdf_font_prepare,
+ * pdf_font_digest, then pdf_font_build; between the first and the last, the
+ * caller may compress the program itself (pdf_font_program,
+ * pdf_font_set_deflated: the PDF output prepares and compresses the faces
+ * on two threads, lanes.h). */
 int pdf_font_finish(pdf_font *pf, HPDF_MD5_CTX *digest, gw_diag *diag);
 
-/* The subset (hb-subset), fed to `digest`.  0, or -1 after reporting. */
-int pdf_font_prepare(pdf_font *pf, HPDF_MD5_CTX *digest, gw_diag *diag);
+/* The subset (hb-subset).  0, or -1 after reporting.  Different fonts of one
+ * document may be prepared on different threads at once (gw_face_program). */
+int pdf_font_prepare(pdf_font *pf, gw_diag *diag);
+/* Feed the prepared program to `digest` (the document ID). */
+void pdf_font_digest(const pdf_font *pf, HPDF_MD5_CTX *digest);
 /* The prepared font program to embed (owned by pf). */
 const void *pdf_font_program(const pdf_font *pf, size_t *len);
 /* Hand pf the program already deflated at PDF_FONT_LEVEL (zlib format): pf

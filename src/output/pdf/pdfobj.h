@@ -25,36 +25,26 @@ typedef struct pdf_deflater {
 
 void pdf_deflater_free(pdf_deflater *z);
 
+/* data in zlib format (what /FlateDecode reads) compressed at libdeflate
+ * `level` (0..12) into a malloc'd buffer of *out_len bytes; NULL when out of
+ * memory.  One thread at a time per pdf_deflater. */
+unsigned char *pdf_deflate(pdf_deflater *z, const void *data, size_t len, int level,
+                           size_t *out_len);
+
 /* Write `data` into the (empty) stream object `s`, Flate-compressed (libdeflate,
  * `level` 0..12) with /Filter set here.  Returns HPDF_OK or an error code. */
 HPDF_STATUS pdf_stream_put_deflated(HPDF_Dict s, pdf_deflater *z, const void *data, size_t len,
                                     int level);
 
-/* Where page contents wait for the save: libharu keeps every object in memory
- * until it writes the file (it has no incremental writer), so a page's
- * compressed content goes to this unnamed temporary file instead and its
- * stream object reads it back from there while the document is saved. */
-typedef struct pdf_spill {
-    int fd;              /* -1 when closed */
-    long long end;       /* bytes written so far */
-} pdf_spill;
+/* The stream object s holds bytes deflated here: libharu must not filter them
+ * again, and writes /Filter /FlateDecode itself instead. */
+void pdf_mark_deflated(HPDF_Dict s);
 
 /* libdeflate levels (0..12), chosen by measurement (docs/performance.md): page
  * contents are written once per page, so speed counts; font programs, CMaps
  * and images once per document, so size does. */
 #define PDF_PAGE_LEVEL 4
 #define PDF_FONT_LEVEL 7
-
-/* Open a spill file in $TMPDIR (else /tmp); -1 with errno set on failure. */
-int pdf_spill_open(pdf_spill *sp);
-/* Close it (after the document that reads it is saved or freed). */
-void pdf_spill_close(pdf_spill *sp);
-
-/* Compress `data` at libdeflate `level` into the spill file and make the (empty)
- * stream object `s` read it from there, with /Filter set here.  The spill
- * must stay open until `s` is written or freed.  HPDF_OK or an error code. */
-HPDF_STATUS pdf_stream_put_spilled(HPDF_Doc pdf, HPDF_Dict s, pdf_spill *sp, pdf_deflater *z,
-                                   const void *data, size_t len, int level);
 
 /* A new indirect stream object holding `data`, compressed at PDF_FONT_LEVEL
  * (font programs, CMaps, the ICC profile: written once, worth the ratio);

@@ -31,8 +31,9 @@
 #include "pdffont.h"
 #include "pdfmeta.h"
 #include "pdfobj.h"
-#include "deflate.h"
+#include "pdfspill.h"
 #include "grow.h"
+#include "lanes.h"
 #include "outfile.h"
 #include "outline.h"
 #include "path.h"
@@ -68,7 +69,7 @@ struct gw_pdf_doc {
     size_t n_seals, cap_seals, cap_seal_objs;
     gw_outline outline;      /* the bookmarks, read off the pages as they are drawn */
     HPDF_Outline last_mark[GW_OUTLINE_DEPTHS];   /* the last bookmark made at each depth */
-    pdf_spill spill;
+    pdf_spill *spill;        /* the page contents until the save; owned */
     pdf_deflater deflater;   /* every stream's compressor, one per level; owned */
     size_t n_pages;
     bool failed;
@@ -472,13 +473,18 @@ static int draw_page(gw_pdf_doc *d, const gw_page *p)
     gw_buf o = { 0 };
     int rc = page_ops(d, p, &o);
     HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
-    if (rc == 0 && pdf_stream_put_spilled(d->pdf, attr->contents, &d->spill, &d->deflater, o.s,
-                                          o.n, PDF_PAGE_LEVEL) != HPDF_OK)
-        rc = -1;
     if (rc == 0) {
-        attr->stream = attr->contents->stream;
         HPDF_MD5Update(&d->digest, (const HPDF_BYTE *)o.s, (HPDF_UINT32)o.n);
+        rc = pdf_spill_put(d->spill, d->pdf, attr->contents, o.s, o.n) == HPDF_OK ? 0 : -1;
+        o.s = NULL;                          /* the spill's now */
+        if (rc != 0) {
+            gw_error(d->diag, d->name, 0, 0, "cannot write page %zu to the temporary file: %s",
+                     d->n_pages, strerror(errno));
+            d->failed = true;
+        }
     }
+    if (rc == 0)
+        attr->stream = attr->contents->stream;
     free(o.s);
     if (rc == 0)
         rc = gw_outline_page(&d->outline, p, d->n_pages - 1);
@@ -620,8 +626,10 @@ void gw_pdf_discard(gw_pdf_doc *d)
     free(d->seal_images);
     free(d->seals);
     gw_outline_free(&d->outline);
+    if (d->spill)
+        pdf_spill_wait(d->spill);    /* its worker writes into libharu's objects */
     HPDF_Free(d->pdf);
-    pdf_spill_close(&d->spill);      /* after libharu: its page streams read the spill */
+    pdf_spill_close(d->spill);       /* after libharu: its page streams read the spill */
     pdf_deflater_free(&d->deflater);
     free(d->name);
     free(d);
@@ -637,7 +645,6 @@ gw_pdf_doc *gw_pdf_begin(const gw_meta *meta, const char *name, gw_diag *diag)
         gw_error(diag, name, 0, 0, "out of memory starting the PDF");
         return NULL;
     }
-    d->spill.fd = -1;
     d->diag = diag;
     gw_outline_init(&d->outline, on_outline_entry, d);
     d->name = strdup(name);
@@ -647,7 +654,7 @@ gw_pdf_doc *gw_pdf_begin(const gw_meta *meta, const char *name, gw_diag *diag)
         gw_pdf_discard(d);
         return NULL;
     }
-    if (pdf_spill_open(&d->spill) != 0) {
+    if ((d->spill = pdf_spill_open(PDF_PAGE_LEVEL)) == NULL) {
         gw_error(diag, name, 0, 0, "cannot create a temporary file for the pages: %s",
                  strerror(errno));
         gw_pdf_discard(d);
@@ -677,8 +684,9 @@ int gw_pdf_add_page(gw_pdf_doc *d, const gw_page *page)
         return -1;
     d->n_pages++;
     if (draw_page(d, page) != 0 || d->st.error) {
-        gw_error(d->diag, d->name, 0, 0, "cannot draw page %zu (libharu error 0x%04X)", d->n_pages,
-                 (unsigned)d->st.error);
+        if (!d->failed)                      /* else draw_page said why */
+            gw_error(d->diag, d->name, 0, 0, "cannot draw page %zu (libharu error 0x%04X)",
+                     d->n_pages, (unsigned)d->st.error);
         d->failed = true;
         return -1;
     }
@@ -695,26 +703,57 @@ bool gw_pdf_failed(const gw_pdf_doc *d)
     return d->failed;
 }
 
-/* The font programs, a document's largest streams, compressed all at once on
- * two threads (gw_deflate_all); when that fails (out of memory), each face
- * compresses its own as it is built. */
-static void deflate_font_programs(gw_pdf_doc *d)
+/* The fonts made ready on two lanes (lanes.h): each face subset, then its
+ * program compressed, the face with the most characters (the body's, most of
+ * the font bytes) on this thread while the worker does the others.  That one
+ * face's subset and compression are the step's critical path; one after the
+ * other for every face, the step took twice as long.  Each lane has its own
+ * compressor and diagnostics; a program left uncompressed (out of memory)
+ * is compressed by pdf_font_build. */
+typedef struct font_lanes {
+    gw_pdf_doc *d;
+    pdf_deflater *z[2];
+    gw_diag diag[2];
+    size_t ran[2];
+} font_lanes;
+
+static int font_lane_job(void *arg, size_t i, int lane)
 {
-    size_t n = d->n_fonts;
-    const void **data = malloc((n ? n : 1) * sizeof *data);
-    size_t *len = malloc((n ? n : 1) * sizeof *len), *zlen = malloc((n ? n : 1) * sizeof *zlen);
-    unsigned char **z = malloc((n ? n : 1) * sizeof *z);
-    if (data && len && zlen && z) {
-        for (size_t i = 0; i < n; i++)
-            data[i] = pdf_font_program(d->fonts[i], &len[i]);
-        if (gw_deflate_all(data, len, n, PDF_FONT_LEVEL, GW_DEFLATE_ZLIB, z, zlen) == 0)
-            for (size_t i = 0; i < n; i++)
-                pdf_font_set_deflated(d->fonts[i], z[i], zlen[i]);
+    font_lanes *fl = arg;
+    pdf_font *pf = fl->d->fonts[i];
+    fl->ran[lane]++;
+    if (pdf_font_prepare(pf, &fl->diag[lane]) != 0)
+        return -1;
+    size_t len, zlen;
+    const void *data = pdf_font_program(pf, &len);
+    unsigned char *z = pdf_deflate(fl->z[lane], data, len, PDF_FONT_LEVEL, &zlen);
+    if (z)
+        pdf_font_set_deflated(pf, z, zlen);
+    return 0;
+}
+
+static int prepare_fonts(gw_pdf_doc *d)
+{
+    size_t *cost = malloc((d->n_fonts ? d->n_fonts : 1) * sizeof *cost);
+    if (!cost) {
+        gw_error(d->diag, d->name, 0, 0, "out of memory while embedding the fonts");
+        return -1;
     }
-    free(data);
-    free(len);
-    free(zlen);
-    free(z);
+    for (size_t i = 0; i < d->n_fonts; i++)
+        cost[i] = gw_face_used_count(pdf_font_face(d->fonts[i])) + 1;
+    pdf_deflater second = { { NULL } };
+    font_lanes fl = { d, { &d->deflater, &second }, { *d->diag, *d->diag }, { 0, 0 } };
+    int rc = gw_lanes_run(d->n_fonts, cost, font_lane_job, &fl);
+    pdf_deflater_free(&second);
+    free(cost);
+    gw_diag_merge(d->diag, fl.diag, 2);
+    if (rc != 0 && fl.ran[0] + fl.ran[1] == 0)
+        gw_error(d->diag, d->name, 0, 0, "out of memory while embedding the fonts");
+    if (rc != 0)
+        return -1;
+    for (size_t i = 0; i < d->n_fonts; i++)
+        pdf_font_digest(d->fonts[i], &d->digest);
+    return 0;
 }
 
 /* After the last page: the fonts (subset to what the pages drew), the last
@@ -723,10 +762,13 @@ static int finish(gw_pdf_doc *d)
 {
     if (d->failed)
         return -1;
-    for (size_t i = 0; i < d->n_fonts; i++)
-        if (pdf_font_prepare(d->fonts[i], &d->digest, d->diag) != 0)
-            return -1;
-    deflate_font_programs(d);
+    if (pdf_spill_wait(d->spill) != 0) {
+        gw_error(d->diag, d->name, 0, 0, "cannot write the pages to the temporary file: %s",
+                 strerror(errno));
+        return -1;
+    }
+    if (prepare_fonts(d) != 0)
+        return -1;
     for (size_t i = 0; i < d->n_fonts; i++)
         if (pdf_font_build(d->fonts[i], d->diag) != 0)
             return -1;
