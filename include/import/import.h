@@ -45,13 +45,23 @@ bool gw_date_parse(const uint32_t *cp, size_t len, gw_written_date *date);
 char *gw_import_text(const char *name, const char *data, size_t len, const gw_limits *limits,
                      size_t *out_len, gw_diag *diag);
 
-/* gw_import_text for a text made from another document (the .docx import):
- * line L of data is reported as position positions[L - 1] (without a column),
- * n_positions lines in all; with paragraph_lines, each line is a whole
- * paragraph (never joined to the next) and U+2028 in it a line break (<br/>). */
-char *gw_import_text_at(const char *name, const char *data, size_t len, const long *positions,
-                        size_t n_positions, bool paragraph_lines, const gw_limits *limits,
-                        size_t *out_len, gw_diag *diag);
+/* How a text made from another document (the .docx import) is read.  Its
+ * markers are Unicode noncharacters, which no real text holds. */
+#define GW_IMPORT_BLOCK 0xFDD0u      /* a line of only this: the next of `blocks` */
+#define GW_IMPORT_BOLD_ON 0xFDD1u    /* bold from here (<b> where the element takes it) */
+#define GW_IMPORT_BOLD_OFF 0xFDD2u   /* to here */
+typedef struct gw_import_made {
+    const long *positions;   /* line L of the text is reported as positions[L - 1] */
+    size_t n_positions;      /* (without a column) */
+    bool paragraph_lines;    /* each line a whole paragraph (never joined), U+2028 a <br/> */
+    const char *const *blocks;  /* well-formed XML of the body (a table, a page break), */
+    size_t n_blocks;            /* written as it is where its GW_IMPORT_BLOCK line stands */
+} gw_import_made;
+
+/* gw_import_text for a text made from another document, read as `made` says
+ * (with markers; NULL: as gw_import_text). */
+char *gw_import_text_at(const char *name, const char *data, size_t len, const gw_import_made *made,
+                        const gw_limits *limits, size_t *out_len, gw_diag *diag);
 
 /* Turn a Word document (.docx, WordprocessingML in a ZIP) into a source, as
  * gw_import_text does text: its paragraphs in order (text boxes where they

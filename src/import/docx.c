@@ -6,14 +6,18 @@
  * (no network, no entity substitution, and a part declaring a DOCTYPE refused
  * before it is parsed).  From word/document.xml the paragraphs are taken in
  * order — in tables and text boxes too — each one line of text: its runs'
- * text, tabs, breaks, symbols and special hyphens; fields by their result;
- * insertions kept and deletions dropped (tracked changes as accepted); Word's
- * automatic numbering (word/numbering.xml) and heading styles
- * (word/styles.xml) written out as the numbers Word shows, so the text
- * import's recognisers of typed numbers make them sections and list items
- * again.  Everything else Word stores (fonts, sizes, colours, indents, page
- * setup) is left on purpose: gwpdf sets the format.  Positions in messages are
- * paragraph numbers, `FILE.docx:¶12: …`.
+ * text, tabs, breaks, symbols and special hyphens, bold runs (as marks the
+ * text import turns into <b>); fields by their result; insertions kept and
+ * deletions dropped (tracked changes as accepted); Word's automatic numbering
+ * (word/numbering.xml) and heading styles (word/styles.xml) written out as the
+ * numbers Word shows, so the text import's recognisers of typed numbers make
+ * them sections and list items again.  Page breaks and tables are written here
+ * as finished blocks (<pagebreak/>, <table> with its grid widths, header rows,
+ * gridSpan and vMerge as colspan and rowspan, landscape when its section is or
+ * when it is too wide for portrait) that the text import places between its
+ * paragraphs.  Everything else Word stores (fonts, sizes, colours, indents,
+ * page setup) is left on purpose: gwpdf sets the format.  Positions in
+ * messages are paragraph numbers, `FILE.docx:¶12: …`.
  *
  * Called by the CLI through gw_import_docx (import.h). */
 #define _GNU_SOURCE
@@ -312,6 +316,7 @@ typedef struct style {
     char *id, *based_on;
     int heading;           /* 1.. from its name or outline level, 0 none */
     long num_id, ilvl;     /* numbering of the style, num_id 0: none */
+    signed char bold;      /* w:b of its w:rPr: -1 not said, 0 or 1 */
 } style;
 
 typedef struct word {
@@ -323,12 +328,23 @@ typedef struct word {
     style *styles;
     size_t n_styles, cap_styles;
     long heading_count[5];     /* numbers given to heading-styled paragraphs without numbering */
+    bool numbered_headings;    /* some heading style is numbered: the others get no number */
     gw_buf text;               /* one line a paragraph */
     long *positions;           /* the paragraph of each line */
     size_t n_lines, cap_lines;
     long para;                 /* paragraphs met so far */
     bool oom;
-    bool warned_table, warned_note, warned_format, warned_page;
+    bool warned_table, warned_note, warned_format, warned_page, warned_nested;
+    bool bold;                 /* the paragraph being read is in a bold run (marker written) */
+    bool style_bold;           /* the paragraph's style makes its runs bold */
+    bool has_text;             /* a line with text has been given to the text import */
+    bool break_pending;        /* a page break waits for the next paragraph with text */
+    char **blocks;             /* XML blocks of the body (tables, page breaks), in order */
+    size_t *block_section;     /* the section each stands in */
+    size_t n_blocks, cap_blocks, cap_block_sections;
+    size_t section;            /* sections ended so far (a w:sectPr in a paragraph ends one) */
+    bool *landscape;           /* per section ended: w:pgSz w:orient="landscape" */
+    size_t cap_landscape;
     int field_depth;           /* complex fields open */
     bool field_code[16];       /* per depth: still in the field's code (before separate) */
 } word;
@@ -401,11 +417,16 @@ static void read_numbering(word *w, xmlDoc *doc)
     }
 }
 
-/* "heading 2" / "Heading2" / "标题 2" → 2. */
+/* "heading 2" / "Heading2" / "标题 2" → 2; -1 for a title style ("Title",
+ * "Subtitle", 标题, 副标题), which is no heading whatever it is based on:
+ * templates base their title on "heading 1" for its look. */
 static int heading_of_name(const char *name)
 {
     if (!name)
         return 0;
+    if (!strcasecmp(name, "Title") || !strcasecmp(name, "Subtitle") || !strcmp(name, "标题") ||
+        !strcmp(name, "副标题"))
+        return -1;
     const char *p = NULL;
     if (!strncasecmp(name, "heading", 7))
         p = name + 7;
@@ -416,6 +437,18 @@ static int heading_of_name(const char *name)
     while (*p == ' ')
         p++;
     return *p >= '1' && *p <= '9' && p[1] == '\0' ? *p - '0' : 0;
+}
+
+/* A toggle property (w:b and the like) set on: present, and not val="0",
+ * "false" or "off". */
+static bool toggle_on(const xmlNode *prop)
+{
+    if (!prop)
+        return false;
+    char *v = attr_w(prop, "val");
+    bool on = !v || !(!strcmp(v, "0") || !strcasecmp(v, "false") || !strcasecmp(v, "off"));
+    xmlFree(v);
+    return on;
 }
 
 static void read_styles(word *w, xmlDoc *doc)
@@ -446,13 +479,15 @@ static void read_styles(word *w, xmlDoc *doc)
         xmlFree(name);
         xmlNode *ppr = child_w(c, "pPr");
         xmlNode *ol = child_w(ppr, "outlineLvl");
-        if (!s->heading && ol) {
+        if (s->heading == 0 && ol) {
             long v = attr_long(ol, "val", 9);
             s->heading = v >= 0 && v < 8 ? (int)v + 1 : 0;
         }
         xmlNode *np = child_w(ppr, "numPr");
         s->num_id = np ? attr_long(child_w(np, "numId"), "val", 0) : 0;
         s->ilvl = np ? attr_long(child_w(np, "ilvl"), "val", 0) : 0;
+        xmlNode *b = child_w(child_w(c, "rPr"), "b");
+        s->bold = b ? toggle_on(b) : -1;
     }
 }
 
@@ -462,6 +497,19 @@ static const style *find_style(const word *w, const char *id)
         if (!strcmp(w->styles[i].id, id))
             return &w->styles[i];
     return NULL;
+}
+
+/* Whether a paragraph or character style makes text bold: the nearest w:b
+ * through its basedOn chain (at most 16 steps, as below). */
+static bool style_is_bold(const word *w, const char *id)
+{
+    const style *s = find_style(w, id);
+    for (int step = 0; s && step < 16; step++) {
+        if (s->bold >= 0)
+            return s->bold;
+        s = find_style(w, s->based_on);
+    }
+    return false;
 }
 
 /* The heading level and numbering a paragraph style gives, through its
@@ -478,6 +526,22 @@ static void style_props(const word *w, const char *id, int *heading, long *num_i
         }
         s = find_style(w, s->based_on);
     }
+}
+
+/* Whether the document numbers any of its heading styles.  It then numbers
+ * its headings itself, and a heading style it leaves unnumbered is above or
+ * beside that hierarchy (a template's title or 主送 on "heading 1"): such a
+ * paragraph is given as it is, not numbered by its level. */
+static bool headings_numbered(const word *w)
+{
+    for (size_t i = 0; i < w->n_styles; i++) {
+        int heading = 0;
+        long num_id = 0, ilvl = 0;
+        style_props(w, w->styles[i].id, &heading, &num_id, &ilvl);
+        if (heading > 0 && num_id > 0)
+            return true;
+    }
+    return false;
 }
 
 /* ---- numbers as Word shows them ------------------------------------------ */
@@ -741,9 +805,31 @@ static void put_symbol(word *w, const xmlNode *c, gw_buf *line)
     xmlFree(font);
 }
 
+/* Before text of a run: the bold marker when the run's boldness differs from
+ * what the line is in (the text import writes <b> where the element takes it). */
+static void bold_to(word *w, gw_buf *line, bool bold)
+{
+    if (bold == w->bold)
+        return;
+    put_cp(line, bold ? GW_IMPORT_BOLD_ON : GW_IMPORT_BOLD_OFF);
+    w->bold = bold;
+}
+
 /* A run's content. */
 static void walk_run(word *w, const xmlNode *r, gw_buf *line, xmlNode **boxes, size_t *n_boxes)
 {
+    /* Direct w:b says it; else the character style toggles the paragraph
+     * style's bold (ECMA-376 17.7.3: bold is a toggle property). */
+    const xmlNode *rpr = child_w(r, "rPr");
+    const xmlNode *direct = child_w(rpr, "b");
+    bool bold;
+    if (direct) {
+        bold = toggle_on(direct);
+    } else {
+        char *rstyle = attr_w(child_w(rpr, "rStyle"), "val");
+        bold = style_is_bold(w, rstyle) != w->style_bold;
+        xmlFree(rstyle);
+    }
     for (xmlNode *c = r->children; c; c = c->next) {
         bool in_code = w->field_depth > 0 && w->field_code[w->field_depth - 1];
         if (is_w(c, "fldChar")) {
@@ -759,20 +845,25 @@ static void walk_run(word *w, const xmlNode *r, gw_buf *line, xmlNode **boxes, s
             continue;                      /* the field's code: its result follows */
         } else if (is_w(c, "t")) {
             xmlChar *s = xmlNodeGetContent(c);
+            if (s && *s)
+                bold_to(w, line, bold);
             gw_buf_str(line, s ? (const char *)s : "");
             xmlFree(s);
         } else if (is_w(c, "tab") || is_w(c, "ptab")) {
             gw_buf_str(line, "\t");
         } else if (is_w(c, "br") || is_w(c, "cr")) {
             char *type = attr_w(c, "type");
-            bool page = type && (!strcmp(type, "page") || !strcmp(type, "column"));
+            bool page = type && !strcmp(type, "page"), column = type && !strcmp(type, "column");
             xmlFree(type);
             if (page)
-                note(w, &w->warned_page, "Word's page breaks are not kept: gwpdf breaks pages "
-                     "on the GB/T 9704 grid");
+                w->break_pending = true;       /* before the next paragraph with text */
+            else if (column)
+                note(w, &w->warned_page, "Word's column breaks are not kept: gwpdf sets one "
+                     "column");
             else
                 put_cp(line, GW_CP_LINE_BREAK);
         } else if (is_w(c, "sym")) {
+            bold_to(w, line, bold);
             put_symbol(w, c, line);
         } else if (is_w(c, "softHyphen")) {
             put_cp(line, 0x00AD);
@@ -818,11 +909,64 @@ static void walk_paragraph_content(word *w, const xmlNode *n, gw_buf *line, xmlN
     }
 }
 
-static void walk_paragraph(word *w, const xmlNode *p)
+/* Does the UTF-8 text hold a character other than white space and markers? */
+static bool has_visible(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        size_t k = gw_utf8_decode((const unsigned char *)s + i, n - i, &cp);
+        if (k == 0)
+            return true;
+        if (cp != ' ' && cp != '\t' && cp != 0x3000 && cp != GW_CP_LINE_BREAK &&
+            cp != GW_IMPORT_BOLD_ON && cp != GW_IMPORT_BOLD_OFF)
+            return true;
+        i += k;
+    }
+    return false;
+}
+
+/* A paragraph bold from its first character to its last (after its number)
+ * is a heading's look in Word, which gwpdf sets itself: its markers go.  Bold
+ * inside a paragraph is kept. */
+static void drop_whole_bold(gw_buf *line, size_t from)
+{
+    bool inside = false, plain = false, any = false;
+    for (size_t i = from; i < line->n;) {
+        uint32_t cp;
+        size_t k = gw_utf8_decode((const unsigned char *)line->s + i, line->n - i, &cp);
+        if (k == 0)
+            return;
+        if (cp == GW_IMPORT_BOLD_ON || cp == GW_IMPORT_BOLD_OFF) {
+            inside = cp == GW_IMPORT_BOLD_ON;
+            any = true;
+        } else if (!inside && has_visible(line->s + i, k)) {
+            plain = true;
+        }
+        i += k;
+    }
+    if (!any || plain)
+        return;
+    size_t to = from;
+    for (size_t i = from; i < line->n;) {
+        uint32_t cp;
+        size_t k = gw_utf8_decode((const unsigned char *)line->s + i, line->n - i, &cp);
+        if (cp != GW_IMPORT_BOLD_ON && cp != GW_IMPORT_BOLD_OFF) {
+            memmove(line->s + to, line->s + i, k);
+            to += k;
+        }
+        i += k;
+    }
+    line->n = to;
+}
+
+/* A paragraph's text, its number first, into line; text boxes met in it into
+ * boxes (read after it).  *page_before: Word breaks the page before it. */
+static void read_paragraph(word *w, const xmlNode *p, gw_buf *line, xmlNode **boxes,
+                           size_t *n_boxes, bool *page_before)
 {
     w->para++;
-    gw_buf line = { 0 };
     xmlNode *ppr = child_w(p, "pPr");
+    *page_before = toggle_on(child_w(ppr, "pageBreakBefore"));
     char *style_id = attr_w(child_w(ppr, "pStyle"), "val");
     int heading = 0;
     long num_id = 0, ilvl = 0;
@@ -833,35 +977,400 @@ static void walk_paragraph(word *w, const xmlNode *p)
     }
     long style_num = 0, style_ilvl = 0;
     style_props(w, style_id, &heading, &style_num, &style_ilvl);
+    if (heading < 0 || w->numbered_headings)
+        heading = 0;
+    w->style_bold = style_is_bold(w, style_id);
     xmlFree(style_id);
     if (!np) {                     /* the paragraph's own numPr (numId 0: none) wins */
         num_id = style_num;
         ilvl = style_ilvl;
     }
     if (num_id > 0)
-        put_list_number(w, &line, num_id, ilvl);
+        put_list_number(w, line, num_id, ilvl);
     else if (heading)
-        put_heading_number(w, &line, heading);
+        put_heading_number(w, line, heading);
+    size_t text_from = line->n;
+    w->bold = false;
+    walk_paragraph_content(w, p, line, boxes, n_boxes);
+    bold_to(w, line, false);
+    drop_whole_bold(line, text_from);
+    w->oom |= line->oom;
+}
+
+/* A block of the body for the text import: its marker line at paragraph `at`. */
+static void add_block(word *w, char *xml, long at)
+{
+    if (!xml || !gw_grow(&w->blocks, &w->cap_blocks, w->n_blocks + 1, sizeof *w->blocks) ||
+        !gw_grow(&w->block_section, &w->cap_block_sections, w->n_blocks + 1,
+                 sizeof *w->block_section)) {
+        free(xml);
+        w->oom = true;
+        return;
+    }
+    w->blocks[w->n_blocks] = xml;
+    w->block_section[w->n_blocks++] = w->section;
+    put_cp(&w->text, GW_IMPORT_BLOCK);
+    long para = w->para;
+    w->para = at;
+    end_line(w);
+    w->para = para;
+}
+
+/* A section ends with this paragraph (its w:sectPr): remember its orientation. */
+static void end_section(word *w, const xmlNode *sect)
+{
+    if (!gw_grow(&w->landscape, &w->cap_landscape, w->section + 1, sizeof *w->landscape)) {
+        w->oom = true;
+        return;
+    }
+    char *orient = attr_w(child_w(sect, "pgSz"), "orient");
+    w->landscape[w->section++] = orient && !strcmp(orient, "landscape");
+    xmlFree(orient);
+}
+
+static void walk_paragraph(word *w, const xmlNode *p)
+{
+    gw_buf line = { 0 };
     xmlNode *boxes[16];
     size_t n_boxes = 0;
-    walk_paragraph_content(w, p, &line, boxes, &n_boxes);
-    w->oom |= line.oom;
+    bool page_before;
+    bool pending = w->break_pending;
+    w->break_pending = false;
+    read_paragraph(w, p, &line, boxes, &n_boxes, &page_before);
+    pending = pending || page_before;
+    if (has_visible(line.s, line.n)) {
+        /* A page break between two paragraphs with text is kept; one before
+         * the first text or at the end of the document is not. */
+        if (pending && w->has_text)
+            add_block(w, strdup("<pagebreak/>"), w->para);
+        w->has_text = true;
+    } else {
+        w->break_pending = w->break_pending || pending;
+    }
     gw_buf_put(&w->text, line.s ? line.s : "", line.n);
     end_line(w);
     free(line.s);
+    const xmlNode *sect = child_w(child_w(p, "pPr"), "sectPr");
+    if (sect)
+        end_section(w, sect);
     for (size_t i = 0; i < n_boxes; i++)
         walk_block(w, boxes[i]);
 }
 
-static void walk_table(word *w, const xmlNode *t)
+/* ---- tables ------------------------------------------------------------- */
+
+/* Columns a portrait table may have (7.23 mm each in the 156 mm type area),
+ * and a landscape one (225 mm): docs/format.md. */
+#define PORTRAIT_COLUMNS 21
+#define LANDSCAPE_COLUMNS 31
+
+/* A cell as read: where it starts on the grid, its spans and its content. */
+typedef struct cell {
+    size_t row, col, colspan, rowspan;
+    bool merged;           /* a w:vMerge continuation: part of the cell above */
+    gw_buf xml;            /* inline text or <p> paragraphs */
+} cell;
+
+typedef struct table {
+    cell *cells;
+    size_t n_cells, cap_cells;
+    size_t n_rows, n_cols, head_rows;
+    long *widths;          /* w:tblGrid, twips; n_cols of them, or NULL */
+    bool oom;
+} table;
+
+/* Text of the import's line (UTF-8, markers in it) as XML inline text:
+ * escaped, U+2028 as <br/>, bold markers as balanced <b>. */
+static void put_inline(gw_buf *b, const char *s, size_t n)
 {
-    note(w, &w->warned_table, "a table is imported as lines of text, a paragraph a line, "
-         "cell after cell: its rows and columns are not kept yet");
+    bool open = false;
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        size_t k = gw_utf8_decode((const unsigned char *)s + i, n - i, &cp);
+        if (k == 0)
+            break;
+        if (cp == GW_IMPORT_BOLD_ON || cp == GW_IMPORT_BOLD_OFF) {
+            if (open != (cp == GW_IMPORT_BOLD_ON))
+                gw_buf_str(b, open ? "</b>" : "<b>");
+            open = cp == GW_IMPORT_BOLD_ON;
+        } else if (cp == GW_CP_LINE_BREAK) {
+            gw_buf_str(b, "<br/>");
+        } else if (cp == '&' || cp == '<' || cp == '>') {
+            gw_buf_str(b, cp == '&' ? "&amp;" : cp == '<' ? "&lt;" : "&gt;");
+        } else {
+            gw_buf_put(b, s + i, k);
+        }
+        i += k;
+    }
+    if (open)
+        gw_buf_str(b, "</b>");
+}
+
+/* The paragraphs of a cell (and of content controls in it) into c->xml: one
+ * as inline text, several as <p> each; a table inside a cell gives its
+ * paragraphs too, with a warning.  Text boxes are read after the table. */
+static void cell_paragraphs(word *w, const xmlNode *n, gw_buf *paras, size_t *count,
+                            xmlNode **boxes, size_t *n_boxes)
+{
+    for (xmlNode *c = n->children; c && !w->oom; c = c->next) {
+        if (is_w(c, "p")) {
+            gw_buf line = { 0 };
+            bool page_before;
+            read_paragraph(w, c, &line, boxes, n_boxes, &page_before);
+            if (has_visible(line.s, line.n)) {
+                gw_buf_str(paras, "<p>");
+                put_inline(paras, line.s, line.n);
+                gw_buf_str(paras, "</p>");
+                (*count)++;
+            }
+            free(line.s);
+        } else if (is_w(c, "tbl")) {
+            note(w, &w->warned_nested, "a table inside a table cell is imported as that cell's "
+                 "paragraphs");
+            for (xmlNode *r = c->children; r; r = r->next)
+                for (xmlNode *tc = is_w(r, "tr") ? r->children : NULL; tc; tc = tc->next)
+                    if (is_w(tc, "tc"))
+                        cell_paragraphs(w, tc, paras, count, boxes, n_boxes);
+        } else if (is_w(c, "sdt") || is_w(c, "customXml") || is_w(c, "ins") || is_w(c, "sdtContent")) {
+            cell_paragraphs(w, c, paras, count, boxes, n_boxes);
+        }
+    }
+}
+
+/* A cell's content from its paragraphs: one as inline text (its <p></p>
+ * taken off), several as they are.  Takes paras. */
+static void cell_content(cell *c, gw_buf *paras, size_t count)
+{
+    if (count != 1) {
+        c->xml = *paras;
+        return;
+    }
+    gw_buf_put(&c->xml, paras->s + 3, paras->n - 7);
+    free(paras->s);
+}
+
+static cell *new_cell(table *t)
+{
+    if (!gw_grow(&t->cells, &t->cap_cells, t->n_cells + 1, sizeof *t->cells)) {
+        t->oom = true;
+        return NULL;
+    }
+    cell *c = &t->cells[t->n_cells++];
+    memset(c, 0, sizeof *c);
+    return c;
+}
+
+/* The cell of an earlier row that covers column col of row `row` - 1, or NULL. */
+static cell *cell_above(table *t, size_t row, size_t col)
+{
+    for (size_t i = t->n_cells; i-- > 0;) {
+        cell *c = &t->cells[i];
+        if (c->merged || c->row >= row)
+            continue;
+        if (c->row + c->rowspan == row && col >= c->col && col < c->col + c->colspan)
+            return c;
+    }
+    return NULL;
+}
+
+/* The rows and cells of w:tbl into t: spans from w:gridSpan and w:vMerge,
+ * leading w:tblHeader rows as the head, widths from w:tblGrid. */
+static void read_table(word *w, const xmlNode *tbl, table *t, xmlNode **boxes, size_t *n_boxes)
+{
+    const xmlNode *grid = child_w(tbl, "tblGrid");
+    size_t n_grid = 0;
+    for (const xmlNode *g = grid ? grid->children : NULL; g; g = g->next)
+        n_grid += is_w(g, "gridCol");
+    if (n_grid > 0 && (t->widths = calloc(n_grid, sizeof *t->widths)) != NULL) {
+        size_t k = 0;
+        for (const xmlNode *g = grid->children; g; g = g->next)
+            if (is_w(g, "gridCol"))
+                t->widths[k++] = attr_long(g, "w", 0);
+    }
+    bool head = true;
+    for (const xmlNode *r = tbl->children; r && !t->oom; r = r->next) {
+        if (!is_w(r, "tr"))
+            continue;
+        size_t row = t->n_rows++, col = 0;
+        const xmlNode *trpr = child_w(r, "trPr");
+        col = (size_t)attr_long(child_w(trpr, "gridBefore"), "val", 0);
+        head = head && toggle_on(child_w(trpr, "tblHeader"));
+        if (head)
+            t->head_rows = t->n_rows;
+        for (const xmlNode *tc = r->children; tc && !t->oom; tc = tc->next) {
+            if (!is_w(tc, "tc"))
+                continue;
+            const xmlNode *tcpr = child_w(tc, "tcPr");
+            long span = attr_long(child_w(tcpr, "gridSpan"), "val", 1);
+            const xmlNode *vm = child_w(tcpr, "vMerge");
+            char *vmv = attr_w(vm, "val");
+            bool continues = vm && (!vmv || !strcmp(vmv, "continue"));
+            xmlFree(vmv);
+            cell *c = new_cell(t);
+            if (!c)
+                break;
+            *c = (cell){ row, col, (size_t)(span > 0 && span < 64 ? span : 1), 1, false, { 0 } };
+            gw_buf paras = { 0 };
+            size_t count = 0;
+            cell_paragraphs(w, tc, &paras, &count, boxes, n_boxes);
+            /* A continuation with text of its own stays a cell: nothing is lost. */
+            cell *above = continues && count == 0 ? cell_above(t, row, col) : NULL;
+            if (above && above->col == col && above->colspan == c->colspan) {
+                above->rowspan++;
+                c->merged = true;
+                free(paras.s);
+            } else {
+                cell_content(c, &paras, count);
+            }
+            col += c->colspan;
+        }
+        if (col > t->n_cols)
+            t->n_cols = col;
+    }
+    if (n_grid > t->n_cols)
+        t->n_cols = n_grid;
+    if (n_grid != t->n_cols) {             /* the grid does not describe the cells */
+        free(t->widths);
+        t->widths = NULL;
+    }
+}
+
+static void table_free(table *t)
+{
+    for (size_t i = 0; i < t->n_cells; i++)
+        free(t->cells[i].xml.s);
+    free(t->cells);
+    free(t->widths);
+}
+
+static void put_row_cells(gw_buf *b, const table *t, size_t row, const char *tag)
+{
+    gw_buf_str(b, "<tr>");
+    for (size_t i = 0; i < t->n_cells; i++) {
+        const cell *c = &t->cells[i];
+        if (c->row != row || c->merged)
+            continue;
+        gw_buf_printf(b, "<%s", tag);
+        if (c->colspan > 1)
+            gw_buf_printf(b, " colspan=\"%zu\"", c->colspan);
+        if (c->rowspan > 1)
+            gw_buf_printf(b, " rowspan=\"%zu\"", c->rowspan);
+        gw_buf_str(b, ">");
+        gw_buf_put(b, c->xml.s ? c->xml.s : "", c->xml.n);
+        gw_buf_printf(b, "</%s>", tag);
+    }
+    gw_buf_str(b, "</tr>");
+}
+
+/* The table as format-v1 XML (docs/format.md, table). */
+static char *table_xml(const table *t, bool landscape)
+{
+    gw_buf b = { 0 };
+    gw_buf_str(&b, landscape ? "<table orient=\"landscape\">" : "<table>");
+    long total = 0;
+    for (size_t i = 0; t->widths && i < t->n_cols; i++)
+        total += t->widths[i] > 0 ? t->widths[i] : 0;
+    for (size_t i = 0; total > 0 && i < t->n_cols; i++) {
+        /* Relative widths, in hundredths of the table: Word's twips are set
+         * for Word's page, the proportions are what the author meant. */
+        long pct = t->widths[i] > 0 ? (t->widths[i] * 100 + total / 2) / total : 0;
+        gw_buf_printf(&b, "<col width=\"%ld*\"/>", pct > 0 ? pct : 1);
+    }
+    if (t->head_rows > 0) {
+        gw_buf_str(&b, "<thead>");
+        for (size_t r = 0; r < t->head_rows; r++)
+            put_row_cells(&b, t, r, "th");
+        gw_buf_str(&b, "</thead>");
+    }
+    gw_buf_str(&b, "<tbody>");
+    for (size_t r = t->head_rows; r < t->n_rows; r++)
+        put_row_cells(&b, t, r, "td");
+    gw_buf_str(&b, "</tbody></table>");
+    if (b.oom) {
+        free(b.s);
+        return NULL;
+    }
+    return b.s;
+}
+
+/* A head row whose rowspan reaches into the body cannot be a head row. */
+static bool head_closed(const table *t)
+{
+    for (size_t i = 0; i < t->n_cells; i++) {
+        const cell *c = &t->cells[i];
+        if (!c->merged && c->row < t->head_rows && c->row + c->rowspan > t->head_rows)
+            return false;
+    }
+    return true;
+}
+
+/* A table before any text (a template's layout of the 版头 and title), one of
+ * a single column (a frame), or one wider than a landscape page holds is read
+ * as lines, a paragraph a line, as before; any other becomes a <table>. */
+static void walk_table_as_lines(word *w, const xmlNode *t)
+{
     for (xmlNode *r = t->children; r; r = r->next)
         if (is_w(r, "tr"))
             for (xmlNode *c = r->children; c; c = c->next)
                 if (is_w(c, "tc"))
                     walk_block(w, c);
+}
+
+/* The grid columns a w:tbl uses: its w:tblGrid's, or its widest row's. */
+static size_t table_columns(const xmlNode *tbl)
+{
+    size_t n = 0;
+    const xmlNode *grid = child_w(tbl, "tblGrid");
+    for (const xmlNode *g = grid ? grid->children : NULL; g; g = g->next)
+        n += is_w(g, "gridCol");
+    for (const xmlNode *r = tbl->children; r; r = r->next) {
+        if (!is_w(r, "tr"))
+            continue;
+        long k = attr_long(child_w(child_w(r, "trPr"), "gridBefore"), "val", 0);
+        for (const xmlNode *tc = r->children; tc; tc = tc->next)
+            if (is_w(tc, "tc")) {
+                long span = attr_long(child_w(child_w(tc, "tcPr"), "gridSpan"), "val", 1);
+                k += span > 0 && span < 64 ? span : 1;
+            }
+        if (k > 0 && (size_t)k > n)
+            n = (size_t)k;
+    }
+    return n;
+}
+
+static void walk_table(word *w, const xmlNode *tbl)
+{
+    size_t cols = table_columns(tbl);
+    if (!w->has_text || cols <= 1 || cols > LANDSCAPE_COLUMNS) {
+        if (cols > LANDSCAPE_COLUMNS)
+            note(w, NULL, "a table of %zu columns is wider than a landscape page holds (%d): "
+                 "imported as lines of text, a cell a line", cols, LANDSCAPE_COLUMNS);
+        walk_table_as_lines(w, tbl);
+        return;
+    }
+    long first_para = w->para + 1;
+    table t = { 0 };
+    xmlNode *boxes[16];
+    size_t n_boxes = 0;
+    read_table(w, tbl, &t, boxes, &n_boxes);
+    if (t.oom || w->oom || t.n_rows == 0) {
+        w->oom = w->oom || t.oom;
+    } else {
+        if (!head_closed(&t)) {
+            note(w, &w->warned_table, "a table's header rows hold a cell merged down into its "
+                 "body: imported without a header row");
+            t.head_rows = 0;
+        }
+        bool wide = t.n_cols > PORTRAIT_COLUMNS;
+        if (wide)
+            note(w, NULL, "a table of %zu columns is wider than a portrait page holds (%d): set "
+                 "on landscape pages", t.n_cols, PORTRAIT_COLUMNS);
+        char *xml = table_xml(&t, wide);
+        add_block(w, xml, first_para);
+    }
+    table_free(&t);
+    for (size_t i = 0; i < n_boxes; i++)
+        walk_block(w, boxes[i]);
 }
 
 /* Block content: paragraphs, tables, content controls, text boxes' bodies. */
@@ -886,8 +1395,34 @@ static void walk_block(word *w, const xmlNode *n)
     }
 }
 
+/* A table in a section Word sets on landscape pages is set on landscape pages. */
+static void turn_landscape_tables(word *w)
+{
+    static const char plain[] = "<table>", turned[] = "<table orient=\"landscape\">";
+    for (size_t i = 0; i < w->n_blocks && !w->oom; i++) {
+        size_t sect = w->block_section[i];
+        if (sect >= w->section || !w->landscape[sect] || strncmp(w->blocks[i], plain, 7))
+            continue;
+        size_t n = strlen(w->blocks[i]);
+        char *t = malloc(n + sizeof turned - sizeof plain + 1);
+        if (!t) {
+            w->oom = true;
+            return;
+        }
+        memcpy(t, turned, sizeof turned - 1);
+        memcpy(t + sizeof turned - 1, w->blocks[i] + 7, n - 7 + 1);
+        free(w->blocks[i]);
+        w->blocks[i] = t;
+    }
+}
+
 static void word_free(word *w)
 {
+    for (size_t i = 0; i < w->n_blocks; i++)
+        free(w->blocks[i]);
+    free(w->blocks);
+    free(w->block_section);
+    free(w->landscape);
     for (size_t i = 0; i < w->n_styles; i++) {
         free(w->styles[i].id);
         free(w->styles[i].based_on);
@@ -950,14 +1485,20 @@ char *gw_import_docx(const char *name, const unsigned char *data, size_t len,
         if (body && local.errors == diag->errors) {
             read_numbering(&w, numbering);
             read_styles(&w, styles);
+            w.numbered_headings = headings_numbered(&w);
             gw_warn(&local, name, 0, 0, "the .docx's fonts, sizes, colours, indents, spacing and "
                     "page setup are not imported: gwpdf sets the format (GB/T 9704)");
             walk_block(&w, body);
-            if (w.oom || w.text.oom)
+            end_section(&w, child_w(body, "sectPr"));
+            turn_landscape_tables(&w);
+            if (w.oom || w.text.oom) {
                 gw_error(&local, name, 0, 0, "out of memory reading the document");
-            else
-                xml = gw_import_text_at(name, w.text.s ? w.text.s : "", w.text.n, w.positions,
-                                        w.n_lines, true, limits, out_len, &local);
+            } else {
+                gw_import_made made = { w.positions, w.n_lines, true,
+                                        (const char *const *)w.blocks, w.n_blocks };
+                xml = gw_import_text_at(name, w.text.s ? w.text.s : "", w.text.n, &made, limits,
+                                        out_len, &local);
+            }
         }
         xmlFreeDoc(numbering);
         xmlFreeDoc(styles);

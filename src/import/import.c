@@ -243,7 +243,7 @@ typedef struct src_line {
     bool blank_before;      /* an empty line (or more) separates it from the previous one */
 } src_line;
 
-typedef enum role { ROLE_P, ROLE_HEADING, ROLE_RUNIN, ROLE_ITEM } role;
+typedef enum role { ROLE_P, ROLE_HEADING, ROLE_RUNIN, ROLE_ITEM, ROLE_BLOCK } role;
 
 typedef enum shape {
     SHAPE_HEADING,          /* short, one phrase: 部门概况 */
@@ -259,6 +259,7 @@ typedef struct para {
     role role;
     size_t runin_len;       /* characters of the run-in heading (after the number) */
     bool decided;           /* role given with the rest of its sequence */
+    bool block;             /* a GW_IMPORT_BLOCK line: the caller's next XML block */
 } para;
 
 /* A warning kept until the end, so that they come out in line order although
@@ -288,6 +289,8 @@ typedef struct importer {
     const long *positions;  /* when set, line L of the text is reported as positions[L - 1] */
     size_t n_positions;     /* (a .docx paragraph's number), without a column */
     bool paragraph_lines;   /* each line is a whole paragraph (a .docx's): never joined */
+    const gw_import_made *made;  /* a made text: its markers read (NULL: plain text) */
+    size_t next_block;      /* the next of made->blocks to write */
 } importer;
 
 /* Where text line `line` is reported: itself, or the position the caller gave. */
@@ -296,6 +299,16 @@ static long position_of(const importer *im, long line)
     if (!im->positions || line <= 0)
         return line;
     return (size_t)line <= im->n_positions ? im->positions[line - 1] : im->positions[im->n_positions - 1];
+}
+
+/* A line named inside a message, as the position before it is written: "line 12"
+ * of a text, "¶12" of a .docx (diag's line_mark). */
+static void name_line(const importer *im, long line, char *out, size_t size)
+{
+    if (im->diag && im->diag->line_mark)
+        snprintf(out, size, "%s%ld", im->diag->line_mark, position_of(im, line));
+    else
+        snprintf(out, size, "line %ld", line);
 }
 
 static long column_of(const importer *im, long col)
@@ -383,13 +396,29 @@ static void put_indent(importer *im, int depth)
         put(im, "  ", 2);
 }
 
-/* Text content, escaped: & < > are the only characters text needs escaped. */
-/* Text escaped for XML; a line break inside a paragraph (the .docx import's
- * w:br, U+2028) as <br/> where the element takes one, else a space. */
-static void put_text(importer *im, const uint32_t *cp, size_t len, bool breaks)
+/* Text escaped for XML: & < > are the only characters text needs escaped.
+ * A line break inside a paragraph (the .docx import's w:br, U+2028) is <br/>
+ * where the element takes one (`breaks`), else a space; a made text's bold
+ * markers are <b>…</b> where the element takes it (`bold`), balanced within
+ * the element and never around nothing, else dropped. */
+static void put_text(importer *im, const uint32_t *cp, size_t len, bool breaks, bool bold)
 {
+    bool open = false, pending = false;
     for (size_t i = 0; i < len; i++) {
         char u[4];
+        if (im->made && (cp[i] == GW_IMPORT_BOLD_ON || cp[i] == GW_IMPORT_BOLD_OFF)) {
+            bool on = cp[i] == GW_IMPORT_BOLD_ON && bold;
+            if (!on && open)
+                puts_(im, "</b>");
+            open = open && on;
+            pending = on && !open;
+            continue;
+        }
+        if (pending) {
+            puts_(im, "<b>");
+            open = true;
+            pending = false;
+        }
         switch (cp[i]) {
         case GW_CP_LINE_BREAK: puts_(im, breaks ? "<br/>" : " "); break;
         case '&': puts_(im, "&amp;"); break;
@@ -398,6 +427,8 @@ static void put_text(importer *im, const uint32_t *cp, size_t len, bool breaks)
         default: put(im, u, gw_utf8_encode(cp[i], u)); break;
         }
     }
+    if (open)
+        puts_(im, "</b>");
 }
 
 /* <tag>text</tag> on a line of its own. */
@@ -406,7 +437,8 @@ static void put_element(importer *im, int depth, const char *open, const char *c
 {
     put_indent(im, depth);
     puts_(im, open);
-    put_text(im, cp, len, !strncmp(open, "<p", 2) || !strncmp(open, "<item", 5));
+    bool inline_text = !strncmp(open, "<p", 2) || !strncmp(open, "<item", 5);
+    put_text(im, cp, len, inline_text, inline_text);
     puts_(im, close);
     puts_(im, "\n");
 }
@@ -614,6 +646,12 @@ static shape shape_of(const uint32_t *t, size_t n, size_t *runin_len)
     return SHAPE_ITEM;
 }
 
+/* A made text's line standing for one of the caller's XML blocks. */
+static bool is_block_line(const importer *im, const src_line *l)
+{
+    return im->made && l->len == 1 && line_cp(im, l)[0] == GW_IMPORT_BLOCK;
+}
+
 /* A numbered line that is a heading by itself: it does not continue into the next line. */
 static bool stands_alone(const importer *im, const src_line *l)
 {
@@ -628,7 +666,7 @@ static bool stands_alone(const importer *im, const src_line *l)
 static bool label_shaped(const importer *im, const src_line *l)
 {
     const uint32_t *t = line_cp(im, l);
-    if (l->len < 2 || l->len > LABEL_MAX || t[0] != 0x9644 || t[1] != 0x4EF6)
+    if (is_block_line(im, l) || l->len < 2 || l->len > LABEL_MAX || t[0] != 0x9644 || t[1] != 0x4EF6)
         return false;
     for (size_t i = 2; i < l->len; i++)
         if (!is_blank(t[i]) && digit_value(t[i]) < 0 && cn_digit(t[i], false) < 0
@@ -639,14 +677,15 @@ static bool label_shaped(const importer *im, const src_line *l)
 
 static bool title_shaped(const importer *im, const src_line *l)
 {
-    return l->len <= TITLE_LINE_MAX && !numbered(im, l) && !ends_paragraph(line_cp(im, l), l->len);
+    return l->len <= TITLE_LINE_MAX && !numbered(im, l) && !is_block_line(im, l)
+           && !ends_paragraph(line_cp(im, l), l->len);
 }
 
 /* （2022年度） or ——在全区工作会议上的讲话 */
 static bool subtitle_shaped(const importer *im, const src_line *l)
 {
     const uint32_t *t = line_cp(im, l);
-    if (l->len > TITLE_LINE_MAX || numbered(im, l))
+    if (l->len > TITLE_LINE_MAX || numbered(im, l) || is_block_line(im, l))
         return false;
     if (is_open_paren(t[0]) && is_close_paren(t[l->len - 1]))
         return true;
@@ -706,8 +745,8 @@ static void find_signature(importer *im, matter *m)
      * sentence broken before it. */
     const src_line *before = last - 1 > m->body_first ? &im->lines[last - 2] : NULL;
     bool after_sentence = !before || ends_paragraph(line_cp(im, before), before->len)
-                          || stands_alone(im, before);
-    if (is->len <= ISSUER_MAX && !numbered(im, is) && !ends_paragraph(t, is->len)
+                          || stands_alone(im, before) || is_block_line(im, before);
+    if (!is_block_line(im, is) && is->len <= ISSUER_MAX && !numbered(im, is) && !ends_paragraph(t, is->len)
         && !is_continuation_end(t[is->len - 1]) && after_sentence) {
         m->issuer = last - 1;
         m->body_end = last - 1;
@@ -736,6 +775,7 @@ static void build_paragraphs(importer *im, const matter *m)
         para *p = &im->paras[im->n_paras++];
         memset(p, 0, sizeof *p);
         p->line = im->lines[k].line;
+        p->block = is_block_line(im, &im->lines[k]);
         append_line(im, &p->text, &im->lines[k]);
         bool alone = stands_alone(im, &im->lines[k]);
         size_t last = k++;
@@ -760,11 +800,15 @@ static void classify(importer *im)
 {
     for (size_t i = 0; i < im->n_paras; i++) {
         para *p = &im->paras[i];
-        p->role = ROLE_P;
-        if (!gw_typed_number_match(p->text.v, p->text.len, &p->num)) {
+        p->role = p->block ? ROLE_BLOCK : ROLE_P;
+        /* A bold run that opens a made paragraph (a heading's look in Word)
+         * hides no typed number: the number is matched after it. */
+        size_t skip = im->made && p->text.len > 0 && p->text.v[0] == GW_IMPORT_BOLD_ON;
+        if (p->block || !gw_typed_number_match(p->text.v + skip, p->text.len - skip, &p->num)) {
             p->num.level = 0;
             continue;
         }
+        p->num.len += skip;
         p->shape = shape_of(p->text.v + p->num.len, p->text.len - p->num.len, &p->runin_len);
         if (p->num.level == MAX_LEVEL)
             p->shape = SHAPE_ITEM;                 /* no section is numbered ① */
@@ -795,10 +839,13 @@ static void decide_sequence(importer *im, size_t first)
             continue;
         }
         p->role = ROLE_ITEM;
-        if (p->shape != SHAPE_ITEM)
+        if (p->shape != SHAPE_ITEM) {
+            char from[32];
+            name_line(im, im->paras[first].line, from, sizeof from);
             note_warning(im, p->line,
-                         "taken for a list item like the others numbered alike from line %ld, "
-                         "though it reads like a heading", im->paras[first].line);
+                         "taken for a list item like the others numbered alike from %s, "
+                         "though it reads like a heading", from);
+        }
     }
 }
 
@@ -948,6 +995,17 @@ static void write_date(importer *im, const src_line *l)
     put_element(im, 2, "<date>", "</date>", t, l->len);
 }
 
+/* The caller's next XML block (a table, a page break), as it is. */
+static void write_block(importer *im, int depth, long line)
+{
+    if (im->next_block >= im->made->n_blocks)
+        return;                              /* more markers than blocks: the caller's slip */
+    mark_line(im, line);
+    put_indent(im, depth);
+    puts_(im, im->made->blocks[im->next_block++]);
+    puts_(im, "\n");
+}
+
 static void write_document(importer *im, const matter *m)
 {
     puts_(im, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<report version=\"1\">\n");
@@ -962,7 +1020,7 @@ static void write_document(importer *im, const matter *m)
     for (size_t i = m->title_first; i < m->title_end; i++) {
         if (i > m->title_first)
             puts_(im, "<br/>");
-        put_text(im, line_cp(im, &im->lines[i]), im->lines[i].len, true);
+        put_text(im, line_cp(im, &im->lines[i]), im->lines[i].len, true, false);
     }
     puts_(im, "</title>\n");
     if (m->subtitle != SIZE_MAX)
@@ -975,6 +1033,9 @@ static void write_document(importer *im, const matter *m)
             write_heading(im, &w, p);
         } else if (p->role == ROLE_ITEM) {
             write_item(im, &w, p);
+        } else if (p->role == ROLE_BLOCK) {
+            close_list(im, &w);
+            write_block(im, w.depth + 1, p->line);
         } else {
             close_list(im, &w);
             mark_line(im, p->line);
@@ -1102,17 +1163,17 @@ static bool check_written(importer *im, const char *xml, const gw_limits *limits
     return errors == 0;
 }
 
-char *gw_import_text_at(const char *name, const char *data, size_t len, const long *positions,
-                        size_t n_positions, bool paragraph_lines, const gw_limits *limits,
-                        size_t *out_len, gw_diag *diag)
+char *gw_import_text_at(const char *name, const char *data, size_t len, const gw_import_made *made,
+                        const gw_limits *limits, size_t *out_len, gw_diag *diag)
 {
     importer im;
     memset(&im, 0, sizeof im);
     im.name = name;
     im.diag = diag;
-    im.positions = n_positions > 0 ? positions : NULL;
-    im.n_positions = n_positions;
-    im.paragraph_lines = paragraph_lines;
+    im.made = made;
+    im.positions = made && made->n_positions > 0 ? made->positions : NULL;
+    im.n_positions = made ? made->n_positions : 0;
+    im.paragraph_lines = made && made->paragraph_lines;
     im.out_line = 1;
     char *xml = NULL;
     if (decode(&im, data, len)) {
@@ -1146,5 +1207,5 @@ char *gw_import_text_at(const char *name, const char *data, size_t len, const lo
 char *gw_import_text(const char *name, const char *data, size_t len, const gw_limits *limits,
                      size_t *out_len, gw_diag *diag)
 {
-    return gw_import_text_at(name, data, len, NULL, 0, false, limits, out_len, diag);
+    return gw_import_text_at(name, data, len, NULL, limits, out_len, diag);
 }

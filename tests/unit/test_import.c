@@ -602,6 +602,51 @@ static void test_errors_at_text_lines(void **state)
     free(diags);
 }
 
+/* A made text (the .docx import's): block lines become the caller's XML
+ * where they stand, never the title, an issuer or a date's neighbour taken
+ * for one; bold markers become balanced <b> in paragraphs and items, and are
+ * dropped in headings and the title; a bold run before a typed number does
+ * not hide it. */
+static void test_made_text_markers(void **state)
+{
+    (void)state;
+    static const char text[] =
+        "\xEF\xB7\x91标题\xEF\xB7\x92\n"                  /* bold title: dropped */
+        "本报告\xEF\xB7\x91金额单位\xEF\xB7\x92为万元。\n"
+        "\xEF\xB7\x91一、总体情况\xEF\xB7\x92\n"
+        "\xEF\xB7\x90\n"                                   /* block 0 */
+        "开\xEF\xB7\x91头加粗到末尾。\n"                    /* never closed: closed here */
+        "\xEF\xB7\x90\n"                                   /* block 1, before the issuer */
+        "某区财政局\n2024年1月9日\n";
+    const long positions[] = { 1, 2, 3, 4, 6, 7, 8, 9 };
+    const char *blocks[] = { "<table><tbody><tr><td>甲</td><td>乙</td></tr></tbody></table>",
+                             "<pagebreak/>" };
+    gw_import_made made = { positions, 8, true, blocks, 2 };
+    char *diags = NULL;
+    size_t size = 0, out_len = 0;
+    FILE *f = open_memstream(&diags, &size);
+    gw_diag d = gw_diag_init(f);
+    char *xml = gw_import_text_at("in.docx", text, sizeof text - 1, &made, NULL, &out_len, &d);
+    fclose(f);
+    assert_non_null(xml);
+    assert_string_equal(xml, HEAD
+        "  <title>标题</title>\n"
+        "  <p>本报告<b>金额单位</b>为万元。</p>\n"
+        "  <section>\n"
+        "    <heading>总体情况</heading>\n"
+        "    <table><tbody><tr><td>甲</td><td>乙</td></tr></tbody></table>\n"
+        "    <p>开<b>头加粗到末尾。</b></p>\n"
+        "    <pagebreak/>\n"
+        "  </section>\n"
+        "  <signature>\n"
+        "    <issuer>某区财政局</issuer>\n"
+        "    <date>2024-01-09</date>\n"
+        "  </signature>\n"
+        "</report>\n");
+    free(xml);
+    free(diags);
+}
+
 /* ---- .docx ---------------------------------------------------------------- */
 
 #define W_DOC "<?xml version=\"1.0\" encoding=\"UTF-8\"?><w:document xmlns:w=\"" \
@@ -771,6 +816,7 @@ int main(void)
         cmocka_unit_test(test_gb18030_bad_sequence),
         cmocka_unit_test(test_errors_at_text_lines),
         cmocka_unit_test(test_seed),
+        cmocka_unit_test(test_made_text_markers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -135,6 +135,89 @@ def styled():
     return {'word/document.xml': document(body), 'word/styles.xml': STYLES}
 
 
+def bold(text):
+    return f'<w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">{text}</w:t></w:r>'
+
+
+def cell(*paras_, span=None, vmerge=None):
+    tcpr = f'<w:gridSpan w:val="{span}"/>' if span else ''
+    if vmerge is not None:
+        tcpr += f'<w:vMerge w:val="{vmerge}"/>' if vmerge else '<w:vMerge/>'
+    return f'<w:tc><w:tcPr>{tcpr}</w:tcPr>{"".join(paras_) or para()}</w:tc>'
+
+
+def row(*cells, header=False):
+    trpr = '<w:trPr><w:tblHeader/></w:trPr>' if header else ''
+    return f'<w:tr>{trpr}{"".join(cells)}</w:tr>'
+
+
+def tbl(widths, *rows):
+    grid = ''.join(f'<w:gridCol w:w="{w}"/>' for w in widths)
+    return f'<w:tbl><w:tblGrid>{grid}</w:tblGrid>{"".join(rows)}</w:tbl>'
+
+
+# Bold from styles: a character style (w:rStyle) and a bold paragraph style, whose
+# runs on the bold character style are not bold (bold is a toggle: ECMA-376 17.7.3).
+TABLE_STYLES = (f'<?xml version="1.0" encoding="UTF-8"?><w:styles {W}>'
+                '<w:style w:type="character" w:styleId="Strong"><w:name w:val="Strong"/>'
+                '<w:rPr><w:b/></w:rPr></w:style>'
+                '<w:style w:type="character" w:styleId="Stronger"><w:name w:val="Stronger"/>'
+                '<w:basedOn w:val="Strong"/></w:style>'
+                '<w:style w:type="paragraph" w:styleId="Lead"><w:name w:val="Lead"/>'
+                '<w:rPr><w:b/></w:rPr></w:style>'
+                '</w:styles>')
+
+
+def styled_run(text, rstyle):
+    return (f'<w:r><w:rPr><w:rStyle w:val="{rstyle}"/></w:rPr>'
+            f'<w:t xml:space="preserve">{text}</w:t></w:r>')
+
+
+def tables():
+    """Tables as tables: a head row (w:tblHeader), cells merged down (w:vMerge) and
+    across (w:gridSpan), widths from w:tblGrid, a cell of two paragraphs, bold in a cell;
+    a one-column frame and a layout table before the title read as lines; a table in a
+    landscape section; bold inside paragraphs kept (from w:b and from styles), a paragraph bold throughout (a
+    heading's look) and a bold run-in heading not; page breaks (w:br, pageBreakBefore)."""
+    layout = tbl([9000], row(cell(para(run('附件3')))))
+    score = tbl([2000, 4000, 2000],
+                row(cell(para(run('一级指标'))), cell(para(run('二级指标'))),
+                    cell(para(run('分值'))), header=True),
+                row(cell(para(run('产出')), vmerge='restart'), cell(para(run('数量指标'))),
+                    cell(para(run('10')))),
+                row(cell(vmerge=''), cell(para(run('质量指标')), para(bold('达标率'), run('100%'))),
+                    cell(para(run('20')))),
+                row(cell(para(run('合计')), span=2), cell(para(run('30')))))
+    frame = tbl([9000], row(cell(para(run('表外说明：数据来自财政系统。')))))
+    wide = tbl([1000, 1000, 1000, 1000],
+               row(cell(para(run('项目'))), cell(para(run('预算'))), cell(para(run('执行'))),
+                   cell(para(run('执行率')))),
+               row(cell(para(run('办公经费'))), cell(para(run('50'))), cell(para(run('48'))),
+                   cell(para(run('96%')))))
+    landscape_end = ('<w:p><w:pPr><w:sectPr><w:pgSz w:w="16838" w:h="11906" '
+                     'w:orient="landscape"/></w:sectPr></w:pPr></w:p>')
+    body = ''.join([
+        layout,
+        para(run('2023年度某项目绩效自评报告')),
+        para(run('本报告所列金额'), bold('单位为万元'), run('，数据截至年末。')),
+        para(run('依据'), styled_run('《绩效评价办法》', 'Stronger'), run('编写。')),
+        para(run('段落样式加粗，'), styled_run('强调样式', 'Strong'), run('反而不粗。'), style='Lead'),
+        para(bold('一、总体情况')),
+        para(bold('（一）资金使用。'), run('全年支出30万元。')),
+        score,
+        frame,
+        '<w:p><w:pPr><w:sectPr><w:pgSz w:w="11906" w:h="16838"/></w:sectPr></w:pPr></w:p>',
+        para(run('第一部分到此结束。'), '<w:r><w:br w:type="page"/></w:r>'),
+        para(run('第二部分从新的一页开始。')),
+        '<w:p><w:pPr><w:pageBreakBefore/></w:pPr><w:r><w:t>附表如下。</w:t></w:r></w:p>',
+        wide,
+        landscape_end,
+        para(run('某区财政局')),
+        para(run('2024年1月9日')),
+    ])
+    return {'word/document.xml': document(body), 'word/styles.xml': TABLE_STYLES}
+
+
 def write(path, parts, compression=zipfile.ZIP_DEFLATED):
     with zipfile.ZipFile(path, 'w', compression) as z:
         z.writestr('[Content_Types].xml', CT)
@@ -166,6 +249,7 @@ def main(out, fuzz_seeds=False):
     j = lambda n: os.path.join(out, n)
     write(j('numbered.docx'), numbered())
     write(j('styled.docx'), styled())
+    write(j('tables.docx'), tables())
     simple = {'word/document.xml': document(para(run('标题')) + para(run('正文。')))}
     big = document(para(run('很长的正文。')) + '<!--' + ' ' * (17 << 20) + '-->')
     write(j('bomb.docx'), {'word/document.xml': big})
@@ -200,10 +284,25 @@ def main(out, fuzz_seeds=False):
         for f in sorted(os.listdir(out)):
             data = open(j(f), 'rb').read()
             open(j(f), 'wb').write(b'\x01' + data)
-        for name, parts in (('numbered', numbered()), ('styled', styled())):
+        for name, parts in (('numbered', numbered()), ('styled', styled()),
+                            ('tables', tables())):
             joined = b'\0\0'.join(parts.get(k, '').encode() for k in
                                     ('word/document.xml', 'word/numbering.xml', 'word/styles.xml'))
             open(j(name + '.parts'), 'wb').write(b'\x00' + joined)
+        # The real files (LibreOffice's and python-docx's) as seeds in both forms.
+        here = os.path.dirname(os.path.abspath(__file__))
+        for sub in ('libreoffice', 'python-docx'):
+            for f in sorted(os.listdir(os.path.join(here, sub))):
+                if not f.endswith('.docx'):
+                    continue
+                data = open(os.path.join(here, sub, f), 'rb').read()
+                open(j('real-' + f), 'wb').write(b'\x01' + data)
+                with zipfile.ZipFile(os.path.join(here, sub, f)) as z:
+                    names = set(z.namelist())
+                    joined = b'\0\0'.join(z.read(k) if k in names else b'' for k in
+                                            ('word/document.xml', 'word/numbering.xml',
+                                             'word/styles.xml'))
+                open(j('real-' + f[:-5] + '.parts'), 'wb').write(b'\x00' + joined)
     return 0
 
 
