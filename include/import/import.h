@@ -56,12 +56,22 @@ typedef struct gw_import_made {
     bool paragraph_lines;    /* each line a whole paragraph (never joined), U+2028 a <br/> */
     const char *const *blocks;  /* well-formed XML of the body (a table, a page break), */
     size_t n_blocks;            /* written as it is where its GW_IMPORT_BLOCK line stands */
+    long seal_at;            /* an image anchored at this position (paragraph): the seal when it
+                                stands at the signature; 0: none */
+    const char *seal_src;    /* the <seal src> to write for it; NULL: none can be written */
+    bool *seal_used;         /* set when the source refers to seal_src */
 } gw_import_made;
 
 /* gw_import_text for a text made from another document, read as `made` says
  * (with markers; NULL: as gw_import_text). */
 char *gw_import_text_at(const char *name, const char *data, size_t len, const gw_import_made *made,
                         const gw_limits *limits, size_t *out_len, gw_diag *diag);
+
+/* A file the source refers to, for the caller to write beside it. */
+typedef struct gw_import_image {
+    unsigned char *data;     /* malloc'd, the caller frees it; NULL: no file */
+    size_t len;
+} gw_import_image;
 
 /* Turn a Word document (.docx, WordprocessingML in a ZIP) into a source, as
  * gw_import_text does text: its paragraphs in order (text boxes where they
@@ -71,10 +81,16 @@ char *gw_import_text_at(const char *name, const char *data, size_t len, const gw
  * (`FILE.docx:¶12: …`).  Hostile packages — a part that inflates past the
  * limits, a name with `..` or an absolute name, a part missing or given twice,
  * XML with a DOCTYPE, an encrypted entry, a .xlsx — are errors, nothing
- * written (docs/import.md, docs/limits.md).  Returns the source as for
- * gw_import_text, or NULL after reporting. */
+ * written (docs/import.md, docs/limits.md).  The document's last picture, a
+ * PNG at the 落款 (floating over it or in its lines), is taken for the seal:
+ * the source refers to it as `seal_src` (a name relative to the source's
+ * folder; NULL when the source has no folder, as on standard output: then no
+ * seal, with a warning) and *seal receives its bytes for the caller to write
+ * there (zeroed when there is none).  Returns the source as for
+ * gw_import_text, or NULL after reporting (*seal zeroed). */
 char *gw_import_docx(const char *name, const unsigned char *data, size_t len,
-                     const gw_limits *limits, size_t *out_len, gw_diag *diag);
+                     const gw_limits *limits, const char *seal_src, gw_import_image *seal,
+                     size_t *out_len, gw_diag *diag);
 
 /* What kind of file data looks like, by its first bytes, for the CLI. */
 typedef enum gw_import_kind {

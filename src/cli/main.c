@@ -504,6 +504,30 @@ static int cmd_render(cli *c)
     return status;
 }
 
+/* The seal a .docx import may write beside OUT.xml: its name in the source
+ * ("OUT-seal.png", relative to the source's folder) and its path.  False when
+ * out of memory. */
+static bool seal_names(const char *output, char **src, char **path)
+{
+    const char *slash = strrchr(output, '/');
+    const char *base = slash ? slash + 1 : output;
+    size_t dir = (size_t)(base - output), stem = strlen(base);
+    if (stem > 4 && !strcasecmp(base + stem - 4, ".xml"))
+        stem -= 4;
+    static const char suffix[] = "-seal.png";
+    *src = malloc(stem + sizeof suffix);
+    *path = malloc(dir + stem + sizeof suffix);
+    if (!*src || !*path) {
+        free(*src);
+        free(*path);
+        *src = *path = NULL;
+        return false;
+    }
+    snprintf(*src, stem + sizeof suffix, "%.*s%s", (int)stem, base, suffix);
+    snprintf(*path, dir + stem + sizeof suffix, "%.*s%s", (int)dir, output, *src);
+    return true;
+}
+
 /* import TEXT -o OUT.xml: the text as a format-v1 source, checked against the schema. */
 static int cmd_import(const cli *c)
 {
@@ -518,10 +542,18 @@ static int cmd_import(const cli *c)
         return errno == EFBIG ? EXIT_INPUT : EXIT_USAGE;
     /* The kind from the content, not the name: a .docx is a ZIP. */
     char *xml = NULL;
+    bool to_stdout = !strcmp(c->output, "-");
+    char *seal_src = NULL, *seal_path = NULL;
+    gw_import_image seal = { 0 };
     switch (gw_import_sniff((const unsigned char *)text, len)) {
     case GW_IMPORT_ZIP:
-        xml = gw_import_docx(c->inputs[0], (const unsigned char *)text, len, &c->limits, &xml_len,
-                             &diag);
+        if (!to_stdout && !seal_names(c->output, &seal_src, &seal_path)) {
+            free(text);
+            fprintf(stderr, "gwpdf: out of memory\n");
+            return EXIT_USAGE;
+        }
+        xml = gw_import_docx(c->inputs[0], (const unsigned char *)text, len, &c->limits, seal_src,
+                             &seal, &xml_len, &diag);
         break;
     case GW_IMPORT_OLE:
         gw_error(&diag, c->inputs[0], 0, 0, "an OLE compound file — a Word 97-2003 document "
@@ -534,15 +566,26 @@ static int cmd_import(const cli *c)
     }
     free(text);
     gw_diag_summary(&diag, c->inputs[0]);
-    if (!xml)
+    if (!xml) {
+        free(seal_src);
+        free(seal_path);
         return EXIT_INPUT;
+    }
     int status = EXIT_DONE;
-    if (!strcmp(c->output, "-")) {
+    /* The seal first: a source is never written that refers to a file not there. */
+    if (seal.data && gw_write_output(seal_path, c->inputs, 1, (const char *)seal.data, seal.len,
+                                     &diag) != 0)
+        status = EXIT_USAGE;
+    free(seal.data);
+    free(seal_src);
+    free(seal_path);
+    if (status == EXIT_DONE && to_stdout) {
         if (fwrite(xml, 1, xml_len, stdout) != xml_len || fflush(stdout) != 0) {
             fprintf(stderr, "gwpdf: cannot write to standard output: %s\n", strerror(errno));
             status = EXIT_USAGE;
         }
-    } else if (gw_write_output(c->output, c->inputs, 1, xml, xml_len, &diag) != 0) {
+    } else if (status == EXIT_DONE &&
+               gw_write_output(c->output, c->inputs, 1, xml, xml_len, &diag) != 0) {
         status = EXIT_USAGE;
     }
     free(xml);

@@ -39,6 +39,11 @@
 
 #define W_NS "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 #define MC_NS "http://schemas.openxmlformats.org/markup-compatibility/2006"
+#define WP_NS "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+#define A_NS "http://schemas.openxmlformats.org/drawingml/2006/main"
+#define V_NS "urn:schemas-microsoft-com:vml"
+#define R_NS "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+#define PR_NS "http://schemas.openxmlformats.org/package/2006/relationships"
 #define MAX_LEVELS 9
 /* All parts together may inflate to this many times the byte limit: a
  * document.xml is some 20 times its share of the .docx, and the rest is small. */
@@ -268,6 +273,12 @@ static bool is_mc(const xmlNode *n, const char *name)
            !strcmp((const char *)n->ns->href, MC_NS) && !strcmp((const char *)n->name, name);
 }
 
+static bool is_ns(const xmlNode *n, const char *ns, const char *name)
+{
+    return n && n->type == XML_ELEMENT_NODE && n->ns && n->ns->href &&
+           !strcmp((const char *)n->ns->href, ns) && !strcmp((const char *)n->name, name);
+}
+
 static xmlNode *child_w(const xmlNode *n, const char *name)
 {
     for (xmlNode *c = n ? n->children : NULL; c; c = c->next)
@@ -345,6 +356,9 @@ typedef struct word {
     size_t section;            /* sections ended so far (a w:sectPr in a paragraph ends one) */
     bool *landscape;           /* per section ended: w:pgSz w:orient="landscape" */
     size_t cap_landscape;
+    long image_at;             /* the last picture's paragraph (0: none) */
+    char *image_rel;           /* its relationship (r:embed), malloc'd */
+    size_t n_images;           /* every image met, floating or in line */
     int field_depth;           /* complex fields open */
     bool field_code[16];       /* per depth: still in the field's code (before separate) */
 } word;
@@ -815,6 +829,45 @@ static void bold_to(word *w, gw_buf *line, bool bold)
     w->bold = bold;
 }
 
+/* The relationship of the picture in a drawing: its a:blip's r:embed, or a VML
+ * v:imagedata's r:id.  Malloc'd; NULL when it holds none. */
+static char *picture_rel(const xmlNode *n, int depth)
+{
+    if (depth > 32)
+        return NULL;
+    for (const xmlNode *c = n->children; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE || is_mc(c, "Fallback"))
+            continue;
+        xmlChar *id = NULL;
+        if (is_ns(c, A_NS, "blip"))
+            id = xmlGetNsProp(c, BAD_CAST "embed", BAD_CAST R_NS);
+        else if (is_ns(c, V_NS, "imagedata"))
+            id = xmlGetNsProp(c, BAD_CAST "id", BAD_CAST R_NS);
+        if (id) {
+            char *r = strdup((const char *)id);
+            xmlFree(id);
+            return r;
+        }
+        char *r = picture_rel(c, depth + 1);
+        if (r)
+            return r;
+    }
+    return NULL;
+}
+
+/* A picture met in a paragraph, floating (wp:anchor, VML) or in line: the
+ * last one may be the seal, which the text import decides by where it stands. */
+static void note_picture(word *w, const xmlNode *n)
+{
+    char *rel = picture_rel(n, 0);
+    if (!rel)
+        return;
+    w->n_images++;
+    free(w->image_rel);
+    w->image_rel = rel;
+    w->image_at = w->para;
+}
+
 /* A run's content. */
 static void walk_run(word *w, const xmlNode *r, gw_buf *line, xmlNode **boxes, size_t *n_boxes)
 {
@@ -873,6 +926,8 @@ static void walk_run(word *w, const xmlNode *r, gw_buf *line, xmlNode **boxes, s
                    is_w(c, "commentReference")) {
             note(w, &w->warned_note, "footnotes, endnotes and comments are not imported");
         } else if (is_w(c, "drawing") || is_w(c, "pict") || is_mc(c, "AlternateContent")) {
+            if (is_w(c, "pict"))
+                note_picture(w, c);                /* VML, as Word 2003 wrote pictures */
             walk_paragraph_content(w, c, line, boxes, n_boxes);
         }
     }
@@ -886,6 +941,8 @@ static void walk_paragraph_content(word *w, const xmlNode *n, gw_buf *line, xmlN
     for (xmlNode *c = n->children; c; c = c->next) {
         if (c->type != XML_ELEMENT_NODE)
             continue;
+        if (is_ns(c, WP_NS, "anchor") || is_ns(c, WP_NS, "inline"))
+            note_picture(w, c);
         if (is_w(c, "r")) {
             walk_run(w, c, line, boxes, n_boxes);
         } else if (is_w(c, "del") || is_w(c, "moveFrom") || is_w(c, "pPr") || is_w(c, "rPr") ||
@@ -1432,6 +1489,91 @@ static void word_free(word *w)
     free(w->nums);
     free(w->text.s);
     free(w->positions);
+    free(w->image_rel);
+}
+
+/* The part a relationship of word/document.xml points to ("media/image1.png"
+ * → "word/media/image1.png"), malloc'd; NULL when it is external, climbs out
+ * of the package, or is not there to be named. */
+static char *related_part(package *p, const char *rel_id)
+{
+    xmlDoc *rels = read_xml(p, "word/_rels/document.xml.rels", false);
+    xmlNode *root = rels ? xmlDocGetRootElement(rels) : NULL;
+    char *part = NULL;
+    for (xmlNode *c = root ? root->children : NULL; c && !part; c = c->next) {
+        if (!is_ns(c, PR_NS, "Relationship"))
+            continue;
+        xmlChar *id = xmlGetProp(c, BAD_CAST "Id");
+        xmlChar *target = xmlGetProp(c, BAD_CAST "Target");
+        xmlChar *mode = xmlGetProp(c, BAD_CAST "TargetMode");
+        if (id && target && !strcmp((const char *)id, rel_id) &&
+            !(mode && !strcmp((const char *)mode, "External")) &&
+            !has_dot_dot((const char *)target)) {
+            const char *t = (const char *)target;
+            if (*t == '/')
+                part = strdup(t + 1);              /* absolute: from the package root */
+            else if (asprintf(&part, "word/%s", t) < 0)
+                part = NULL;
+        }
+        xmlFree(id);
+        xmlFree(target);
+        xmlFree(mode);
+    }
+    xmlFreeDoc(rels);
+    return part;
+}
+
+/* What kind of image the bytes are, for a warning; NULL for a PNG. */
+static const char *not_png(const unsigned char *d, size_t n)
+{
+    if (n >= 8 && !memcmp(d, "\x89PNG\r\n\x1a\n", 8))
+        return NULL;
+    if (n >= 3 && !memcmp(d, "\xFF\xD8\xFF", 3))
+        return "a JPEG";
+    if (n >= 4 && !memcmp(d, "GIF8", 4))
+        return "a GIF";
+    if (n >= 2 && !memcmp(d, "BM", 2))
+        return "a BMP";
+    if (n >= 44 && !memcmp(d + 40, " EMF", 4))
+        return "an EMF drawing";
+    if (n >= 4 && !memcmp(d, "\xD7\xCD\xC6\x9A", 4))
+        return "a WMF drawing";
+    return "not a PNG image";
+}
+
+/* The last picture, which may be the seal: its PNG bytes into *png (the
+ * text import decides by its place whether the source takes it); warnings for
+ * the pictures that cannot be, and for every other picture, once. */
+static void find_seal(word *w, package *p, gw_import_image *png)
+{
+    size_t others = w->n_images - (w->image_rel ? 1 : 0);
+    if (others > 0)
+        gw_warn(p->diag, p->name, 0, 0, "%zu picture%s not imported: gwpdf draws no picture but "
+                "the seal", others, others == 1 ? " is" : "s are");
+    if (!w->image_rel)
+        return;
+    long saved = w->para;
+    w->para = w->image_at;                 /* the warnings below name the picture's paragraph */
+    char *part = related_part(p, w->image_rel);
+    size_t len = 0;
+    bool missing = false;
+    unsigned char *data = part ? (unsigned char *)read_part(p, part, &len, &missing) : NULL;
+    const char *kind = data ? not_png(data, len) : NULL;
+    if (!part || missing)
+        note(w, NULL, "the picture's part (%s) is not in the package: not imported",
+             part ? part : w->image_rel);
+    else if (kind)
+        note(w, NULL, "the picture here is %s: not imported; if it is the seal, save it as a PNG "
+             "and give the signature <seal src=\"….png\"/>", kind);
+    if (data && !kind) {
+        png->data = data;
+        png->len = len;
+    } else {
+        free(data);
+        w->image_at = 0;
+    }
+    free(part);
+    w->para = saved;
 }
 
 /* The package's kind from its parts: a Word document, or what it is instead. */
@@ -1464,8 +1606,12 @@ gw_import_kind gw_import_sniff(const unsigned char *data, size_t len)
 }
 
 char *gw_import_docx(const char *name, const unsigned char *data, size_t len,
-                     const gw_limits *limits, size_t *out_len, gw_diag *diag)
+                     const gw_limits *limits, const char *seal_src, gw_import_image *seal,
+                     size_t *out_len, gw_diag *diag)
 {
+    gw_import_image png = { 0 };
+    bool seal_used = false;
+    *seal = png;
     gw_limits defaults = gw_limits_default();
     if (!limits)
         limits = &defaults;
@@ -1491,11 +1637,13 @@ char *gw_import_docx(const char *name, const unsigned char *data, size_t len,
             walk_block(&w, body);
             end_section(&w, child_w(body, "sectPr"));
             turn_landscape_tables(&w);
+            find_seal(&w, &pkg, &png);
             if (w.oom || w.text.oom) {
                 gw_error(&local, name, 0, 0, "out of memory reading the document");
-            } else {
+            } else if (local.errors == diag->errors) {
                 gw_import_made made = { w.positions, w.n_lines, true,
-                                        (const char *const *)w.blocks, w.n_blocks };
+                                        (const char *const *)w.blocks, w.n_blocks,
+                                        w.image_at, seal_src, &seal_used };
                 xml = gw_import_text_at(name, w.text.s ? w.text.s : "", w.text.n, &made, limits,
                                         out_len, &local);
             }
@@ -1508,5 +1656,9 @@ char *gw_import_docx(const char *name, const unsigned char *data, size_t len,
     package_close(&pkg);
     diag->errors = local.errors;
     diag->warnings = local.warnings;
+    if (xml && seal_used)
+        *seal = png;
+    else
+        free(png.data);
     return xml;
 }

@@ -29,6 +29,7 @@
 
 #include "grow.h"
 #include "model.h"
+#include "textbuf.h"
 #include "utf8.h"
 
 enum {
@@ -995,6 +996,54 @@ static void write_date(importer *im, const src_line *l)
     put_element(im, 2, "<date>", "</date>", t, l->len);
 }
 
+/* The text line that stands at position `at` of a made text (the first line at
+ * or after it; the last line when none): where a warning about it is given. */
+static long line_at_position(const importer *im, long at)
+{
+    for (size_t i = 0; i < im->n_positions; i++)
+        if (im->positions[i] >= at)
+            return (long)i + 1;
+    return (long)im->n_positions;
+}
+
+/* The image a made text holds (made->seal_at): the seal, written into the
+ * signature, when it is anchored at the signature's lines or next to them (a
+ * paragraph or two: Word anchors a floating image in an empty paragraph). */
+static void write_seal(importer *im, const matter *m)
+{
+    const gw_import_made *made = im->made;
+    if (!made || made->seal_at <= 0)
+        return;
+    long first = -1, last = -1;
+    if (m->date != SIZE_MAX) {
+        last = position_of(im, im->lines[m->date].line);
+        first = m->issuer != SIZE_MAX ? position_of(im, im->lines[m->issuer].line) : last;
+    }
+    long at = line_at_position(im, made->seal_at);
+    if (first < 0 || made->seal_at < first - 2 || made->seal_at > last + 2) {
+        note_warning(im, at, "an image anchored here is not at the signature: not imported "
+                     "(gwpdf draws no picture but the seal)");
+        return;
+    }
+    if (!made->seal_src) {
+        note_warning(im, at, "the image at the signature is taken for the seal, but no seal "
+                     "file is written when the source goes to standard output: give -o OUT.xml");
+        return;
+    }
+    gw_buf attr = { 0 };
+    gw_buf_xml(&attr, made->seal_src);
+    put_indent(im, 2);
+    puts_(im, "<seal src=\"");
+    put(im, attr.s ? attr.s : "", attr.n);
+    puts_(im, "\"/>\n");
+    im->oom = im->oom || attr.oom;
+    free(attr.s);
+    if (made->seal_used)
+        *made->seal_used = true;
+    note_warning(im, at, "the image at the signature is taken for the seal: written to %s",
+                 made->seal_src);
+}
+
 /* The caller's next XML block (a table, a page break), as it is. */
 static void write_block(importer *im, int depth, long line)
 {
@@ -1052,7 +1101,10 @@ static void write_document(importer *im, const matter *m)
             put_element(im, 2, "<issuer>", "</issuer>", line_cp(im, &im->lines[m->issuer]),
                         im->lines[m->issuer].len);
         write_date(im, &im->lines[m->date]);
+        write_seal(im, m);
         puts_(im, "  </signature>\n");
+    } else {
+        write_seal(im, m);     /* no signature: the image is reported, not written */
     }
     puts_(im, "</report>\n");
 }

@@ -35,6 +35,16 @@ check_document() {
     fail "$file: the source differs from $expected:$(head -40 "$SCRATCH/diff")"
   diff -u "$err" "$SCRATCH/stderr" >"$SCRATCH/diff" ||
     fail "$file: the warnings differ from $err:$(head -20 "$SCRATCH/diff")"
+  # A seal the source refers to was written beside it, a PNG; the very bytes of the
+  # picture when the fixture keeps them beside the .docx.
+  local src
+  for src in $(grep -o '<seal src="[^"]*"' "$SCRATCH/$name.xml" | cut -d'"' -f2); do
+    if ! head -c 8 "$SCRATCH/$src" 2>/dev/null | grep -q PNG; then
+      fail "$file: the source refers to $src, which is not a PNG written beside it"
+    elif [[ -e $dir/$src ]] && ! cmp -s "$dir/$src" "$SCRATCH/$src"; then
+      fail "$file: $src differs from the picture in the .docx ($dir/$src)"
+    fi
+  done
   gw "$SCRATCH" render "$name.xml" -o "$name.pdf"
   ((RC == 0)) || { fail "$file: its source does not render: $(head -c 300 "$SCRATCH/stderr")"; return; }
   # The page numbers (— 3 —) stand between a page's last line and the next page's first.

@@ -125,7 +125,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     gw_limits limits = gw_limits_default();
     limits.bytes = 1L << 20;       /* 1 MiB a part: inputs stay fast */
     size_t len = 0;
-    char *xml = gw_import_docx("fuzz.docx", data, size, &limits, &len, &diag);
+    gw_import_image seal;
+    char *xml = gw_import_docx("fuzz.docx", data, size, &limits, "fuzz-seal.png", &seal, &len,
+                               &diag);
+    /* A seal is returned only with a source that refers to it, and is a PNG. */
+    if (seal.data && (!xml || !strstr(xml, "<seal src=\"fuzz-seal.png\"/>") || seal.len < 8 ||
+                      memcmp(seal.data, "\x89PNG", 4) != 0))
+        abort();
+    free(seal.data);
     /* What is returned is a whole source: the text import checked it. */
     if (xml && (len < 5 || xml[0] != '<'))
         abort();

@@ -621,7 +621,8 @@ static void test_made_text_markers(void **state)
     const long positions[] = { 1, 2, 3, 4, 6, 7, 8, 9 };
     const char *blocks[] = { "<table><tbody><tr><td>甲</td><td>乙</td></tr></tbody></table>",
                              "<pagebreak/>" };
-    gw_import_made made = { positions, 8, true, blocks, 2 };
+    gw_import_made made = { .positions = positions, .n_positions = 8, .paragraph_lines = true,
+                            .blocks = blocks, .n_blocks = 2 };
     char *diags = NULL;
     size_t size = 0, out_len = 0;
     FILE *f = open_memstream(&diags, &size);
@@ -643,6 +644,68 @@ static void test_made_text_markers(void **state)
         "    <date>2024-01-09</date>\n"
         "  </signature>\n"
         "</report>\n");
+    free(xml);
+    free(diags);
+}
+
+/* A made text's image is the seal when it is anchored at the signature (or a
+ * paragraph or two from it), and then only; without a name for the file (the
+ * source on standard output) it is reported, not referred to. */
+static char *import_with_seal(long seal_at, const char *src, bool *used, char **diags)
+{
+    static const char text[] = "标题\n正文第一段。\n正文第二段。\n某区财政局\n2024年1月9日\n";
+    const long positions[] = { 1, 2, 4, 7, 8 };       /* paragraphs 3, 5 and 6 are empty */
+    gw_import_made made = { .positions = positions, .n_positions = 5, .paragraph_lines = true,
+                            .seal_at = seal_at, .seal_src = src, .seal_used = used };
+    size_t size = 0, out_len = 0;
+    FILE *f = open_memstream(diags, &size);
+    gw_diag d = gw_diag_init(f);
+    d.line_mark = "¶";                                 /* as the .docx import says */
+    *used = false;
+    char *xml = gw_import_text_at("in.docx", text, sizeof text - 1, &made, NULL, &out_len, &d);
+    fclose(f);
+    return xml;
+}
+
+static void test_made_text_seal(void **state)
+{
+    (void)state;
+    /* The issuer is ¶7 and the date ¶8; ¶6 is an empty paragraph before them. */
+    static const struct { long at; bool taken; } cases[] = {
+        { 6, true }, { 7, true }, { 8, true }, { 9, true }, { 10, true },
+        { 2, false }, { 4, false }, { 11, false },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        bool used;
+        char *diags = NULL;
+        char *xml = import_with_seal(cases[i].at, "out-seal.png", &used, &diags);
+        assert_non_null(xml);
+        assert_int_equal(used, cases[i].taken);
+        const char *seal = strstr(xml, "    <date>2024-01-09</date>\n"
+                                       "    <seal src=\"out-seal.png\"/>\n  </signature>\n");
+        const char *said = strstr(diags, cases[i].taken
+                                  ? "warning: the image at the signature is taken for the seal: "
+                                    "written to out-seal.png"
+                                  : "warning: an image anchored here is not at the signature: "
+                                    "not imported");
+        if ((seal != NULL) != cases[i].taken || !said)
+            fail_msg("image at ¶%ld: %s%s", cases[i].at, xml, diags);
+        free(xml);
+        free(diags);
+    }
+    bool used;
+    char *diags = NULL;
+    char *xml = import_with_seal(8, NULL, &used, &diags);
+    assert_false(used);
+    assert_null(strstr(xml, "<seal"));
+    assert_non_null(strstr(diags, "in.docx:¶8: warning: the image at the signature is taken for "
+                                  "the seal, but no seal file is written when the source goes to "
+                                  "standard output"));
+    free(xml);
+    free(diags);
+    /* A name needing escapes is escaped. */
+    xml = import_with_seal(8, "a&b\"-seal.png", &used, &diags);
+    assert_non_null(strstr(xml, "<seal src=\"a&amp;b&quot;-seal.png\"/>"));
     free(xml);
     free(diags);
 }
@@ -692,7 +755,9 @@ static char *import_docx(const unsigned char *data, size_t len, char **messages)
     size_t mlen = 0, out_len = 0;
     FILE *sink = open_memstream(messages, &mlen);
     gw_diag d = gw_diag_init(sink);
-    char *xml = gw_import_docx("t.docx", data, len, NULL, &out_len, &d);
+    gw_import_image seal;
+    char *xml = gw_import_docx("t.docx", data, len, NULL, "t-seal.png", &seal, &out_len, &d);
+    free(seal.data);
     fclose(sink);
     return xml;
 }
@@ -708,6 +773,108 @@ static void append(char **s, size_t *n, const char *text)
 /* Word's chineseCounting numbers, past ten (十一, 二十, 二十三), made the
  * sections the text import expects in sequence (no warning about a number out
  * of sequence); a list's startOverride; decimalEnclosedCircle items. */
+/* Pictures: the last one, a PNG at the signature, is the seal — its bytes
+ * handed back for the caller to write, the source referring to them; any other
+ * picture is reported, and so is a seal that cannot be taken. */
+#define W_DOC_PIC "<?xml version=\"1.0\" encoding=\"UTF-8\"?><w:document " \
+    "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\" " \
+    "xmlns:wp=\"http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing\" " \
+    "xmlns:a=\"http://schemas.openxmlformats.org/drawingml/2006/main\" " \
+    "xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\"><w:body>"
+#define PICTURE(kind, rel) "<w:r><w:drawing><wp:" kind "><a:graphic><a:graphicData><a:blip " \
+    "r:embed=\"" rel "\"/></a:graphicData></a:graphic></wp:" kind "></w:drawing></w:r>"
+#define RELS(target) "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Relationships xmlns=\"" \
+    "http://schemas.openxmlformats.org/package/2006/relationships\">" \
+    "<Relationship Id=\"rId1\" Type=\"image\" Target=\"" target "\"/>" \
+    "<Relationship Id=\"rId2\" Type=\"image\" Target=\"media/photo.png\"/>" \
+    "<Relationship Id=\"rId3\" Type=\"image\" Target=\"http://example.org/x.png\" " \
+    "TargetMode=\"External\"/></Relationships>"
+#define FAKE_PNG "\x89PNG\r\n\x1a\nseal-bytes"
+
+static char *import_pictures(const char *body, const char *rels, gw_import_image *seal,
+                             char **messages)
+{
+    char doc[4096];
+    snprintf(doc, sizeof doc, "%s<w:p><w:r><w:t>标题</w:t></w:r></w:p>%s</w:body></w:document>",
+             W_DOC_PIC, body);
+    size_t len, mlen = 0, out_len = 0;
+    unsigned char *data = make_docx(&len, "word/document.xml", doc,
+                                    "word/_rels/document.xml.rels", rels,
+                                    "word/media/seal.png", FAKE_PNG,
+                                    "word/media/photo.png", FAKE_PNG,
+                                    "word/media/seal.jpg", "\xFF\xD8\xFF\xE0jpeg", NULL);
+    FILE *sink = open_memstream(messages, &mlen);
+    gw_diag d = gw_diag_init(sink);
+    char *xml = gw_import_docx("t.docx", data, len, NULL, "t-seal.png", seal, &out_len, &d);
+    fclose(sink);
+    free(data);
+    return xml;
+}
+
+static void test_docx_seal(void **state)
+{
+    (void)state;
+    static const char date_with_seal[] =
+        "<w:p><w:r><w:t>正文。</w:t></w:r>" PICTURE("inline", "rId2") "</w:p>"
+        "<w:p><w:r><w:t>某区财政局</w:t></w:r></w:p><w:p><w:r><w:t>2024年1月9日</w:t></w:r>" PICTURE("anchor", "rId1") "</w:p>";
+    gw_import_image seal;
+    char *msgs = NULL;
+    char *xml = import_pictures(date_with_seal, RELS("media/seal.png"), &seal, &msgs);
+    assert_non_null(xml);
+    assert_non_null(strstr(xml, "    <issuer>某区财政局</issuer>\n"));
+    assert_non_null(strstr(xml, "<date>2024-01-09</date>\n    <seal src=\"t-seal.png\"/>\n"));
+    assert_non_null(seal.data);
+    assert_int_equal(seal.len, strlen(FAKE_PNG));
+    assert_memory_equal(seal.data, FAKE_PNG, seal.len);
+    assert_non_null(strstr(msgs, "t.docx: warning: 1 picture is not imported"));
+    assert_non_null(strstr(msgs, "t.docx:¶4: warning: the image at the signature is taken for the "
+                                 "seal: written to t-seal.png"));
+    free(seal.data);
+    free(xml);
+    free(msgs);
+
+    /* Not a PNG, outside the package, external, missing: reported, no seal. */
+    static const struct { const char *rels, *message; } refused[] = {
+        { RELS("media/seal.jpg"), "t.docx:¶4: warning: the picture here is a JPEG: not imported; "
+                                  "if it is the seal, save it as a PNG" },
+        { RELS("../../etc/seal.png"), "t.docx:¶4: warning: the picture's part (rId1) is not in the "
+                                      "package: not imported" },
+        { RELS("media/none.png"), "t.docx:¶4: warning: the picture's part (word/media/none.png) "
+                                  "is not in the package: not imported" },
+    };
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        xml = import_pictures(date_with_seal, refused[i].rels, &seal, &msgs);
+        assert_non_null(xml);
+        assert_null(seal.data);
+        assert_null(strstr(xml, "<seal"));
+        if (!strstr(msgs, refused[i].message))
+            fail_msg("case %zu: %s", i, msgs);
+        free(xml);
+        free(msgs);
+    }
+    static const char external[] =
+        "<w:p><w:r><w:t>某区财政局</w:t></w:r></w:p><w:p><w:r><w:t>2024年1月9日</w:t></w:r>" PICTURE("anchor", "rId3") "</w:p>";
+    xml = import_pictures(external, RELS("media/seal.png"), &seal, &msgs);
+    assert_null(seal.data);
+    assert_non_null(strstr(msgs, "the picture's part (rId3) is not in the package"));
+    free(xml);
+    free(msgs);
+
+    /* A picture in the body, none at the signature: reported where it is. */
+    static const char in_body[] =
+        "<w:p><w:r><w:t>正文。</w:t></w:r>" PICTURE("anchor", "rId1") "</w:p>"
+        "<w:p><w:r><w:t>正文第二段。</w:t></w:r></w:p><w:p><w:r><w:t>正文第三段。</w:t></w:r></w:p>"
+        "<w:p><w:r><w:t>正文第四段。</w:t></w:r></w:p>"
+        "<w:p><w:r><w:t>某区财政局</w:t></w:r></w:p><w:p><w:r><w:t>2024年1月9日</w:t></w:r></w:p>";
+    xml = import_pictures(in_body, RELS("media/seal.png"), &seal, &msgs);
+    assert_null(seal.data);
+    assert_null(strstr(xml, "<seal"));
+    assert_non_null(strstr(msgs, "t.docx:¶2: warning: an image anchored here is not at the "
+                                 "signature: not imported"));
+    free(xml);
+    free(msgs);
+}
+
 static void test_docx_numbering_as_word_shows_it(void **state)
 {
     (void)state;
@@ -817,6 +984,8 @@ int main(void)
         cmocka_unit_test(test_errors_at_text_lines),
         cmocka_unit_test(test_seed),
         cmocka_unit_test(test_made_text_markers),
+        cmocka_unit_test(test_made_text_seal),
+        cmocka_unit_test(test_docx_seal),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -14,12 +14,15 @@ What a clerk does, and what this writes:
   - <pagebreak/> as a paragraph style that breaks before;
   - tables with header rows repeated, cells spanned across and down, column widths;
     a landscape table on a landscape page style, the text after it back on portrait;
-  - the signature's lines right-aligned, the date written out (2024年1月9日);
+  - the signature's lines right-aligned, the date written out (2024年1月9日), and
+    its seal as a picture floating over them, anchored in the date's paragraph;
   - with --frame, the label and the title in a text frame at the top (a template's
     版头 box).
 
 Usage: make_fodt.py [--lists] [--frame] SOURCE.xml OUT.fodt
 """
+import base64
+import os
 import sys
 import xml.etree.ElementTree as ET
 from xml.sax.saxutils import escape
@@ -82,6 +85,9 @@ def automatic_styles(columns):
             '<style:table-properties style:width="6.3in" table:align="margins"/></style:style>'
             '<style:style style:name="TableLandscape" style:family="table" style:master-page-name="Landscape">'
             '<style:table-properties style:width="9.7in" table:align="margins"/></style:style>'
+            '<style:style style:name="Seal" style:family="graphic">'
+            '<style:graphic-properties style:wrap="run-through" style:run-through="foreground" '
+            'style:vertical-pos="from-top" style:horizontal-pos="from-left"/></style:style>'
             '<style:style style:name="Frame" style:family="graphic">'
             '<style:graphic-properties style:wrap="none" style:vertical-pos="top" '
             'style:horizontal-pos="center"/></style:style>'
@@ -144,9 +150,10 @@ def chinese_date(iso):
 
 
 class Writer:
-    def __init__(self, lists, frame):
+    def __init__(self, lists, frame, folder):
         self.lists = lists
         self.frame = frame
+        self.folder = folder
         self.out = []
         self.page_break = False
         self.back_to_portrait = False
@@ -244,6 +251,15 @@ class Writer:
         if landscape:
             self.back_to_portrait = True
 
+    def picture(self, src):
+        """A PNG floating over the paragraph it is anchored in, 42 mm wide, as a
+        seal is placed by hand in Writer."""
+        data = open(os.path.join(self.folder, src), 'rb').read()
+        return ('<draw:frame draw:style-name="Seal" draw:name="Seal" text:anchor-type="paragraph" '
+                'svg:x="1.5in" svg:y="-0.6in" svg:width="42mm" svg:height="42mm" draw:z-index="1">'
+                '<draw:image><office:binary-data>' + base64.b64encode(data).decode() +
+                '</office:binary-data></draw:image></draw:frame>')
+
     @staticmethod
     def grid(rows, n):
         """Each row as n slots: a cell, or None where a span covers it."""
@@ -298,8 +314,13 @@ class Writer:
             if c.tag in ('label', 'title'):
                 continue
             if c.tag == 'signature':
+                seal = c.find('seal')
                 for e in c:
+                    if e.tag == 'seal':
+                        continue
                     text = chinese_date(e.text) if e.tag == 'date' else inline(e)
+                    if e.tag == 'date' and seal is not None:
+                        text += self.picture(seal.get('src'))
                     self.out.append(f'<text:p text:style-name="Right">{text}</text:p>')
             else:
                 self.block(c, 0)
@@ -317,7 +338,8 @@ def main(argv):
     if len(paths) != 2 or set(flags) - {'--lists', '--frame'}:
         raise SystemExit(__doc__)
     root = ET.parse(paths[0]).getroot()
-    text = Writer('--lists' in flags, '--frame' in flags).document(root)
+    text = Writer('--lists' in flags, '--frame' in flags,
+                  os.path.dirname(os.path.abspath(paths[0]))).document(root)
     with open(paths[1], 'w', encoding='utf-8') as f:
         f.write(text)
 

@@ -3,18 +3,23 @@
 office's IT staff make reports: headings by add_heading (Word's "Heading 1-3"
 styles, unnumbered), the title on the "Title" style, bold runs, "List Number"
 paragraphs (numbered by the default template's numbering.xml), a page break, a
-table with a repeated header row and merged cells, and a landscape section for a
-wide table — then a portrait one again.  Used only to make the fixture beside it
+table with a repeated header row and merged cells, a landscape section for a
+wide table — then a portrait one again — a picture in the text, and the seal as
+a picture in the date's line (python-docx places pictures only in line).  Used only to make the fixture beside it
 (regenerate.sh); the tests read the committed .docx.
 
 Usage: /usr/bin/python3 make.py OUT.docx
 """
+import os
 import sys
 
 from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.shared import Mm
+
+HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def header_row(row):
@@ -63,6 +68,7 @@ def main(out):
     t.cell(2, 1).merge(t.cell(3, 1))          # 2023年6月 for two batches: vMerge
     t.cell(4, 0).merge(t.cell(4, 1))          # 合计 across two columns: gridSpan
     doc.add_paragraph('资金均按时拨付到位。')
+    doc.add_paragraph().add_run().add_picture(os.path.join(HERE, 'stamp.png'), width=Mm(30))
 
     doc.add_heading('绩效目标完成情况', 1)
     doc.add_paragraph('主要完成以下工作：')
@@ -89,7 +95,8 @@ def main(out):
     doc.add_heading('存在问题', 1)
     doc.add_paragraph('部分分馆开放时间与群众需求不够匹配，下一年度将调整。')
     doc.add_paragraph('区图书馆')
-    doc.add_paragraph('2024年1月12日')
+    date = doc.add_paragraph('2024年1月12日')
+    date.add_run().add_picture(os.path.join(HERE, 'library-seal.png'), width=Mm(42))
     doc.save(out)
 
 
