@@ -36,6 +36,21 @@ typedef struct gw_written_date {
 /* Is cp[0..len) exactly one date?  (Only the shape is checked here; see real.) */
 bool gw_date_parse(const uint32_t *cp, size_t len, gw_written_date *date);
 
+/* A 发文字号 as typed: 增工函〔2023〕12号, also with 【】 [] ［］ （） () around the
+ * year, 第 before the number or a leading zero (GB/T 9704 §7.2.4 wants 〔〕, no
+ * 第, no leading zero: `standard`). */
+typedef struct gw_doc_number {
+    size_t organ_len;        /* code points of the organ's abbreviation (增工函) */
+    uint32_t open, close;    /* the brackets around the year */
+    int year, number;
+    bool di;                 /* 第 before the number */
+    bool leading_zero;       /* 〔2023〕012号 */
+    bool standard;
+} gw_doc_number;
+
+/* Is cp[0..len) exactly one 发文字号? */
+bool gw_doc_number_parse(const uint32_t *cp, size_t len, gw_doc_number *dn);
+
 /* Convert the text data[0..len) into a format-v1 source.  `name` is used in
  * messages (`NAME:LINE: warning: ...`).  The source written is checked with the
  * model against the schema within `limits` (NULL: the defaults) before it is

@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gongwen.h"
 #include "grow.h"
 #include "model.h"
 #include "textbuf.h"
@@ -36,6 +37,7 @@ enum {
     HEADING_MAX = 40,    /* characters of a heading (after its number) */
     RUNIN_MAX = 30,      /* characters of a run-in heading's sentence */
     TITLE_LINE_MAX = 40, /* characters of one line of the title or subtitle */
+    TITLE_LINES_MAX = 3, /* lines of a title (GB/T 9704 §7.3.1: one or several; three at most here) */
     LABEL_MAX = 8,       /* characters of 附件N */
     ISSUER_MAX = 30,     /* characters of the issuer line */
     MAX_LEVEL = 5,       /* ① items sit below the four heading levels */
@@ -260,7 +262,8 @@ typedef struct para {
     role role;
     size_t runin_len;       /* characters of the run-in heading (after the number) */
     bool decided;           /* role given with the rest of its sequence */
-    bool block;             /* a GW_IMPORT_BLOCK line: the caller's next XML block */
+    bool block;             /* a GW_IMPORT_BLOCK line: the caller's next XML block, */
+    char *xml;              /* or a table of TAB-separated lines, written here (owned) */
 } para;
 
 /* A warning kept until the end, so that they come out in line order although
@@ -678,8 +681,12 @@ static bool label_shaped(const importer *im, const src_line *l)
 
 static bool title_shaped(const importer *im, const src_line *l)
 {
+    gw_doc_number dn;
+    size_t at;
+    const uint32_t *t = line_cp(im, l);
     return l->len <= TITLE_LINE_MAX && !numbered(im, l) && !is_block_line(im, l)
-           && !ends_paragraph(line_cp(im, l), l->len);
+           && !ends_paragraph(t, l->len) && !gw_doc_number_parse(t, l->len, &dn)
+           && !gw_gongwen_signer(t, l->len, &at);
 }
 
 /* （2022年度） or ——在全区工作会议上的讲话 */
@@ -699,34 +706,36 @@ typedef struct matter {
     size_t issuer, date;                               /* SIZE_MAX when absent */
 } matter;
 
-static void find_front(importer *im, matter *m)
+/* The label, title and subtitle from line `from` on (before `end`). */
+static void find_front(importer *im, matter *m, size_t from, size_t end)
 {
-    size_t i = 0;
+    size_t i = from;
     m->label = m->subtitle = SIZE_MAX;
-    if (i < im->n_lines && label_shaped(im, &im->lines[i]))
+    if (i < end && label_shaped(im, &im->lines[i]))
         m->label = i++;
     m->title_first = i;
-    while (i < im->n_lines && title_shaped(im, &im->lines[i])
+    while (i < end && i - m->title_first < TITLE_LINES_MAX && title_shaped(im, &im->lines[i])
            && (i == m->title_first || !im->lines[i].blank_before)
            && !(i > m->title_first && subtitle_shaped(im, &im->lines[i])))
         i++;
     m->title_end = i;
     if (m->title_end == m->title_first)
-        note_warning(im, i < im->n_lines ? im->lines[i].line : 0,
+        note_warning(im, i < end ? im->lines[i].line : 0,
                      "no title found (the first line reads like body text); the title is left "
                      "empty");
-    else if (i < im->n_lines && subtitle_shaped(im, &im->lines[i]))
+    else if (i < end && subtitle_shaped(im, &im->lines[i]))
         m->subtitle = i++;
     m->body_first = i;
 }
 
-static void find_signature(importer *im, matter *m)
+/* The signature from the last lines before `end`: a date, and the issuer above it. */
+static void find_signature(importer *im, matter *m, size_t end)
 {
     m->issuer = m->date = SIZE_MAX;
-    m->body_end = im->n_lines;
-    if (im->n_lines <= m->body_first)
+    m->body_end = end;
+    if (end <= m->body_first)
         return;
-    size_t last = im->n_lines - 1;
+    size_t last = end - 1;
     const src_line *d = &im->lines[last];
     gw_written_date date;
     if (!gw_date_parse(line_cp(im, d), d->len, &date))
@@ -765,6 +774,150 @@ static void append_line(importer *im, cpbuf *b, const src_line *l)
         cp_push(im, b, t[i]);
 }
 
+/* A line of a pasted table: a TAB between its cells (a plain text's only). */
+static bool tab_line(const importer *im, size_t i)
+{
+    if (im->made)
+        return false;
+    const src_line *l = &im->lines[i];
+    const uint32_t *t = line_cp(im, l);
+    for (size_t k = 0; k < l->len; k++)
+        if (t[k] == '\t')
+            return true;
+    return false;
+}
+
+typedef struct tab_cell {
+    size_t at, len;         /* in the decoded text */
+    int rowspan;            /* 0: covered by the cell above */
+} tab_cell;
+
+/* The cells of line i, its leading TABs (empty cells) kept: the line was
+ * trimmed of them as blanks. */
+static size_t tab_cells(const importer *im, size_t i, tab_cell *cells, size_t max)
+{
+    const src_line *l = &im->lines[i];
+    const uint32_t *t = im->text.v;
+    size_t a = l->start, b = l->start + l->len;
+    while (a > 0 && t[a - 1] != '\n' && t[a - 1] != '\r' && is_blank(t[a - 1]))
+        a--;
+    while (a < b && t[a] != '\t' && is_blank(t[a]))
+        a++;                                  /* an indent of spaces is no cell */
+    size_t n = 0;
+    for (size_t k = a; k <= b && n < max;) {
+        size_t e = k;
+        while (e < b && t[e] != '\t')
+            e++;
+        size_t x = k, y = e;
+        while (x < y && is_blank(t[x]))
+            x++;
+        while (y > x && is_blank(t[y - 1]))
+            y--;
+        cells[n++] = (tab_cell){ x, y - x, 1 };
+        k = e + 1;
+    }
+    return n;
+}
+
+enum { TAB_COLUMNS_MAX = 31 };
+
+/* Lines [first, end) of TAB-separated cells as a <table>: the first line its
+ * head; in the other rows an empty cell at the start of a row (before any
+ * cell with text) is part of the cell above, merged down (rowspan); an empty
+ * cell elsewhere stays empty.  NULL when out of memory. */
+static char *tab_table(importer *im, size_t first, size_t end)
+{
+    size_t rows = end - first, cols = 0;
+    tab_cell *grid = calloc(rows * TAB_COLUMNS_MAX, sizeof *grid);
+    if (!grid)
+        return NULL;
+    for (size_t r = 0; r < rows; r++) {
+        size_t n = tab_cells(im, first + r, grid + r * TAB_COLUMNS_MAX, TAB_COLUMNS_MAX);
+        cols = n > cols ? n : cols;
+    }
+    for (size_t r = 0; r < rows; r++)            /* a short row: empty cells at its end */
+        for (size_t c = 0; c < cols; c++)
+            if (grid[r * TAB_COLUMNS_MAX + c].rowspan == 0)
+                grid[r * TAB_COLUMNS_MAX + c].rowspan = 1;
+    for (size_t r = 2; r < rows; r++) {
+        for (size_t c = 0; c < cols; c++) {
+            tab_cell *cell = &grid[r * TAB_COLUMNS_MAX + c];
+            if (cell->len > 0)
+                break;                        /* the leading empty cells only */
+            size_t up = r - 1;
+            while (up > 1 && grid[up * TAB_COLUMNS_MAX + c].rowspan == 0)
+                up--;
+            tab_cell *above = &grid[up * TAB_COLUMNS_MAX + c];
+            if (above->len == 0 && above->rowspan != 0)
+                break;
+            above->rowspan++;
+            cell->rowspan = 0;
+        }
+    }
+    gw_buf b = { 0 };
+    gw_buf_str(&b, "<table>");
+    for (size_t r = 0; r < rows; r++) {
+        if (r == 0)
+            gw_buf_str(&b, "<thead>");
+        if (r == 1)
+            gw_buf_str(&b, "<tbody>");
+        gw_buf_str(&b, "<tr>");
+        for (size_t c = 0; c < cols; c++) {
+            const tab_cell *cell = &grid[r * TAB_COLUMNS_MAX + c];
+            if (cell->rowspan == 0)
+                continue;
+            const char *tag = r == 0 ? "th" : "td";
+            if (cell->rowspan > 1)
+                gw_buf_printf(&b, "<%s rowspan=\"%d\">", tag, cell->rowspan);
+            else
+                gw_buf_printf(&b, "<%s>", tag);
+            for (size_t k = 0; k < cell->len; k++) {
+                uint32_t ch = im->text.v[cell->at + k];
+                char u[5];
+                size_t m = gw_utf8_encode(ch, u);
+                if (ch == '&')
+                    gw_buf_str(&b, "&amp;");
+                else if (ch == '<')
+                    gw_buf_str(&b, "&lt;");
+                else if (ch == '>')
+                    gw_buf_str(&b, "&gt;");
+                else
+                    gw_buf_put(&b, u, m);
+            }
+            gw_buf_printf(&b, "</%s>", tag);
+        }
+        gw_buf_str(&b, "</tr>");
+        if (r == 0)
+            gw_buf_str(&b, "</thead>");
+    }
+    gw_buf_str(&b, rows > 1 ? "</tbody></table>" : "</table>");
+    free(grid);
+    if (b.oom) {
+        free(b.s);
+        return NULL;
+    }
+    return b.s;
+}
+
+/* 第一章 总 则, 第二节, 第三条 …: the articles of a 办法 or 规定 open a paragraph
+ * (a 条 runs on over its lines); *chapter for 章, 节, 部分 and 篇, which stand
+ * alone as a heading line. */
+static bool article_line(const importer *im, const src_line *l, bool *chapter)
+{
+    const uint32_t *t = line_cp(im, l);
+    size_t n = l->len, i = 1;
+    if (n < 3 || t[0] != 0x7B2C)                     /* 第 */
+        return false;
+    while (i < n && i < 6 && (cn_digit(t[i], true) >= 0 || t[i] == CN_TEN || t[i] == 0x767E ||
+                              digit_value(t[i]) >= 0))
+        i++;
+    if (i == 1 || i >= n)
+        return false;
+    *chapter = t[i] == 0x7AE0 || t[i] == 0x8282 || t[i] == 0x7BC7 ||     /* 章 节 篇 */
+               (t[i] == 0x90E8 && i + 1 < n && t[i + 1] == 0x5206);      /* 部分 */
+    return *chapter || t[i] == 0x6761;                                    /* 条 */
+}
+
 /* Join the body lines into paragraphs. */
 static void build_paragraphs(importer *im, const matter *m)
 {
@@ -777,12 +930,26 @@ static void build_paragraphs(importer *im, const matter *m)
         memset(p, 0, sizeof *p);
         p->line = im->lines[k].line;
         p->block = is_block_line(im, &im->lines[k]);
+        size_t rows = 0;
+        while (k + rows < m->body_end && tab_line(im, k + rows) &&
+               (rows == 0 || !im->lines[k + rows].blank_before))
+            rows++;
+        if (rows >= 2) {                      /* a pasted table: one line a row */
+            p->block = true;
+            p->xml = tab_table(im, k, k + rows);
+            im->oom = im->oom || !p->xml;
+            k += rows;
+            continue;
+        }
         append_line(im, &p->text, &im->lines[k]);
-        bool alone = stands_alone(im, &im->lines[k]);
+        bool chapter = false;
+        bool alone = stands_alone(im, &im->lines[k]) ||
+                     (article_line(im, &im->lines[k], &chapter) && chapter);
         size_t last = k++;
         while (!alone && !im->paragraph_lines && k < m->body_end &&
                !ends_paragraph(p->text.v, p->text.len)
-               && !numbered(im, &im->lines[k])) {
+               && !numbered(im, &im->lines[k]) && !article_line(im, &im->lines[k], &chapter)
+               && !(tab_line(im, k) && k + 1 < m->body_end && tab_line(im, k + 1))) {
             if (im->lines[k].blank_before)
                 note_warning(im, im->lines[last].line,
                              "the line does not end a sentence: joined with line %ld after the "
@@ -791,6 +958,479 @@ static void build_paragraphs(importer *im, const matter *m)
             last = k++;
         }
     }
+}
+
+/* ---------------------------------------------------------------------------
+ * Step 2b: the parts of a whole 公文 (format v2)
+ *
+ * A text is a 公文 when it has any part a report alone does not: a 版头 line
+ * (份号, 密级, 紧急程度, 发文字号, 签发人), a 主送 under the title, a 附件说明,
+ * a 附注, attachments after the 落款, a document issued by the notice, or a
+ * 版记.  The parts are found from where the lines stand in the whole text:
+ * the 版记 from the end, the 版头 from the start, the main document's 落款 as
+ * the first date line that closes a body, then each attachment (its label
+ * line) or issued document (a new title) after it, each a document of its own.
+ * ------------------------------------------------------------------------- */
+
+enum { MAX_PARTS = 32, MAX_ISSUERS = 8 };
+
+typedef struct part {
+    matter m;                     /* its label, title, subtitle, body and date */
+    size_t issuers[MAX_ISSUERS];  /* issuer lines, in order (a wrapped name: two lines, */
+    size_t issuer_lines[MAX_ISSUERS];   /* issuer_lines[k] of them) */
+    size_t n_issuers;
+    size_t to_first, to_end;      /* 主送 lines (equal: none) */
+    size_t names_first, names_end;/* 附件说明 lines (equal: none) */
+    size_t note;                  /* 附注 line, SIZE_MAX: none */
+    size_t para_first, para_end;  /* its paragraphs */
+    bool issued;                  /* a document the notice issues or forwards */
+    size_t owner;                 /* the part an attachment belongs to (0: the main document) */
+    int label_number;             /* the number typed on its label (0: none) */
+} part;
+
+typedef struct gongwen {
+    size_t copy, secrecy, urgency, doc_number;   /* lines; SIZE_MAX: none */
+    size_t signer_first, signer_end;
+    part parts[MAX_PARTS];        /* [0]: the main document */
+    size_t n_parts;
+    size_t record_first;          /* the 版记's first line (n_lines: none) */
+    size_t cc_first, cc_end;      /* 抄送 lines */
+    size_t distributor;           /* 印发 line, SIZE_MAX: none */
+} gongwen;
+
+static const uint32_t *cp_of(const importer *im, size_t i, size_t *len)
+{
+    *len = im->lines[i].len;
+    return line_cp(im, &im->lines[i]);
+}
+
+static bool line_is(const importer *im, size_t i, bool (*shaped)(const uint32_t *, size_t))
+{
+    size_t n;
+    const uint32_t *t = cp_of(im, i, &n);
+    return shaped(t, n);
+}
+
+static bool doc_number_line(const importer *im, size_t i)
+{
+    size_t n;
+    const uint32_t *t = cp_of(im, i, &n);
+    gw_doc_number dn;
+    return gw_doc_number_parse(t, n, &dn);
+}
+
+static bool signer_line(const importer *im, size_t i)
+{
+    size_t n, at;
+    const uint32_t *t = cp_of(im, i, &n);
+    return gw_gongwen_signer(t, n, &at);
+}
+
+static bool secrecy_line(const importer *im, size_t i)
+{
+    size_t n, at;
+    const uint32_t *t = cp_of(im, i, &n);
+    return gw_gongwen_secrecy(t, n, &at);
+}
+
+static bool cc_line(const importer *im, size_t i)
+{
+    size_t n, at;
+    const uint32_t *t = cp_of(im, i, &n);
+    return gw_gongwen_cc(t, n, &at);
+}
+
+static bool distributor_line(const importer *im, size_t i)
+{
+    size_t n, a, b, c;
+    const uint32_t *t = cp_of(im, i, &n);
+    return gw_gongwen_distributor(t, n, &a, &b, &c);
+}
+
+static bool label_line(const importer *im, size_t i, int *number, bool *pre2012)
+{
+    size_t n;
+    const uint32_t *t = cp_of(im, i, &n);
+    return !is_block_line(im, &im->lines[i]) && gw_gongwen_label(t, n, number, pre2012);
+}
+
+static bool names_line(const importer *im, size_t i)
+{
+    size_t n, at;
+    bool old;
+    const uint32_t *t = cp_of(im, i, &n);
+    int number;
+    /* 附件： alone is an attachment's label after a 落款, the start of a 附件说明
+     * before it: the caller knows which side it is on. */
+    return gw_gongwen_attachments_note(t, n, &at, &old) && !(at < n && gw_gongwen_label(t, n, &number, &old));
+}
+
+/* A whole-line date that exists. */
+static bool date_line(const importer *im, size_t i)
+{
+    size_t n;
+    const uint32_t *t = cp_of(im, i, &n);
+    gw_written_date d;
+    return !is_block_line(im, &im->lines[i]) && gw_date_parse(t, n, &d) && d.real;
+}
+
+/* A line that can be (part of) an issuer's name: short, unnumbered, no sentence. */
+static bool issuer_shaped(const importer *im, size_t i)
+{
+    size_t n;
+    const uint32_t *t = cp_of(im, i, &n);
+    size_t at;
+    bool old;
+    return !is_block_line(im, &im->lines[i]) && n <= ISSUER_MAX && !numbered(im, &im->lines[i]) &&
+           !ends_paragraph(t, n) && !is_continuation_end(t[n - 1]) && !date_line(im, i) &&
+           !gw_gongwen_attachments_note(t, n, &at, &old) && !tab_line(im, i);
+}
+
+/* Organs end their names so: 局 委 会 府 厅 部 院 室 处 所 站 办 组 校 队 社 馆 心 司 行 团. */
+static bool organ_end(uint32_t c)
+{
+    static const uint32_t ends[] = {
+        0x5C40, 0x59D4, 0x4F1A, 0x5E9C, 0x5385, 0x90E8, 0x9662, 0x5BA4, 0x5904, 0x6240, 0x7AD9,
+        0x529E, 0x7EC4, 0x6821, 0x961F, 0x793E, 0x9986, 0x5FC3, 0x53F8, 0x884C, 0x56E2,
+    };
+    for (size_t k = 0; k < sizeof ends / sizeof ends[0]; k++)
+        if (c == ends[k])
+            return true;
+    return false;
+}
+
+static bool ends_like_organ(const importer *im, size_t i)
+{
+    size_t n;
+    const uint32_t *t = cp_of(im, i, &n);
+    return organ_end(t[n - 1]);
+}
+
+/* Whom a 主送 addresses ends so, besides organs: 单位 部门 机关 街道 镇 乡 区 县 市
+ * 省 同志 (各预算单位：, 各镇人民政府、街道办事处：, 各位同志：). */
+static bool addressee_end(uint32_t c)
+{
+    static const uint32_t ends[] = {
+        0x4F4D, 0x95E8, 0x5173, 0x9053, 0x9547, 0x4E61, 0x533A, 0x53BF, 0x5E02, 0x7701, 0x5FD7,
+    };
+    if (organ_end(c))
+        return true;
+    for (size_t k = 0; k < sizeof ends / sizeof ends[0]; k++)
+        if (c == ends[k])
+            return true;
+    return false;
+}
+
+/* The 主送 under a title: one line ending with a colon, or two when the first
+ * ends with 、 or ， (organs wrapped).  Returns the lines it takes (0: none). */
+static size_t to_lines(const importer *im, size_t i, size_t end)
+{
+    for (size_t k = 0; k < 3 && i + k < end; k++) {
+        size_t n;
+        const uint32_t *t = cp_of(im, i + k, &n);
+        if (is_block_line(im, &im->lines[i + k]) || numbered(im, &im->lines[i + k]) ||
+            contains_any(t, n, is_sentence_end))
+            return 0;
+        uint32_t last = t[n - 1];
+        if (last == 0xFF1A || last == ':')
+            return n >= 2 && addressee_end(t[n - 2]) ? k + 1 : 0;
+        if (last != 0x3001 && last != 0xFF0C && last != ',')
+            return 0;
+    }
+    return 0;
+}
+
+/* Does the title announce a document it issues or forwards (印发, 转发, 批转, 颁发, 发布)? */
+static bool issuing_title(const importer *im, const matter *m)
+{
+    static const uint32_t verbs[][2] = {
+        { 0x5370, 0x53D1 }, { 0x8F6C, 0x53D1 }, { 0x6279, 0x8F6C }, { 0x9881, 0x53D1 },
+        { 0x53D1, 0x5E03 },
+    };
+    for (size_t i = m->title_first; i < m->title_end; i++) {
+        size_t n;
+        const uint32_t *t = cp_of(im, i, &n);
+        for (size_t k = 0; k + 1 < n; k++)
+            for (size_t v = 0; v < sizeof verbs / sizeof verbs[0]; v++)
+                if (t[k] == verbs[v][0] && t[k + 1] == verbs[v][1])
+                    return true;
+    }
+    return false;
+}
+
+/* The 版记 from the end: the 印发 line, the 抄送 lines before it. */
+static void find_record(importer *im, gongwen *g)
+{
+    size_t n = im->n_lines;
+    g->record_first = n;
+    g->cc_first = g->cc_end = n;
+    g->distributor = SIZE_MAX;
+    size_t end = n;
+    if (end > 0 && distributor_line(im, end - 1)) {
+        g->distributor = end - 1;
+        g->record_first = --end;
+    }
+    /* 抄送： and the lines it wraps over, up to the 印发 line (or the end). */
+    for (size_t k = end; k > 0 && end - k < 4; k--) {
+        if (cc_line(im, k - 1)) {
+            g->cc_first = k - 1;
+            g->cc_end = end;
+            g->record_first = k - 1;
+            break;
+        }
+    }
+}
+
+/* The 版头 lines at the start, in any order: 份号, 密级, 紧急程度, 发文字号, 签发人. */
+static size_t find_header(importer *im, gongwen *g, size_t end)
+{
+    g->copy = g->secrecy = g->urgency = g->doc_number = SIZE_MAX;
+    g->signer_first = g->signer_end = 0;
+    size_t i = 0;
+    for (; i < end; i++) {
+        if (g->copy == SIZE_MAX && line_is(im, i, gw_gongwen_copy))
+            g->copy = i;
+        else if (g->secrecy == SIZE_MAX && secrecy_line(im, i))
+            g->secrecy = i;
+        else if (g->urgency == SIZE_MAX && line_is(im, i, gw_gongwen_urgency))
+            g->urgency = i;
+        else if (g->doc_number == SIZE_MAX && doc_number_line(im, i))
+            g->doc_number = i;
+        else if (signer_line(im, i) && (g->signer_end == 0 || g->signer_end == i)) {
+            if (g->signer_end == 0)
+                g->signer_first = i;
+            g->signer_end = i + 1;
+        } else
+            break;
+    }
+    return i;
+}
+
+/* The issuers above the date line `date` of a part whose body starts at
+ * `first`: the issuer-shaped lines right above it, each a name, except that a
+ * line not ending as an organ does and followed by one more is one name
+ * wrapped over two lines. */
+static void find_issuers(importer *im, part *pt, size_t first, size_t date)
+{
+    size_t k = date;
+    while (k > first && date - k < MAX_ISSUERS && issuer_shaped(im, k - 1))
+        k--;
+    /* The body's last line is not an issuer when nothing but issuers follows
+     * a sentence that has not ended (the tail of a paragraph). */
+    pt->n_issuers = 0;
+    for (size_t i = k; i < date && pt->n_issuers < MAX_ISSUERS;) {
+        size_t lines = 1;
+        if (i + 1 < date && !ends_like_organ(im, i) && ends_like_organ(im, i + 1) &&
+            date - i == 2 && pt->n_issuers == 0)
+            lines = 2;                      /* one name over two lines */
+        pt->issuers[pt->n_issuers] = i;
+        pt->issuer_lines[pt->n_issuers++] = lines;
+        i += lines;
+    }
+}
+
+/* A part from line `from` (its label or title) to `end`: front, 主送 when asked,
+ * 附件说明, 落款 and 附注.  Returns the line after its 落款 (or 附注), or the
+ * line where its body ended when it has no 落款. */
+static size_t find_part(importer *im, part *pt, size_t from, size_t end, bool main_doc, gongwen *g)
+{
+    memset(pt, 0, sizeof *pt);
+    pt->note = SIZE_MAX;
+    int number;
+    bool old;
+    if (!main_doc && from < end && label_line(im, from, &number, &old)) {
+        find_front(im, &pt->m, from + 1, end);   /* 附件1： too, which v1's label is not */
+        pt->m.label = from;
+    } else {
+        find_front(im, &pt->m, from, end);
+    }
+    size_t i = pt->m.body_first;
+    if (main_doc && g->doc_number == SIZE_MAX && i < end && doc_number_line(im, i)) {
+        g->doc_number = i;                  /* web pages show it under the title */
+        pt->m.body_first = ++i;
+    }
+    size_t to = main_doc && i < end ? to_lines(im, i, end) : 0;
+    pt->to_first = i;
+    pt->to_end = i + to;
+    pt->m.body_first = i + to;
+    pt->m.issuer = pt->m.date = SIZE_MAX;
+    /* The 落款: the first date line after some body, not inside a table. */
+    size_t date = SIZE_MAX;
+    for (size_t k = pt->m.body_first; k < end; k++)
+        if (date_line(im, k) && k > pt->m.body_first) {
+            date = k;
+            break;
+        }
+    size_t body_end = date == SIZE_MAX ? end : date;
+    if (date != SIZE_MAX) {
+        find_issuers(im, pt, pt->m.body_first, date);
+        if (pt->n_issuers > 0)
+            body_end = pt->issuers[0];
+        pt->m.date = date;
+    }
+    /* The 附件说明: from its 附件： line to the issuers (or the date). */
+    pt->names_first = pt->names_end = body_end;
+    for (size_t k = pt->m.body_first; k < body_end; k++)
+        if (names_line(im, k)) {
+            pt->names_first = k;
+            pt->names_end = body_end;
+            body_end = k;
+            break;
+        }
+    pt->m.body_end = body_end;
+    if (date == SIZE_MAX)
+        return body_end < pt->names_end ? pt->names_end : body_end;
+    size_t after = date + 1;
+    size_t n;
+    if (after < end) {
+        const uint32_t *t = cp_of(im, after, &n);
+        if (gw_gongwen_note(t, n))
+            pt->note = after++;
+    }
+    return after;
+}
+
+/* One name of a 附件说明: its lines [first, end), the number typed before it. */
+typedef struct listed_name {
+    size_t first, end;
+    size_t from;                /* code points before the name on its first line */
+    gw_typed_number num;        /* num.level 0: typed without a number */
+} listed_name;
+
+/* The names of a 附件说明: a numbered line starts one; a line that does not
+ * continues the name above it (wrapped). */
+static size_t listed_names(importer *im, const part *pt, listed_name *names, size_t max)
+{
+    size_t count = 0;
+    for (size_t i = pt->names_first; i < pt->names_end; i++) {
+        size_t n, at = 0;
+        bool old;
+        const uint32_t *t = cp_of(im, i, &n);
+        if (i == pt->names_first)
+            gw_gongwen_attachments_note(t, n, &at, &old);
+        if (at >= n)
+            continue;                           /* 附件： alone, the names below */
+        gw_typed_number num = { 0 };
+        bool numbered_name = gw_typed_number_match(t + at, n - at, &num);
+        if ((numbered_name || count == 0) && count < max) {
+            listed_name *ln = &names[count++];
+            ln->first = i;
+            ln->end = i + 1;
+            ln->from = at + (numbered_name ? num.len : 0);
+            ln->num = numbered_name ? num : (gw_typed_number){ 0 };
+        } else if (count > 0) {
+            names[count - 1].end = i + 1;
+        }
+    }
+    return count;
+}
+
+/* Does the text of lines [first, end) (from `from` on the first) read exactly
+ * as the title of part `pt`, line breaks aside? */
+static bool name_is_title(importer *im, const listed_name *ln, const part *pt)
+{
+    cpbuf a = { 0 }, b = { 0 };
+    for (size_t i = ln->first; i < ln->end; i++) {
+        src_line l = im->lines[i];
+        if (i == ln->first) {
+            l.start += ln->from;
+            l.len -= ln->from;
+        }
+        append_line(im, &a, &l);
+    }
+    for (size_t i = pt->m.title_first; i < pt->m.title_end; i++)
+        append_line(im, &b, &im->lines[i]);
+    bool same = a.len == b.len && (a.len == 0 || !memcmp(a.v, b.v, a.len * sizeof *a.v));
+    free(a.v);
+    free(b.v);
+    return same;
+}
+
+/* An attachment's title is as many lines as its name in the owner's 附件说明
+ * takes, when they read alike: the name says where a title stops, which the
+ * lines' shapes alone cannot (第一章 总 则 right under a title). */
+static void fit_titles(importer *im, gongwen *g)
+{
+    for (size_t o = 0; o < g->n_parts; o++) {
+        listed_name names[MAX_PARTS];
+        size_t n_names = listed_names(im, &g->parts[o], names, MAX_PARTS), at = 0;
+        for (size_t k = o + 1; k < g->n_parts && at < n_names; k++) {
+            part *pt = &g->parts[k];
+            if (pt->owner != o || pt->issued)
+                continue;
+            const listed_name *ln = &names[at++];
+            matter saved = pt->m;
+            for (size_t j = 1; j <= TITLE_LINES_MAX; j++) {
+                if (pt->m.title_first + j > pt->m.body_end && pt->m.title_first + j > saved.title_end)
+                    break;
+                pt->m.title_end = pt->m.title_first + j;
+                if (name_is_title(im, ln, pt)) {
+                    pt->m.subtitle = saved.subtitle != SIZE_MAX && saved.subtitle == pt->m.title_end
+                                     ? saved.subtitle : SIZE_MAX;
+                    pt->m.body_first = pt->m.subtitle != SIZE_MAX ? pt->m.subtitle + 1
+                                                                  : pt->m.title_end;
+                    saved = pt->m;
+                    break;
+                }
+            }
+            pt->m = saved;
+        }
+    }
+}
+
+/* Find the parts; false when the text has none a report alone lacks (it is
+ * then written as format v1, exactly as before). */
+static bool find_gongwen(importer *im, gongwen *g)
+{
+    memset(g, 0, sizeof *g);
+    find_record(im, g);
+    size_t end = g->record_first;
+    size_t i = find_header(im, g, end);
+    bool header = g->copy != SIZE_MAX || g->secrecy != SIZE_MAX || g->urgency != SIZE_MAX ||
+                  g->doc_number != SIZE_MAX || g->signer_end > 0;
+    /* A text that opens with a label is an attachment by itself: a report. */
+    int number;
+    bool old;
+    if (!header && i < end && label_line(im, i, &number, &old))
+        return false;
+    part *main_part = &g->parts[0];
+    size_t next = find_part(im, main_part, i, end, true, g);
+    g->n_parts = 1;
+    bool issuing = issuing_title(im, &main_part->m);
+    size_t owner = 0;
+    while (next < end && g->n_parts < MAX_PARTS) {
+        part *pt = &g->parts[g->n_parts];
+        bool labelled = label_line(im, next, &number, &old);
+        bool issued = !labelled && issuing;
+        if (!labelled && !issued)
+            break;                          /* text after the 落款 that starts nothing */
+        /* It runs to the next label (or the 版记). */
+        size_t stop = next + 1;
+        while (stop < end && !label_line(im, stop, &number, &old))
+            stop++;
+        size_t after = find_part(im, pt, next, stop, false, g);
+        pt->issued = issued;
+        label_line(im, next, &pt->label_number, &old);
+        if (!labelled)
+            pt->label_number = 0;
+        /* An issued document that lists attachments owns the ones that follow. */
+        pt->owner = owner;
+        if (issued && pt->names_first < pt->names_end)
+            owner = g->n_parts;
+        pt->m.body_end = pt->m.date == SIZE_MAX && pt->names_first == pt->names_end ? stop
+                                                                                     : pt->m.body_end;
+        g->n_parts++;
+        next = after > stop ? after : stop;
+        if (pt->m.date == SIZE_MAX)
+            next = stop;
+        issuing = false;                    /* one issued document a notice */
+    }
+    if (next < end)
+        g->parts[g->n_parts - 1].m.body_end = end;   /* what follows stays in the last body */
+    fit_titles(im, g);
+    bool parts = g->n_parts > 1 || main_part->to_end > main_part->to_first ||
+                 main_part->names_end > main_part->names_first || main_part->note != SIZE_MAX;
+    return header || parts || g->record_first < im->n_lines;
 }
 
 /* ---------------------------------------------------------------------------
@@ -819,12 +1459,12 @@ static void classify(importer *im)
 /* Numbered paragraphs of one sequence — the same kind of number, no number of
  * a higher level between them — are all headings or, when any of them reads as
  * a paragraph, all list items. */
-static void decide_sequence(importer *im, size_t first)
+static void decide_sequence(importer *im, size_t first, size_t last)
 {
     int level = im->paras[first].num.level;
     size_t end = first;
     bool items = false;
-    for (; end < im->n_paras; end++) {
+    for (; end < last; end++) {
         const para *p = &im->paras[end];
         if (p->num.level != 0 && p->num.level < level)
             break;                                 /* a higher level ends the sequence */
@@ -850,11 +1490,13 @@ static void decide_sequence(importer *im, size_t first)
     }
 }
 
-static void decide_sequences(importer *im)
+/* The sequences of paragraphs [from, to): one document's body (an
+ * attachment's numbering is its own). */
+static void decide_sequences(importer *im, size_t from, size_t to)
 {
-    for (size_t i = 0; i < im->n_paras; i++)
+    for (size_t i = from; i < to; i++)
         if (im->paras[i].num.level != 0 && !im->paras[i].decided)
-            decide_sequence(im, i);
+            decide_sequence(im, i, to);
 }
 
 /* ---------------------------------------------------------------------------
@@ -862,19 +1504,22 @@ static void decide_sequences(importer *im)
  * ------------------------------------------------------------------------- */
 
 typedef struct writer {
+    int base;                   /* indentation of the body's top level (1 in <report>) */
     int levels[MAX_LEVEL];      /* level of each open section, outermost first */
     int depth;                  /* open sections */
     int sections[MAX_LEVEL + 1];/* sections numbered so far inside each open container */
     bool list_open;
+    bool list_as_typed;         /* the items of this run are written as typed paragraphs */
     int list_typed;             /* level of the numbers typed on the open list's items */
     int list_items;
 } writer;
 
 static void close_list(importer *im, writer *w)
 {
+    w->list_as_typed = false;
     if (!w->list_open)
         return;
-    put_indent(im, w->depth + 1);
+    put_indent(im, w->base + w->depth);
     puts_(im, "</list>\n");
     w->list_open = false;
 }
@@ -885,23 +1530,28 @@ static void close_sections(importer *im, writer *w, int level)
     while (w->depth > 0 && w->levels[w->depth - 1] >= level) {
         close_list(im, w);
         w->depth--;
-        put_indent(im, w->depth + 1);
+        put_indent(im, w->base + w->depth);
         puts_(im, "</section>\n");
     }
 }
 
-/* A typed number other than the one format v1 will print (a skipped or
- * repeated number) is worth a look. */
-static void warn_number(importer *im, const para *p, int level, int expected, const char *what)
+/* Does the number typed on p stand for the one format v1 prints for it (level,
+ * value)?  Its forms do — 1、 1． for 1., (一) for （一） — a skipped or
+ * repeated number does not: 四、 where gwpdf prints 三、. */
+static bool typed_as_printed(const para *p, int level, int value)
 {
-    if (p->num.value == expected)
-        return;
-    char typed[32], printed[32];
-    gw_format_number(p->num.level, p->num.value, typed, sizeof typed);
-    gw_format_number(level, expected, printed, sizeof printed);
-    note_warning(im, p->line,
-                 "typed %s, but this is %s %d at its level: format v1 numbers it %s", typed, what,
-                 expected, printed);
+    return p->num.level == level && p->num.value == value;
+}
+
+/* The number typed on p, for a warning. */
+static void typed_number(const para *p, char *out, size_t size)
+{
+    size_t n = p->num.len, k = 0;
+    while (n > 0 && is_blank(p->text.v[n - 1]))
+        n--;
+    for (size_t i = 0; i < n && k + 5 < size; i++)
+        k += gw_utf8_encode(p->text.v[i], out + k);
+    out[k] = '\0';
 }
 
 static void write_heading(importer *im, writer *w, const para *p)
@@ -910,9 +1560,19 @@ static void write_heading(importer *im, writer *w, const para *p)
     close_list(im, w);
     close_sections(im, w, level);
     int number = ++w->sections[w->depth];
-    warn_number(im, p, level, number, "heading");
+    /* A number gwpdf would print otherwise is kept as typed: nothing typed is
+     * changed, and the heading is not counted among its siblings. */
+    bool as_typed = !typed_as_printed(p, level, number);
+    if (as_typed) {
+        char typed[32], printed[32];
+        typed_number(p, typed, sizeof typed);
+        gw_format_number(level, number, printed, sizeof printed);
+        note_warning(im, p->line, "typed %s, but this is heading %d at its level, which gwpdf "
+                     "numbers %s: kept as typed (number=\"none\")", typed, number, printed);
+        w->sections[w->depth]--;
+    }
     mark_line(im, p->line);
-    put_indent(im, w->depth + 1);
+    put_indent(im, w->base + w->depth);
     if (level == w->depth + 1) {
         puts_(im, "<section>\n");
     } else {
@@ -922,45 +1582,65 @@ static void write_heading(importer *im, writer *w, const para *p)
     }
     w->levels[w->depth++] = level;
     w->sections[w->depth] = 0;
-    const uint32_t *t = p->text.v + p->num.len;
-    size_t n = p->text.len - p->num.len;
+    size_t from = as_typed ? 0 : p->num.len;
+    const uint32_t *t = p->text.v + from;
+    size_t n = p->text.len - from, runin = p->runin_len + (as_typed ? p->num.len : 0);
     if (p->role == ROLE_RUNIN) {
-        put_element(im, w->depth + 1, "<heading runin=\"true\">", "</heading>", t, p->runin_len);
-        put_element(im, w->depth + 1, "<p>", "</p>", t + p->runin_len, n - p->runin_len);
+        put_element(im, w->base + w->depth, as_typed ? "<heading runin=\"true\" number=\"none\">"
+                    : "<heading runin=\"true\">", "</heading>", t, runin);
+        put_element(im, w->base + w->depth, "<p>", "</p>", t + runin, n - runin);
     } else {
-        put_element(im, w->depth + 1, "<heading>", "</heading>", t, n);
+        put_element(im, w->base + w->depth, as_typed ? "<heading number=\"none\">" : "<heading>",
+                    "</heading>", t, n);
     }
 }
 
 static void write_item(importer *im, writer *w, const para *p)
 {
     int typed = p->num.level;
-    if (w->list_open && w->list_typed != typed)
+    if ((w->list_open || w->list_as_typed) && w->list_typed != typed)
         close_list(im, w);
     close_sections(im, w, typed);
     /* Items are numbered one level below their section; 1. outside sections. */
     int level = w->depth > 0 ? w->levels[w->depth - 1] + 1 : 3;
     mark_line(im, p->line);
-    if (!w->list_open) {
-        put_indent(im, w->depth + 1);
-        puts_(im, "<list>\n");
-        w->list_open = true;
+    if (!w->list_open && !w->list_as_typed) {
         w->list_typed = typed;
         w->list_items = 0;
         if (typed != level) {
+            /* A list format v1 would number otherwise: its items stay as typed. */
             char t1[32], t2[32], p1[32], p2[32];
             gw_format_number(typed, 1, t1, sizeof t1);
             gw_format_number(typed, 2, t2, sizeof t2);
             gw_format_number(level, 1, p1, sizeof p1);
             gw_format_number(level, 2, p2, sizeof p2);
             note_warning(im, p->line,
-                         "list items typed %s %s … are numbered %s %s … by format v1 (a list "
-                         "takes the numbering one level below its section)", t1, t2, p1, p2);
+                         "list items typed %s %s …, which format v1 numbers %s %s … (a list takes "
+                         "the numbering one level below its section): kept as typed paragraphs",
+                         t1, t2, p1, p2);
+            w->list_as_typed = true;
+        } else {
+            put_indent(im, w->base + w->depth);
+            puts_(im, "<list>\n");
+            w->list_open = true;
         }
     }
-    warn_number(im, p, level, ++w->list_items, "list item");
-    put_element(im, w->depth + 2, "<item>", "</item>", p->text.v + p->num.len,
-                p->text.len - p->num.len);
+    int number = ++w->list_items;
+    if (w->list_open && !typed_as_printed(p, level, number)) {
+        char t[32], printed[32];
+        typed_number(p, t, sizeof t);
+        gw_format_number(level, number, printed, sizeof printed);
+        note_warning(im, p->line, "typed %s, but this is list item %d, which gwpdf numbers %s: "
+                     "kept as typed, a paragraph (and the items after it)", t, number, printed);
+        close_list(im, w);
+        w->list_as_typed = true;
+        w->list_typed = typed;
+    }
+    if (w->list_as_typed)
+        put_element(im, w->base + w->depth, "<p>", "</p>", p->text.v, p->text.len);
+    else
+        put_element(im, w->base + w->depth + 1, "<item>", "</item>", p->text.v + p->num.len,
+                    p->text.len - p->num.len);
 }
 
 static void write_line_element(importer *im, const char *open, const char *close, size_t line)
@@ -970,30 +1650,41 @@ static void write_line_element(importer *im, const char *open, const char *close
     put_element(im, 1, open, close, line_cp(im, l), l->len);
 }
 
+/* Is the date typed t[0..len) exactly as gwpdf prints an ISO date (2023年3月15日)? */
+static bool printed_as_typed(const uint32_t *t, size_t len, const gw_written_date *d)
+{
+    char printed[64], typed[64];
+    snprintf(printed, sizeof printed, "%d年%d月%d日", d->year, d->month, d->day);
+    size_t k = 0;
+    for (size_t i = 0; i < len && k + 4 < sizeof typed; i++)
+        k += gw_utf8_encode(t[i], typed + k);
+    typed[k] = '\0';
+    return !d->iso && !strcmp(printed, typed);
+}
+
 /* The date as typed, or in ISO form when that prints exactly as typed
  * (2023年3月15日 is written 2023-03-15; 2023年03月15日 is kept). */
-static void write_date(importer *im, const src_line *l)
+static void write_date_at(importer *im, const src_line *l, int depth)
 {
     const uint32_t *t = line_cp(im, l);
     mark_line(im, l->line);
     gw_written_date d;
     gw_date_parse(t, l->len, &d);
-    char printed[64], typed[64];
-    snprintf(printed, sizeof printed, "%d年%d月%d日", d.year, d.month, d.day);
-    size_t k = 0;
-    for (size_t i = 0; i < l->len && k + 4 < sizeof typed; i++)
-        k += gw_utf8_encode(t[i], typed + k);
-    typed[k] = '\0';
-    if (!d.iso && !strcmp(printed, typed)) {
+    if (printed_as_typed(t, l->len, &d)) {
         char iso[32];
         snprintf(iso, sizeof iso, "%04d-%02d-%02d", d.year, d.month, d.day);
-        put_indent(im, 2);
+        put_indent(im, depth);
         puts_(im, "<date>");
         puts_(im, iso);
         puts_(im, "</date>\n");
         return;
     }
-    put_element(im, 2, "<date>", "</date>", t, l->len);
+    put_element(im, depth, "<date>", "</date>", t, l->len);
+}
+
+static void write_date(importer *im, const src_line *l)
+{
+    write_date_at(im, l, 2);
 }
 
 /* The text line that stands at position `at` of a made text (the first line at
@@ -1009,7 +1700,7 @@ static long line_at_position(const importer *im, long at)
 /* The image a made text holds (made->seal_at): the seal, written into the
  * signature, when it is anchored at the signature's lines or next to them (a
  * paragraph or two: Word anchors a floating image in an empty paragraph). */
-static void write_seal(importer *im, const matter *m)
+static void write_seal_at(importer *im, const matter *m, int depth)
 {
     const gw_import_made *made = im->made;
     if (!made || made->seal_at <= 0)
@@ -1032,7 +1723,7 @@ static void write_seal(importer *im, const matter *m)
     }
     gw_buf attr = { 0 };
     gw_buf_xml(&attr, made->seal_src);
-    put_indent(im, 2);
+    put_indent(im, depth);
     puts_(im, "<seal src=\"");
     put(im, attr.s ? attr.s : "", attr.n);
     puts_(im, "\"/>\n");
@@ -1044,55 +1735,37 @@ static void write_seal(importer *im, const matter *m)
                  made->seal_src);
 }
 
-/* The caller's next XML block (a table, a page break), as it is. */
-static void write_block(importer *im, int depth, long line)
+static void write_seal(importer *im, const matter *m)
 {
-    if (im->next_block >= im->made->n_blocks)
+    write_seal_at(im, m, 2);
+}
+
+/* The caller's next XML block (a table, a page break), as it is. */
+static void write_block(importer *im, int depth, const para *p)
+{
+    const char *xml = p->xml;
+    if (!xml && im->made && im->next_block < im->made->n_blocks)
+        xml = im->made->blocks[im->next_block++];
+    if (!xml)
         return;                              /* more markers than blocks: the caller's slip */
-    mark_line(im, line);
+    mark_line(im, p->line);
     put_indent(im, depth);
-    puts_(im, im->made->blocks[im->next_block++]);
+    puts_(im, xml);
     puts_(im, "\n");
 }
+
+static void write_title(importer *im, const matter *m, int depth);
+static void write_body(importer *im, size_t from, size_t to, int base);
 
 static void write_document(importer *im, const matter *m)
 {
     puts_(im, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<report version=\"1\">\n");
     if (m->label != SIZE_MAX)
         write_line_element(im, "<label>", "</label>", m->label);
-    if (m->title_first < m->title_end)
-        mark_line(im, im->lines[m->title_first].line);
-    else
-        im->title_xml_line = im->out_line;
-    put_indent(im, 1);
-    puts_(im, "<title>");
-    for (size_t i = m->title_first; i < m->title_end; i++) {
-        if (i > m->title_first)
-            puts_(im, "<br/>");
-        put_text(im, line_cp(im, &im->lines[i]), im->lines[i].len, true, false);
-    }
-    puts_(im, "</title>\n");
+    write_title(im, m, 1);
     if (m->subtitle != SIZE_MAX)
         write_line_element(im, "<subtitle>", "</subtitle>", m->subtitle);
-    writer w;
-    memset(&w, 0, sizeof w);
-    for (size_t i = 0; i < im->n_paras; i++) {
-        const para *p = &im->paras[i];
-        if (p->role == ROLE_HEADING || p->role == ROLE_RUNIN) {
-            write_heading(im, &w, p);
-        } else if (p->role == ROLE_ITEM) {
-            write_item(im, &w, p);
-        } else if (p->role == ROLE_BLOCK) {
-            close_list(im, &w);
-            write_block(im, w.depth + 1, p->line);
-        } else {
-            close_list(im, &w);
-            mark_line(im, p->line);
-            put_element(im, w.depth + 1, "<p>", "</p>", p->text.v, p->text.len);
-        }
-    }
-    close_list(im, &w);
-    close_sections(im, &w, 1);
+    write_body(im, 0, im->n_paras, 1);
     if (m->date != SIZE_MAX) {
         puts_(im, "  <signature>\n");
         if (m->issuer != SIZE_MAX)
@@ -1110,13 +1783,319 @@ static void write_document(importer *im, const matter *m)
 }
 
 /* ---------------------------------------------------------------------------
+ * Writing a whole 公文 (format v2)
+ * ------------------------------------------------------------------------- */
+
+/* Line i as an element at depth, its text from code point `from`. */
+static void write_line_from(importer *im, int depth, const char *open, const char *close,
+                            size_t i, size_t from)
+{
+    size_t n;
+    const uint32_t *t = cp_of(im, i, &n);
+    mark_line(im, im->lines[i].line);
+    put_element(im, depth, open, close, t + from, n - from);
+}
+
+/* Lines [first, end) joined as one element (a 主送 or 抄送 wrapped by the page). */
+static void write_joined(importer *im, int depth, const char *open, const char *close,
+                         size_t first, size_t end, size_t from)
+{
+    cpbuf b = { 0 };
+    for (size_t i = first; i < end; i++) {
+        src_line l = im->lines[i];
+        if (i == first) {
+            l.start += from;
+            l.len -= from;
+        }
+        append_line(im, &b, &l);
+    }
+    mark_line(im, im->lines[first].line);
+    put_element(im, depth, open, close, b.v, b.len);
+    free(b.v);
+}
+
+static void write_header(importer *im, gongwen *g)
+{
+    bool any = g->copy != SIZE_MAX || g->secrecy != SIZE_MAX || g->urgency != SIZE_MAX ||
+               g->doc_number != SIZE_MAX || g->signer_end > 0;
+    if (!any)
+        return;
+    puts_(im, "  <header>\n");
+    if (g->copy != SIZE_MAX)
+        write_line_from(im, 2, "<copy>", "</copy>", g->copy, 0);
+    if (g->secrecy != SIZE_MAX) {
+        size_t n, at;
+        const uint32_t *t = cp_of(im, g->secrecy, &n);
+        gw_gongwen_secrecy(t, n, &at);
+        mark_line(im, im->lines[g->secrecy].line);
+        put_indent(im, 2);
+        if (at == 0) {
+            puts_(im, "<secrecy>");
+        } else {
+            puts_(im, "<secrecy period=\"");
+            put_text(im, t + at, n - at, false, false);
+            puts_(im, "\">");
+        }
+        put_text(im, t, 2, false, false);
+        puts_(im, "</secrecy>\n");
+    }
+    if (g->urgency != SIZE_MAX)
+        write_line_from(im, 2, "<urgency>", "</urgency>", g->urgency, 0);
+    if (g->doc_number != SIZE_MAX) {
+        size_t n;
+        const uint32_t *t = cp_of(im, g->doc_number, &n);
+        gw_doc_number dn;
+        gw_doc_number_parse(t, n, &dn);
+        if (!dn.standard)
+            note_warning(im, im->lines[g->doc_number].line,
+                         "the 发文字号 is kept as typed; GB/T 9704 writes it with 〔〕 around the "
+                         "year, no 第 and no leading zero (增工函〔2023〕12号)");
+        write_line_from(im, 2, "<doc-number>", "</doc-number>", g->doc_number, 0);
+    }
+    /* 签发人：张三 李四 — a name each, "签发人：" generated. */
+    for (size_t i = g->signer_first; i < g->signer_end; i++) {
+        size_t n, at;
+        const uint32_t *t = cp_of(im, i, &n);
+        gw_gongwen_signer(t, n, &at);
+        mark_line(im, im->lines[i].line);
+        while (at < n) {
+            size_t e = at;
+            while (e < n && !is_blank(t[e]) && t[e] != 0x3001)
+                e++;
+            put_element(im, 2, "<signer>", "</signer>", t + at, e - at);
+            at = e;
+            while (at < n && (is_blank(t[at]) || t[at] == 0x3001))
+                at++;
+        }
+    }
+    puts_(im, "  </header>\n");
+}
+
+static void write_title(importer *im, const matter *m, int depth)
+{
+    if (m->title_first < m->title_end)
+        mark_line(im, im->lines[m->title_first].line);
+    else
+        im->title_xml_line = im->out_line;
+    put_indent(im, depth);
+    puts_(im, "<title>");
+    for (size_t i = m->title_first; i < m->title_end; i++) {
+        if (i > m->title_first)
+            puts_(im, "<br/>");
+        put_text(im, line_cp(im, &im->lines[i]), im->lines[i].len, true, false);
+    }
+    puts_(im, "</title>\n");
+}
+
+/* Paragraphs [from, to) as the body of a document at depth `base`. */
+static void write_body(importer *im, size_t from, size_t to, int base)
+{
+    writer w;
+    memset(&w, 0, sizeof w);
+    w.base = base;
+    for (size_t i = from; i < to; i++) {
+        const para *p = &im->paras[i];
+        if (p->role == ROLE_HEADING || p->role == ROLE_RUNIN) {
+            write_heading(im, &w, p);
+        } else if (p->role == ROLE_ITEM) {
+            write_item(im, &w, p);
+        } else if (p->role == ROLE_BLOCK) {
+            close_list(im, &w);
+            write_block(im, w.base + w.depth, p);
+        } else {
+            close_list(im, &w);
+            mark_line(im, p->line);
+            put_element(im, w.base + w.depth, "<p>", "</p>", p->text.v, p->text.len);
+        }
+    }
+    close_list(im, &w);
+    close_sections(im, &w, 1);
+}
+
+static void write_parts_of(importer *im, gongwen *g, size_t owner, int depth);
+
+/* The signature of a part: its issuers, its date (and, for the main document
+ * of a made text, the seal). */
+static void write_signature2(importer *im, part *pt, int depth, bool main_doc)
+{
+    if (pt->m.date == SIZE_MAX)
+        return;
+    put_indent(im, depth);
+    puts_(im, "<signature>\n");
+    for (size_t k = 0; k < pt->n_issuers; k++)
+        write_joined(im, depth + 1, "<issuer>", "</issuer>", pt->issuers[k],
+                     pt->issuers[k] + pt->issuer_lines[k], 0);
+    const src_line *d = &im->lines[pt->m.date];
+    mark_line(im, d->line);
+    write_date_at(im, d, depth + 1);
+    if (main_doc) {
+        pt->m.issuer = pt->n_issuers > 0 ? pt->issuers[0] : SIZE_MAX;
+        write_seal_at(im, &pt->m, depth + 1);
+    }
+    put_indent(im, depth);
+    puts_(im, "</signature>\n");
+}
+
+/* 附注: （此件公开发布） with its brackets generated. */
+static void write_note(importer *im, const part *pt, int depth)
+{
+    if (pt->note == SIZE_MAX)
+        return;
+    size_t n;
+    const uint32_t *t = cp_of(im, pt->note, &n);
+    if (t[0] != 0xFF08 || t[n - 1] != 0xFF09)
+        note_warning(im, im->lines[pt->note].line, "the 附注 is typed in ( ): gwpdf prints it in "
+                     "（ ） as GB/T 9704 §7.3.5.4 does");
+    mark_line(im, im->lines[pt->note].line);
+    put_element(im, depth, "<note>", "</note>", t + 1, n - 2);
+}
+
+/* A part's own content: title, 主送 (the main document), body, 落款, 附注,
+ * then its attachments. */
+static void write_part_content(importer *im, gongwen *g, size_t k, int depth)
+{
+    part *pt = &g->parts[k];
+    write_title(im, &pt->m, depth);
+    if (pt->m.subtitle != SIZE_MAX)
+        write_line_from(im, depth, "<subtitle>", "</subtitle>", pt->m.subtitle, 0);
+    if (pt->to_end > pt->to_first)
+        write_joined(im, depth, "<to>", "</to>", pt->to_first, pt->to_end, 0);
+    write_body(im, pt->para_first, pt->para_end, depth);
+    write_signature2(im, pt, depth, k == 0);
+    write_note(im, pt, depth);
+    write_parts_of(im, g, k, depth);
+}
+
+/* The attachments owned by part `owner` (issued documents first, as they
+ * stand), each checked against the 附件说明 of its owner. */
+static void write_parts_of(importer *im, gongwen *g, size_t owner, int depth)
+{
+    part *op = &g->parts[owner];
+    listed_name names[MAX_PARTS];
+    size_t n_names = listed_names(im, op, names, MAX_PARTS);
+    size_t listed = 0, count = 0;
+    for (size_t k = owner + 1; k < g->n_parts; k++)
+        if (g->parts[k].owner == owner && !g->parts[k].issued && k != owner)
+            count++;
+    if (n_names > count)
+        count = n_names;           /* those sent separately are numbered too */
+    for (size_t k = owner + 1; k < g->n_parts; k++) {
+        part *pt = &g->parts[k];
+        if (pt->owner != owner || k == owner)
+            continue;
+        put_indent(im, depth);
+        mark_line(im, im->lines[pt->m.label != SIZE_MAX ? pt->m.label : pt->m.title_first].line);
+        if (pt->issued) {
+            puts_(im, "<attachment role=\"issued\">\n");
+        } else {
+            size_t at = listed++;
+            int expected = count > 1 ? (int)at + 1 : 0;
+            if (pt->m.label != SIZE_MAX && pt->label_number != expected && expected > 0)
+                note_warning(im, im->lines[pt->m.label].line,
+                             "the label is typed with %d; gwpdf labels this attachment 附件%d",
+                             pt->label_number, expected);
+            else if (pt->m.label != SIZE_MAX && pt->label_number != expected)
+                note_warning(im, im->lines[pt->m.label].line,
+                             "the label is typed with %d; gwpdf labels a single attachment 附件, "
+                             "without a number", pt->label_number);
+            if (at < n_names && !name_is_title(im, &names[at], pt)) {
+                puts_(im, "<attachment name=\"");
+                const listed_name *ln = &names[at];
+                cpbuf b = { 0 };
+                for (size_t i = ln->first; i < ln->end; i++) {
+                    src_line l = im->lines[i];
+                    if (i == ln->first) {
+                        l.start += ln->from;
+                        l.len -= ln->from;
+                    }
+                    append_line(im, &b, &l);
+                }
+                put_text(im, b.v, b.len, false, false);
+                free(b.v);
+                puts_(im, "\">\n");
+                note_warning(im, im->lines[ln->first].line,
+                             "the 附件说明 names attachment %zu otherwise than its title: kept as "
+                             "its name (GB/T 9704 §7.3.6 wants the two alike)", at + 1);
+            } else {
+                puts_(im, "<attachment>\n");
+            }
+        }
+        write_part_content(im, g, k, depth + 1);
+        put_indent(im, depth);
+        puts_(im, "</attachment>\n");
+    }
+    /* Names listed but not bound here: sent separately (bound="false"). */
+    for (size_t at = listed; at < n_names; at++) {
+        const listed_name *ln = &names[at];
+        note_warning(im, im->lines[ln->first].line,
+                     "the 附件说明 lists an attachment the text does not hold: written as sent "
+                     "separately (bound=\"false\")");
+        put_indent(im, depth);
+        puts_(im, "<attachment bound=\"false\">\n");
+        write_joined(im, depth + 1, "<title>", "</title>", ln->first, ln->end, ln->from);
+        put_indent(im, depth);
+        puts_(im, "</attachment>\n");
+    }
+    if (n_names == 0 && count > 0 && owner == 0)
+        note_warning(im, im->lines[op->m.date != SIZE_MAX ? op->m.date : op->m.title_first].line,
+                     "attachments follow, but the text has no 附件说明: gwpdf prints one from "
+                     "their titles (GB/T 9704 §7.3.6)");
+}
+
+static void write_record(importer *im, gongwen *g)
+{
+    if (g->record_first >= im->n_lines)
+        return;
+    puts_(im, "  <record>\n");
+    if (g->cc_end > g->cc_first) {
+        size_t n, at;
+        const uint32_t *t = cp_of(im, g->cc_first, &n);
+        gw_gongwen_cc(t, n, &at);
+        write_joined(im, 2, "<cc>", "</cc>", g->cc_first, g->cc_end, at);
+    }
+    if (g->distributor != SIZE_MAX) {
+        size_t n, name, date_at, date_len;
+        const uint32_t *t = cp_of(im, g->distributor, &n);
+        gw_gongwen_distributor(t, n, &name, &date_at, &date_len);
+        gw_written_date d;
+        gw_date_parse(t + date_at, date_len, &d);
+        mark_line(im, im->lines[g->distributor].line);
+        puts_(im, "    <distributor>\n");
+        put_element(im, 3, "<name>", "</name>", t, name);
+        char iso[32];
+        snprintf(iso, sizeof iso, "%04d-%02d-%02d", d.year, d.month, d.day);
+        put_indent(im, 3);
+        puts_(im, "<date>");
+        puts_(im, iso);
+        puts_(im, "</date>\n");
+        puts_(im, "    </distributor>\n");
+        if (!printed_as_typed(t + date_at, date_len, &d))
+            note_warning(im, im->lines[g->distributor].line,
+                         "the 印发 date is printed %d年%d月%d日 (GB/T 9704 §7.4.3: Arabic "
+                         "numerals, no leading zero)", d.year, d.month, d.day);
+    }
+    puts_(im, "  </record>\n");
+}
+
+static void write_gongwen(importer *im, gongwen *g)
+{
+    puts_(im, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<document version=\"2\">\n");
+    write_header(im, g);
+    write_part_content(im, g, 0, 1);
+    write_record(im, g);
+    puts_(im, "</document>\n");
+}
+
+/* ---------------------------------------------------------------------------
  * Entry point
  * ------------------------------------------------------------------------- */
 
 static void importer_free(importer *im)
 {
-    for (size_t i = 0; i < im->n_paras; i++)
+    for (size_t i = 0; i < im->n_paras; i++) {
         free(im->paras[i].text.v);
+        free(im->paras[i].xml);
+    }
     free(im->paras);
     free(im->lines);
     free(im->line_of);
@@ -1230,13 +2209,33 @@ char *gw_import_text_at(const char *name, const char *data, size_t len, const gw
     char *xml = NULL;
     if (decode(&im, data, len)) {
         split_lines(&im);
-        matter m;
-        find_front(&im, &m);
-        find_signature(&im, &m);
-        build_paragraphs(&im, &m);
-        classify(&im);
-        decide_sequences(&im);
-        write_document(&im, &m);
+        gongwen *g = calloc(1, sizeof *g);
+        im.oom = im.oom || !g;
+        size_t notes = im.n_notes;
+        bool v2 = g && find_gongwen(&im, g);
+        if (!v2)
+            im.n_notes = notes;            /* what the search said does not stand for a report */
+        if (v2) {
+            for (size_t k = 0; k < g->n_parts; k++) {
+                part *pt = &g->parts[k];
+                pt->para_first = im.n_paras;
+                build_paragraphs(&im, &pt->m);
+                pt->para_end = im.n_paras;
+            }
+            classify(&im);
+            for (size_t k = 0; k < g->n_parts; k++)
+                decide_sequences(&im, g->parts[k].para_first, g->parts[k].para_end);
+            write_gongwen(&im, g);
+        } else if (g) {
+            matter m;
+            find_front(&im, &m, 0, im.n_lines);
+            find_signature(&im, &m, im.n_lines);
+            build_paragraphs(&im, &m);
+            classify(&im);
+            decide_sequences(&im, 0, im.n_paras);
+            write_document(&im, &m);
+        }
+        free(g);
         report_warnings(&im);
         if (!im.oom)
             xml = im.out.v;

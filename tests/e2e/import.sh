@@ -100,8 +100,8 @@ check_stderr() {
   fi
 }
 check_stderr "import notice" "\
-notice.txt:13: warning: typed 四、, but this is heading 3 at its level: format v1 numbers it 三、
-notice.txt:14: warning: list items typed 1. 2. … are numbered （一） （二） … by format v1 (a list takes the numbering one level below its section)
+notice.txt:13: warning: typed 四、, but this is heading 3 at its level, which gwpdf numbers 三、: kept as typed (number=\"none\")
+notice.txt:14: warning: list items typed 1. 2. …, which format v1 numbers （一） （二） … (a list takes the numbering one level below its section): kept as typed paragraphs
 notice.txt:16: warning: taken for a list item like the others numbered alike from line 14, though it reads like a heading"
 render_ok "render imported notice" "$SCRATCH" "$SCRATCH/notice.xml" "$SCRATCH/notice.pdf" &&
   pdftotext -enc UTF-8 "$SCRATCH/notice.pdf" - | tr -d ' \n\f' | grep -q '某某区财政局2024年1月15日' ||
@@ -111,6 +111,45 @@ render_ok "render imported notice" "$SCRATCH" "$SCRATCH/notice.xml" "$SCRATCH/no
 gw "$IMPORT" import notice.txt -o -
 status_is "import -o -" 0
 same_file "import -o -: stdout" "$IMPORT/notice.xml" "$SCRATCH/stdout"
+
+# ---- whole 公文 (format v2): 版头 lines, 主送, 附件说明, 落款, 附注, attachments, an issued
+# document, a pasted table, 版记 -------------------------------------------------------
+GONGWEN=$IMPORT/gongwen
+for name in attachments issued table; do
+  gw "$GONGWEN" import "$name.txt" -o "$SCRATCH/$name.xml"
+  status_is "import $name" 0
+  same_file "import $name: XML" "$GONGWEN/$name.xml" "$SCRATCH/$name.xml"
+  same_file "import $name: warnings" "$GONGWEN/$name.warnings" "$SCRATCH/stderr"
+  gw "$SCRATCH" render "$name.xml" -o "$name.pdf"
+  status_is "render imported $name" 0
+  # Every line typed is in the PDF, in order — the 发文字号 moved above the title, the
+  # generated words (附件1, "抄送：", "印发", the 附注's brackets) and the typed ones they
+  # stand for aside.
+  pdftotext -raw "$SCRATCH/$name.pdf" - | grep -v -E '^— [0-9]+ —$' | tr -d ' \n\f' \
+    >"$SCRATCH/$name.pdftext"
+  python3 - "$GONGWEN/$name.txt" "$SCRATCH/$name.pdftext" <<'PY' || fail "import $name: text missing from the PDF"
+import re, sys
+pdf = open(sys.argv[2], encoding='utf-8').read()
+generated = re.compile(r'^(附件[0-9一二三四五六七八九十]*[：:]?|抄送[：:]|签发人[：:])')
+at = 0
+for line in open(sys.argv[1], encoding='utf-8'):
+    t = re.sub(r'\s', '', line)
+    if re.fullmatch(r'.{1,20}[〔【\[［（(][0-9]{4}[〕】\]］）)]第?[0-9]+号', t):
+        if t not in pdf:
+            sys.exit(f'FAIL: the 发文字号 {t!r} is not in the PDF')
+        continue
+    t = generated.sub('', t)
+    t = re.sub(r'印发$', '', t)
+    if re.fullmatch(r'[（(].*[）)]', t):
+        t = t[1:-1]
+    if not t:
+        continue
+    k = pdf.find(t, at)
+    if k < 0:
+        sys.exit(f'FAIL: {t!r} not found in the PDF after character {at}')
+    at = k + len(t)
+PY
+done
 
 # ---- errors ---------------------------------------------------------------------------
 printf 'sentinel\n' >"$SCRATCH/kept.xml"

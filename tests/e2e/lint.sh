@@ -93,17 +93,17 @@ cp "$IMPORT/notice.xml" "$SCRATCH/notice.xml"
 gw "$SCRATCH" lint notice.xml
 status_is "lint notice" 1
 expected="\
-notice.xml:5:11: warning: half-width ':' next to Chinese text: use '：'
-notice.xml:26:18: warning: straight quote '\"': use '“'
-notice.xml:26:28: warning: straight quote '\"': use '”'
-notice.xml:26:36: warning: half-width '(' next to Chinese text: use '（'
-notice.xml:26:42: warning: half-width ')' next to Chinese text: use '）'"
+notice.xml:5:12: warning: half-width ':' next to Chinese text: use '：'
+notice.xml:25:16: warning: straight quote '\"': use '“'
+notice.xml:25:26: warning: straight quote '\"': use '”'
+notice.xml:25:34: warning: half-width '(' next to Chinese text: use '（'
+notice.xml:25:40: warning: half-width ')' next to Chinese text: use '）'"
 [[ $(cat "$SCRATCH/stderr") == "$expected" ]] ||
   { fail "lint notice: stderr differs:"; diff -u <(echo "$expected") "$SCRATCH/stderr" | sed 's/^/    /' >&2; }
 gw "$SCRATCH" lint notice.xml --fix
 status_is "lint --fix notice" 0
-grep -q '<item>自评报告要“数据真实、分析到位”，避免流于形式（如只填表格）。</item>' "$SCRATCH/notice.xml" ||
-  fail "lint --fix notice: the item is not fixed as expected"
+grep -q '<p>2. 自评报告要“数据真实、分析到位”，避免流于形式（如只填表格）。</p>' "$SCRATCH/notice.xml" ||
+  fail "lint --fix notice: the paragraph is not fixed as expected"
 
 # ---- errors and usage -----------------------------------------------------------------
 printf '<report version="1"><title>t</title><p>x</p>\n' >"$SCRATCH/broken.xml"

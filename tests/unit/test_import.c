@@ -98,21 +98,29 @@ static char *run_import(const char *text, size_t len, char **diags)
 
 #define HEAD "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<report version=\"1\">\n"
 
-static void expect_import(const char *text, const char *body, const char *warnings)
+static void expect_import_as(const char *head, const char *text, const char *body,
+                             const char *warnings)
 {
     char *diags = NULL;
     char *xml = run_import(text, strlen(text), &diags);
     assert_string_equal(diags, warnings);
     assert_non_null(xml);
-    char *want = malloc(strlen(HEAD) + strlen(body) + 1);
+    char *want = malloc(strlen(head) + strlen(body) + 1);
     assert_non_null(want);
-    strcpy(want, HEAD);
+    strcpy(want, head);
     strcat(want, body);
     assert_string_equal(xml, want);
     free(want);
     free(xml);
     free(diags);
 }
+
+static void expect_import(const char *text, const char *body, const char *warnings)
+{
+    expect_import_as(HEAD, text, body, warnings);
+}
+
+#define HEAD2 "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<document version=\"2\">\n"
 
 /* ---- typed numbers ------------------------------------------------------ */
 
@@ -200,10 +208,9 @@ static void test_signature_dates_kept_as_typed(void **state)
     (void)state;
     /* Only a date that prints exactly as typed becomes ISO; no issuer after a
      * paragraph that does not end... here the paragraph ends, the issuer is taken. */
-    expect_import("关于开展检查的通知\n\n各单位：\n请于月底前完成自查。\n某某局办公室\n"
+    expect_import("关于开展检查的通知\n\n请于月底前完成自查。\n某某局办公室\n"
                   "二〇二三年三月十五日\n",
                   "  <title>关于开展检查的通知</title>\n"
-                  "  <p>各单位：</p>\n"
                   "  <p>请于月底前完成自查。</p>\n"
                   "  <signature>\n"
                   "    <issuer>某某局办公室</issuer>\n"
@@ -290,12 +297,12 @@ static void test_skipped_numbers_warned(void **state)
                   "    <p>正文。</p>\n"
                   "  </section>\n"
                   "  <section>\n"
-                  "    <heading>问题</heading>\n"
+                  "    <heading number=\"none\">三、问题</heading>\n"
                   "    <p>正文。</p>\n"
                   "  </section>\n"
                   "</report>\n",
-                  "in.txt:5: warning: typed 三、, but this is heading 2 at its level: "
-                  "format v1 numbers it 二、\n");
+                  "in.txt:5: warning: typed 三、, but this is heading 2 at its level, which gwpdf "
+                  "numbers 二、: kept as typed (number=\"none\")\n");
 }
 
 static void test_runin_heading(void **state)
@@ -306,7 +313,7 @@ static void test_runin_heading(void **state)
                   "（二）管理措施不够到位。个别项目绩效管理制度执行不到位。\n",
                   "  <title>报告</title>\n"
                   "  <section>\n"
-                  "    <heading>存在的主要问题</heading>\n"
+                  "    <heading number=\"none\">三、存在的主要问题</heading>\n"
                   "    <section>\n"
                   "      <heading runin=\"true\">部门绩效管理不够科学。</heading>\n"
                   "      <p>部门对项目绩效目标的设定不到位。</p>\n"
@@ -317,8 +324,8 @@ static void test_runin_heading(void **state)
                   "    </section>\n"
                   "  </section>\n"
                   "</report>\n",
-                  "in.txt:3: warning: typed 三、, but this is heading 1 at its level: "
-                  "format v1 numbers it 一、\n");
+                  "in.txt:3: warning: typed 三、, but this is heading 1 at its level, which gwpdf "
+                  "numbers 一、: kept as typed (number=\"none\")\n");
 }
 
 static void test_list_items(void **state)
@@ -350,31 +357,43 @@ static void test_list_items(void **state)
 static void test_list_numbering_warnings(void **state)
 {
     (void)state;
-    /* Items typed （1） under a level-2 section are printed 1.; ① items are
-     * always items; a paragraph between items restarts the numbering. */
+    /* Items typed （1） under a level-2 section, where format v1 prints 1.,
+     * stay as typed paragraphs: nothing typed is changed. */
     expect_import("报告\n\n（一）措施\n（1）加强预算项目事前、事中、事后管控，做到事前有评估。\n"
                   "（2）加强项目档案管理，重视绩效信息资料收集。\n说明。\n（3）其他。\n",
                   "  <title>报告</title>\n"
                   "  <section level=\"2\">\n"
                   "    <heading>措施</heading>\n"
-                  "    <list>\n"
-                  "      <item>加强预算项目事前、事中、事后管控，做到事前有评估。</item>\n"
-                  "      <item>加强项目档案管理，重视绩效信息资料收集。</item>\n"
-                  "    </list>\n"
+                  "    <p>（1）加强预算项目事前、事中、事后管控，做到事前有评估。</p>\n"
+                  "    <p>（2）加强项目档案管理，重视绩效信息资料收集。</p>\n"
                   "    <p>说明。</p>\n"
-                  "    <list>\n"
-                  "      <item>其他。</item>\n"
-                  "    </list>\n"
+                  "    <p>（3）其他。</p>\n"
                   "  </section>\n"
                   "</report>\n",
-                  "in.txt:4: warning: list items typed （1） （2） … are numbered 1. 2. … by "
-                  "format v1 (a list takes the numbering one level below its section)\n"
+                  "in.txt:4: warning: list items typed （1） （2） …, which format v1 numbers 1. "
+                  "2. … (a list takes the numbering one level below its section): kept as typed "
+                  "paragraphs\n"
                   "in.txt:7: warning: taken for a list item like the others numbered alike "
                   "from line 4, though it reads like a heading\n"
-                  "in.txt:7: warning: list items typed （1） （2） … are numbered 1. 2. … by "
-                  "format v1 (a list takes the numbering one level below its section)\n"
-                  "in.txt:7: warning: typed （3）, but this is list item 1 at its level: format "
-                  "v1 numbers it 1.\n");
+                  "in.txt:7: warning: list items typed （1） （2） …, which format v1 numbers 1. "
+                  "2. … (a list takes the numbering one level below its section): kept as typed "
+                  "paragraphs\n");
+    /* A skipped item number ends the list: it and the items after it are kept
+     * as typed. */
+    expect_import("报告\n\n（一）措施\n1. 加强预算项目事前、事中、事后管控，做到事前有评估。\n"
+                  "3. 加强项目档案管理，重视绩效信息资料收集。\n4. 其他事项，另行通知。\n",
+                  "  <title>报告</title>\n"
+                  "  <section level=\"2\">\n"
+                  "    <heading>措施</heading>\n"
+                  "    <list>\n"
+                  "      <item>加强预算项目事前、事中、事后管控，做到事前有评估。</item>\n"
+                  "    </list>\n"
+                  "    <p>3. 加强项目档案管理，重视绩效信息资料收集。</p>\n"
+                  "    <p>4. 其他事项，另行通知。</p>\n"
+                  "  </section>\n"
+                  "</report>\n",
+                  "in.txt:5: warning: typed 3., but this is list item 2, which gwpdf numbers 2.: "
+                  "kept as typed, a paragraph (and the items after it)\n");
 }
 
 static void test_page_break_joins(void **state)
@@ -398,10 +417,8 @@ static void test_page_break_joins(void **state)
                   "  </section>\n"
                   "  <section>\n"
                   "    <heading>改进措施</heading>\n"
-                  "    <list>\n"
-                  "      <item>强化全过程预算绩效管理理念，突出绩效指标的重要性和综合性。有些部门任务多。</item>\n"
-                  "      <item>注重各项指标的可衡量性，形成级别或档次。</item>\n"
-                  "    </list>\n"
+                  "    <p>1. 强化全过程预算绩效管理理念，突出绩效指标的重要性和综合性。有些部门任务多。</p>\n"
+                  "    <p>2. 注重各项指标的可衡量性，形成级别或档次。</p>\n"
                   "  </section>\n"
                   "  <section>\n"
                   "    <heading>未完的标题行</heading>\n"
@@ -415,8 +432,9 @@ static void test_page_break_joins(void **state)
                   "the blank line (taken for a page break)\n"
                   "in.txt:8: warning: the line does not end a sentence: joined with line 10 "
                   "after the blank line (taken for a page break)\n"
-                  "in.txt:8: warning: list items typed 1. 2. … are numbered （一） （二） … by "
-                  "format v1 (a list takes the numbering one level below its section)\n");
+                  "in.txt:8: warning: list items typed 1. 2. …, which format v1 numbers （一） （二） "
+                  "… (a list takes the numbering one level below its section): kept as typed "
+                  "paragraphs\n");
 }
 
 static void test_not_headings(void **state)
@@ -646,6 +664,117 @@ static void test_made_text_markers(void **state)
         "</report>\n");
     free(xml);
     free(diags);
+}
+
+/* ---- a whole 公文 (format v2) --------------------------------------------- */
+
+/* Every 版头 line, a 主送, a 附件说明 of two with one attachment in the text (the
+ * other sent separately), two issuers (联合行文), a 附注 in half-width brackets. */
+static void test_gongwen_parts(void **state)
+{
+    (void)state;
+    expect_import_as(HEAD2,
+                     "000123\n机密★5年\n特急\n某府〔2023〕第7号\n签发人：张三 李四\n"
+                     "关于联合开展检查的请示\n市政府：\n请予批准。\n附件：1.检查方案\n2.人员名单\n"
+                     "某区财政局\n某区审计局\n2023年1月5日\n(联系人：王五)\n附件1\n检查方案\n"
+                     "一、检查范围\n全区。\n",
+                     "  <header>\n"
+                     "    <copy>000123</copy>\n"
+                     "    <secrecy period=\"5年\">机密</secrecy>\n"
+                     "    <urgency>特急</urgency>\n"
+                     "    <doc-number>某府〔2023〕第7号</doc-number>\n"
+                     "    <signer>张三</signer>\n"
+                     "    <signer>李四</signer>\n"
+                     "  </header>\n"
+                     "  <title>关于联合开展检查的请示</title>\n"
+                     "  <to>市政府：</to>\n"
+                     "  <p>请予批准。</p>\n"
+                     "  <signature>\n"
+                     "    <issuer>某区财政局</issuer>\n"
+                     "    <issuer>某区审计局</issuer>\n"
+                     "    <date>2023-01-05</date>\n"
+                     "  </signature>\n"
+                     "  <note>联系人：王五</note>\n"
+                     "  <attachment>\n"
+                     "    <title>检查方案</title>\n"
+                     "    <section>\n"
+                     "      <heading>检查范围</heading>\n"
+                     "      <p>全区。</p>\n"
+                     "    </section>\n"
+                     "  </attachment>\n"
+                     "  <attachment bound=\"false\">\n"
+                     "    <title>人员名单</title>\n"
+                     "  </attachment>\n"
+                     "</document>\n",
+                     "in.txt:4: warning: the 发文字号 is kept as typed; GB/T 9704 writes it with 〔〕 "
+                     "around the year, no 第 and no leading zero (增工函〔2023〕12号)\n"
+                     "in.txt:10: warning: the 附件说明 lists an attachment the text does not hold: "
+                     "written as sent separately (bound=\"false\")\n"
+                     "in.txt:14: warning: the 附注 is typed in ( ): gwpdf prints it in （ ） as GB/T "
+                     "9704 §7.3.5.4 does\n");
+    /* An issuer's name wrapped over two lines is one issuer; a 附件说明 name that
+     * is not the attachment's title is kept as its name; a single attachment's
+     * label has no number. */
+    expect_import_as(HEAD2,
+                     "关于某事的函\n某局：\n函复如下。\n附件：某事说明材料\n广州市增城区文化广电旅游\n"
+                     "体育局\n2024年1月15日\n附件1\n某事的说明\n说明如下。\n",
+                     "  <title>关于某事的函</title>\n"
+                     "  <to>某局：</to>\n"
+                     "  <p>函复如下。</p>\n"
+                     "  <signature>\n"
+                     "    <issuer>广州市增城区文化广电旅游体育局</issuer>\n"
+                     "    <date>2024-01-15</date>\n"
+                     "  </signature>\n"
+                     "  <attachment name=\"某事说明材料\">\n"
+                     "    <title>某事的说明</title>\n"
+                     "    <p>说明如下。</p>\n"
+                     "  </attachment>\n"
+                     "</document>\n",
+                     "in.txt:4: warning: the 附件说明 names attachment 1 otherwise than its title: "
+                     "kept as its name (GB/T 9704 §7.3.6 wants the two alike)\n"
+                     "in.txt:8: warning: the label is typed with 1; gwpdf labels a single "
+                     "attachment 附件, without a number\n");
+}
+
+/* What is not a 公文 part stays a report: a lead-in ending with a colon is no
+ * 主送, a text that opens with a label is an attachment by itself. */
+static void test_gongwen_not_parts(void **state)
+{
+    (void)state;
+    expect_import("报告\n\n主要职责是：\n负责全区工作。\n",
+                  "  <title>报告</title>\n"
+                  "  <p>主要职责是：</p>\n"
+                  "  <p>负责全区工作。</p>\n"
+                  "</report>\n",
+                  "");
+    expect_import("附件2\n某项目自评报告\n正文。\n某区财政局\n2024年1月9日\n",
+                  "  <label>附件2</label>\n"
+                  "  <title>某项目自评报告</title>\n"
+                  "  <p>正文。</p>\n"
+                  "  <signature>\n"
+                  "    <issuer>某区财政局</issuer>\n"
+                  "    <date>2024-01-09</date>\n"
+                  "  </signature>\n"
+                  "</report>\n",
+                  "");
+}
+
+/* TAB-separated lines are a table: the first its head, empty leading cells
+ * merged into the cell above, a short row filled. */
+static void test_tab_table(void **state)
+{
+    (void)state;
+    expect_import("报告\n\n单位：万元\n指标\t项目\t分值\n产出\t数量\t20\n\t质量\t20\n效益\t满意度\n"
+                  "注：合计。\n",
+                  "  <title>报告</title>\n"
+                  "  <p>单位：万元</p>\n"
+                  "  <table><thead><tr><th>指标</th><th>项目</th><th>分值</th></tr></thead><tbody>"
+                  "<tr><td rowspan=\"2\">产出</td><td>数量</td><td>20</td></tr>"
+                  "<tr><td>质量</td><td>20</td></tr>"
+                  "<tr><td>效益</td><td>满意度</td><td></td></tr></tbody></table>\n"
+                  "  <p>注：合计。</p>\n"
+                  "</report>\n",
+                  "");
 }
 
 /* A made text's image is the seal when it is anchored at the signature (or a
@@ -913,7 +1042,9 @@ static void test_docx_numbering_as_word_shows_it(void **state)
     /* Only the restarted list (startOverride 5, in paragraph 48) is out of sequence:
      * 一 … 二十三 were each the number the text import expected. */
     assert_non_null(strstr(messages, "t.docx:¶48: warning: typed 五、, but this is heading 24"));
-    assert_null(strstr(strstr(messages, "typed") + 1, "typed"));
+    assert_null(strstr(strstr(messages, "warning: typed") + 1, "warning: typed"));
+    /* … and kept as Word shows it. */
+    assert_non_null(strstr(xml, "<heading number=\"none\">五、从五开始的一项</heading>"));
     free(xml);
     free(messages);
     free(docx);
@@ -985,6 +1116,9 @@ int main(void)
         cmocka_unit_test(test_seed),
         cmocka_unit_test(test_made_text_markers),
         cmocka_unit_test(test_made_text_seal),
+        cmocka_unit_test(test_gongwen_parts),
+        cmocka_unit_test(test_gongwen_not_parts),
+        cmocka_unit_test(test_tab_table),
         cmocka_unit_test(test_docx_seal),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
