@@ -506,7 +506,8 @@ static bool same_but_breaks(const gw_text *listed, const gw_text *title)
     return j == listed->len;
 }
 
-/* The 发文字号's year goes in 〔〕 (GB/T 9704 §7.2.5), not 【】, [] or （）. */
+/* The 发文字号's year goes in 〔〕 (GB/T 9704 §7.2.5), not 【】, [] or （）; its
+ * number has no leading zero and no 第 (“不编虚位…不加‘第’字”). */
 static void check_doc_number(linter *l, const gw_text *t)
 {
     for (size_t i = 0; i < t->len; i++) {
@@ -514,9 +515,51 @@ static void check_doc_number(linter *l, const gw_text *t)
         if (cp == 0x3010 || cp == '[' || cp == 0xFF3B || cp == 0xFF08 || cp == '(') {
             add(l, t->pos[i], "the year of the 发文字号 goes in 〔〕 (U+3014, U+3015), as GB/T "
                 "9704 §7.2.5 asks");
-            return;
+            break;
         }
     }
+    gw_doc_number dn;
+    if (!t->len || !gw_doc_number_parse(t->cp, t->len, &dn))
+        return;
+    size_t after = dn.organ_len + 6;             /* the organ, the bracketed year */
+    if (dn.di && after < t->len)
+        add(l, t->pos[after], "the 发文字号's number takes no 第 (GB/T 9704 §7.2.5)");
+    if (dn.leading_zero && after + dn.di < t->len)
+        add(l, t->pos[after + dn.di], "the 发文字号's number has no leading zero (GB/T 9704 §7.2.5: "
+            "不编虚位, 1 not 01)");
+}
+
+/* A printed date (2023年3月15日, as the model keeps it) as a day count to
+ * compare; -1 when it is not one. */
+static long day_of(const gw_text *t)
+{
+    gw_written_date d;
+    if (!t->len || !gw_date_parse(t->cp, t->len, &d) || !d.real)
+        return -1;
+    return (long)d.year * 400 + d.month * 32 + d.day;
+}
+
+/* The 版记's 印发日期 is the day the document was printed and sent: not before
+ * the 成文日期 of its 落款. */
+static void check_record_date(linter *l, const gw_doc *doc)
+{
+    if (!doc->record || !doc->signature || !doc->signature->has_date)
+        return;
+    long signed_on = day_of(&doc->signature->date), sent_on = day_of(&doc->record->distributed);
+    if (signed_on >= 0 && sent_on >= 0 && sent_on < signed_on)
+        add(l, doc->record->pos, "the 版记's 印发 date is before the 成文日期 of the 落款: a "
+            "document is printed on or after the day it is signed");
+}
+
+/* 主送 is typed with its final colon (GB/T 9704 §7.3.2: 最后一个机关名称后标全角冒号). */
+static void check_to(linter *l, const gw_text *to)
+{
+    if (!to->len)
+        return;
+    uint32_t last = to->cp[to->len - 1];
+    if (last != 0xFF1A && last != ':')           /* a half-width one is fixed as text is */
+        add(l, to->pos[to->len - 1], "the 主送 ends without its colon: type '：' after the last "
+            "organ (GB/T 9704 §7.3.2)");
 }
 
 /* What format v2 adds: the 版头's texts, 主送, 附注, the 版记, the attachments
@@ -535,6 +578,8 @@ static void check_v2(linter *l, const gw_doc *doc)
                 "red rule are set from line 1 without it)");
     }
     check_text(l, &doc->to);
+    check_to(l, &doc->to);
+    check_record_date(l, doc);
     check_text(l, &doc->note);
     if (doc->record)
         check_text(l, &doc->record->cc);

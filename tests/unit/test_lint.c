@@ -245,6 +245,21 @@ static void test_v2_parts(void **state)
                 "4:51: half-width ',' next to Chinese text: use '，' [fix]\n");
     expect_lint("<document version=\"2\" kind=\"minutes\"><title>纪要</title><p>正文。</p>"
                 "</document>\n", "");
+    /* A 发文字号 with 第 and a leading zero, a 主送 without its colon, a 版记 sent
+     * before the document was signed. */
+    expect_lint("<document version=\"2\"><header><issuer-mark>某局</issuer-mark>\n"
+                "<doc-number>某〔2023〕第07号</doc-number></header>\n"
+                "<title>通知</title><to>各单位</to><p>正文。</p>\n"
+                "<signature><issuer>某局</issuer><date>2023-03-15</date></signature>\n"
+                "<record><distributor><name>某局办公室</name><date>2023-03-10</date></distributor>"
+                "</record></document>\n",
+                "2:20: the 发文字号's number takes no 第 (GB/T 9704 §7.2.5)\n"
+                "2:21: the 发文字号's number has no leading zero (GB/T 9704 §7.2.5: 不编虚位, 1 not "
+                "01)\n"
+                "3:24: the 主送 ends without its colon: type '：' after the last organ (GB/T 9704 "
+                "§7.3.2)\n"
+                "5:1: the 版记's 印发 date is before the 成文日期 of the 落款: a document is printed "
+                "on or after the day it is signed\n");
 }
 
 /* ---- fixes -------------------------------------------------------------- */
