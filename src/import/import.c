@@ -264,6 +264,8 @@ typedef struct para {
     bool decided;           /* role given with the rest of its sequence */
     bool block;             /* a GW_IMPORT_BLOCK line: the caller's next XML block, */
     char *xml;              /* or a table of TAB-separated lines, written here (owned) */
+    size_t block_no;        /* which of the caller's blocks */
+    bool outline;           /* opens with a decimal outline number (1.2　…): ends a sequence */
 } para;
 
 /* A warning kept until the end, so that they come out in line order although
@@ -295,6 +297,7 @@ typedef struct importer {
     bool paragraph_lines;   /* each line is a whole paragraph (a .docx's): never joined */
     const gw_import_made *made;  /* a made text: its markers read (NULL: plain text) */
     size_t next_block;      /* the next of made->blocks to write */
+    size_t *block_no;       /* of each line of a made text: the blocks before it */
 } importer;
 
 /* Where text line `line` is reported: itself, or the position the caller gave. */
@@ -656,6 +659,16 @@ static bool is_block_line(const importer *im, const src_line *l)
     return im->made && l->len == 1 && line_cp(im, l)[0] == GW_IMPORT_BLOCK;
 }
 
+/* A made text's line standing for a page break (<pagebreak/>): an attachment
+ * starts a new page by itself, so one before it is not written. */
+static bool pagebreak_line(const importer *im, size_t i)
+{
+    if (!is_block_line(im, &im->lines[i]) || !im->block_no)
+        return false;
+    size_t b = im->block_no[i];
+    return b < im->made->n_blocks && !strcmp(im->made->blocks[b], "<pagebreak/>");
+}
+
 /* A numbered line that is a heading by itself: it does not continue into the next line. */
 static bool stands_alone(const importer *im, const src_line *l)
 {
@@ -679,6 +692,34 @@ static bool label_shaped(const importer *im, const src_line *l)
     return true;
 }
 
+/* 1　总则, 1.2.1　国家级…: a decimal outline number (预案, 技术规范) and a blank,
+ * which format v1 does not number: the line opens a paragraph of its own. */
+static bool outline_line(const importer *im, const src_line *l)
+{
+    const uint32_t *t = line_cp(im, l);
+    size_t n = l->len, i = 0;
+    while (i < n && digit_value(t[i]) >= 0)
+        i++;
+    if (i == 0 || i > 2)
+        return false;                       /* 2022 年度…: a year, not a chapter */
+    while (i < n && (digit_value(t[i]) >= 0 || (t[i] == '.' && i + 1 < n &&
+                                                 digit_value(t[i + 1]) >= 0)))
+        i++;
+    if (i >= n || !is_blank(t[i]))
+        return false;
+    while (i < n && is_blank(t[i]))
+        i++;
+    return i < n && digit_value(t[i]) < 0;
+}
+
+/* 目录, 目　　录: a table of contents' heading. */
+static bool contents_line(const importer *im, const src_line *l)
+{
+    const uint32_t *t = line_cp(im, l);
+    size_t n = l->len;
+    return n >= 2 && t[0] == 0x76EE && t[n - 1] == 0x5F55 && (n == 2 || is_blank(t[1]));
+}
+
 static bool title_shaped(const importer *im, const src_line *l)
 {
     gw_doc_number dn;
@@ -686,7 +727,7 @@ static bool title_shaped(const importer *im, const src_line *l)
     const uint32_t *t = line_cp(im, l);
     return l->len <= TITLE_LINE_MAX && !numbered(im, l) && !is_block_line(im, l)
            && !ends_paragraph(t, l->len) && !gw_doc_number_parse(t, l->len, &dn)
-           && !gw_gongwen_signer(t, l->len, &at);
+           && !gw_gongwen_signer(t, l->len, &at) && !outline_line(im, l) && !contents_line(im, l);
 }
 
 /* （2022年度） or ——在全区工作会议上的讲话 */
@@ -787,9 +828,25 @@ static bool tab_line(const importer *im, size_t i)
     return false;
 }
 
+/* A short line without TABs inside a table, a row across it: up to three in a
+ * row (a group without rows of its own), then a row with TABs again. */
+static bool row_across(const importer *im, size_t i, size_t end)
+{
+    for (size_t k = i; k < end && k < i + 4; k++) {
+        if (im->lines[k].blank_before && k > i)
+            return false;
+        if (tab_line(im, k))
+            return k > i;
+        if (im->lines[k].len > TITLE_LINE_MAX)
+            return false;
+    }
+    return false;
+}
+
 typedef struct tab_cell {
     size_t at, len;         /* in the decoded text */
-    int rowspan;            /* 0: covered by the cell above */
+    int rowspan;            /* 0: covered by the cell above (or to the left) */
+    int colspan;            /* the row's only cell, across the table: the number of columns */
 } tab_cell;
 
 /* The cells of line i, its leading TABs (empty cells) kept: the line was
@@ -813,68 +870,129 @@ static size_t tab_cells(const importer *im, size_t i, tab_cell *cells, size_t ma
             x++;
         while (y > x && is_blank(t[y - 1]))
             y--;
-        cells[n++] = (tab_cell){ x, y - x, 1 };
+        cells[n++] = (tab_cell){ x, y - x, 1, 1 };
         k = e + 1;
     }
     return n;
 }
 
-enum { TAB_COLUMNS_MAX = 31 };
+enum { TAB_COLUMNS_MAX = 31, TAB_HEAD_MAX = 3 };
 
-/* Lines [first, end) of TAB-separated cells as a <table>: the first line its
- * head; in the other rows an empty cell at the start of a row (before any
- * cell with text) is part of the cell above, merged down (rowspan); an empty
- * cell elsewhere stays empty.  NULL when out of memory. */
-static char *tab_table(importer *im, size_t first, size_t end)
+typedef struct tab_grid {
+    tab_cell *cells;        /* rows × TAB_COLUMNS_MAX */
+    size_t *typed;          /* the cells typed on each row */
+    bool *across;           /* a row without TABs: one cell across the table */
+    size_t rows, cols, head;
+} tab_grid;
+
+static tab_cell *cell_at(const tab_grid *g, size_t r, size_t c)
 {
-    size_t rows = end - first, cols = 0;
-    tab_cell *grid = calloc(rows * TAB_COLUMNS_MAX, sizeof *grid);
-    if (!grid)
-        return NULL;
-    for (size_t r = 0; r < rows; r++) {
-        size_t n = tab_cells(im, first + r, grid + r * TAB_COLUMNS_MAX, TAB_COLUMNS_MAX);
-        cols = n > cols ? n : cols;
+    return &g->cells[r * TAB_COLUMNS_MAX + c];
+}
+
+static void tab_grid_free(tab_grid *g)
+{
+    free(g->cells);
+    free(g->typed);
+    free(g->across);
+}
+
+/* The cells of lines [first, end), a short row filled with empty cells. */
+static bool tab_grid_read(importer *im, size_t first, size_t end, tab_grid *g)
+{
+    memset(g, 0, sizeof *g);
+    g->rows = end - first;
+    g->cells = calloc(g->rows * TAB_COLUMNS_MAX, sizeof *g->cells);
+    g->typed = calloc(g->rows, sizeof *g->typed);
+    g->across = calloc(g->rows, sizeof *g->across);
+    if (!g->cells || !g->typed || !g->across)
+        return false;
+    for (size_t r = 0; r < g->rows; r++) {
+        g->typed[r] = tab_cells(im, first + r, cell_at(g, r, 0), TAB_COLUMNS_MAX);
+        g->cols = g->typed[r] > g->cols ? g->typed[r] : g->cols;
+        g->across[r] = !tab_line(im, first + r);
     }
-    for (size_t r = 0; r < rows; r++)            /* a short row: empty cells at its end */
-        for (size_t c = 0; c < cols; c++)
-            if (grid[r * TAB_COLUMNS_MAX + c].rowspan == 0)
-                grid[r * TAB_COLUMNS_MAX + c].rowspan = 1;
-    for (size_t r = 2; r < rows; r++) {
-        for (size_t c = 0; c < cols; c++) {
-            tab_cell *cell = &grid[r * TAB_COLUMNS_MAX + c];
+    for (size_t r = 0; r < g->rows; r++) {
+        for (size_t c = 0; c < g->cols; c++)
+            cell_at(g, r, c)->rowspan = g->across[r] && c > 0 ? 0 : 1;
+        if (g->across[r])
+            cell_at(g, r, 0)->colspan = (int)g->cols;
+    }
+    return true;
+}
+
+/* The head: the first row, and each next one whose first cell is empty —
+ * merged down from the head (省（市） over 1996年 1997年 …); a body row remains. */
+static size_t tab_head_rows(const tab_grid *g)
+{
+    size_t h = 1;
+    while (h < TAB_HEAD_MAX && h + 1 < g->rows && !g->across[h] && cell_at(g, h, 0)->len == 0)
+        h++;
+    return h;
+}
+
+/* Rows [from + 1, to): their leading empty cells (before any with text) are
+ * the cell above, merged down; an empty cell after a filled one stays. */
+static void tab_merge_down(tab_grid *g, size_t from, size_t to)
+{
+    for (size_t r = from + 1; r < to; r++) {
+        for (size_t c = 0; c < g->cols && !g->across[r]; c++) {
+            tab_cell *cell = cell_at(g, r, c);
             if (cell->len > 0)
-                break;                        /* the leading empty cells only */
+                break;
             size_t up = r - 1;
-            while (up > 1 && grid[up * TAB_COLUMNS_MAX + c].rowspan == 0)
+            while (up > from && cell_at(g, up, c)->rowspan == 0 && !g->across[up])
                 up--;
-            tab_cell *above = &grid[up * TAB_COLUMNS_MAX + c];
-            if (above->len == 0 && above->rowspan != 0)
+            tab_cell *above = cell_at(g, up, c);
+            if ((above->len == 0 && above->rowspan != 0) || g->across[up] || above->rowspan == 0)
                 break;
             above->rowspan++;
             cell->rowspan = 0;
         }
     }
+}
+
+/* A head row that leaves its last columns empty, over a head row with cells
+ * there: its last cell spans them (分年度招生任务 over the years). */
+static void tab_span_head(tab_grid *g)
+{
+    for (size_t r = 0; r + 1 < g->head; r++) {
+        size_t n = g->typed[r];
+        if (n == 0 || n >= g->cols || cell_at(g, r, n - 1)->rowspan == 0)
+            continue;
+        cell_at(g, r, n - 1)->colspan = (int)(g->cols - n + 1);
+        for (size_t c = n; c < g->cols; c++)
+            cell_at(g, r, c)->rowspan = 0;
+    }
+}
+
+static void tab_cell_open(gw_buf *b, const char *tag, const tab_cell *cell)
+{
+    gw_buf_printf(b, "<%s", tag);
+    if (cell->rowspan > 1)
+        gw_buf_printf(b, " rowspan=\"%d\"", cell->rowspan);
+    if (cell->colspan > 1)
+        gw_buf_printf(b, " colspan=\"%d\"", cell->colspan);
+    gw_buf_str(b, ">");
+}
+
+static char *tab_write(const importer *im, const tab_grid *g)
+{
     gw_buf b = { 0 };
-    gw_buf_str(&b, "<table>");
-    for (size_t r = 0; r < rows; r++) {
-        if (r == 0)
-            gw_buf_str(&b, "<thead>");
-        if (r == 1)
-            gw_buf_str(&b, "<tbody>");
+    gw_buf_str(&b, "<table><thead>");
+    for (size_t r = 0; r < g->rows; r++) {
+        if (r == g->head)
+            gw_buf_str(&b, "</thead><tbody>");
         gw_buf_str(&b, "<tr>");
-        for (size_t c = 0; c < cols; c++) {
-            const tab_cell *cell = &grid[r * TAB_COLUMNS_MAX + c];
+        const char *tag = r < g->head ? "th" : "td";
+        for (size_t c = 0; c < g->cols; c++) {
+            const tab_cell *cell = cell_at(g, r, c);
             if (cell->rowspan == 0)
                 continue;
-            const char *tag = r == 0 ? "th" : "td";
-            if (cell->rowspan > 1)
-                gw_buf_printf(&b, "<%s rowspan=\"%d\">", tag, cell->rowspan);
-            else
-                gw_buf_printf(&b, "<%s>", tag);
+            tab_cell_open(&b, tag, cell);
             for (size_t k = 0; k < cell->len; k++) {
                 uint32_t ch = im->text.v[cell->at + k];
                 char u[5];
-                size_t m = gw_utf8_encode(ch, u);
                 if (ch == '&')
                     gw_buf_str(&b, "&amp;");
                 else if (ch == '<')
@@ -882,21 +1000,36 @@ static char *tab_table(importer *im, size_t first, size_t end)
                 else if (ch == '>')
                     gw_buf_str(&b, "&gt;");
                 else
-                    gw_buf_put(&b, u, m);
+                    gw_buf_put(&b, u, gw_utf8_encode(ch, u));
             }
             gw_buf_printf(&b, "</%s>", tag);
         }
         gw_buf_str(&b, "</tr>");
-        if (r == 0)
-            gw_buf_str(&b, "</thead>");
     }
-    gw_buf_str(&b, rows > 1 ? "</tbody></table>" : "</table>");
-    free(grid);
+    gw_buf_str(&b, g->head < g->rows ? "</tbody></table>" : "</thead></table>");
     if (b.oom) {
         free(b.s);
         return NULL;
     }
     return b.s;
+}
+
+/* Lines [first, end) of TAB-separated cells as a <table>: its head rows (th),
+ * cells merged down (rowspan) and across (colspan) as the typing shows them.
+ * NULL when out of memory. */
+static char *tab_table(importer *im, size_t first, size_t end)
+{
+    tab_grid g;
+    char *xml = NULL;
+    if (tab_grid_read(im, first, end, &g)) {
+        g.head = tab_head_rows(&g);
+        tab_merge_down(&g, 0, g.head);
+        tab_span_head(&g);
+        tab_merge_down(&g, g.head, g.rows);
+        xml = tab_write(im, &g);
+    }
+    tab_grid_free(&g);
+    return xml;
 }
 
 /* 第一章 总 则, 第二节, 第三条 …: the articles of a 办法 or 规定 open a paragraph
@@ -930,9 +1063,13 @@ static void build_paragraphs(importer *im, const matter *m)
         memset(p, 0, sizeof *p);
         p->line = im->lines[k].line;
         p->block = is_block_line(im, &im->lines[k]);
+        if (p->block && im->block_no)
+            p->block_no = im->block_no[k];
+        /* A line without TABs between two rows of a table is a row across it
+         * (一、知识产权保护方面（共5项） over the rows it groups). */
         size_t rows = 0;
-        while (k + rows < m->body_end && tab_line(im, k + rows) &&
-               (rows == 0 || !im->lines[k + rows].blank_before))
+        while (k + rows < m->body_end && (rows == 0 || !im->lines[k + rows].blank_before) &&
+               (tab_line(im, k + rows) || (rows > 0 && row_across(im, k + rows, m->body_end))))
             rows++;
         if (rows >= 2) {                      /* a pasted table: one line a row */
             p->block = true;
@@ -943,12 +1080,17 @@ static void build_paragraphs(importer *im, const matter *m)
         }
         append_line(im, &p->text, &im->lines[k]);
         bool chapter = false;
-        bool alone = stands_alone(im, &im->lines[k]) ||
-                     (article_line(im, &im->lines[k], &chapter) && chapter);
+        const src_line *l = &im->lines[k];
+        p->outline = outline_line(im, l) || article_line(im, l, &chapter);
+        bool alone = stands_alone(im, l) || (article_line(im, l, &chapter) && chapter) ||
+                     contents_line(im, l) ||
+                     (outline_line(im, l) && l->len <= HEADING_MAX &&
+                      !contains_any(line_cp(im, l), l->len, is_inner_stop));
         size_t last = k++;
         while (!alone && !im->paragraph_lines && k < m->body_end &&
                !ends_paragraph(p->text.v, p->text.len)
                && !numbered(im, &im->lines[k]) && !article_line(im, &im->lines[k], &chapter)
+               && !outline_line(im, &im->lines[k])
                && !(tab_line(im, k) && k + 1 < m->body_end && tab_line(im, k + 1))) {
             if (im->lines[k].blank_before)
                 note_warning(im, im->lines[last].line,
@@ -986,10 +1128,13 @@ typedef struct part {
     bool issued;                  /* a document the notice issues or forwards */
     size_t owner;                 /* the part an attachment belongs to (0: the main document) */
     int label_number;             /* the number typed on its label (0: none) */
+    bool label_pre2012;           /* labelled 附 (附：), as before GB/T 9704-2012 */
 } part;
 
 typedef struct gongwen {
     size_t copy, secrecy, urgency, doc_number;   /* lines; SIZE_MAX: none */
+    size_t mark;                  /* 发文机关标志 line, SIZE_MAX: none */
+    bool mark_suffix;             /* typed with 文件 after the organ */
     size_t signer_first, signer_end;
     part parts[MAX_PARTS];        /* [0]: the main document */
     size_t n_parts;
@@ -1121,6 +1266,11 @@ static bool addressee_end(uint32_t c)
     return false;
 }
 
+static bool is_enumeration_comma(uint32_t c)
+{
+    return c == 0x3001;
+}
+
 /* The 主送 under a title: one line ending with a colon, or two when the first
  * ends with 、 or ， (organs wrapped).  Returns the lines it takes (0: none). */
 static size_t to_lines(const importer *im, size_t i, size_t end)
@@ -1132,8 +1282,15 @@ static size_t to_lines(const importer *im, size_t i, size_t end)
             contains_any(t, n, is_sentence_end))
             return 0;
         uint32_t last = t[n - 1];
+        /* Organs: 各…, a list of them (、), or a name that ends as an addressee's. */
+        bool organs = im->lines[i].len > 0 && line_cp(im, &im->lines[i])[0] == 0x5404;   /* 各 */
+        for (size_t j = 0; j <= k && !organs; j++) {
+            size_t m;
+            const uint32_t *u = cp_of(im, i + j, &m);
+            organs = contains_any(u, m, is_enumeration_comma);
+        }
         if (last == 0xFF1A || last == ':')
-            return n >= 2 && addressee_end(t[n - 2]) ? k + 1 : 0;
+            return n >= 2 && (organs || addressee_end(t[n - 2])) ? k + 1 : 0;
         if (last != 0x3001 && last != 0xFF0C && last != ',')
             return 0;
     }
@@ -1181,13 +1338,34 @@ static void find_record(importer *im, gongwen *g)
     }
 }
 
-/* The 版头 lines at the start, in any order: 份号, 密级, 紧急程度, 发文字号, 签发人. */
+/* 某某区财政局文件: the 发文机关标志 with its 文件, as a 版头 is pasted. */
+static bool mark_with_suffix(const importer *im, size_t i)
+{
+    size_t n;
+    const uint32_t *t = cp_of(im, i, &n);
+    return n > 2 && n <= ISSUER_MAX && t[n - 2] == 0x6587 && t[n - 1] == 0x4EF6 &&   /* 文件 */
+           !numbered(im, &im->lines[i]) && !contains_any(t, n, is_clause_mark);
+}
+
+/* The 版头 lines at the start, in any order: 份号, 密级, 紧急程度, 发文字号, 签发人,
+ * and the 发文机关标志 — typed with 文件, or an organ's name right above the
+ * 发文字号 (a letter's 版头). */
 static size_t find_header(importer *im, gongwen *g, size_t end)
 {
-    g->copy = g->secrecy = g->urgency = g->doc_number = SIZE_MAX;
+    g->copy = g->secrecy = g->urgency = g->doc_number = g->mark = SIZE_MAX;
     g->signer_first = g->signer_end = 0;
     size_t i = 0;
     for (; i < end; i++) {
+        if (g->mark == SIZE_MAX && g->doc_number == SIZE_MAX && mark_with_suffix(im, i)) {
+            g->mark = i;
+            g->mark_suffix = true;
+            continue;
+        }
+        if (g->mark == SIZE_MAX && g->doc_number == SIZE_MAX && i + 1 < end &&
+            issuer_shaped(im, i) && ends_like_organ(im, i) && doc_number_line(im, i + 1)) {
+            g->mark = i;
+            continue;
+        }
         if (g->copy == SIZE_MAX && line_is(im, i, gw_gongwen_copy))
             g->copy = i;
         else if (g->secrecy == SIZE_MAX && secrecy_line(im, i))
@@ -1277,6 +1455,14 @@ static size_t find_part(importer *im, part *pt, size_t from, size_t end, bool ma
             body_end = k;
             break;
         }
+    for (size_t k = pt->names_first + 1; k < pt->names_end; k++)
+        if (is_block_line(im, &im->lines[k]) || ends_paragraph(line_cp(im, &im->lines[k]),
+                                                               im->lines[k].len)) {
+            pt->names_end = k;              /* a 附件说明 holds names only */
+            break;
+        }
+    while (body_end > pt->m.body_first && pagebreak_line(im, body_end - 1))
+        body_end--;
     pt->m.body_end = body_end;
     if (date == SIZE_MAX)
         return body_end < pt->names_end ? pt->names_end : body_end;
@@ -1340,6 +1526,13 @@ static bool name_is_title(importer *im, const listed_name *ln, const part *pt)
     }
     for (size_t i = pt->m.title_first; i < pt->m.title_end; i++)
         append_line(im, &b, &im->lines[i]);
+    /* A title typed over lines reads as its name in one (a made text's title is
+     * one paragraph, its breaks U+2028). */
+    size_t n = 0;
+    for (size_t i = 0; i < b.len; i++)
+        if (b.v[i] != GW_CP_LINE_BREAK)
+            b.v[n++] = b.v[i];
+    b.len = n;
     bool same = a.len == b.len && (a.len == 0 || !memcmp(a.v, b.v, a.len * sizeof *a.v));
     free(a.v);
     free(b.v);
@@ -1387,7 +1580,7 @@ static bool find_gongwen(importer *im, gongwen *g)
     size_t end = g->record_first;
     size_t i = find_header(im, g, end);
     bool header = g->copy != SIZE_MAX || g->secrecy != SIZE_MAX || g->urgency != SIZE_MAX ||
-                  g->doc_number != SIZE_MAX || g->signer_end > 0;
+                  g->doc_number != SIZE_MAX || g->signer_end > 0 || g->mark != SIZE_MAX;
     /* A text that opens with a label is an attachment by itself: a report. */
     int number;
     bool old;
@@ -1399,6 +1592,12 @@ static bool find_gongwen(importer *im, gongwen *g)
     bool issuing = issuing_title(im, &main_part->m);
     size_t owner = 0;
     while (next < end && g->n_parts < MAX_PARTS) {
+        size_t at = next;
+        while (at < end && pagebreak_line(im, at))
+            at++;                           /* an attachment starts its own page */
+        if (at == end || !(label_line(im, at, &number, &old) || issuing))
+            break;
+        next = at;
         part *pt = &g->parts[g->n_parts];
         bool labelled = label_line(im, next, &number, &old);
         bool issued = !labelled && issuing;
@@ -1410,15 +1609,28 @@ static bool find_gongwen(importer *im, gongwen *g)
             stop++;
         size_t after = find_part(im, pt, next, stop, false, g);
         pt->issued = issued;
-        label_line(im, next, &pt->label_number, &old);
-        if (!labelled)
+        label_line(im, next, &pt->label_number, &pt->label_pre2012);
+        if (!labelled) {
             pt->label_number = 0;
+            pt->label_pre2012 = false;
+        }
         /* An issued document that lists attachments owns the ones that follow. */
         pt->owner = owner;
         if (issued && pt->names_first < pt->names_end)
             owner = g->n_parts;
-        pt->m.body_end = pt->m.date == SIZE_MAX && pt->names_first == pt->names_end ? stop
-                                                                                     : pt->m.body_end;
+        if (pt->m.date == SIZE_MAX) {
+            /* No 落款: the body runs to the next part, unless a 附件说明 ends it —
+             * and only page breaks may stand between that and the next part. */
+            size_t k = pt->names_end;
+            while (k < stop && pagebreak_line(im, k))
+                k++;
+            if (pt->names_first == pt->names_end || k < stop) {
+                pt->names_first = pt->names_end = stop;
+                pt->m.body_end = stop;
+                while (pt->m.body_end > pt->m.body_first && pagebreak_line(im, pt->m.body_end - 1))
+                    pt->m.body_end--;
+            }
+        }
         g->n_parts++;
         next = after > stop ? after : stop;
         if (pt->m.date == SIZE_MAX)
@@ -1466,7 +1678,7 @@ static void decide_sequence(importer *im, size_t first, size_t last)
     bool items = false;
     for (; end < last; end++) {
         const para *p = &im->paras[end];
-        if (p->num.level != 0 && p->num.level < level)
+        if ((p->num.level != 0 && p->num.level < level) || p->outline)
             break;                                 /* a higher level ends the sequence */
         items = items || (p->num.level == level && p->shape == SHAPE_ITEM);
     }
@@ -1619,14 +1831,14 @@ static void write_item(importer *im, writer *w, const para *p)
                          "the numbering one level below its section): kept as typed paragraphs",
                          t1, t2, p1, p2);
             w->list_as_typed = true;
-        } else {
+        } else if (typed_as_printed(p, level, 1)) {
             put_indent(im, w->base + w->depth);
             puts_(im, "<list>\n");
             w->list_open = true;
         }
     }
     int number = ++w->list_items;
-    if (w->list_open && !typed_as_printed(p, level, number)) {
+    if (!w->list_as_typed && !typed_as_printed(p, level, number)) {
         char t[32], printed[32];
         typed_number(p, t, sizeof t);
         gw_format_number(level, number, printed, sizeof printed);
@@ -1744,8 +1956,8 @@ static void write_seal(importer *im, const matter *m)
 static void write_block(importer *im, int depth, const para *p)
 {
     const char *xml = p->xml;
-    if (!xml && im->made && im->next_block < im->made->n_blocks)
-        xml = im->made->blocks[im->next_block++];
+    if (!xml && im->made && p->block_no < im->made->n_blocks)
+        xml = im->made->blocks[p->block_no];
     if (!xml)
         return;                              /* more markers than blocks: the caller's slip */
     mark_line(im, p->line);
@@ -1817,10 +2029,11 @@ static void write_joined(importer *im, int depth, const char *open, const char *
 static void write_header(importer *im, gongwen *g)
 {
     bool any = g->copy != SIZE_MAX || g->secrecy != SIZE_MAX || g->urgency != SIZE_MAX ||
-               g->doc_number != SIZE_MAX || g->signer_end > 0;
+               g->doc_number != SIZE_MAX || g->signer_end > 0 || g->mark != SIZE_MAX;
     if (!any)
         return;
-    puts_(im, "  <header>\n");
+    puts_(im, g->mark != SIZE_MAX && g->mark_suffix ? "  <header suffix=\"文件\">\n"
+                                                     : "  <header>\n");
     if (g->copy != SIZE_MAX)
         write_line_from(im, 2, "<copy>", "</copy>", g->copy, 0);
     if (g->secrecy != SIZE_MAX) {
@@ -1841,6 +2054,13 @@ static void write_header(importer *im, gongwen *g)
     }
     if (g->urgency != SIZE_MAX)
         write_line_from(im, 2, "<urgency>", "</urgency>", g->urgency, 0);
+    if (g->mark != SIZE_MAX) {
+        size_t n;
+        cp_of(im, g->mark, &n);
+        mark_line(im, im->lines[g->mark].line);
+        put_element(im, 2, "<issuer-mark>", "</issuer-mark>", line_cp(im, &im->lines[g->mark]),
+                    n - (g->mark_suffix ? 2 : 0));
+    }
     if (g->doc_number != SIZE_MAX) {
         size_t n;
         const uint32_t *t = cp_of(im, g->doc_number, &n);
@@ -1998,8 +2218,14 @@ static void write_parts_of(importer *im, gongwen *g, size_t owner, int depth)
                 note_warning(im, im->lines[pt->m.label].line,
                              "the label is typed with %d; gwpdf labels a single attachment 附件, "
                              "without a number", pt->label_number);
+            const char *label = pt->label_pre2012 ? " label=\"附\"" : "";
+            if (pt->label_pre2012)
+                note_warning(im, im->lines[pt->m.label].line, "the label is typed 附 as before "
+                             "2012: kept (label=\"附\"), printed without its colon");
             if (at < n_names && !name_is_title(im, &names[at], pt)) {
-                puts_(im, "<attachment name=\"");
+                puts_(im, "<attachment");
+                puts_(im, label);
+                puts_(im, " name=\"");
                 const listed_name *ln = &names[at];
                 cpbuf b = { 0 };
                 for (size_t i = ln->first; i < ln->end; i++) {
@@ -2017,7 +2243,9 @@ static void write_parts_of(importer *im, gongwen *g, size_t owner, int depth)
                              "the 附件说明 names attachment %zu otherwise than its title: kept as "
                              "its name (GB/T 9704 §7.3.6 wants the two alike)", at + 1);
             } else {
-                puts_(im, "<attachment>\n");
+                puts_(im, "<attachment");
+                puts_(im, label);
+                puts_(im, ">\n");
             }
         }
         write_part_content(im, g, k, depth + 1);
@@ -2102,6 +2330,7 @@ static void importer_free(importer *im)
     free(im->text.v);
     free(im->notes);
     free(im->marks);
+    free(im->block_no);
 }
 
 /* The text line the XML line xml_line was written from (0: none known). */
@@ -2209,6 +2438,14 @@ char *gw_import_text_at(const char *name, const char *data, size_t len, const gw
     char *xml = NULL;
     if (decode(&im, data, len)) {
         split_lines(&im);
+        if (im.made && im.n_lines > 0) {
+            im.block_no = malloc(im.n_lines * sizeof *im.block_no);
+            im.oom = im.oom || !im.block_no;
+            for (size_t i = 0, b = 0; im.block_no && i < im.n_lines; i++) {
+                im.block_no[i] = b;
+                b += is_block_line(&im, &im.lines[i]);
+            }
+        }
         gongwen *g = calloc(1, sizeof *g);
         im.oom = im.oom || !g;
         size_t notes = im.n_notes;

@@ -83,6 +83,11 @@ done
 # Writer from what a clerk types there, and written by python3-docx.
 LO=$DOCX/libreoffice
 check_document "$LO" project.docx "$LO/project.xml" "$LO/project.txt"
+# Whole 公文 typed in Writer import to the tree their text gives (tests/data/import/gongwen/),
+# the 版头 read from its text frame; the issued 方案's table keeps Writer's column widths.
+check_document "$LO" gongwen-attachments.docx "$SRC/tests/data/import/gongwen/attachments.xml" \
+  "$LO/gongwen-attachments.txt"
+check_document "$LO" gongwen-issued.docx "$LO/gongwen-issued.expected.xml" "$LO/gongwen-issued.txt"
 # The real report, typed in Writer with its headings numbered by the outline or by a list
 # style, imports to the tree its text import gives.
 gw "$SRC/tests/data/e2e" import seed-zengcheng-2022.txt -o "$SCRATCH/seed.xml"

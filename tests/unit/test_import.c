@@ -736,6 +736,41 @@ static void test_gongwen_parts(void **state)
                      "attachment 附件, without a number\n");
 }
 
+/* The 发文机关标志 as pasted: with its 文件, or an organ's name right above the
+ * 发文字号 (a letter's 版头). */
+static void test_gongwen_mark(void **state)
+{
+    (void)state;
+    expect_import_as(HEAD2,
+                     "某某区财政局文件\n某财〔2023〕1号\n关于开展自评的通知\n各单位：\n请按时完成。\n"
+                     "某某区财政局\n2023年3月1日\n",
+                     "  <header suffix=\"文件\">\n"
+                     "    <issuer-mark>某某区财政局</issuer-mark>\n"
+                     "    <doc-number>某财〔2023〕1号</doc-number>\n"
+                     "  </header>\n"
+                     "  <title>关于开展自评的通知</title>\n"
+                     "  <to>各单位：</to>\n"
+                     "  <p>请按时完成。</p>\n"
+                     "  <signature>\n"
+                     "    <issuer>某某区财政局</issuer>\n"
+                     "    <date>2023-03-01</date>\n"
+                     "  </signature>\n"
+                     "</document>\n",
+                     "");
+    expect_import_as(HEAD2,
+                     "广州市增城区总工会\n增工函〔2023〕12号\n关于报送自评报告的函\n区财政局：\n"
+                     "现报送。\n",
+                     "  <header>\n"
+                     "    <issuer-mark>广州市增城区总工会</issuer-mark>\n"
+                     "    <doc-number>增工函〔2023〕12号</doc-number>\n"
+                     "  </header>\n"
+                     "  <title>关于报送自评报告的函</title>\n"
+                     "  <to>区财政局：</to>\n"
+                     "  <p>现报送。</p>\n"
+                     "</document>\n",
+                     "");
+}
+
 /* What is not a 公文 part stays a report: a lead-in ending with a colon is no
  * 主送, a text that opens with a label is an attachment by itself. */
 static void test_gongwen_not_parts(void **state)
@@ -1117,6 +1152,7 @@ int main(void)
         cmocka_unit_test(test_made_text_markers),
         cmocka_unit_test(test_made_text_seal),
         cmocka_unit_test(test_gongwen_parts),
+        cmocka_unit_test(test_gongwen_mark),
         cmocka_unit_test(test_gongwen_not_parts),
         cmocka_unit_test(test_tab_table),
         cmocka_unit_test(test_docx_seal),

@@ -4,6 +4,9 @@
 #   libreoffice/project.docx          project.xml as a clerk types it in LibreOffice
 #                                     Writer (make_fodt.py --frame: the label and title
 #                                     in a text frame), saved as .docx by LibreOffice
+#   libreoffice/gongwen-*.docx        the whole 公文 of tests/data/import/gongwen/*.xml typed
+#                                     in Writer: 版头 lines in a text frame, 主送, 附件说明,
+#                                     落款, 附注, attachments on new pages, an issued 方案, 版记
 #   libreoffice/zengcheng-2022.docx   the real report (the text import's source of the
 #                                     seed), headings on Heading 1-4 with outline numbering
 #   libreoffice/zengcheng-2022-lists.docx  the same, numbered by a list style instead
@@ -39,6 +42,11 @@ text_of() {   # DIR/NAME.docx (or .dotx) → DIR/NAME.txt, as LibreOffice reads 
 LO=$HERE/libreoffice
 python3 "$LO/make_fodt.py" --frame "$LO/project.xml" "$WORK/project.fodt"
 to_docx project "$LO"
+for name in attachments issued; do          # whole 公文 (format v2), the 版头 in a text frame
+  python3 "$LO/make_fodt.py" --frame "$ROOT/tests/data/import/gongwen/$name.xml" \
+    "$WORK/gongwen-$name.fodt"
+  to_docx "gongwen-$name" "$LO"
+done
 python3 "$LO/make_fodt.py" "$ROOT/tests/data/import/seed-zengcheng-2022.xml" "$WORK/zengcheng-2022.fodt"
 to_docx zengcheng-2022 "$LO"
 python3 "$LO/make_fodt.py" --lists "$ROOT/tests/data/import/seed-zengcheng-2022.xml" \

@@ -19,6 +19,11 @@ What a clerk does, and what this writes:
   - with --frame, the label and the title in a text frame at the top (a template's
     版头 box).
 
+A format-v2 <document> is typed as a whole 公文: its 版头 lines (in the frame with
+--frame), title, 主送, body, the 附件说明 a clerk types from the attachments, 落款,
+附注, each attachment on a new page under its label (附件1 …), the document it
+issues on a new page without one, and the 版记's 抄送 and 印发 lines at the end.
+
 Usage: make_fodt.py [--lists] [--frame] SOURCE.xml OUT.fodt
 """
 import base64
@@ -295,7 +300,115 @@ class Writer:
         out.append('</table:table-row>')
         return ''.join(out)
 
+    def para(self, style, text):
+        self.out.append(f'<text:p text:style-name="{style}">{text}</text:p>')
+
+    def signature(self, sig):
+        seals = sig.findall('seal')
+        for e in sig:
+            if e.tag == 'seal':
+                continue
+            text = chinese_date(e.text) if e.tag == 'date' else inline(e)
+            if e.tag == 'date':
+                text += ''.join(self.picture(seal.get('src')) for seal in seals)
+            self.para('Right', text)
+
+    def listed(self, attachments):
+        """The 附件说明 a clerk types: 附件：1.name, then 2.name … (one: no number)."""
+        names = [a.get('name') or ''.join(a.find('title').itertext())
+                 for a in attachments if a.get('role') != 'issued']
+        for k, name in enumerate(names):
+            number = f'{k + 1}.' if len(names) > 1 else ''
+            self.para('Body', ('附件：' if k == 0 else '') + characters(number + name, False))
+
+    def part(self, el, label):
+        """An attachment or issued document: on a new page, its label, title, body,
+        落款, 附注 and attachments of its own."""
+        self.page_break = True
+        if label:
+            self.para(self.para_style(), characters(label, True))
+        title = el.find('title')
+        self.para('Centre' if label else self.para_style(), inline(title))
+        self.parts_body(el)
+
+    def parts_body(self, el):
+        attachments = el.findall('attachment')
+        for c in el:
+            if c.tag in ('label', 'title', 'header', 'attachment', 'signature', 'note', 'record'):
+                continue
+            if c.tag == 'to':
+                self.para('Standard', inline(c))
+            elif c.tag == 'subtitle':
+                self.para('Centre', inline(c))
+            else:
+                self.block(c, 0)
+        self.listed(attachments)
+        if el.find('signature') is not None:
+            self.signature(el.find('signature'))
+        if el.find('note') is not None:
+            self.para('Body', '（' + inline(el.find('note')) + '）')
+        listed = [a for a in attachments if a.get('role') != 'issued']
+        for a in attachments:
+            if a.get('bound') == 'false':
+                continue
+            label = None
+            if a.get('role') != 'issued':
+                label = '附件' + (str(listed.index(a) + 1) if len(listed) > 1 else '')
+            self.part(a, label)
+
+    def gongwen(self, root):
+        """A format-v2 document as a clerk types it in Writer: the 版头 lines (in a
+        text frame with --frame), the title, 主送, body, 附件说明, 落款, 附注, each
+        attachment on a new page, the 版记 lines at the end."""
+        top = []
+        header = root.find('header')
+        for e in header if header is not None else []:
+            text = inline(e)
+            if e.tag == 'secrecy' and e.get('period'):
+                text += characters('★' + e.get('period'), False)
+            if e.tag == 'signer':
+                continue
+            top.append((e.tag, text))
+        signers = [inline(e) for e in (header.findall('signer') if header is not None else [])]
+        if signers:
+            top.append(('signer', '签发人：' + ' '.join(signers)))
+        lines = [f'<text:p text:style-name="{"Centre" if tag == "doc-number" else "Standard"}">'
+                 f'{text}</text:p>' for tag, text in top]
+        self.top(lines)
+        self.para('Centre', inline(root.find('title')))
+        self.parts_body(root)
+        record = root.find('record')
+        if record is not None:
+            if record.find('cc') is not None:
+                self.para('Standard', '抄送：' + inline(record.find('cc')))
+            d = record.find('distributor')
+            if d is not None:
+                self.para('Standard', inline(d.find('name')) + '<text:s text:c="6"/>'
+                          + chinese_date(d.find('date').text) + '印发')
+        return self.finish()
+
+    def top(self, paragraphs):
+        """The first paragraphs: in a text frame at the top with --frame (the box a
+        template keeps its 版头 or title in), else as they are."""
+        if self.frame and paragraphs:
+            self.out.append('<text:p text:style-name="Standard"><draw:frame draw:style-name="Frame" '
+                            'draw:name="Header" text:anchor-type="paragraph" svg:width="6.3in" '
+                            'draw:z-index="0"><draw:text-box fo:min-height="1in">'
+                            + ''.join(paragraphs) + '</draw:text-box></draw:frame></text:p>')
+        else:
+            self.out.extend(paragraphs)
+
+    def finish(self):
+        return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+                f'<office:document {NS} office:version="1.3" '
+                'office:mimetype="application/vnd.oasis.opendocument.text">'
+                + styles(self.lists) + automatic_styles(''.join(self.column_styles))
+                + '<office:body><office:text>\n' + '\n'.join(self.out)
+                + '\n</office:text></office:body></office:document>\n')
+
     def document(self, root):
+        if root.tag == 'document':
+            return self.gongwen(root)
         top = []
         label = root.find('label')
         title = root.find('title')
@@ -303,33 +416,15 @@ class Writer:
             top.append(f'<text:p text:style-name="Standard">{inline(label)}</text:p>')
         if title is not None:
             top.append(f'<text:p text:style-name="Centre">{inline(title)}</text:p>')
-        if self.frame:
-            self.out.append('<text:p text:style-name="Standard"><draw:frame draw:style-name="Frame" '
-                            'draw:name="Header" text:anchor-type="paragraph" svg:width="6.3in" '
-                            'draw:z-index="0"><draw:text-box fo:min-height="1in">'
-                            + ''.join(top) + '</draw:text-box></draw:frame></text:p>')
-        else:
-            self.out.extend(top)
+        self.top(top)
         for c in root:
             if c.tag in ('label', 'title'):
                 continue
             if c.tag == 'signature':
-                seal = c.find('seal')
-                for e in c:
-                    if e.tag == 'seal':
-                        continue
-                    text = chinese_date(e.text) if e.tag == 'date' else inline(e)
-                    if e.tag == 'date' and seal is not None:
-                        text += self.picture(seal.get('src'))
-                    self.out.append(f'<text:p text:style-name="Right">{text}</text:p>')
+                self.signature(c)
             else:
                 self.block(c, 0)
-        return ('<?xml version="1.0" encoding="UTF-8"?>\n'
-                f'<office:document {NS} office:version="1.3" '
-                'office:mimetype="application/vnd.oasis.opendocument.text">'
-                + styles(self.lists) + automatic_styles(''.join(self.column_styles))
-                + '<office:body><office:text>\n' + '\n'.join(self.out)
-                + '\n</office:text></office:body></office:document>\n')
+        return self.finish()
 
 
 def main(argv):
