@@ -11,6 +11,10 @@
 #                               the same for the .docx import (tests/fuzz/fuzz_docx.c),
 #                               corpus build-fuzz/corpus-docx, seeded with the packages
 #                               of tests/data/import/docx/make_docx.py
+#   scripts/fuzz.sh --text [SECONDS | --replay]
+#                               the same for the text import (tests/fuzz/fuzz_import.c),
+#                               corpus build-fuzz/corpus-text, seeded with the texts of
+#                               tests/data/ (the report, our 公文, the published ones)
 #
 # Exit status: 0 nothing found; 1 a crash, sanitizer report, leak, timeout or
 # out-of-memory (the input is saved in build-fuzz/artifacts/); 2 usage or build error.
@@ -21,7 +25,7 @@ BUILD=$ROOT/build-fuzz
 BIN=$BUILD/fuzz_render
 
 usage() {
-  sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
   exit 2
 }
 
@@ -30,7 +34,13 @@ if [ "${1:-}" = --docx ]; then
   TARGET=docx
   BIN=$BUILD/fuzz_docx
   shift
+elif [ "${1:-}" = --text ]; then
+  TARGET=import
+  BIN=$BUILD/fuzz_import
+  shift
 fi
+TEXT_SEEDS=(tests/data/e2e/seed-zengcheng-2022.txt tests/data/import/*.txt
+            tests/data/import/gongwen/*.txt tests/data/import/real/*.txt)
 
 MODE=fuzz
 SECONDS_TO_RUN=600
@@ -80,6 +90,16 @@ if [ "$MODE" = replay ] && [ "$TARGET" = docx ]; then
   echo "fuzz.sh: replay FAILED (log: build-fuzz/replay-docx.log)" >&2
   exit 1
 fi
+if [ "$MODE" = replay ] && [ "$TARGET" = import ]; then
+  echo "fuzz.sh: replaying the import texts"
+  if "$BIN" "${COMMON[@]}" "${TEXT_SEEDS[@]}" >"$BUILD/replay-text.log" 2>&1; then
+    echo "fuzz.sh: replay passed (log: build-fuzz/replay-text.log)"
+    exit 0
+  fi
+  tail -n 60 "$BUILD/replay-text.log" >&2
+  echo "fuzz.sh: replay FAILED (log: build-fuzz/replay-text.log)" >&2
+  exit 1
+fi
 if [ "$MODE" = replay ]; then
   inputs=()
   while IFS= read -r -d '' f; do
@@ -109,6 +129,11 @@ if [ "$TARGET" = docx ]; then
   rm -rf "$BUILD/docx-seeds"
   python3 tests/data/import/docx/make_docx.py "$BUILD/docx-seeds" --fuzz-seeds >/dev/null
   for f in "$BUILD"/docx-seeds/*; do cp -f "$f" "$CORPUS/seed-$(basename "$f")"; done
+  DICT=()
+elif [ "$TARGET" = import ]; then
+  CORPUS=$BUILD/corpus-text
+  mkdir -p "$CORPUS" "$ARTIFACTS"
+  for f in "${TEXT_SEEDS[@]}"; do cp -f "$f" "$CORPUS/seed-$(basename "$f")"; done
   DICT=()
 else
   CORPUS=$BUILD/corpus

@@ -1410,6 +1410,24 @@ static void find_issuers(importer *im, part *pt, size_t first, size_t date)
 /* A part from line `from` (its label or title) to `end`: front, 主送 when asked,
  * 附件说明, 落款 and 附注.  Returns the line after its 落款 (or 附注), or the
  * line where its body ended when it has no 落款. */
+/* Does the date line k close its document — nothing after it but a 附注 and
+ * page breaks before `end`, an attachment's label, or (`issued`) the title of
+ * the document a notice issues?  A date in the middle of a text closes nothing. */
+static bool closes(const importer *im, size_t k, size_t end, bool issued)
+{
+    size_t j = k + 1, n;
+    if (j < end) {
+        const uint32_t *t = cp_of(im, j, &n);
+        j += gw_gongwen_note(t, n);
+    }
+    while (j < end && pagebreak_line(im, j))
+        j++;
+    int number;
+    bool old;
+    return j >= end || label_line(im, j, &number, &old) ||
+           (issued && title_shaped(im, &im->lines[j]));
+}
+
 static size_t find_part(importer *im, part *pt, size_t from, size_t end, bool main_doc, gongwen *g)
 {
     memset(pt, 0, sizeof *pt);
@@ -1432,10 +1450,11 @@ static size_t find_part(importer *im, part *pt, size_t from, size_t end, bool ma
     pt->to_end = i + to;
     pt->m.body_first = i + to;
     pt->m.issuer = pt->m.date = SIZE_MAX;
-    /* The 落款: the first date line after some body, not inside a table. */
+    /* The 落款: the first date line after some body that closes the document. */
     size_t date = SIZE_MAX;
-    for (size_t k = pt->m.body_first; k < end; k++)
-        if (date_line(im, k) && k > pt->m.body_first) {
+    bool issues = main_doc && issuing_title(im, &pt->m);
+    for (size_t k = pt->m.body_first + 1; k < end; k++)
+        if (date_line(im, k) && closes(im, k, end, issues)) {
             date = k;
             break;
         }
@@ -1632,13 +1651,19 @@ static bool find_gongwen(importer *im, gongwen *g)
             }
         }
         g->n_parts++;
-        next = after > stop ? after : stop;
-        if (pt->m.date == SIZE_MAX)
-            next = stop;
+        next = pt->m.date == SIZE_MAX ? stop : after;
         issuing = false;                    /* one issued document a notice */
     }
-    if (next < end)
-        g->parts[g->n_parts - 1].m.body_end = end;   /* what follows stays in the last body */
+    if (next < end) {
+        /* Text after the last part that starts none (more parts than MAX_PARTS):
+         * the last document keeps it in its body, in order, and no 落款. */
+        part *last = &g->parts[g->n_parts - 1];
+        last->m.date = SIZE_MAX;
+        last->n_issuers = 0;
+        last->note = SIZE_MAX;
+        last->names_first = last->names_end = end;
+        last->m.body_end = end;
+    }
     fit_titles(im, g);
     bool parts = g->n_parts > 1 || main_part->to_end > main_part->to_first ||
                  main_part->names_end > main_part->names_first || main_part->note != SIZE_MAX;

@@ -771,6 +771,37 @@ static void test_gongwen_mark(void **state)
                      "");
 }
 
+/* A date line inside a document closes nothing: the 落款 is a date that the
+ * end, a label or (after a notice that issues one) the issued document's title
+ * follows — so no text after it is lost. */
+static void test_gongwen_date_inside(void **state)
+{
+    (void)state;
+    expect_import_as(HEAD2,
+                     "某局关于印发某方案的通知\n各单位：\n现印发给你们。\n某局\n2023年3月1日\n"
+                     "某方案\n一、背景\n会议于\n2023年2月1日\n召开，形成本方案。\n二、要求\n按时完成。\n",
+                     "  <title>某局关于印发某方案的通知</title>\n"
+                     "  <to>各单位：</to>\n"
+                     "  <p>现印发给你们。</p>\n"
+                     "  <signature>\n"
+                     "    <issuer>某局</issuer>\n"
+                     "    <date>2023-03-01</date>\n"
+                     "  </signature>\n"
+                     "  <attachment role=\"issued\">\n"
+                     "    <title>某方案</title>\n"
+                     "    <section>\n"
+                     "      <heading>背景</heading>\n"
+                     "      <p>会议于2023年2月1日召开，形成本方案。</p>\n"
+                     "    </section>\n"
+                     "    <section>\n"
+                     "      <heading>要求</heading>\n"
+                     "      <p>按时完成。</p>\n"
+                     "    </section>\n"
+                     "  </attachment>\n"
+                     "</document>\n",
+                     "");
+}
+
 /* What is not a 公文 part stays a report: a lead-in ending with a colon is no
  * 主送, a text that opens with a label is an attachment by itself. */
 static void test_gongwen_not_parts(void **state)
@@ -1153,6 +1184,7 @@ int main(void)
         cmocka_unit_test(test_made_text_seal),
         cmocka_unit_test(test_gongwen_parts),
         cmocka_unit_test(test_gongwen_mark),
+        cmocka_unit_test(test_gongwen_date_inside),
         cmocka_unit_test(test_gongwen_not_parts),
         cmocka_unit_test(test_tab_table),
         cmocka_unit_test(test_docx_seal),

@@ -368,6 +368,8 @@ class Writer:
                 text += characters('★' + e.get('period'), False)
             if e.tag == 'signer':
                 continue
+            if e.tag == 'issuer-mark':
+                text += characters(header.get('suffix', ''), False)   # 某某区财政局文件
             top.append((e.tag, text))
         signers = [inline(e) for e in (header.findall('signer') if header is not None else [])]
         if signers:
