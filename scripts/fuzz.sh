@@ -40,7 +40,8 @@ elif [ "${1:-}" = --text ]; then
   shift
 fi
 TEXT_SEEDS=(tests/data/e2e/seed-zengcheng-2022.txt tests/data/import/*.txt
-            tests/data/import/gongwen/*.txt tests/data/import/real/*.txt)
+            tests/data/import/gongwen/*.txt tests/data/import/real/*.txt
+            tests/fuzz/regressions-text/*)
 
 MODE=fuzz
 SECONDS_TO_RUN=600
@@ -78,27 +79,26 @@ COMMON=(-timeout=5 -rss_limit_mb=2048)
 cd "$ROOT"
 
 # --- Replay ------------------------------------------------------------------
+# replay WHAT LOG INPUT...: run the target once on each input.
+replay() {
+  local what=$1 log=$2
+  shift 2
+  echo "fuzz.sh: replaying $what"
+  if "$BIN" "${COMMON[@]}" "$@" >"$BUILD/$log" 2>&1; then
+    echo "fuzz.sh: replay passed (log: build-fuzz/$log)"
+    exit 0
+  fi
+  tail -n 60 "$BUILD/$log" >&2
+  echo "fuzz.sh: replay FAILED (log: build-fuzz/$log)" >&2
+  exit 1
+}
 if [ "$MODE" = replay ] && [ "$TARGET" = docx ]; then
   rm -rf "$BUILD/docx-seeds"
   python3 tests/data/import/docx/make_docx.py "$BUILD/docx-seeds" --fuzz-seeds >/dev/null
-  echo "fuzz.sh: replaying the .docx seeds"
-  if "$BIN" "${COMMON[@]}" "$BUILD"/docx-seeds/* >"$BUILD/replay-docx.log" 2>&1; then
-    echo "fuzz.sh: replay passed (log: build-fuzz/replay-docx.log)"
-    exit 0
-  fi
-  tail -n 60 "$BUILD/replay-docx.log" >&2
-  echo "fuzz.sh: replay FAILED (log: build-fuzz/replay-docx.log)" >&2
-  exit 1
+  replay "the .docx seeds" replay-docx.log "$BUILD"/docx-seeds/*
 fi
 if [ "$MODE" = replay ] && [ "$TARGET" = import ]; then
-  echo "fuzz.sh: replaying the import texts"
-  if "$BIN" "${COMMON[@]}" "${TEXT_SEEDS[@]}" >"$BUILD/replay-text.log" 2>&1; then
-    echo "fuzz.sh: replay passed (log: build-fuzz/replay-text.log)"
-    exit 0
-  fi
-  tail -n 60 "$BUILD/replay-text.log" >&2
-  echo "fuzz.sh: replay FAILED (log: build-fuzz/replay-text.log)" >&2
-  exit 1
+  replay "the import texts" replay-text.log "${TEXT_SEEDS[@]}"
 fi
 if [ "$MODE" = replay ]; then
   inputs=()
@@ -109,14 +109,7 @@ if [ "$MODE" = replay ]; then
     echo "fuzz.sh: nothing to replay" >&2
     exit 2
   fi
-  echo "fuzz.sh: replaying ${#inputs[@]} inputs"
-  if "$BIN" "${COMMON[@]}" "${inputs[@]}" >"$BUILD/replay.log" 2>&1; then
-    echo "fuzz.sh: replay passed (log: build-fuzz/replay.log)"
-    exit 0
-  fi
-  tail -n 60 "$BUILD/replay.log" >&2
-  echo "fuzz.sh: replay FAILED (log: build-fuzz/replay.log)" >&2
-  exit 1
+  replay "${#inputs[@]} inputs" replay.log "${inputs[@]}"
 fi
 
 # --- Fuzz ----------------------------------------------------------------------

@@ -1410,6 +1410,20 @@ static void find_issuers(importer *im, part *pt, size_t first, size_t date)
 /* A part from line `from` (its label or title) to `end`: front, 主送 when asked,
  * 附件说明, 落款 and 附注.  Returns the line after its 落款 (or 附注), or the
  * line where its body ended when it has no 落款. */
+/* Lines [from, end) of a 附件说明 after its first: numbered names (at most 80
+ * characters) or a name's wrapped line (at most 40, no sentence ended). */
+static bool names_only(const importer *im, size_t from, size_t end)
+{
+    for (size_t j = from; j < end; j++) {
+        const src_line *l = &im->lines[j];
+        const uint32_t *t = line_cp(im, l);
+        if (is_block_line(im, l) || ends_paragraph(t, l->len) ||
+            l->len > (numbered(im, l) ? 2 * TITLE_LINE_MAX : TITLE_LINE_MAX))
+            return false;
+    }
+    return true;
+}
+
 /* Does the date line k close its document — nothing after it but a 附注 and
  * page breaks before `end`, an attachment's label, or (`issued`) the title of
  * the document a notice issues?  A date in the middle of a text closes nothing. */
@@ -1465,19 +1479,20 @@ static size_t find_part(importer *im, part *pt, size_t from, size_t end, bool ma
             body_end = pt->issuers[0];
         pt->m.date = date;
     }
-    /* The 附件说明: from its 附件： line to the issuers (or the date). */
+    /* The 附件说明: its 附件： line, then names to the issuers (or the date) —
+     * numbered, or a name's wrapped line — and page breaks at its end.  A line
+     * of anything else between says the 附件： line was body text. */
     pt->names_first = pt->names_end = body_end;
     for (size_t k = pt->m.body_first; k < body_end; k++)
         if (names_line(im, k)) {
-            pt->names_first = k;
-            pt->names_end = body_end;
-            body_end = k;
-            break;
-        }
-    for (size_t k = pt->names_first + 1; k < pt->names_end; k++)
-        if (is_block_line(im, &im->lines[k]) || ends_paragraph(line_cp(im, &im->lines[k]),
-                                                               im->lines[k].len)) {
-            pt->names_end = k;              /* a 附件说明 holds names only */
+            size_t e = body_end;
+            while (e > k + 1 && pagebreak_line(im, e - 1))
+                e--;
+            if (names_only(im, k + 1, e)) {
+                pt->names_first = k;
+                pt->names_end = e;
+                body_end = k;
+            }
             break;
         }
     while (body_end > pt->m.body_first && pagebreak_line(im, body_end - 1))
@@ -1699,14 +1714,24 @@ static void classify(importer *im)
 static void decide_sequence(importer *im, size_t first, size_t last)
 {
     int level = im->paras[first].num.level;
-    size_t end = first;
-    bool items = false;
+    size_t end = first, heads = 0, paragraphs = 0;
+    bool parent = false;                          /* lower numbers inside the sequence */
     for (; end < last; end++) {
         const para *p = &im->paras[end];
         if ((p->num.level != 0 && p->num.level < level) || p->outline)
             break;                                 /* a higher level ends the sequence */
-        items = items || (p->num.level == level && p->shape == SHAPE_ITEM);
+        parent = parent || p->num.level > level;
+        if (p->num.level == level && p->shape == SHAPE_ITEM)
+            paragraphs++;
+        else if (p->num.level == level)
+            heads++;
     }
+    /* The whole shape decides: a run of numbers with numbered parts under them,
+     * most of them reading as headings, is a level of sections (一、总体要求 …
+     * under a preamble) even if one reads as a paragraph; otherwise any
+     * paragraph among them makes them all list items. */
+    bool sections = parent && heads > paragraphs;
+    bool items = paragraphs > 0 && !sections;
     for (size_t k = first; k < end; k++) {
         para *p = &im->paras[k];
         if (p->num.level != level)
@@ -1714,6 +1739,13 @@ static void decide_sequence(importer *im, size_t first, size_t last)
         p->decided = true;
         if (!items) {
             p->role = p->shape == SHAPE_RUNIN ? ROLE_RUNIN : ROLE_HEADING;
+            if (p->shape == SHAPE_ITEM) {
+                char from[32];
+                name_line(im, im->paras[first].line, from, sizeof from);
+                note_warning(im, p->line, "taken for a heading like the others numbered alike "
+                             "from %s, with numbered parts under them, though it reads like a "
+                             "paragraph", from);
+            }
             continue;
         }
         p->role = ROLE_ITEM;

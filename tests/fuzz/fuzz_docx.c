@@ -24,30 +24,18 @@
 
 #include "diag.h"
 #include "gwlimits.h"
+#include "fuzz_sink.h"
 #include "import.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static FILE *devnull;
-
-static void close_sink(void)
-{
-    if (devnull)
-        fclose(devnull);
-    devnull = NULL;
-}
-
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
-    devnull = fopen("/dev/null", "w");
-    if (!devnull) {
-        perror("fuzz_docx: /dev/null");
-        abort();
-    }
-    atexit(close_sink);
+    fuzz_sink_open("fuzz_docx: /dev/null");
+    atexit(fuzz_sink_close);
     return 0;
 }
 
@@ -120,7 +108,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         data++;
         size--;
     }
-    gw_diag diag = gw_diag_init(devnull);
+    gw_diag diag = gw_diag_init(fuzz_sink);
     diag.max_errors = 20;
     gw_limits limits = gw_limits_default();
     limits.bytes = 1L << 20;       /* 1 MiB a part: inputs stay fast */

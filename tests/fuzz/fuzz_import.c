@@ -18,30 +18,18 @@
 
 #include "diag.h"
 #include "gwlimits.h"
+#include "fuzz_sink.h"
 #include "import.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static FILE *devnull;
-
-static void close_sink(void)
-{
-    if (devnull)
-        fclose(devnull);
-    devnull = NULL;
-}
-
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
-    devnull = fopen("/dev/null", "w");
-    if (!devnull) {
-        perror("fuzz_import: /dev/null");
-        abort();
-    }
-    atexit(close_sink);
+    fuzz_sink_open("fuzz_import: /dev/null");
+    atexit(fuzz_sink_close);
     return 0;
 }
 
@@ -57,7 +45,7 @@ static size_t han_count(const uint8_t *s, size_t n)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    gw_diag diag = gw_diag_init(devnull);
+    gw_diag diag = gw_diag_init(fuzz_sink);
     diag.max_errors = 20;
     gw_limits limits = gw_limits_default();
     size_t len = 0;

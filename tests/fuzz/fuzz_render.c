@@ -16,7 +16,7 @@
  *  - `fonts`: opened once, as the CLI would (fontconfig finds the Debian faces);
  *    its used glyphs are cleared before each input, so an input's PDF embeds
  *    only its own glyphs and every finding reproduces from its input alone;
- *  - `devnull`: the diagnostics sink, kept open;
+ *  - `fuzz_sink`: the diagnostics sink, kept open;
  *  - `limits`: the defaults with fewer pages and bytes, so inputs stay fast.
  * Nothing else outlives an input; each input gets a fresh gw_diag (counters at
  * zero).  A fontconfig config alive shows up as a 256-byte "leak" to
@@ -32,6 +32,7 @@
 
 #include "diag.h"
 #include "fonts.h"
+#include "fuzz_sink.h"
 #include "gwlimits.h"
 #include "layout.h"
 #include "model.h"
@@ -42,27 +43,20 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static gw_fontset *fonts;
-static FILE *devnull;
 static gw_limits limits;
 
 static void close_all(void)
 {
     gw_fonts_close(fonts);
     fonts = NULL;
-    if (devnull)
-        fclose(devnull);
-    devnull = NULL;
+    fuzz_sink_close();
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
-    devnull = fopen("/dev/null", "w");
-    if (!devnull) {
-        perror("fuzz_render: /dev/null");
-        abort();
-    }
+    fuzz_sink_open("fuzz_render: /dev/null");
     limits = gw_limits_default();
     limits.pages = 50;            /* 10,000 pages of one input would be a timeout */
     limits.bytes = 256L << 10;    /* 256 KiB */
@@ -90,7 +84,7 @@ static uint32_t hash(const uint8_t *data, size_t size)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    gw_diag diag = gw_diag_init(devnull);
+    gw_diag diag = gw_diag_init(fuzz_sink);
     diag.max_errors = 20;         /* the rest are only counted */
     /* As `gwpdf render A.xml B.xml -o DIR/` does between documents: the glyphs
      * recorded by earlier inputs (even refused ones, such as characters above

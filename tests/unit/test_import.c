@@ -802,6 +802,62 @@ static void test_gongwen_date_inside(void **state)
                      "");
 }
 
+/* A 附件： line with body text after it is no 附件说明: all of it stays in the
+ * body (fuzz_import found a text whose lines after it were lost). */
+static void test_attachments_note_only_names(void **state)
+{
+    (void)state;
+    expect_import_as(HEAD2,
+                     "关于某事的函\n某局：\n请查收。\n附件：1.甲办法\n说明如下，正文继续。\n某局\n"
+                     "2023年1月1日\n",
+                     "  <title>关于某事的函</title>\n"
+                     "  <to>某局：</to>\n"
+                     "  <p>请查收。</p>\n"
+                     "  <p>附件：1.甲办法说明如下，正文继续。</p>\n"
+                     "  <signature>\n"
+                     "    <issuer>某局</issuer>\n"
+                     "    <date>2023-01-01</date>\n"
+                     "  </signature>\n"
+                     "</document>\n",
+                     "");
+}
+
+/* The whole shape decides: 一、 二、 三、 with numbered parts under them, most
+ * reading as headings, are sections under the preamble even though 二、 reads
+ * like a paragraph (line by line they would all be list items). */
+static void test_sections_by_whole_shape(void **state)
+{
+    (void)state;
+    expect_import("关于做好某项工作的意见\n\n为做好某项工作，提出如下意见。\n一、总体要求\n"
+                  "（一）指导思想。坚持问题导向。\n"
+                  "二、各单位要切实加强组织领导，明确责任分工，确保各项任务落到实处，按时报送进展。\n"
+                  "（一）加强领导。成立工作专班。\n三、保障措施\n正文。\n",
+                  "  <title>关于做好某项工作的意见</title>\n"
+                  "  <p>为做好某项工作，提出如下意见。</p>\n"
+                  "  <section>\n"
+                  "    <heading>总体要求</heading>\n"
+                  "    <section>\n"
+                  "      <heading runin=\"true\">指导思想。</heading>\n"
+                  "      <p>坚持问题导向。</p>\n"
+                  "    </section>\n"
+                  "  </section>\n"
+                  "  <section>\n"
+                  "    <heading>各单位要切实加强组织领导，明确责任分工，确保各项任务落到实处，按时报送进展。"
+                  "</heading>\n"
+                  "    <section>\n"
+                  "      <heading runin=\"true\">加强领导。</heading>\n"
+                  "      <p>成立工作专班。</p>\n"
+                  "    </section>\n"
+                  "  </section>\n"
+                  "  <section>\n"
+                  "    <heading>保障措施</heading>\n"
+                  "    <p>正文。</p>\n"
+                  "  </section>\n"
+                  "</report>\n",
+                  "in.txt:6: warning: taken for a heading like the others numbered alike from line "
+                  "4, with numbered parts under them, though it reads like a paragraph\n");
+}
+
 /* What is not a 公文 part stays a report: a lead-in ending with a colon is no
  * 主送, a text that opens with a label is an attachment by itself. */
 static void test_gongwen_not_parts(void **state)
@@ -1185,6 +1241,8 @@ int main(void)
         cmocka_unit_test(test_gongwen_parts),
         cmocka_unit_test(test_gongwen_mark),
         cmocka_unit_test(test_gongwen_date_inside),
+        cmocka_unit_test(test_sections_by_whole_shape),
+        cmocka_unit_test(test_attachments_note_only_names),
         cmocka_unit_test(test_gongwen_not_parts),
         cmocka_unit_test(test_tab_table),
         cmocka_unit_test(test_docx_seal),
