@@ -1804,6 +1804,18 @@ static void close_sections(importer *im, writer *w, int level)
     }
 }
 
+/* How a warning calls a number: typed in a text; in a made text (a .docx) it
+ * may be Word's own numbering, so "numbered", kept "as the document has it". */
+static const char *typed_word(const importer *im)
+{
+    return im->made ? "numbered" : "typed";
+}
+
+static const char *kept_word(const importer *im)
+{
+    return im->made ? "in the document" : "typed";
+}
+
 /* Does the number typed on p stand for the one format v1 prints for it (level,
  * value)?  Its forms do — 1、 1． for 1., (一) for （一） — a skipped or
  * repeated number does not: 四、 where gwpdf prints 三、. */
@@ -1836,8 +1848,9 @@ static void write_heading(importer *im, writer *w, const para *p)
         char typed[32], printed[32];
         typed_number(p, typed, sizeof typed);
         gw_format_number(level, number, printed, sizeof printed);
-        note_warning(im, p->line, "typed %s, but this is heading %d at its level, which gwpdf "
-                     "numbers %s: kept as typed (number=\"none\")", typed, number, printed);
+        note_warning(im, p->line, "%s %s, but this is heading %d at its level, which gwpdf "
+                     "numbers %s: kept as %s (number=\"none\")", typed_word(im), typed, number,
+                     printed, kept_word(im));
         w->sections[w->depth]--;
     }
     mark_line(im, p->line);
@@ -1884,9 +1897,11 @@ static void write_item(importer *im, writer *w, const para *p)
             gw_format_number(level, 1, p1, sizeof p1);
             gw_format_number(level, 2, p2, sizeof p2);
             note_warning(im, p->line,
-                         "list items typed %s %s …, which format v1 numbers %s %s … (a list takes "
-                         "the numbering one level below its section): kept as typed paragraphs",
-                         t1, t2, p1, p2);
+                         "list items %s %s %s …, which format v1 numbers %s %s … (a list takes "
+                         "the numbering one level below its section): %s",
+                         typed_word(im), t1, t2, p1, p2,
+                         im->made ? "kept as in the document, as paragraphs"
+                                  : "kept as typed paragraphs");
             w->list_as_typed = true;
         } else if (typed_as_printed(p, level, 1)) {
             put_indent(im, w->base + w->depth);
@@ -1899,8 +1914,9 @@ static void write_item(importer *im, writer *w, const para *p)
         char t[32], printed[32];
         typed_number(p, t, sizeof t);
         gw_format_number(level, number, printed, sizeof printed);
-        note_warning(im, p->line, "typed %s, but this is list item %d, which gwpdf numbers %s: "
-                     "kept as typed, a paragraph (and the items after it)", t, number, printed);
+        note_warning(im, p->line, "%s %s, but this is list item %d, which gwpdf numbers %s: "
+                     "kept as %s, a paragraph (and the items after it)", typed_word(im), t, number,
+                     printed, kept_word(im));
         close_list(im, w);
         w->list_as_typed = true;
         w->list_typed = typed;
@@ -2243,85 +2259,126 @@ static void write_part_content(importer *im, gongwen *g, size_t k, int depth)
     write_parts_of(im, g, k, depth);
 }
 
-/* The attachments owned by part `owner` (issued documents first, as they
- * stand), each checked against the 附件说明 of its owner. */
+/* Which attachment of part `owner` each listed name is: slot[j] the part listed
+ * j-th, SIZE_MAX for a name the text does not hold (sent separately).  When the
+ * title of every attachment in the text is a name of the list, in order, the
+ * list's order stands (an attachment sent separately may be listed first); else
+ * they are matched one for one as they stand, the names left over sent
+ * separately.  Returns the slots: the names, or the attachments if more. */
+static size_t attachment_slots(importer *im, const gongwen *g, size_t owner,
+                               const listed_name *names, size_t n_names, size_t *slot)
+{
+    size_t bound[MAX_PARTS], n_bound = 0;
+    for (size_t k = owner + 1; k < g->n_parts; k++)
+        if (g->parts[k].owner == owner && !g->parts[k].issued)
+            bound[n_bound++] = k;
+    size_t n = n_names > n_bound ? n_names : n_bound;
+    for (size_t j = 0; j < n; j++)
+        slot[j] = SIZE_MAX;
+    size_t j = 0, i = 0;
+    for (; i < n_bound && n_names > n_bound; i++) {
+        while (j < n_names && !name_is_title(im, &names[j], &g->parts[bound[i]]))
+            j++;
+        if (j == n_names)
+            break;
+        slot[j++] = bound[i];
+    }
+    if (n_names <= n_bound || i < n_bound) {          /* one for one, as they stand */
+        for (j = 0; j < n; j++)
+            slot[j] = j < n_bound ? bound[j] : SIZE_MAX;
+    }
+    return n;
+}
+
+/* The name a 附件说明 lists, as text. */
+static void put_listed_name(importer *im, const listed_name *ln)
+{
+    cpbuf b = { 0 };
+    for (size_t i = ln->first; i < ln->end; i++) {
+        src_line l = im->lines[i];
+        if (i == ln->first) {
+            l.start += ln->from;
+            l.len -= ln->from;
+        }
+        append_line(im, &b, &l);
+    }
+    put_text(im, b.v, b.len, false, false);
+    free(b.v);
+}
+
+/* Attachment k, listed at (0-based) of `total`, under its listed name. */
+static void write_attachment(importer *im, gongwen *g, size_t k, int depth, size_t at,
+                             size_t total, const listed_name *ln)
+{
+    part *pt = &g->parts[k];
+    int expected = total > 1 ? (int)at + 1 : 0;
+    long label_line_no = pt->m.label != SIZE_MAX ? im->lines[pt->m.label].line : 0;
+    if (label_line_no && pt->label_number != expected && expected > 0)
+        note_warning(im, label_line_no, "the label is typed with %d; gwpdf labels this "
+                     "attachment 附件%d", pt->label_number, expected);
+    else if (label_line_no && pt->label_number != expected)
+        note_warning(im, label_line_no, "the label is typed with %d; gwpdf labels a single "
+                     "attachment 附件, without a number", pt->label_number);
+    if (pt->label_pre2012)
+        note_warning(im, label_line_no, "the label is typed 附 as before 2012: kept "
+                     "(label=\"附\"), printed without its colon");
+    put_indent(im, depth);
+    mark_line(im, label_line_no ? label_line_no : im->lines[pt->m.title_first].line);
+    puts_(im, pt->label_pre2012 ? "<attachment label=\"附\"" : "<attachment");
+    if (ln && !name_is_title(im, ln, pt)) {
+        puts_(im, " name=\"");
+        put_listed_name(im, ln);
+        puts_(im, "\"");
+        note_warning(im, im->lines[ln->first].line, "the 附件说明 names attachment %zu otherwise "
+                     "than its title: kept as its name (GB/T 9704 §7.3.6 wants the two alike)",
+                     at + 1);
+    }
+    puts_(im, ">\n");
+    write_part_content(im, g, k, depth + 1);
+    put_indent(im, depth);
+    puts_(im, "</attachment>\n");
+}
+
+/* A name of the 附件说明 the text holds no attachment for: sent separately. */
+static void write_unbound(importer *im, const listed_name *ln, int depth)
+{
+    note_warning(im, im->lines[ln->first].line, "the 附件说明 lists an attachment the text does "
+                 "not hold: written as sent separately (bound=\"false\")");
+    put_indent(im, depth);
+    puts_(im, "<attachment bound=\"false\">\n");
+    write_joined(im, depth + 1, "<title>", "</title>", ln->first, ln->end, ln->from);
+    put_indent(im, depth);
+    puts_(im, "</attachment>\n");
+}
+
+/* The documents part `owner` issues, then its attachments in the order of its
+ * 附件说明, each checked against it. */
 static void write_parts_of(importer *im, gongwen *g, size_t owner, int depth)
 {
     part *op = &g->parts[owner];
     listed_name names[MAX_PARTS];
+    size_t slot[MAX_PARTS];
     size_t n_names = listed_names(im, op, names, MAX_PARTS);
-    size_t listed = 0, count = 0;
-    for (size_t k = owner + 1; k < g->n_parts; k++)
-        if (g->parts[k].owner == owner && !g->parts[k].issued && k != owner)
-            count++;
-    if (n_names > count)
-        count = n_names;           /* those sent separately are numbered too */
     for (size_t k = owner + 1; k < g->n_parts; k++) {
         part *pt = &g->parts[k];
-        if (pt->owner != owner || k == owner)
+        if (pt->owner != owner || !pt->issued)
             continue;
         put_indent(im, depth);
-        mark_line(im, im->lines[pt->m.label != SIZE_MAX ? pt->m.label : pt->m.title_first].line);
-        if (pt->issued) {
-            puts_(im, "<attachment role=\"issued\">\n");
-        } else {
-            size_t at = listed++;
-            int expected = count > 1 ? (int)at + 1 : 0;
-            if (pt->m.label != SIZE_MAX && pt->label_number != expected && expected > 0)
-                note_warning(im, im->lines[pt->m.label].line,
-                             "the label is typed with %d; gwpdf labels this attachment 附件%d",
-                             pt->label_number, expected);
-            else if (pt->m.label != SIZE_MAX && pt->label_number != expected)
-                note_warning(im, im->lines[pt->m.label].line,
-                             "the label is typed with %d; gwpdf labels a single attachment 附件, "
-                             "without a number", pt->label_number);
-            const char *label = pt->label_pre2012 ? " label=\"附\"" : "";
-            if (pt->label_pre2012)
-                note_warning(im, im->lines[pt->m.label].line, "the label is typed 附 as before "
-                             "2012: kept (label=\"附\"), printed without its colon");
-            if (at < n_names && !name_is_title(im, &names[at], pt)) {
-                puts_(im, "<attachment");
-                puts_(im, label);
-                puts_(im, " name=\"");
-                const listed_name *ln = &names[at];
-                cpbuf b = { 0 };
-                for (size_t i = ln->first; i < ln->end; i++) {
-                    src_line l = im->lines[i];
-                    if (i == ln->first) {
-                        l.start += ln->from;
-                        l.len -= ln->from;
-                    }
-                    append_line(im, &b, &l);
-                }
-                put_text(im, b.v, b.len, false, false);
-                free(b.v);
-                puts_(im, "\">\n");
-                note_warning(im, im->lines[ln->first].line,
-                             "the 附件说明 names attachment %zu otherwise than its title: kept as "
-                             "its name (GB/T 9704 §7.3.6 wants the two alike)", at + 1);
-            } else {
-                puts_(im, "<attachment");
-                puts_(im, label);
-                puts_(im, ">\n");
-            }
-        }
+        mark_line(im, im->lines[pt->m.title_first].line);
+        puts_(im, "<attachment role=\"issued\">\n");
         write_part_content(im, g, k, depth + 1);
         put_indent(im, depth);
         puts_(im, "</attachment>\n");
     }
-    /* Names listed but not bound here: sent separately (bound="false"). */
-    for (size_t at = listed; at < n_names; at++) {
-        const listed_name *ln = &names[at];
-        note_warning(im, im->lines[ln->first].line,
-                     "the 附件说明 lists an attachment the text does not hold: written as sent "
-                     "separately (bound=\"false\")");
-        put_indent(im, depth);
-        puts_(im, "<attachment bound=\"false\">\n");
-        write_joined(im, depth + 1, "<title>", "</title>", ln->first, ln->end, ln->from);
-        put_indent(im, depth);
-        puts_(im, "</attachment>\n");
+    size_t total = attachment_slots(im, g, owner, names, n_names, slot);
+    for (size_t j = 0; j < total; j++) {
+        const listed_name *ln = j < n_names ? &names[j] : NULL;
+        if (slot[j] != SIZE_MAX)
+            write_attachment(im, g, slot[j], depth, j, total, ln);
+        else if (ln)
+            write_unbound(im, ln, depth);
     }
-    if (n_names == 0 && count > 0 && owner == 0)
+    if (n_names == 0 && total > 0 && owner == 0)
         note_warning(im, im->lines[op->m.date != SIZE_MAX ? op->m.date : op->m.title_first].line,
                      "attachments follow, but the text has no 附件说明: gwpdf prints one from "
                      "their titles (GB/T 9704 §7.3.6)");

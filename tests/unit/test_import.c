@@ -822,6 +822,34 @@ static void test_attachments_note_only_names(void **state)
                      "");
 }
 
+/* An attachment sent separately may be listed first: the 附件说明's order
+ * stands when every attachment in the text is one of its names, and 附件2 is
+ * then the label gwpdf prints. */
+static void test_attachments_in_listed_order(void **state)
+{
+    (void)state;
+    expect_import_as(HEAD2,
+                     "关于某事的函\n某局：\n请查收。\n附件：1.甲表\n2.乙办法\n某局\n2023年1月5日\n"
+                     "附件2\n乙办法\n正文。\n",
+                     "  <title>关于某事的函</title>\n"
+                     "  <to>某局：</to>\n"
+                     "  <p>请查收。</p>\n"
+                     "  <signature>\n"
+                     "    <issuer>某局</issuer>\n"
+                     "    <date>2023-01-05</date>\n"
+                     "  </signature>\n"
+                     "  <attachment bound=\"false\">\n"
+                     "    <title>甲表</title>\n"
+                     "  </attachment>\n"
+                     "  <attachment>\n"
+                     "    <title>乙办法</title>\n"
+                     "    <p>正文。</p>\n"
+                     "  </attachment>\n"
+                     "</document>\n",
+                     "in.txt:4: warning: the 附件说明 lists an attachment the text does not hold: "
+                     "written as sent separately (bound=\"false\")\n");
+}
+
 /* The whole shape decides: 一、 二、 三、 with numbered parts under them, most
  * reading as headings, are sections under the preamble even though 二、 reads
  * like a paragraph (line by line they would all be list items). */
@@ -1163,8 +1191,8 @@ static void test_docx_numbering_as_word_shows_it(void **state)
     assert_null(strstr(xml, "二十三、"));             /* the numbers became the structure */
     /* Only the restarted list (startOverride 5, in paragraph 48) is out of sequence:
      * 一 … 二十三 were each the number the text import expected. */
-    assert_non_null(strstr(messages, "t.docx:¶48: warning: typed 五、, but this is heading 24"));
-    assert_null(strstr(strstr(messages, "warning: typed") + 1, "warning: typed"));
+    assert_non_null(strstr(messages, "t.docx:¶48: warning: numbered 五、, but this is heading 24"));
+    assert_null(strstr(strstr(messages, "warning: numbered") + 1, "warning: numbered"));
     /* … and kept as Word shows it. */
     assert_non_null(strstr(xml, "<heading number=\"none\">五、从五开始的一项</heading>"));
     free(xml);
@@ -1243,6 +1271,7 @@ int main(void)
         cmocka_unit_test(test_gongwen_date_inside),
         cmocka_unit_test(test_sections_by_whole_shape),
         cmocka_unit_test(test_attachments_note_only_names),
+        cmocka_unit_test(test_attachments_in_listed_order),
         cmocka_unit_test(test_gongwen_not_parts),
         cmocka_unit_test(test_tab_table),
         cmocka_unit_test(test_docx_seal),
