@@ -10,7 +10,9 @@ PACKAGES=(
   # build
   gcc make cmake pkg-config
   libxml2-dev libfreetype-dev libfontconfig-dev libharfbuzz-dev libhpdf-dev libicu-dev
-  zlib1g-dev libpng-dev libdeflate-dev libzip-dev
+  zlib1g-dev libpng-dev libdeflate-dev libzip-dev libcairo2-dev
+  # gwpdf serve: HTTP (docs/serve.md)
+  libmicrohttpd-dev
   # the version-2 sRGB profile compiled in as the PDF/A OutputIntent
   icc-profiles-free
   # free fonts standing in for the office faces, and Extension B coverage (docs/fonts.md)

@@ -15,6 +15,10 @@
 #                               the same for the text import (tests/fuzz/fuzz_import.c),
 #                               corpus build-fuzz/corpus-text, seeded with the texts of
 #                               tests/data/ (the report, our 公文, the published ones)
+#   scripts/fuzz.sh --reply [SECONDS]
+#                               the server's JSON answers built from a worker's messages
+#                               (tests/fuzz/fuzz_reply.c), corpus build-fuzz/corpus-reply,
+#                               seeded with the messages of tests/bad/*.err
 #
 # Exit status: 0 nothing found; 1 a crash, sanitizer report, leak, timeout or
 # out-of-memory (the input is saved in build-fuzz/artifacts/); 2 usage or build error.
@@ -25,7 +29,7 @@ BUILD=$ROOT/build-fuzz
 BIN=$BUILD/fuzz_render
 
 usage() {
-  sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,24p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
   exit 2
 }
 
@@ -37,6 +41,10 @@ if [ "${1:-}" = --docx ]; then
 elif [ "${1:-}" = --text ]; then
   TARGET=import
   BIN=$BUILD/fuzz_import
+  shift
+elif [ "${1:-}" = --reply ]; then
+  TARGET=reply
+  BIN=$BUILD/fuzz_reply
   shift
 fi
 TEXT_SEEDS=(tests/data/e2e/seed-zengcheng-2022.txt tests/data/import/*.txt
@@ -127,6 +135,15 @@ elif [ "$TARGET" = import ]; then
   CORPUS=$BUILD/corpus-text
   mkdir -p "$CORPUS" "$ARTIFACTS"
   for f in "${TEXT_SEEDS[@]}"; do cp -f "$f" "$CORPUS/seed-$(basename "$f")"; done
+  DICT=()
+elif [ "$TARGET" = reply ]; then
+  CORPUS=$BUILD/corpus-reply
+  mkdir -p "$CORPUS" "$ARTIFACTS"
+  # Seeds: the exact error lines of the bad inputs, named by their file.
+  for f in tests/bad/*.err; do
+    name=$(basename "${f%.err}").xml
+    { printf '%s|seal.png\n' "$name"; cat "$f"; } > "$CORPUS/seed-$(basename "$f")"
+  done
   DICT=()
 else
   CORPUS=$BUILD/corpus

@@ -4,8 +4,14 @@
 #ifndef GW_PATH_H
 #define GW_PATH_H
 
+#include <stdbool.h>
+
 /* The folder part of a path as given: "." when it has no '/', "/" for a file
  * at the root.  A malloc'd string the caller frees; NULL when out of memory. */
 char *gw_path_dir(const char *path);
+
+/* True when `rel` names something in its folder or below as typed: not empty,
+ * not absolute, no ".." component. */
+bool gw_path_is_below(const char *rel);
 
 #endif

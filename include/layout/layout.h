@@ -142,6 +142,10 @@ typedef struct gw_layout_options {
     bool strict;             /* —— and …… may not start a line */
     bool glue_num_han;       /* no break between a number and the Han character after it */
     long max_pages;          /* 0: gw_limits_default().pages */
+    /* Seals and stamps only from the document's folder or below, by relative
+     * paths without "..", as attachments always are (`--confine`: the server
+     * renders untrusted sources, which must not show the machine's images). */
+    bool confine_files;
     /* For tests and benchmarks: when not NULL, receives the most set lines the
      * layout held at once (the window gw_layout_stream keeps bounded). */
     size_t *peak_set_lines;

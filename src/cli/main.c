@@ -1,5 +1,5 @@
 /* gwpdf — the command line: parses arguments and runs the pipeline
- * model (XML → tree) → fonts (roles → faces) → layout (tree → pages) → PDF or OFD,
+ * model (XML → tree) → fonts (roles → faces) → layout (tree → pages) → PDF, OFD or PNG,
  * or one of the tools around it: `import` (plain text → format-v1 source) and
  * `lint` (proofreading checks on a source, with safe fixes).
  *
@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,42 +27,69 @@
 #include "outfile.h"
 #include "ofdout.h"
 #include "pdfout.h"
+#include "serve.h"
+#include "pngout.h"
 
 enum { EXIT_DONE = 0, EXIT_INPUT = 1, EXIT_USAGE = 2 };
 
+/* What the command line says about an output beyond its kind. */
+typedef struct output_options {
+    int dpi;                 /* PNG: pixels an inch */
+} output_options;
+
 /* The outputs `render` can write, one set of calls each: the layout hands
- * its pages to either the same way. */
+ * its pages to any of them the same way. */
 typedef struct output_kind {
     const char *name;        /* --format NAME */
     const char *ext;         /* the file name's extension it is known by */
-    void *(*begin)(const gw_meta *meta, const char *name, gw_diag *diag);
+    void *(*begin)(const output_options *opt, const gw_meta *meta, const char *name,
+                   gw_diag *diag);
     gw_page_fn page;
     bool (*failed)(void *doc);
     int (*finish)(void *doc, const char *out_path);
     void (*discard)(void *doc);
 } output_kind;
 
-static void *pdf_begin(const gw_meta *m, const char *n, gw_diag *g) { return gw_pdf_begin(m, n, g); }
+static void *pdf_begin(const output_options *o, const gw_meta *m, const char *n, gw_diag *g)
+{
+    (void)o;
+    return gw_pdf_begin(m, n, g);
+}
 static bool pdf_failed(void *d) { return gw_pdf_failed(d); }
 static int pdf_finish(void *d, const char *out) { return gw_pdf_finish(d, out); }
 static void pdf_discard(void *d) { gw_pdf_discard(d); }
-static void *ofd_begin(const gw_meta *m, const char *n, gw_diag *g) { return gw_ofd_begin(m, n, g); }
+static void *ofd_begin(const output_options *o, const gw_meta *m, const char *n, gw_diag *g)
+{
+    (void)o;
+    return gw_ofd_begin(m, n, g);
+}
 static bool ofd_failed(void *d) { return gw_ofd_failed(d); }
 static int ofd_finish(void *d, const char *out) { return gw_ofd_finish(d, out); }
 static void ofd_discard(void *d) { gw_ofd_discard(d); }
+/* PNG images carry no document properties. */
+static void *png_begin(const output_options *o, const gw_meta *m, const char *n, gw_diag *g)
+{
+    (void)m;
+    return gw_png_begin(n, o->dpi, g);
+}
+static bool png_failed(void *d) { return gw_png_failed(d); }
+static int png_finish(void *d, const char *out) { return gw_png_finish(d, out); }
+static void png_discard(void *d) { gw_png_discard(d); }
 
 static const output_kind OUTPUTS[] = {
     { "pdf", ".pdf", pdf_begin, gw_pdf_page_fn, pdf_failed, pdf_finish, pdf_discard },
     { "ofd", ".ofd", ofd_begin, gw_ofd_page_fn, ofd_failed, ofd_finish, ofd_discard },
+    { "png", ".png", png_begin, gw_png_page_fn, png_failed, png_finish, png_discard },
 };
 #define N_OUTPUTS (sizeof OUTPUTS / sizeof OUTPUTS[0])
 
 static const char USAGE[] =
-    "usage: gwpdf render IN.xml -o OUT.pdf|OUT.ofd [--format pdf|ofd] [options]\n"
-    "       gwpdf render IN.xml... -o DIR/ [--format pdf|ofd] [-j N] [options]\n"
+    "usage: gwpdf render IN.xml -o OUT.pdf|OUT.ofd|OUT.png [--format pdf|ofd|png] [options]\n"
+    "       gwpdf render IN.xml... -o DIR/ [--format pdf|ofd|png] [-j N] [options]\n"
     "       gwpdf fonts [options]\n"
     "       gwpdf import TEXT|FILE.docx -o OUT.xml\n"
     "       gwpdf lint IN.xml [--fix [-o OUT.xml]]\n"
+    "       gwpdf serve [--listen ADDR:PORT] [--workers N] [options]\n"
     "       gwpdf --help | --version\n"
     "\n"
     "Typesets a report written in format v1 (docs/format.md) as a GB/T 9704-2012\n"
@@ -70,10 +98,14 @@ static const char USAGE[] =
     "commands:\n"
     "  render IN.xml -o OUT.pdf   validate IN.xml and write OUT.pdf (written only on success)\n"
     "  render IN.xml -o OUT.ofd   the same pages as an OFD package (GB/T 33190), docs/ofd.md\n"
+    "  render IN.xml -o OUT.png   the same pages as PNG images: OUT.png for one page, else\n"
+    "                             OUT-1.png ... OUT-N.png (N padded to the page count's\n"
+    "                             digits), docs/png.md\n"
     "  render A.xml B.xml -o DIR/ render each into DIR/A.pdf, DIR/B.pdf, loading the fonts once;\n"
     "                             -j N shares the documents among N processes\n"
-    "  --format pdf|ofd           what render writes (default: from OUT's extension, else pdf;\n"
+    "  --format pdf|ofd|png       what render writes (default: from OUT's extension, else pdf;\n"
     "                             for -o DIR/, pdf)\n"
+    "  --dpi N                    PNG: pixels an inch, 18 to 600 (default 150)\n"
     "  fonts                      show the face that serves each font role and where it was found\n"
     "  import TEXT -o OUT.xml     turn a report's plain text (UTF-8 or GB18030) into a format-v1\n"
     "                             source: headings, run-in headings, lists, signature; each\n"
@@ -83,6 +115,12 @@ static const char USAGE[] =
     "  lint IN.xml                report half-width punctuation next to Chinese text, straight\n"
     "                             quotes, unbalanced brackets and quotes, typed heading numbers,\n"
     "                             dates, empty sections, a missing signature (exit 1 if any)\n"
+    "  serve                      the web page and its JSON API on 127.0.0.1:8080 (docs/serve.md):\n"
+    "                             paste or open a text, .docx or source, see the pages, download\n"
+    "                             the PDF; --listen ADDR:PORT, --workers N (at once; default: the\n"
+    "                             cores), --queue N (waiting, 64), --max-body BYTES (32 MiB),\n"
+    "                             --cpu-seconds S (30) and --memory MIB (1024) a worker,\n"
+    "                             --request-timeout S (30)\n"
     "  lint IN.xml --fix [-o OUT] apply the safe fixes (full-width punctuation, paired quotes) to\n"
     "                             IN.xml, or write OUT; each fix listed on stdout\n"
     "\n"
@@ -96,6 +134,8 @@ static const char USAGE[] =
     "  --option glue_num_han      no line break between a number and the Han character after it\n"
     "  --limit NAME=N             change a bound on the input (bytes elements depth text\n"
     "                             paragraph table_cells pages errors); see docs/limits.md\n"
+    "  --confine                  read seals only from the source's folder or below, by relative\n"
+    "                             paths without .. (as attachments always are; serve uses it)\n"
     "  --no-hinting               embed TrueType glyphs without hinting instructions (a\n"
     "                             smaller PDF; see docs/pdf.md)\n"
     "  --verbose                  render: name the stand-in face of each font role after the\n"
@@ -113,6 +153,8 @@ typedef struct cli {
     long jobs;               /* worker processes for several documents */
     const char *output;
     const output_kind *format;   /* --format, or NULL: from the output's name */
+    output_options out;      /* --dpi */
+    bool dpi_set;            /* --dpi was given (only the PNG output takes it) */
     bool fix;                /* lint --fix */
     bool verbose;            /* render: one warning per stand-in font role */
     gw_font_options fonts;
@@ -197,9 +239,22 @@ static int parse_format(cli *c, const char *v)
             c->format = &OUTPUTS[i];
             return EXIT_DONE;
         }
-    if (!strcmp(v, "png"))
-        return usage_error("--format %s: the PNG output is not part of this version (pdf, ofd)", v);
-    return usage_error("unknown format '%s' for --format (formats: pdf ofd)", v);
+    return usage_error("unknown format '%s' for --format (formats: pdf ofd png)", v);
+}
+
+static int parse_dpi(cli *c, const char *v)
+{
+    char *end;
+    errno = 0;
+    long n = strtol(v, &end, 10);
+    if (*end || end == v || errno || n < GW_PNG_DPI_MIN || n > GW_PNG_DPI_MAX) {
+        fprintf(stderr, "gwpdf: --dpi expects pixels an inch from %d to %d, got '%s'\n"
+                "(run 'gwpdf --help' for usage)\n", GW_PNG_DPI_MIN, GW_PNG_DPI_MAX, v);
+        return EXIT_USAGE;
+    }
+    c->out.dpi = (int)n;
+    c->dpi_set = true;
+    return EXIT_DONE;
 }
 
 /* The output a file name's extension names (case aside), or NULL. */
@@ -220,7 +275,7 @@ static int parse_args(cli *c, int argc, char **argv)
         const char *a = argv[i];
         if (!strcmp(a, "-o") || !strcmp(a, "--font") || !strcmp(a, "--fonts-dir") ||
             !strcmp(a, "--profile") || !strcmp(a, "--option") || !strcmp(a, "--limit") ||
-            !strcmp(a, "-j") || !strcmp(a, "--format")) {
+            !strcmp(a, "-j") || !strcmp(a, "--format") || !strcmp(a, "--dpi")) {
             if (i + 1 >= argc)
                 return usage_error("%s needs a value", a);
             const char *v = argv[++i];
@@ -242,6 +297,10 @@ static int parse_args(cli *c, int argc, char **argv)
                 return EXIT_USAGE;
             else if (!strcmp(a, "--format") && parse_format(c, v) != EXIT_DONE)
                 return EXIT_USAGE;
+            else if (!strcmp(a, "--dpi") && parse_dpi(c, v) != EXIT_DONE)
+                return EXIT_USAGE;
+        } else if (!strcmp(a, "--confine")) {
+            c->layout.confine_files = true;
         } else if (!strcmp(a, "--no-hinting")) {
             c->fonts.drop_hinting = true;
         } else if (!strcmp(a, "--fix")) {
@@ -298,7 +357,7 @@ static int cmd_fonts(const cli *c)
     return EXIT_DONE;
 }
 
-/* model → layout → PDF or OFD for one document with fonts already open; the
+/* model → layout → PDF, OFD or PNG for one document with fonts already open; the
  * exit status.  Pages go to the output as they are laid out and are freed at
  * once, so memory holds the document model, the fonts and a page or so. */
 static int render_one(const cli *c, const char *input, const char *output, gw_fontset *fs,
@@ -316,7 +375,7 @@ static int render_one(const cli *c, const char *input, const char *output, gw_fo
     gw_layout_options lo = c->layout;
     lo.max_pages = c->limits.pages;
     const output_kind *kind = c->format;
-    void *out = kind->begin(&doc->meta, output, diag);
+    void *out = kind->begin(&c->out, &doc->meta, output, diag);
     int status = EXIT_USAGE;
     if (out) {
         if (gw_layout_stream(doc, fs, &lo, kind->page, out, diag) != 0) {
@@ -347,7 +406,8 @@ static int render_counted(const cli *c, const char *input, const char *output, g
     return status;
 }
 
-/* DIR/NAME.pdf (or .ofd) for DIR/…/NAME.xml; caller frees. */
+/* DIR/NAME.pdf (or .ofd, .png: the PNG output makes DIR/NAME-N.png of it
+ * for several pages) for DIR/…/NAME.xml; caller frees. */
 static char *output_in(const char *dir, const char *input, const output_kind *kind)
 {
     const char *base = strrchr(input, '/');
@@ -466,6 +526,11 @@ static int choose_format(cli *c, bool to_dir)
     }
     if (!c->format)
         c->format = named ? named : &OUTPUTS[0];
+    if (c->dpi_set && strcmp(c->format->name, "png") != 0) {
+        fprintf(stderr, "gwpdf: --dpi is the resolution of PNG images, but the output is %s\n"
+                "(run 'gwpdf --help' for usage)\n", c->format->name);
+        return EXIT_USAGE;
+    }
     return EXIT_DONE;
 }
 
@@ -606,6 +671,105 @@ static int cmd_lint(const cli *c)
     return status;
 }
 
+/* serve's own options and their values; false when `a` is none of them. */
+static bool parse_serve_option(gw_serve_options *so, const char *a, const char *v, int *status)
+{
+    static const struct { const char *name; long min, max; size_t offset; } NUMBERS[] = {
+        { "--workers", 1, 256, offsetof(gw_serve_options, workers) },
+        { "--queue", 0, 4096, offsetof(gw_serve_options, queue) },
+        { "--max-body", 1024, 1L << 32, offsetof(gw_serve_options, max_body) },
+        { "--cpu-seconds", 1, 3600, offsetof(gw_serve_options, cpu_seconds) },
+        { "--memory", 64, 1L << 20, offsetof(gw_serve_options, memory_mib) },
+        { "--request-timeout", 1, 3600, offsetof(gw_serve_options, request_timeout) },
+    };
+    if (!strcmp(a, "--listen")) {
+        so->listen = v;
+        return true;
+    }
+    for (size_t i = 0; i < sizeof NUMBERS / sizeof NUMBERS[0]; i++) {
+        if (strcmp(a, NUMBERS[i].name) != 0)
+            continue;
+        char *end;
+        long n = strtol(v, &end, 10);
+        if (*end || end == v || n < NUMBERS[i].min || n > NUMBERS[i].max) {
+            fprintf(stderr, "gwpdf: %s expects a number from %ld to %ld, got '%s'\n"
+                    "(run 'gwpdf --help' for usage)\n", a, NUMBERS[i].min, NUMBERS[i].max, v);
+            *status = EXIT_USAGE;
+        }
+        *(long *)((char *)so + NUMBERS[i].offset) = n;
+        return true;
+    }
+    return false;
+}
+
+/* The options a worker is run with: those that choose fonts and bound the input. */
+static bool is_worker_option(const char *a)
+{
+    return !strcmp(a, "--font") || !strcmp(a, "--fonts-dir") || !strcmp(a, "--profile") ||
+           !strcmp(a, "--option") || !strcmp(a, "--limit") || !strcmp(a, "--no-hinting");
+}
+
+/* serve [--listen ADDR:PORT] [--workers N] … [font and limit options]: the
+ * web page and its API (docs/serve.md), until SIGINT or SIGTERM. */
+static int cmd_serve(cli *c, int argc, char **argv)
+{
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    gw_serve_options so = {
+        .listen = "127.0.0.1:8080", .workers = cores > 0 ? cores : 1, .queue = 64,
+        .max_body = 32L << 20, .cpu_seconds = 30, .memory_mib = 1024, .request_timeout = 30,
+        .version = GWPDF_VERSION,
+    };
+#if defined(__SANITIZE_ADDRESS__)
+    so.memory_mib = 0;   /* AddressSanitizer reserves terabytes of address space */
+#endif
+    /* argv[0] and "serve", then the worker options, checked by parse_args. */
+    char **checked = calloc((size_t)argc + 1, sizeof *checked);
+    if (!checked) {
+        fputs("gwpdf: out of memory\n", stderr);
+        return EXIT_USAGE;
+    }
+    int n = 0, status = EXIT_DONE;
+    checked[n++] = argv[0];
+    checked[n++] = argv[1];
+    for (int i = 2; i < argc && status == EXIT_DONE; i++) {
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (v && parse_serve_option(&so, argv[i], v, &status)) {
+            i++;
+        } else if (is_worker_option(argv[i])) {
+            checked[n++] = argv[i];
+            if (strcmp(argv[i], "--no-hinting") != 0 && v)
+                checked[n++] = argv[++i];
+        } else {
+            status = usage_error("serve does not take '%s' (serve options: --listen --workers "
+                                 "--queue --max-body --cpu-seconds --memory --request-timeout, "
+                                 "and the font and limit options of render)", argv[i]);
+        }
+    }
+    if (status == EXIT_DONE)
+        status = parse_args(c, n, checked);
+    char exe[PATH_MAX];
+    ssize_t len = status == EXIT_DONE ? readlink("/proc/self/exe", exe, sizeof exe - 1) : -1;
+    if (status == EXIT_DONE && len <= 0) {
+        fprintf(stderr, "gwpdf: cannot find its own program file: %s\n", strerror(errno));
+        status = EXIT_USAGE;
+    }
+    gw_diag diag = gw_diag_init(stderr);
+    gw_fontset *fs = status == EXIT_DONE ? gw_fonts_open(&c->fonts, &diag) : NULL;
+    if (fs) {
+        exe[len] = '\0';
+        so.exe = exe;
+        so.worker_args = (const char *const *)checked + 2;
+        so.n_worker_args = (size_t)n - 2;
+        so.fonts = fs;
+        status = gw_serve_run(&so);
+        gw_fonts_close(fs);
+    } else if (status == EXIT_DONE) {
+        status = EXIT_USAGE;
+    }
+    free(checked);
+    return status;
+}
+
 int main(int argc, char **argv)
 {
     for (int i = 1; i < argc; i++) {
@@ -622,13 +786,16 @@ int main(int argc, char **argv)
     c.fonts.fonts_dir = GWPDF_FONTS_DIR;
     c.limits = gw_limits_default();
     c.jobs = 1;
+    c.out.dpi = GW_PNG_DPI_DEFAULT;
     c.inputs = calloc((size_t)argc, sizeof *c.inputs);
     if (!c.inputs) {
         fputs("gwpdf: out of memory\n", stderr);
         return EXIT_USAGE;
     }
     int status;
-    if (parse_args(&c, argc, argv) != EXIT_DONE)
+    if (argc > 1 && !strcmp(argv[1], "serve"))
+        status = cmd_serve(&c, argc, argv);
+    else if (parse_args(&c, argc, argv) != EXIT_DONE)
         status = EXIT_USAGE;
     else if (!c.command)
         status = usage_error("%s", "no command given");

@@ -1,19 +1,17 @@
 /* ziplib — libzip through dlopen (see ziplib.h).  Called by docx.c. */
 #include "ziplib.h"
 
-#include <dlfcn.h>
 #include <stddef.h>
 #include <string.h>
+
+#include "dynlib.h"
 
 #ifndef GW_LIBZIP_SONAME
 #error "GW_LIBZIP_SONAME (the soname of the libzip built against) must be defined"
 #endif
 
 /* Each slot of gw_ziplib and the libzip function it holds. */
-static const struct {
-    const char *symbol;
-    size_t offset;
-} ZIP_SYMBOLS[] = {
+static const gw_dl_symbol ZIP_SYMBOLS[] = {
     { "zip_source_buffer_create", offsetof(gw_ziplib, source_buffer_create) },
     { "zip_source_free", offsetof(gw_ziplib, source_free) },
     { "zip_open_from_source", offsetof(gw_ziplib, open_from_source) },
@@ -37,27 +35,13 @@ static const struct {
 int gw_ziplib_open(gw_ziplib *z, const char **why)
 {
     memset(z, 0, sizeof *z);
-    z->handle = dlopen(GW_LIBZIP_SONAME, RTLD_NOW | RTLD_LOCAL);
-    if (!z->handle) {
-        *why = dlerror();
-        return -1;
-    }
-    for (size_t i = 0; i < sizeof ZIP_SYMBOLS / sizeof ZIP_SYMBOLS[0]; i++) {
-        void *fn = dlsym(z->handle, ZIP_SYMBOLS[i].symbol);
-        if (!fn) {
-            *why = dlerror();
-            gw_ziplib_close(z);
-            return -1;
-        }
-        /* POSIX guarantees a function pointer survives the trip through void *. */
-        memcpy((char *)z + ZIP_SYMBOLS[i].offset, &fn, sizeof fn);
-    }
-    return 0;
+    z->handle = gw_dl_load(GW_LIBZIP_SONAME, z, ZIP_SYMBOLS,
+                           sizeof ZIP_SYMBOLS / sizeof ZIP_SYMBOLS[0], why);
+    return z->handle ? 0 : -1;
 }
 
 void gw_ziplib_close(gw_ziplib *z)
 {
-    if (z->handle)
-        dlclose(z->handle);
+    gw_dl_unload(z->handle);
     memset(z, 0, sizeof *z);
 }

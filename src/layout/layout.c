@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "grow.h"
+#include "path.h"
 #include "linebreak.h"
 #include "title.h"
 #include "utf8.h"
@@ -718,6 +719,13 @@ static bool keep_image(ctx *c, gw_seal_image *img)
 /* A seal or stamp image, kept by the layout; NULL after reporting. */
 static gw_seal_image *load_seal(ctx *c, const gw_seal_ref *ref)
 {
+    if (c->opt && c->opt->confine_files && !gw_path_is_below(ref->src)) {
+        gw_error(c->diag, c->doc->path, ref->pos.line, ref->pos.col,
+                 "seal src=\"%s\" is not a file of the document's folder: here seals are "
+                 "read only from the document's folder or below (a relative path without ..)",
+                 ref->src);
+        return NULL;
+    }
     char *path = seal_path(c->doc, ref->src);
     c->failed |= path == NULL;
     gw_seal_image *img = path ? gw_seal_load(path, c->doc->path, ref->pos.line, ref->pos.col,

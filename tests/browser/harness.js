@@ -7,6 +7,7 @@
 
 const fs = require('fs');
 const http = require('http');
+const net = require('net');
 const path = require('path');
 const puppeteer = require('puppeteer-core');
 
@@ -242,6 +243,87 @@ async function withPage(fn, opts = {}) {
   }
 }
 
+// freePort() resolves with a TCP port of 127.0.0.1 that was free a moment ago: a
+// server listens on port 0, the port the system chose is read, and the server closes.
+// (Another process could take it in between; on a test machine that does not happen.)
+function freePort({ timeout = DEFAULT_TIMEOUT_MS } = {}) {
+  const found = new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+  return withTimeout(found, timeout, 'freePort');
+}
+
+// waitForHttp(url, opts) asks GET url every 100 ms until it answers 200, and resolves
+// with the body as text.  Rejects after opts.timeout (30 s), or as soon as
+// opts.gone() says the server is gone (a function returning an Error or null).
+async function waitForHttp(url, { timeout = 30000, gone = () => null } = {}) {
+  const deadline = Date.now() + timeout;
+  let last = 'no answer';
+  for (;;) {
+    const dead = gone();
+    if (dead) throw dead;
+    try {
+      const body = await new Promise((resolve, reject) => {
+        const req = http.get(url, { timeout: 2000 }, (res) => {
+          const chunks = [];
+          res.on('data', (c) => chunks.push(c));
+          res.on('end', () => (res.statusCode === 200
+            ? resolve(Buffer.concat(chunks).toString('utf8'))
+            : reject(new Error(`HTTP ${res.statusCode}`))));
+        });
+        req.on('timeout', () => req.destroy(new Error('no answer in 2 s')));
+        req.on('error', reject);
+      });
+      return body;
+    } catch (e) {
+      last = describe(e);
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`waitForHttp: ${url} did not answer 200 in ${timeout} ms (last: ${last})`);
+    }
+    await sleep(100);
+  }
+}
+
+// downloadsTo(page, dir) makes Chromium save the page's downloads into dir, and
+// resolves with {next(timeout)}: next() resolves with {file, name} when the next
+// download is complete (Browser.downloadProgress "completed"), or rejects when it is
+// cancelled or does not finish in timeout ms (60 s).
+async function downloadsTo(page, dir) {
+  const session = await page.createCDPSession();
+  await session.send('Browser.setDownloadBehavior',
+    { behavior: 'allow', downloadPath: dir, eventsEnabled: true });
+  const names = new Map(); // guid → suggested file name
+  const waiting = [];
+  const done = [];
+  session.on('Browser.downloadWillBegin', (e) => names.set(e.guid, e.suggestedFilename));
+  session.on('Browser.downloadProgress', (e) => {
+    if (e.state !== 'completed' && e.state !== 'canceled') return;
+    const result = e.state === 'completed'
+      ? { file: path.join(dir, names.get(e.guid) || e.guid), name: names.get(e.guid) }
+      : new Error(`download ${names.get(e.guid) || e.guid} was cancelled`);
+    const w = waiting.shift();
+    if (w) w(result);
+    else done.push(result);
+  });
+  return {
+    next(timeout = DEFAULT_TIMEOUT_MS) {
+      const got = done.length ? Promise.resolve(done.shift())
+        : new Promise((resolve) => waiting.push(resolve));
+      return withTimeout(got.then((r) => {
+        if (r instanceof Error) throw r;
+        return r;
+      }), timeout, 'download');
+    },
+  };
+}
+
 module.exports = {
   DEFAULT_TIMEOUT_MS,
   CHROMIUM,
@@ -251,4 +333,7 @@ module.exports = {
   withPage,
   withTimeout,
   sleep,
+  freePort,
+  waitForHttp,
+  downloadsTo,
 };

@@ -88,9 +88,10 @@ gw "$SRC/content" render "$REPORT" -o "$SCRATCH/x.pdf" --format ofd
 ((RC == 2)) && grep -q 'names a .pdf file, but --format says ofd' "$SCRATCH/stderr" ||
   fail "-o x.pdf --format ofd: exit $RC, $(head -c 200 "$SCRATCH/stderr")"
 [[ -e $SCRATCH/x.pdf ]] && fail "-o x.pdf --format ofd wrote a file"
-gw "$SRC/content" render "$REPORT" -o "$SCRATCH/x.png" --format png
-((RC == 2)) && grep -q 'PNG output is not part of this version' "$SCRATCH/stderr" ||
-  fail "--format png: exit $RC, $(head -c 200 "$SCRATCH/stderr")"
+gw "$SRC/content" render "$REPORT" -o "$SCRATCH/x.png" --format ofd
+((RC == 2)) && grep -q 'names a .png file, but --format says ofd' "$SCRATCH/stderr" ||
+  fail "-o x.png --format ofd: exit $RC, $(head -c 200 "$SCRATCH/stderr")"
+[[ -e $SCRATCH/x.png ]] && fail "-o x.png --format ofd wrote a file"
 gw "$SRC/content" render "$REPORT" -o /dev/null --format ofd
 ((RC == 0)) && [[ -c /dev/null ]] || fail "-o /dev/null --format ofd: exit $RC"
 printf '<report version="1"><title>坏</title><p>未闭合</report>\n' >"$SCRATCH/bad.xml"
