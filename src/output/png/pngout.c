@@ -21,8 +21,6 @@
 #define _GNU_SOURCE
 #include "pngout.h"
 
-#include <cairo-ft.h>
-#include <cairo.h>
 #include <errno.h>
 #include <math.h>
 #include <png.h>
@@ -38,6 +36,7 @@
 #include <ft2build.h>
 #include FT_FREETYPE_H
 
+#include "cairolib.h"
 #include "fileio.h"
 #include "fonts.h"
 #include "grow.h"
@@ -77,6 +76,7 @@ typedef struct png_extent {
 } png_extent;
 
 struct gw_png_doc {
+    gw_cairo cairo;              /* libcairo, loaded for this document */
     char *name;                  /* the output's name, for messages; owned */
     gw_diag *diag;
     int dpi;
@@ -122,20 +122,20 @@ static void hold_release(void *p)
 }
 
 /* A cairo font face owning `ft` (released with it); NULL with ft freed. */
-static cairo_font_face_t *cairo_face_of(ft_shared *shared, FT_Face ft)
+static cairo_font_face_t *cairo_face_of(const gw_cairo *cl, ft_shared *shared, FT_Face ft)
 {
     ft_hold *h = malloc(sizeof *h);
-    cairo_font_face_t *cf = h ? cairo_ft_font_face_create_for_ft_face(ft, FT_LOAD_NO_BITMAP)
+    cairo_font_face_t *cf = h ? cl->ft_font_face_create_for_ft_face(ft, FT_LOAD_NO_BITMAP)
                               : NULL;
-    if (cf && cairo_font_face_status(cf) == CAIRO_STATUS_SUCCESS) {
+    if (cf && cl->font_face_status(cf) == CAIRO_STATUS_SUCCESS) {
         *h = (ft_hold){ shared, ft };
         shared->refs++;
-        if (cairo_font_face_set_user_data(cf, &HOLD_KEY, h, hold_release) ==
+        if (cl->font_face_set_user_data(cf, &HOLD_KEY, h, hold_release) ==
             CAIRO_STATUS_SUCCESS)
             return cf;
         shared->refs--;
     }
-    cairo_font_face_destroy(cf);
+    cl->font_face_destroy(cf);
     FT_Done_Face(ft);
     free(h);
     return NULL;
@@ -164,7 +164,7 @@ static png_face *face_of(gw_png_doc *d, const gw_face *face)
         d->failed = true;
         return NULL;
     }
-    cairo_font_face_t *cf = cairo_face_of(d->ft, ft);
+    cairo_font_face_t *cf = cairo_face_of(&d->cairo, d->ft, ft);
     if (!cf) {
         fail(d, "out of memory opening a font");
         return NULL;
@@ -182,25 +182,24 @@ int gw_png_pixels(double points, int dpi)
     return px >= 1 && px <= MAX_PIXELS ? (int)px : 0;
 }
 
-static void set_color(cairo_t *cr, uint32_t color)
+static void set_color(const gw_cairo *cl, cairo_t *cr, uint32_t color)
 {
-    cairo_set_source_rgb(cr, ((color >> 16) & 0xFF) / 255.0, ((color >> 8) & 0xFF) / 255.0,
+    cl->set_source_rgb(cr, ((color >> 16) & 0xFF) / 255.0, ((color >> 8) & 0xFF) / 255.0,
                          (color & 0xFF) / 255.0);
 }
 
 /* Points, y down from the frame's top, to pixels: the page, or on a
  * landscape page the frame turned a quarter counter-clockwise. */
-static void frame_matrix(cairo_t *cr, const gw_page *p, int dpi, bool turned)
+static void frame_matrix(const gw_cairo *cl, cairo_t *cr, const gw_page *p, int dpi, bool turned)
 {
     double s = dpi / 72.0;
-    cairo_matrix_t m;
+    /* (u, v) → (xx·u + xy·v + x0, yx·u + yy·v + y0) */
+    cairo_matrix_t m = { .xx = s, .yy = s };
     if (turned)
         /* frame (u, v) = (x, width − y) lands on the page at
          * (width − y, height − x): pixels (s·v, s·(height − u)). */
-        cairo_matrix_init(&m, 0, -s, s, 0, 0, s * p->height);
-    else
-        cairo_matrix_init_scale(&m, s, s);
-    cairo_set_matrix(cr, &m);
+        m = (cairo_matrix_t){ .xy = s, .yx = -s, .y0 = s * p->height };
+    cl->set_matrix(cr, &m);
 }
 
 /* The height of the frame, in points: what y is measured up from. */
@@ -210,50 +209,51 @@ static double frame_height(const gw_page *p, bool turned)
 }
 
 /* The seal's one-bit mask (rows top to bottom, MSB first) as an A8 surface. */
-static cairo_surface_t *mask_surface(const gw_seal_image *img)
+static cairo_surface_t *mask_surface(const gw_cairo *cl, const gw_seal_image *img)
 {
-    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_A8, img->width, img->height);
-    if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS)
+    cairo_surface_t *s = cl->image_surface_create(CAIRO_FORMAT_A8, img->width, img->height);
+    if (cl->surface_status(s) != CAIRO_STATUS_SUCCESS)
         return s;
-    cairo_surface_flush(s);
-    unsigned char *px = cairo_image_surface_get_data(s);
-    int stride = cairo_image_surface_get_stride(s);
+    cl->surface_flush(s);
+    unsigned char *px = cl->image_surface_get_data(s);
+    int stride = cl->image_surface_get_stride(s);
     for (int y = 0; y < img->height; y++) {
         const uint8_t *bits = img->mask + (size_t)y * img->stride;
         unsigned char *row = px + (size_t)y * (size_t)stride;
         for (int x = 0; x < img->width; x++)
             row[x] = (bits[x >> 3] >> (7 - (x & 7)) & 1) ? 0xFF : 0;
     }
-    cairo_surface_mark_dirty(s);
+    cl->surface_mark_dirty(s);
     return s;
 }
 
 /* A seal: its mask painted in its ink over the square (x, y, size). */
 static int draw_image(gw_png_doc *d, cairo_t *cr, const gw_image_place *im, double hf)
 {
+    const gw_cairo *cl = &d->cairo;
     const gw_seal_image *img = im->image;
     if (img->width <= 0 || img->height <= 0)
         return fail(d, "a seal image without pixels");
-    cairo_surface_t *mask = mask_surface(img);
-    if (cairo_surface_status(mask) != CAIRO_STATUS_SUCCESS) {
-        cairo_surface_destroy(mask);
+    cairo_surface_t *mask = mask_surface(cl, img);
+    if (cl->surface_status(mask) != CAIRO_STATUS_SUCCESS) {
+        cl->surface_destroy(mask);
         return fail(d, "out of memory drawing a seal");
     }
-    cairo_save(cr);
-    cairo_translate(cr, im->x, hf - im->y - im->size);
-    cairo_scale(cr, im->size / img->width, im->size / img->height);
+    cl->save(cr);
+    cl->translate(cr, im->x, hf - im->y - im->size);
+    cl->scale(cr, im->size / img->width, im->size / img->height);
     /* Inside the square only, its edge pixels as inked as its inner ones
      * (the smoothing would otherwise fade them into what lies outside). */
-    cairo_rectangle(cr, 0, 0, img->width, img->height);
-    cairo_clip(cr);
-    cairo_set_source_rgb(cr, img->red, img->green, img->blue);
-    cairo_pattern_t *pat = cairo_pattern_create_for_surface(mask);
-    cairo_pattern_set_filter(pat, CAIRO_FILTER_GOOD);
-    cairo_pattern_set_extend(pat, CAIRO_EXTEND_PAD);
-    cairo_mask(cr, pat);
-    cairo_pattern_destroy(pat);
-    cairo_restore(cr);
-    cairo_surface_destroy(mask);
+    cl->rectangle(cr, 0, 0, img->width, img->height);
+    cl->clip(cr);
+    cl->set_source_rgb(cr, img->red, img->green, img->blue);
+    cairo_pattern_t *pat = cl->pattern_create_for_surface(mask);
+    cl->pattern_set_filter(pat, CAIRO_FILTER_GOOD);
+    cl->pattern_set_extend(pat, CAIRO_EXTEND_PAD);
+    cl->mask(cr, pat);
+    cl->pattern_destroy(pat);
+    cl->restore(cr);
+    cl->surface_destroy(mask);
     return 0;
 }
 
@@ -276,18 +276,19 @@ static size_t run_end(const gw_page *p, size_t i, size_t to)
  * above downwards put every glyph on the PDF's row and within half a pixel
  * of its column, and within a pixel of the layout's position
  * (docs/png.md). */
-static cairo_glyph_t snapped(cairo_t *cr, FT_UInt gid, double u, double v)
+static cairo_glyph_t snapped(const gw_cairo *cl, cairo_t *cr, FT_UInt gid, double u, double v)
 {
-    cairo_user_to_device(cr, &u, &v);
+    cl->user_to_device(cr, &u, &v);
     u = floor(u + 0.5);
     v = floor(v + 1e-7);
-    cairo_device_to_user(cr, &u, &v);
+    cl->device_to_user(cr, &u, &v);
     return (cairo_glyph_t){ gid, u, v };
 }
 
 /* One run at the layout's positions; synthetic bold filled and stroked. */
 static int draw_run(gw_png_doc *d, cairo_t *cr, const gw_page *p, size_t i, size_t j, double hf)
 {
+    const gw_cairo *cl = &d->cairo;
     const gw_glyph *a = &p->glyphs[i];
     png_face *pf = face_of(d, a->face);
     if (!pf)
@@ -303,20 +304,20 @@ static int draw_run(gw_png_doc *d, cairo_t *cr, const gw_page *p, size_t i, size
             d->failed = true;
             return -1;
         }
-        d->run[k - i] = snapped(cr, gid, g->x, hf - g->y);
+        d->run[k - i] = snapped(cl, cr, gid, g->x, hf - g->y);
     }
-    cairo_set_font_face(cr, pf->cairo);
-    cairo_set_font_size(cr, a->size);
-    set_color(cr, a->color);
+    cl->set_font_face(cr, pf->cairo);
+    cl->set_font_size(cr, a->size);
+    set_color(cl, cr, a->color);
     if (!a->fake_bold) {
-        cairo_show_glyphs(cr, d->run, (int)(j - i));
+        cl->show_glyphs(cr, d->run, (int)(j - i));
         return 0;
     }
-    cairo_new_path(cr);
-    cairo_glyph_path(cr, d->run, (int)(j - i));
-    cairo_fill_preserve(cr);
-    cairo_set_line_width(cr, BOLD_STROKE * a->size);
-    cairo_stroke(cr);
+    cl->new_path(cr);
+    cl->glyph_path(cr, d->run, (int)(j - i));
+    cl->fill_preserve(cr);
+    cl->set_line_width(cr, BOLD_STROKE * a->size);
+    cl->stroke(cr);
     return 0;
 }
 
@@ -342,19 +343,19 @@ static void snap_span(double *a, double *b)
 }
 
 /* The rule's ends in device pixels. */
-static void device_ends(cairo_t *cr, const gw_rule *r, double hf, double *x0, double *y0,
+static void device_ends(const gw_cairo *cl, cairo_t *cr, const gw_rule *r, double hf, double *x0, double *y0,
                         double *x1, double *y1)
 {
     *x0 = r->x0, *y0 = hf - r->y0, *x1 = r->x1, *y1 = hf - r->y1;
-    cairo_user_to_device(cr, x0, y0);
-    cairo_user_to_device(cr, x1, y1);
+    cl->user_to_device(cr, x0, y0);
+    cl->user_to_device(cr, x1, y1);
 }
 
 /* Neither along a row nor along a column of pixels. */
-static bool slanted(cairo_t *cr, const gw_rule *r, double hf)
+static bool slanted(const gw_cairo *cl, cairo_t *cr, const gw_rule *r, double hf)
 {
     double x0, y0, x1, y1;
-    device_ends(cr, r, hf, &x0, &y0, &x1, &y1);
+    device_ends(cl, cr, r, hf, &x0, &y0, &x1, &y1);
     return fabs(y1 - y0) >= 1e-6 && fabs(x1 - x0) >= 1e-6;
 }
 
@@ -363,11 +364,11 @@ static bool slanted(cairo_t *cr, const gw_rule *r, double hf)
  * pixels — the stroke adjustment PDF rasterisers make (poppler's among
  * them), so a 0.5 pt table line is one solid pixel, not two grey ones.  A
  * rule of no length adds nothing, as its stroke would ink nothing. */
-static void add_adjusted(cairo_t *cr, const gw_rule *r, double hf)
+static void add_adjusted(const gw_cairo *cl, cairo_t *cr, const gw_rule *r, double hf)
 {
     double x0, y0, x1, y1, hx = r->width / 2, hy = 0;
-    device_ends(cr, r, hf, &x0, &y0, &x1, &y1);
-    cairo_user_to_device_distance(cr, &hx, &hy);
+    device_ends(cl, cr, r, hf, &x0, &y0, &x1, &y1);
+    cl->user_to_device_distance(cr, &hx, &hy);
     double half = hypot(hx, hy);
     bool across = fabs(y1 - y0) < 1e-6;
     if (across && fabs(x1 - x0) < 1e-6)
@@ -382,43 +383,44 @@ static void add_adjusted(cairo_t *cr, const gw_rule *r, double hf)
     }
     snap_span(&ax, &bx);
     snap_span(&ay, &by);
-    cairo_save(cr);
-    cairo_identity_matrix(cr);
-    cairo_rectangle(cr, ax, ay, bx - ax, by - ay);
-    cairo_restore(cr);
+    cl->save(cr);
+    cl->identity_matrix(cr);
+    cl->rectangle(cr, ax, ay, bx - ax, by - ay);
+    cl->restore(cr);
 }
 
 /* Rules [i, j), which share colour and width, as the PDF strokes them: one
  * path (where two cross, the crossing is inked once), the rules along rows
  * and columns on whole pixels, a slanted one stroked as it is. */
-static void draw_rule_group(cairo_t *cr, const gw_page *p, size_t i, size_t j, double hf)
+static void draw_rule_group(const gw_cairo *cl, cairo_t *cr, const gw_page *p, size_t i, size_t j,
+                            double hf)
 {
-    set_color(cr, p->rules[i].color);
-    cairo_new_path(cr);
+    set_color(cl, cr, p->rules[i].color);
+    cl->new_path(cr);
     for (size_t k = i; k < j; k++)
-        if (!slanted(cr, &p->rules[k], hf))
-            add_adjusted(cr, &p->rules[k], hf);
-    cairo_fill(cr);
+        if (!slanted(cl, cr, &p->rules[k], hf))
+            add_adjusted(cl, cr, &p->rules[k], hf);
+    cl->fill(cr);
     for (size_t k = i; k < j; k++) {
         const gw_rule *r = &p->rules[k];
-        if (slanted(cr, r, hf)) {
-            cairo_move_to(cr, r->x0, hf - r->y0);
-            cairo_line_to(cr, r->x1, hf - r->y1);
+        if (slanted(cl, cr, r, hf)) {
+            cl->move_to(cr, r->x0, hf - r->y0);
+            cl->line_to(cr, r->x1, hf - r->y1);
         }
     }
-    cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT);
-    cairo_set_line_width(cr, p->rules[i].width);
-    cairo_stroke(cr);
+    cl->set_line_cap(cr, CAIRO_LINE_CAP_BUTT);
+    cl->set_line_width(cr, p->rules[i].width);
+    cl->stroke(cr);
 }
 
-static void draw_rules(cairo_t *cr, const gw_page *p, double hf)
+static void draw_rules(const gw_cairo *cl, cairo_t *cr, const gw_page *p, double hf)
 {
     for (size_t i = 0; i < p->n_rules;) {
         size_t j = i + 1;
         while (j < p->n_rules && p->rules[j].color == p->rules[i].color &&
                p->rules[j].width == p->rules[i].width)
             j++;
-        draw_rule_group(cr, p, i, j, hf);
+        draw_rule_group(cl, cr, p, i, j, hf);
         i = j;
     }
 }
@@ -427,33 +429,34 @@ static void draw_rules(cairo_t *cr, const gw_page *p, double hf)
 static int draw_frame(gw_png_doc *d, cairo_t *cr, const gw_page *p, size_t body)
 {
     double hf = frame_height(p, p->landscape);
-    frame_matrix(cr, p, d->dpi, p->landscape);
+    frame_matrix(&d->cairo, cr, p, d->dpi, p->landscape);
     for (size_t i = 0; i < p->n_images; i++)
         if (draw_image(d, cr, &p->images[i], hf) != 0)
             return -1;
     if (draw_glyphs(d, cr, p, 0, body, hf) != 0)
         return -1;
-    draw_rules(cr, p, hf);
+    draw_rules(&d->cairo, cr, p, hf);
     return 0;
 }
 
 static int draw_page(gw_png_doc *d, cairo_t *cr, const gw_page *p)
 {
-    cairo_set_source_rgb(cr, 1, 1, 1);
-    cairo_paint(cr);
-    cairo_set_font_options(cr, d->font_options);
+    const gw_cairo *cl = &d->cairo;
+    cl->set_source_rgb(cr, 1, 1, 1);
+    cl->paint(cr);
+    cl->set_font_options(cr, d->font_options);
     /* The page number comes last and stays upright on a landscape page. */
     size_t body = p->n_glyphs;
     while (body > 0 && p->glyphs[body - 1].role == GW_ROLE_PAGENUM)
         body--;
     if (draw_frame(d, cr, p, body) != 0)
         return -1;
-    frame_matrix(cr, p, d->dpi, false);
+    frame_matrix(cl, cr, p, d->dpi, false);
     if (draw_glyphs(d, cr, p, body, p->n_glyphs, p->height) != 0)
         return -1;
-    if (cairo_status(cr) != CAIRO_STATUS_SUCCESS) {
+    if (cl->status(cr) != CAIRO_STATUS_SUCCESS) {
         gw_error(d->diag, d->name, 0, 0, "page %zu: cairo: %s", d->n_pages + 1,
-                 cairo_status_to_string(cairo_status(cr)));
+                 cl->status_to_string(cl->status(cr)));
         d->failed = true;
         return -1;
     }
@@ -463,6 +466,7 @@ static int draw_page(gw_png_doc *d, cairo_t *cr, const gw_page *p)
 /* The page drawn on a new RGB surface; NULL after reporting. */
 static cairo_surface_t *page_surface(gw_png_doc *d, const gw_page *p)
 {
+    const gw_cairo *cl = &d->cairo;
     int w = gw_png_pixels(p->width, d->dpi), h = gw_png_pixels(p->height, d->dpi);
     if (!w || !h) {
         gw_error(d->diag, d->name, 0, 0, "page %zu: %g × %g pt at %d dpi is not 1 to %d pixels "
@@ -470,17 +474,17 @@ static cairo_surface_t *page_surface(gw_png_doc *d, const gw_page *p)
         d->failed = true;
         return NULL;
     }
-    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
-    cairo_t *cr = cairo_create(s);
-    int rc = cairo_status(cr) == CAIRO_STATUS_SUCCESS ? 0 : fail(d, "out of memory drawing a page");
+    cairo_surface_t *s = cl->image_surface_create(CAIRO_FORMAT_RGB24, w, h);
+    cairo_t *cr = cl->create(s);
+    int rc = cl->status(cr) == CAIRO_STATUS_SUCCESS ? 0 : fail(d, "out of memory drawing a page");
     if (rc == 0)
         rc = draw_page(d, cr, p);
-    cairo_destroy(cr);
+    cl->destroy(cr);
     if (rc != 0) {
-        cairo_surface_destroy(s);
+        cl->surface_destroy(s);
         return NULL;
     }
-    cairo_surface_flush(s);
+    cl->surface_flush(s);
     return s;
 }
 
@@ -559,14 +563,14 @@ static void rgb_row(const unsigned char *src, int width, png_bytep out)
 
 /* The encoding proper, in a frame of its own: nothing local to it changes
  * between the setjmp and a longjmp from libpng's error handler. */
-static bool encode(png_structp png, png_infop info, png_failure *failure, png_sink *sink,
-                   cairo_surface_t *s, int dpi, png_bytep row)
+static bool encode(const gw_cairo *cl, png_structp png, png_infop info, png_failure *failure,
+                   png_sink *sink, cairo_surface_t *s, int dpi, png_bytep row)
 {
     if (setjmp(failure->jump) != 0)
         return false;
-    int w = cairo_image_surface_get_width(s), h = cairo_image_surface_get_height(s);
-    int stride = cairo_image_surface_get_stride(s);
-    const unsigned char *px = cairo_image_surface_get_data(s);
+    int w = cl->image_surface_get_width(s), h = cl->image_surface_get_height(s);
+    int stride = cl->image_surface_get_stride(s);
+    const unsigned char *px = cl->image_surface_get_data(s);
     png_set_write_fn(png, sink, sink_write, sink_flush);
     png_set_IHDR(png, info, (png_uint_32)w, (png_uint_32)h, 8, PNG_COLOR_TYPE_RGB,
                  PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
@@ -593,7 +597,7 @@ static bool encode(png_structp png, png_infop info, png_failure *failure, png_si
 static int store_png(gw_png_doc *d, cairo_surface_t *s)
 {
     png_sink *sink = calloc(1, sizeof *sink);
-    png_bytep row = malloc((size_t)cairo_image_surface_get_width(s) * 3);
+    png_bytep row = malloc((size_t)d->cairo.image_surface_get_width(s) * 3);
     if (!sink || !row ||
         !gw_grow(&d->pages, &d->cap_pages, d->n_pages + 1, sizeof *d->pages)) {
         free(sink);
@@ -605,7 +609,7 @@ static int store_png(gw_png_doc *d, cairo_surface_t *s)
     png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &failure, on_png_error,
                                               on_png_warning);
     png_infop info = png ? png_create_info_struct(png) : NULL;
-    bool ok = info && encode(png, info, &failure, sink, s, d->dpi, row);
+    bool ok = info && encode(&d->cairo, png, info, &failure, sink, s, d->dpi, row);
     if (png)
         png_destroy_write_struct(&png, info ? &info : NULL);
     sink_drain(sink);
@@ -638,7 +642,7 @@ int gw_png_add_page(gw_png_doc *d, const gw_page *page)
     if (!s)
         return -1;
     int rc = store_png(d, s);
-    cairo_surface_destroy(s);
+    d->cairo.surface_destroy(s);
     return rc;
 }
 
@@ -662,26 +666,28 @@ void gw_png_discard(gw_png_doc *d)
     if (!d)
         return;
     for (size_t i = 0; i < d->n_faces; i++)
-        cairo_font_face_destroy(d->faces[i].cairo);
+        d->cairo.font_face_destroy(d->faces[i].cairo);
     free(d->faces);
     shared_release(d->ft);
-    cairo_font_options_destroy(d->font_options);
+    if (d->font_options)
+        d->cairo.font_options_destroy(d->font_options);
     free(d->run);
     free(d->pages);
     if (d->fd >= 0)
         close(d->fd);
     free(d->name);
+    gw_cairo_close(&d->cairo);
     free(d);
 }
 
 /* Grey antialiasing and no hinting of outlines or metrics: the glyphs stay
  * where the layout put them, drawn as the PDF's rasterisers draw them. */
-static cairo_font_options_t *font_options(void)
+static cairo_font_options_t *font_options(const gw_cairo *cl)
 {
-    cairo_font_options_t *o = cairo_font_options_create();
-    cairo_font_options_set_antialias(o, CAIRO_ANTIALIAS_GRAY);
-    cairo_font_options_set_hint_style(o, CAIRO_HINT_STYLE_NONE);
-    cairo_font_options_set_hint_metrics(o, CAIRO_HINT_METRICS_OFF);
+    cairo_font_options_t *o = cl->font_options_create();
+    cl->font_options_set_antialias(o, CAIRO_ANTIALIAS_GRAY);
+    cl->font_options_set_hint_style(o, CAIRO_HINT_STYLE_NONE);
+    cl->font_options_set_hint_metrics(o, CAIRO_HINT_METRICS_OFF);
     return o;
 }
 
@@ -700,6 +706,12 @@ gw_png_doc *gw_png_begin(const char *name, int dpi, gw_diag *diag)
         gw_png_discard(d);
         return NULL;
     }
+    const char *why = NULL;
+    if (gw_cairo_open(&d->cairo, &why) != 0) {
+        gw_error(diag, name, 0, 0, "cannot load cairo (Debian's libcairo2): %s", why ? why : "?");
+        gw_png_discard(d);
+        return NULL;
+    }
     if (FT_Init_FreeType(&d->ft->lib) != 0) {
         free(d->ft);
         d->ft = NULL;
@@ -708,8 +720,8 @@ gw_png_doc *gw_png_begin(const char *name, int dpi, gw_diag *diag)
         return NULL;
     }
     d->ft->refs = 1;
-    d->font_options = font_options();
-    if (cairo_font_options_status(d->font_options) != CAIRO_STATUS_SUCCESS) {
+    d->font_options = font_options(&d->cairo);
+    if (d->cairo.font_options_status(d->font_options) != CAIRO_STATUS_SUCCESS) {
         gw_error(diag, name, 0, 0, "out of memory starting the PNG output");
         gw_png_discard(d);
         return NULL;
