@@ -1,11 +1,13 @@
 /* dynlib — a shared library loaded when it is first needed, its functions
  * looked up into a table of pointers.  gwpdf links every library its common
  * path needs, but those only one command uses (libzip for a .docx import,
- * libmicrohttpd for serve) are opened this way: linked in, their loading and
- * relocation would be paid by every start of every command — and the server's
- * workers start once a request (docs/performance.md).
+ * libmicrohttpd for serve, cairo for the PNG output) are opened this way:
+ * linked in, their loading and relocation would be paid by every start of
+ * every command — and the server's workers start once a request
+ * (docs/performance.md).
  *
- * Used by src/import/ziplib.c and src/server/mhdlib.c. */
+ * Used by src/import/ziplib.c, src/server/mhdlib.c and
+ * src/output/png/cairolib.c. */
 #ifndef GW_DYNLIB_H
 #define GW_DYNLIB_H
 

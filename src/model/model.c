@@ -68,6 +68,15 @@ typedef struct sink {
 static void report_xml_error(const sink *sk, const xmlError *e)
 {
     const char *msg = e->message ? e->message : "unknown XML error";
+    if (e->code == XML_ERR_NO_MEMORY) {
+        /* libxml2 names only the function that failed ("xmlSAX2Characters"),
+         * and its later errors (such as "Extra content at the end of the
+         * document") follow from the allocation, not from the source. */
+        gw_error(sk->diag, sk->name, e->line > 0 ? e->line : 0, e->int2 > 0 ? e->int2 : 0,
+                 "out of memory while reading the XML (in libxml2's %s); the messages after "
+                 "this one follow from it", msg);
+        return;
+    }
     size_t n = strlen(msg);
     while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == '\r' || msg[n - 1] == ' '))
         n--;

@@ -1022,6 +1022,48 @@ static int make_tmp(server *srv)
     return 0;
 }
 
+/* Before serving: a worker under the limits renders a page with every font
+ * role, so a --memory too small to map the fonts (they are mapped whole for
+ * subsetting) or fonts that cannot be found stop the server at its start,
+ * not every request later with a puzzling error. */
+static int probe_workers(server *srv)
+{
+    static const char PROBE[] =
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<report version=\"1\">\n"
+        "<label>附件1</label><title>试排</title>\n<section><heading>一级标题</heading>\n"
+        "<section><heading>二级标题</heading><p>正文 2024 年。</p></section></section>\n"
+        "<signature><issuer>某某局</issuer><date>2024-01-01</date></signature>\n</report>\n";
+    char dir[PATH_MAX];
+    if (gw_workdir_make(srv->tmp, "probe-", dir) != 0)
+        return -1;
+    int fd = gw_workdir_create(dir, "probe.xml");
+    bool written = fd >= 0 && write(fd, PROBE, sizeof PROBE - 1) == (ssize_t)(sizeof PROBE - 1);
+    if (fd >= 0)
+        close(fd);
+    request rq = { .srv = srv, .route = ROUTE_RENDER, .format = "pdf" };
+    snprintf(rq.name, sizeof rq.name, "probe.xml");
+    char *name = rq.name;
+    rq.names[0] = name;
+    rq.n_names = 1;
+    work w;
+    build_command(&rq, &w);
+    gw_job_result r = { 0 };
+    int rc = written ? gw_job_run(srv->opt->exe, (char *const *)w.argv, dir, &srv->limits, NULL,
+                                  &r) : -1;
+    char buf[400];
+    const char *trouble = rc == 0 ? job_trouble(&r, srv, buf, sizeof buf) : "cannot write it";
+    if (rc != 0 || trouble || r.exit_status != 0) {
+        fprintf(stderr, "gwpdf serve: a worker cannot render a one-page document within the "
+                "limits (--memory %ld MiB, --cpu-seconds %ld)%s%s; it said:\n%s",
+                srv->opt->memory_mib, srv->opt->cpu_seconds, trouble ? ": " : "",
+                trouble ? trouble : "", r.err ? r.err : "");
+        rc = -1;
+    }
+    gw_job_result_free(&r);
+    gw_workdir_remove(dir);
+    return rc;
+}
+
 int gw_serve_run(const gw_serve_options *opt)
 {
     server srv = { .opt = opt };
@@ -1043,6 +1085,12 @@ int gw_serve_run(const gw_serve_options *opt)
     }
     srv.fonts_json = fonts_json(opt->fonts);
     if (!srv.fonts_json || make_tmp(&srv) != 0) {
+        free(srv.fonts_json);
+        gw_mhd_close(&srv.mhd);
+        return 2;
+    }
+    if (probe_workers(&srv) != 0) {
+        gw_workdir_remove(srv.tmp);
         free(srv.fonts_json);
         gw_mhd_close(&srv.mhd);
         return 2;

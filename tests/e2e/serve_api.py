@@ -247,8 +247,7 @@ def test_errors_of_the_request(s):
 
 
 def bomb_source(paragraphs):
-    """A source of paragraphs × 18 000 characters of text: some 3.6 million for 200,
-    within the text limit, seconds of work for a build with sanitizers."""
+    """A source of paragraphs × 18 000 characters of text (some 14 pages each)."""
     para = '<p>' + '经费使用情况良好，' * 2000 + '</p>\n'
     return ('<?xml version="1.0"?>\n<report version="1"><title>压力</title>\n'
             + para * paragraphs + '</report>\n').encode()
@@ -279,12 +278,13 @@ def test_abuse_beside_normal_work(s):
     slow = {}
     t = threading.Thread(target=slow_client, args=(s.port, slow))
     t.start()
-    # A render bomb: within the input limits, more processor time than a worker has.
-    bomb = bomb_source(200)
+    # A render bomb: within the input limits, more processor time than a worker has
+    # (hundreds of pages at 600 dpi).
+    bomb = bomb_source(20)
     bomb_res = {}
 
     def render_bomb():
-        st, _, body, dt = s.request('POST', '/api/render?format=pdf&name=bomb.xml', bomb)
+        st, _, body, dt = s.request('POST', '/api/render?format=png&dpi=600&name=bomb.xml', bomb)
         bomb_res.update(status=st, body=body, seconds=dt)
 
     b = threading.Thread(target=render_bomb)
@@ -312,8 +312,9 @@ def test_full_queue(s):
     it has run a second it moves to the background and the next request is served."""
     src = read(os.path.join(CONTENT, 'zengcheng-2022-budget-self-evaluation.xml'))
     first = {}
+    # Hundreds of pages drawn at 600 dpi: far more than 4 s of work in any build.
     t = threading.Thread(target=lambda: first.update(
-        r=s.request('POST', '/api/render?format=pdf', bomb_source(200))))
+        r=s.request('POST', '/api/render?format=png&dpi=600', bomb_source(20))))
     t.start()
     time.sleep(0.4)
     st, h, body, _ = s.request('POST', '/api/render?format=pdf', src)
@@ -325,7 +326,9 @@ def test_full_queue(s):
     check(st == 200, f'a long job in the background leaves its slot: got {st}')
     check(t.is_alive(), 'the long document was still running while another was served')
     t.join(timeout=200)
-    check(first.get('r', (0,))[0] == 422, f'the long document ends at its CPU limit: {first}')
+    r = first.get('r', (0, {}, b'', 0))
+    check(r[0] == 422 and b'processor time' in r[2],
+          f'the long document ends at its CPU limit: {r[0]} {r[2][:200]!r}')
     st, _, _, _ = s.request('POST', '/api/render?format=pdf', src)
     check(st == 200, 'after the queue empties, work goes on')
 
@@ -369,6 +372,19 @@ def main():
     p.send_signal(signal.SIGTERM)
     p.wait(timeout=30)
     check('warning' in lines[0] and 'office network' in lines[0], f'0.0.0.0 warns: {lines}')
+    # Limits a worker cannot render within stop the server at its start (a build with
+    # AddressSanitizer sets no memory limit: then it starts, and is stopped here).
+    p = subprocess.Popen([GWPDF, 'serve', '--listen', '127.0.0.1:0', '--memory', '64'],
+                         stderr=subprocess.PIPE, text=True, env=dict(os.environ, TMPDIR=s.tmp))
+    first = p.stderr.readline()
+    if first.startswith('gwpdf serve: http://'):
+        p.send_signal(signal.SIGTERM)
+        print('serve --memory 64: no memory limit in this build (sanitizers)')
+    else:
+        rest = p.stderr.read()
+        check(p.wait(timeout=60) == 2 and 'cannot render a one-page document' in first,
+              f'serve --memory 64 refuses to start: {first!r} {rest[:200]!r}')
+    p.wait(timeout=60)
     bad = subprocess.run([GWPDF, 'serve', '--listen', 'localhost'], capture_output=True,
                          text=True, timeout=30)
     check(bad.returncode == 2 and 'ADDR:PORT' in bad.stderr, 'a malformed --listen: exit 2')

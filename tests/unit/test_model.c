@@ -17,6 +17,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <libxml/xmlmemory.h>
+
 #include "model.h"
 #include "../../src/model/srcpos.h"
 
@@ -281,6 +283,39 @@ static void test_whitespace(void **state)
     assert_text(&doc->blocks[4].text, "全角　空格");       /* U+3000 kept */
     gw_doc_free(doc);
     cap_close(&c);
+}
+
+/* libxml2's reallocations, failing past 64 KiB: a text node that grows beyond
+ * fails the way a worker under the server's memory limit does. */
+static xmlMallocFunc saved_malloc;
+static xmlReallocFunc saved_realloc;
+static xmlFreeFunc saved_free;
+static xmlStrdupFunc saved_strdup;
+
+static void *small_realloc(void *p, size_t n) { return n > 65536 ? NULL : saved_realloc(p, n); }
+
+static void test_xml_out_of_memory(void **state)
+{
+    (void)state;
+    size_t n = 30000;
+    char *src = malloc(n * 3 + 64);
+    assert_non_null(src);
+    size_t len = (size_t)sprintf(src, "<report version=\"1\"><title>t</title><p>");
+    for (size_t i = 0; i < n; i++, len += 3)
+        memcpy(src + len, "\xe4\xb8\x80", 3);   /* 一 */
+    len += (size_t)sprintf(src + len, "</p></report>");
+    capture c;
+    cap_open(&c);
+    assert_int_equal(xmlMemGet(&saved_free, &saved_malloc, &saved_realloc, &saved_strdup), 0);
+    xmlMemSetup(saved_free, saved_malloc, small_realloc, saved_strdup);
+    gw_doc *doc = gw_doc_load_memory("big.xml", src, len, NULL, NULL, &c.diag);
+    xmlMemSetup(saved_free, saved_malloc, saved_realloc, saved_strdup);
+    assert_null(doc);
+    /* Said as what it is, not as a fault of the source. */
+    assert_non_null(strstr(cap_text(&c), "big.xml:1:"));
+    assert_non_null(strstr(cap_text(&c), ": out of memory while reading the XML (in libxml2's "));
+    cap_close(&c);
+    free(src);
 }
 
 static void test_crlf(void **state)
@@ -1115,6 +1150,7 @@ int main(void)
         cmocka_unit_test(test_entity_messages),
         cmocka_unit_test(test_not_xml),
         cmocka_unit_test(test_unbounded_sources),
+        cmocka_unit_test(test_xml_out_of_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

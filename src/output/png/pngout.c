@@ -17,7 +17,12 @@
  *
  * PNG: libpng, 8-bit RGB, each page's bytes appended to a scratch file as it
  * is drawn; at the finish each page in turn is read back from it and
- * published through gw_write_output. */
+ * published through gw_write_output.
+ *
+ * cairo: every call goes through the document's gw_cairo, the table of
+ * cairo's functions loaded with dlopen when the document begins and let go
+ * of when it ends (cairolib.h says why); the functions below that draw take
+ * it as `cl`. */
 #define _GNU_SOURCE
 #include "pngout.h"
 
@@ -193,12 +198,11 @@ static void set_color(const gw_cairo *cl, cairo_t *cr, uint32_t color)
 static void frame_matrix(const gw_cairo *cl, cairo_t *cr, const gw_page *p, int dpi, bool turned)
 {
     double s = dpi / 72.0;
-    /* (u, v) → (xx·u + xy·v + x0, yx·u + yy·v + y0) */
-    cairo_matrix_t m = { .xx = s, .yy = s };
-    if (turned)
-        /* frame (u, v) = (x, width − y) lands on the page at
-         * (width − y, height − x): pixels (s·v, s·(height − u)). */
-        m = (cairo_matrix_t){ .xy = s, .yx = -s, .y0 = s * p->height };
+    /* cairo's matrix takes (u, v) to (xx·u + xy·v + x0, yx·u + yy·v + y0).
+     * Turned, frame (u, v) = (x, width − y) lands on the page at
+     * (width − y, height − x): pixels (s·v, s·(height − u)). */
+    cairo_matrix_t m = turned ? (cairo_matrix_t){ .xy = s, .yx = -s, .y0 = s * p->height }
+                              : (cairo_matrix_t){ .xx = s, .yy = s };
     cl->set_matrix(cr, &m);
 }
 
@@ -343,8 +347,8 @@ static void snap_span(double *a, double *b)
 }
 
 /* The rule's ends in device pixels. */
-static void device_ends(const gw_cairo *cl, cairo_t *cr, const gw_rule *r, double hf, double *x0, double *y0,
-                        double *x1, double *y1)
+static void device_ends(const gw_cairo *cl, cairo_t *cr, const gw_rule *r, double hf, double *x0,
+                        double *y0, double *x1, double *y1)
 {
     *x0 = r->x0, *y0 = hf - r->y0, *x1 = r->x1, *y1 = hf - r->y1;
     cl->user_to_device(cr, x0, y0);
