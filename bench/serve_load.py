@@ -2,14 +2,15 @@
 """Load and abuse of `gwpdf serve`, bounded and on 127.0.0.1 only (docs/performance.md).
 
 Two runs of SECONDS each against one server (Release build, default options but
---request-timeout 10, SOURCE_DATE_EPOCH set):
+--request-timeout 10 and --cpu-seconds 10, SOURCE_DATE_EPOCH set):
   quiet — CLIENTS concurrent clients, each rendering the real report to PDF in a
           loop (a new connection a request, as the page's fetch does);
   abuse — the same clients while, at once, a slow client trickles a body one
           byte a second, oversized bodies, malformed multipart uploads and a
           render bomb (12 MB of source, 4.2 million characters of text: the
-          worker parses it all before the text limit refuses it) are sent
-          again and again.
+          worker parses it all before the text limit refuses it) and a
+          processor-time bomb (280 pages asked for at 600 dpi, stopped at
+          --cpu-seconds) are sent again and again.
 Printed for each run: requests, errors, median / p90 / p99 latency; for the
 abuse run what each abuser got; the peak RSS of the server process and of the
 largest worker; the files left in the server's temporary directory.  Every
@@ -161,7 +162,19 @@ def abusers(port, seconds, got):
                    (' (' + re.search(rb'more than [^"]*', data).group(0).decode()[:60] + ')'
                     if b'more than' in data else ''))
 
-    ts = [threading.Thread(target=f) for f in (slow, oversized, multipart, render_bomb)]
+    # A document within every input limit that needs more processor time than a
+    # worker has: 280 pages drawn at 600 dpi, stopped at --cpu-seconds.
+    long_doc = ('<?xml version="1.0"?>\n<report version="1"><title>压力</title>\n'
+                + para * 20 + '</report>\n').encode()
+
+    def cpu_bomb():
+        while time.monotonic() < end:
+            st, data, dt = post(port, '/api/render?format=png&dpi=600', long_doc)
+            record('processor-time bomb', f'{st} in {dt:.0f} s' +
+                   (' (the processor-time limit)' if b'processor time' in data else ''))
+
+    ts = [threading.Thread(target=f)
+          for f in (slow, oversized, multipart, render_bomb, cpu_bomb)]
     for t in ts:
         t.start()
     return ts
@@ -182,7 +195,8 @@ def main():
     subprocess.run([GWPDF, 'render', REPORT, '-o', expected_path], env=env, check=True,
                    capture_output=True)
     expected = open(expected_path, 'rb').read()
-    server = subprocess.Popen([GWPDF, 'serve', '--listen', '127.0.0.1:0', '--request-timeout', '10'],
+    server = subprocess.Popen([GWPDF, 'serve', '--listen', '127.0.0.1:0', '--request-timeout', '10',
+                               '--cpu-seconds', '10'],
                               env=env, stderr=subprocess.PIPE, text=True)
     port = int(re.search(r':(\d+)/', server.stderr.readline()).group(1))
     threading.Thread(target=lambda: [None for _ in server.stderr], daemon=True).start()
