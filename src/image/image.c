@@ -3,6 +3,7 @@
  * libpng reports errors by longjmp: everything it may leave half-made is
  * released on that path too. */
 #include "image.h"
+#include "pngerr.h"
 
 #include <errno.h>
 #include <png.h>
@@ -21,19 +22,14 @@
 #define MAX_SIDE 4096
 #define LIBPNG_SIDE_BACKSTOP 1000000
 
-typedef struct png_failure {
-    jmp_buf jump;
-    char message[200];
-} png_failure;
-
-static void on_png_error(png_structp png, png_const_charp message)
+void gw_png_on_error(png_structp png, png_const_charp message)
 {
-    png_failure *f = png_get_error_ptr(png);
+    gw_png_failure *f = png_get_error_ptr(png);
     snprintf(f->message, sizeof f->message, "%s", message);
     longjmp(f->jump, 1);
 }
 
-static void on_png_warning(png_structp png, png_const_charp message)
+void gw_png_on_warning(png_structp png, png_const_charp message)
 {
     (void)png;
     (void)message;     /* a damaged ancillary chunk: the pixels still decode */
@@ -153,9 +149,9 @@ gw_seal_image *gw_seal_load(const char *path, const char *where, long line, long
         fclose(fp);
         return NULL;
     }
-    png_failure failure = { .message = "" };
-    png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &failure, on_png_error,
-                                             on_png_warning);
+    gw_png_failure failure = { .message = "" };
+    png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &failure, gw_png_on_error,
+                                             gw_png_on_warning);
     png_infop info = png ? png_create_info_struct(png) : NULL;
     gw_seal_image *volatile img = calloc(1, sizeof *img);
     decoding *volatile work = calloc(1, sizeof *work);
@@ -236,7 +232,7 @@ static png_byte channel(double v)
  * between the setjmp and a longjmp from libpng's error handler.  One bit a
  * pixel over a two-colour palette — 0 the paper, fully transparent; 1 the
  * ink, opaque — so the mask's rows are the image's rows as they are. */
-static bool encode(png_structp png, png_infop info, png_failure *failure, png_sink *sink,
+static bool encode(png_structp png, png_infop info, gw_png_failure *failure, png_sink *sink,
                    const gw_seal_image *img)
 {
     if (setjmp(failure->jump) != 0)
@@ -268,10 +264,10 @@ int gw_seal_png(const gw_seal_image *img, unsigned char **data, size_t *len)
 {
     *data = NULL;
     *len = 0;
-    png_failure failure = { 0 };
+    gw_png_failure failure = { 0 };
     png_sink sink = { 0 };
-    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &failure, on_png_error,
-                                              on_png_warning);
+    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &failure, gw_png_on_error,
+                                              gw_png_on_warning);
     png_infop info = png ? png_create_info_struct(png) : NULL;
     bool ok = info && encode(png, info, &failure, &sink, img);
     if (png)

@@ -46,6 +46,7 @@
 #include "fonts.h"
 #include "grow.h"
 #include "image.h"
+#include "pngerr.h"
 #include "outfile.h"
 
 /* cairo's image surfaces are at most this many pixels a side. */
@@ -494,11 +495,6 @@ static cairo_surface_t *page_surface(gw_png_doc *d, const gw_page *p)
 
 /* ---- PNG into the scratch file -------------------------------------------- */
 
-typedef struct png_failure {
-    jmp_buf jump;
-    char message[200];
-} png_failure;
-
 /* Bytes on their way to the scratch file. */
 typedef struct png_sink {
     int fd;
@@ -508,18 +504,6 @@ typedef struct png_sink {
     int error;                   /* errno of the first failed write */
 } png_sink;
 
-static void on_png_error(png_structp png, png_const_charp message)
-{
-    png_failure *f = png_get_error_ptr(png);
-    snprintf(f->message, sizeof f->message, "%s", message);
-    longjmp(f->jump, 1);
-}
-
-static void on_png_warning(png_structp png, png_const_charp message)
-{
-    (void)png;
-    (void)message;
-}
 
 static void sink_drain(png_sink *s)
 {
@@ -567,7 +551,7 @@ static void rgb_row(const unsigned char *src, int width, png_bytep out)
 
 /* The encoding proper, in a frame of its own: nothing local to it changes
  * between the setjmp and a longjmp from libpng's error handler. */
-static bool encode(const gw_cairo *cl, png_structp png, png_infop info, png_failure *failure,
+static bool encode(const gw_cairo *cl, png_structp png, png_infop info, gw_png_failure *failure,
                    png_sink *sink, cairo_surface_t *s, int dpi, png_bytep row)
 {
     if (setjmp(failure->jump) != 0)
@@ -609,9 +593,9 @@ static int store_png(gw_png_doc *d, cairo_surface_t *s)
         return fail(d, "out of memory writing a page");
     }
     sink->fd = d->fd;
-    png_failure failure = { 0 };
-    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &failure, on_png_error,
-                                              on_png_warning);
+    gw_png_failure failure = { 0 };
+    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &failure, gw_png_on_error,
+                                              gw_png_on_warning);
     png_infop info = png ? png_create_info_struct(png) : NULL;
     bool ok = info && encode(&d->cairo, png, info, &failure, sink, s, d->dpi, row);
     if (png)
