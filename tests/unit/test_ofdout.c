@@ -23,6 +23,8 @@
 
 #include <cmocka.h>
 
+#include "scratch.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -65,11 +67,7 @@
 /* ---- fixtures -------------------------------------------------------------- */
 
 typedef struct fixture {
-    char dir[64];
-    gw_diag diag;
-    FILE *sink;
-    char *sink_text;
-    size_t sink_len;
+    scratch s;
     gw_fontset *fonts;
     gw_doc *doc;
     gw_layout *lay;
@@ -79,15 +77,10 @@ typedef struct fixture {
 static int setup_plain(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
-    if (!f)
-        return -1;
-    strcpy(f->dir, "/tmp/gwpdf-ofd-XXXXXX");
-    if (!mkdtemp(f->dir)) {
+    if (!f || scratch_open(&f->s, "ofd") != 0) {
         free(f);
         return -1;
     }
-    f->sink = open_memstream(&f->sink_text, &f->sink_len);
-    f->diag = gw_diag_init(f->sink);
     *state = f;
     return 0;
 }
@@ -107,12 +100,9 @@ static int setup_fonts(void **state)
     if (setup_plain(state) != 0)
         return -1;
     fixture *f = *state;
-    gw_font_options opt = { .explicit_only = true };
-    for (int r = 0; r < GW_ROLE_COUNT; r++)
-        opt.role_paths[r] = r == GW_ROLE_LATIN ? LIBSERIF : SUNG "," HANAMINB;
-    f->fonts = gw_fonts_open(&opt, &f->diag);
-    f->doc = gw_doc_load_memory("t.xml", SOURCE, sizeof SOURCE - 1, NULL, NULL, &f->diag);
-    f->lay = f->doc && f->fonts ? gw_layout_document(f->doc, f->fonts, NULL, &f->diag) : NULL;
+    f->fonts = scratch_fonts(SUNG "," HANAMINB, LIBSERIF, &f->s.diag);
+    f->doc = gw_doc_load_memory("t.xml", SOURCE, sizeof SOURCE - 1, NULL, NULL, &f->s.diag);
+    f->lay = f->doc && f->fonts ? gw_layout_document(f->doc, f->fonts, NULL, &f->s.diag) : NULL;
     return f->lay ? 0 : -1;
 }
 
@@ -122,31 +112,14 @@ static int teardown(void **state)
     gw_layout_free(f->lay);
     gw_doc_free(f->doc);
     gw_fonts_close(f->fonts);
-    fclose(f->sink);
-    free(f->sink_text);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-    assert_int_equal(system(cmd), 0);
+    int rc = scratch_close(&f->s);
     free(f);
-    return 0;
+    return rc;
 }
 
 static const char *diag_text(fixture *f)
 {
-    fflush(f->sink);
-    return f->sink_text ? f->sink_text : "";
-}
-
-static size_t count_entries(const char *dir)
-{
-    DIR *d = opendir(dir);
-    assert_non_null(d);
-    size_t n = 0;
-    struct dirent *e;
-    while ((e = readdir(d)))
-        n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
-    closedir(d);
-    return n;
+    return scratch_text(&f->s);
 }
 
 static void near(double got, double want, double tol, const char *what)
@@ -751,7 +724,7 @@ static void test_document_package(void **state)
     assert_int_equal(f->lay->n_pages, 1);
     unsigned char *data = NULL;
     size_t len = 0;
-    assert_int_equal(gw_ofd_render_memory(f->lay, &f->doc->meta, &data, &len, &f->diag), 0);
+    assert_int_equal(gw_ofd_render_memory(f->lay, &f->doc->meta, &data, &len, &f->s.diag), 0);
     package p;
     package_open(&p, data, len);
     assert_int_equal(p.n_pages, 1);
@@ -962,7 +935,7 @@ static void test_beyond_bmp_alone(void **state)
     gw_layout lay = { .pages = &page, .n_pages = 1 };
     unsigned char *data = NULL;
     size_t len = 0;
-    assert_int_equal(gw_ofd_render_memory(&lay, NULL, &data, &len, &f->diag), 0);
+    assert_int_equal(gw_ofd_render_memory(&lay, NULL, &data, &len, &f->s.diag), 0);
     package p;
     package_open(&p, data, len);
     check_ids(&p);
@@ -1010,10 +983,10 @@ static void test_reproducible(void **state)
     unsigned char *a = NULL, *b = NULL, *c = NULL;
     size_t la = 0, lb = 0, lc = 0;
     setenv("SOURCE_DATE_EPOCH", EPOCH, 1);
-    assert_int_equal(gw_ofd_render_memory(f->lay, &f->doc->meta, &a, &la, &f->diag), 0);
-    assert_int_equal(gw_ofd_render_memory(f->lay, &f->doc->meta, &b, &lb, &f->diag), 0);
+    assert_int_equal(gw_ofd_render_memory(f->lay, &f->doc->meta, &a, &la, &f->s.diag), 0);
+    assert_int_equal(gw_ofd_render_memory(f->lay, &f->doc->meta, &b, &lb, &f->s.diag), 0);
     setenv("SOURCE_DATE_EPOCH", "1600000000", 1);          /* 2020-09-13 */
-    assert_int_equal(gw_ofd_render_memory(f->lay, &f->doc->meta, &c, &lc, &f->diag), 0);
+    assert_int_equal(gw_ofd_render_memory(f->lay, &f->doc->meta, &c, &lc, &f->s.diag), 0);
     unsetenv("SOURCE_DATE_EPOCH");
     assert_int_equal(la, lb);
     assert_memory_equal(a, b, la);
@@ -1050,14 +1023,14 @@ static void test_reproducible(void **state)
     char *gong = strstr(other, "共计");
     assert_non_null(gong);
     memcpy(gong, "总", strlen("总"));                   /* 共 → 总, both three bytes */
-    gw_doc *doc = gw_doc_load_memory("u.xml", other, sizeof other - 1, NULL, NULL, &f->diag);
+    gw_doc *doc = gw_doc_load_memory("u.xml", other, sizeof other - 1, NULL, NULL, &f->s.diag);
     assert_non_null(doc);
-    gw_layout *lay = gw_layout_document(doc, f->fonts, NULL, &f->diag);
+    gw_layout *lay = gw_layout_document(doc, f->fonts, NULL, &f->s.diag);
     assert_non_null(lay);
     unsigned char *d = NULL;
     size_t ld = 0;
     setenv("SOURCE_DATE_EPOCH", EPOCH, 1);
-    assert_int_equal(gw_ofd_render_memory(lay, &doc->meta, &d, &ld, &f->diag), 0);
+    assert_int_equal(gw_ofd_render_memory(lay, &doc->meta, &d, &ld, &f->s.diag), 0);
     unsetenv("SOURCE_DATE_EPOCH");
     char *id_d = doc_id(d, ld);
     assert_string_not_equal(id_a, id_d);
@@ -1145,7 +1118,7 @@ static void test_geometry(void **state)
     gw_layout lay = { .pages = &portrait, .n_pages = 1 };
     unsigned char *data = NULL;
     size_t len = 0;
-    assert_int_equal(gw_ofd_render_memory(&lay, NULL, &data, &len, &f->diag), 0);
+    assert_int_equal(gw_ofd_render_memory(&lay, NULL, &data, &len, &f->s.diag), 0);
     package p;
     package_open(&p, data, len);
     check_ids(&p);
@@ -1211,7 +1184,7 @@ static void test_geometry(void **state)
                                      .n_rules = 1, .images = &im, .n_images = 1,
                                      .landscape = true } };
     lay = (gw_layout){ .pages = pages, .n_pages = 2 };
-    assert_int_equal(gw_ofd_render_memory(&lay, NULL, &data, &len, &f->diag), 0);
+    assert_int_equal(gw_ofd_render_memory(&lay, NULL, &data, &len, &f->s.diag), 0);
     package_open(&p, data, len);
     check_ids(&p);
     assert_int_equal(p.n_pages, 2);
@@ -1316,12 +1289,12 @@ static void test_seal_png(void **state)
     assert_null(memmem(png, len, "tEXt", 4));
 
     char path[128];
-    snprintf(path, sizeof path, "%s/seal.png", f->dir);
+    snprintf(path, sizeof path, "%s/seal.png", f->s.dir);
     FILE *fp = fopen(path, "wb");
     assert_non_null(fp);
     assert_int_equal(fwrite(png, 1, len, fp), len);
     assert_int_equal(fclose(fp), 0);
-    gw_seal_image *back = gw_seal_load(path, "t.xml", 1, 1, &f->diag);
+    gw_seal_image *back = gw_seal_load(path, "t.xml", 1, 1, &f->s.diag);
     assert_non_null(back);
     assert_int_equal(back->width, W);
     assert_int_equal(back->height, H);
@@ -1402,7 +1375,7 @@ static void test_shared_glyph_in_cmap(void **state)
         gw_font_options opt = { .explicit_only = true };
         for (int r = 0; r < GW_ROLE_COUNT; r++)
             opt.role_paths[r] = spec;
-        gw_fontset *fs = gw_fonts_open(&opt, &f->diag);
+        gw_fontset *fs = gw_fonts_open(&opt, &f->s.diag);
         assert_non_null(fs);
         gw_face *face = gw_fonts_chain_face(fs, GW_ROLE_BODY, 0);
         gw_face_use(face, a);
@@ -1411,7 +1384,7 @@ static void test_shared_glyph_in_cmap(void **state)
         unsigned char *data = NULL;
         size_t len = 0;
         bool cff = false;
-        assert_int_equal(gw_face_subset_file(face, &data, &len, &cff, &f->diag), 0);
+        assert_int_equal(gw_face_subset_file(face, &data, &len, &cff, &f->s.diag), 0);
         assert_int_equal(cff, k == 1);
         FT_UInt ga = glyph_in(ft, data, len, a), gb = glyph_in(ft, data, len, b);
         assert_int_not_equal(ga, 0);
@@ -1434,31 +1407,31 @@ static void test_errors(void **state)
 
     /* A directory that does not exist: -1, said, and no file anywhere. */
     char path[160];
-    snprintf(path, sizeof path, "%s/no/such/dir/out.ofd", f->dir);
-    gw_ofd_doc *d = gw_ofd_begin(NULL, path, &f->diag);
+    snprintf(path, sizeof path, "%s/no/such/dir/out.ofd", f->s.dir);
+    gw_ofd_doc *d = gw_ofd_begin(NULL, path, &f->s.diag);
     assert_non_null(d);
     assert_int_equal(gw_ofd_add_page(d, &page), 0);
     assert_false(gw_ofd_failed(d));
-    int errors = f->diag.errors;
+    int errors = f->s.diag.errors;
     assert_int_equal(gw_ofd_finish(d, path), -1);
-    assert_true(f->diag.errors > errors);
+    assert_true(f->s.diag.errors > errors);
     char want[200];
     snprintf(want, sizeof want, "%s: cannot", path);
     assert_non_null(strstr(diag_text(f), want));
     assert_non_null(strstr(diag_text(f), strerror(ENOENT)));
-    assert_int_equal(count_entries(f->dir), 0);
+    assert_int_equal(scratch_count(f->s.dir), 0);
 
     /* The same page into the directory itself: written, nothing else beside it. */
-    snprintf(path, sizeof path, "%s/out.ofd", f->dir);
+    snprintf(path, sizeof path, "%s/out.ofd", f->s.dir);
     gw_layout lay = { .pages = &page, .n_pages = 1 };
-    assert_int_equal(gw_ofd_write(&lay, NULL, path, &f->diag), 0);
-    assert_int_equal(count_entries(f->dir), 1);
+    assert_int_equal(gw_ofd_write(&lay, NULL, path, &f->s.diag), 0);
+    assert_int_equal(scratch_count(f->s.dir), 1);
     struct stat st;
     assert_int_equal(stat(path, &st), 0);
     assert_int_equal(st.st_mode & 0777, 0644);
 
     /* No pages: refused. */
-    d = gw_ofd_begin(NULL, "empty.ofd", &f->diag);
+    d = gw_ofd_begin(NULL, "empty.ofd", &f->s.diag);
     assert_non_null(d);
     unsigned char *data = NULL;
     size_t len = 0;
@@ -1468,11 +1441,11 @@ static void test_errors(void **state)
 
     /* A SOURCE_DATE_EPOCH that is not a number: no document, a message. */
     setenv("SOURCE_DATE_EPOCH", "garbage", 1);
-    errors = f->diag.errors;
-    d = gw_ofd_begin(NULL, "t.ofd", &f->diag);
+    errors = f->s.diag.errors;
+    d = gw_ofd_begin(NULL, "t.ofd", &f->s.diag);
     unsetenv("SOURCE_DATE_EPOCH");
     assert_null(d);
-    assert_int_equal(f->diag.errors, errors + 1);
+    assert_int_equal(f->s.diag.errors, errors + 1);
     assert_non_null(
         strstr(diag_text(f), "SOURCE_DATE_EPOCH: 'garbage' is not a number of seconds"));
 }

@@ -20,6 +20,8 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+
+#include "scratch.h"
 #include <hpdf.h>
 #include <zlib.h>
 
@@ -32,11 +34,7 @@
 #define NOTO_SERIF_BOLD "/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc:2"
 
 typedef struct fixture {
-    char dir[64];
-    gw_diag diag;
-    FILE *sink;
-    char *sink_text;
-    size_t sink_len;
+    scratch s;
     gw_fontset *fonts;
     gw_doc *doc;
     gw_layout *lay;
@@ -47,19 +45,15 @@ static int setup(void **state)
     if (access(SUNG, R_OK) || access(LIBSERIF, R_OK))
         return -1;
     fixture *f = calloc(1, sizeof *f);
-    strcpy(f->dir, "/tmp/gwpdf-test-XXXXXX");
-    if (!mkdtemp(f->dir))
+    if (!f || scratch_open(&f->s, "test") != 0) {
+        free(f);
         return -1;
-    f->sink = open_memstream(&f->sink_text, &f->sink_len);
-    f->diag = gw_diag_init(f->sink);
-    gw_font_options opt = { .explicit_only = true };
-    for (int r = 0; r < GW_ROLE_COUNT; r++)
-        opt.role_paths[r] = r == GW_ROLE_LATIN ? LIBSERIF : SUNG;
-    f->fonts = gw_fonts_open(&opt, &f->diag);
+    }
+    f->fonts = scratch_fonts(SUNG, LIBSERIF, &f->s.diag);
     static const char xml[] = "<report version=\"1\"><meta><title>测试</title></meta>"
                               "<title>标题</title><p>正文 2022 年，共计 97.85%。</p></report>";
-    f->doc = gw_doc_load_memory("t.xml", xml, sizeof xml - 1, NULL, NULL, &f->diag);
-    f->lay = f->doc && f->fonts ? gw_layout_document(f->doc, f->fonts, NULL, &f->diag) : NULL;
+    f->doc = gw_doc_load_memory("t.xml", xml, sizeof xml - 1, NULL, NULL, &f->s.diag);
+    f->lay = f->doc && f->fonts ? gw_layout_document(f->doc, f->fonts, NULL, &f->s.diag) : NULL;
     if (!f->lay)
         return -1;
     *state = f;
@@ -72,25 +66,9 @@ static int teardown(void **state)
     gw_layout_free(f->lay);
     gw_doc_free(f->doc);
     gw_fonts_close(f->fonts);
-    fclose(f->sink);
-    free(f->sink_text);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-    assert_int_equal(system(cmd), 0);
+    int rc = scratch_close(&f->s);
     free(f);
-    return 0;
-}
-
-static size_t count_entries(const char *dir)
-{
-    DIR *d = opendir(dir);
-    assert_non_null(d);
-    size_t n = 0;
-    struct dirent *e;
-    while ((e = readdir(d)))
-        n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
-    closedir(d);
-    return n;
+    return rc;
 }
 
 static char *slurp(const char *path, size_t *len)
@@ -111,11 +89,11 @@ static void test_writes_complete_pdf_replacing_old_file(void **state)
 {
     fixture *f = *state;
     char path[128];
-    snprintf(path, sizeof path, "%s/out.pdf", f->dir);
+    snprintf(path, sizeof path, "%s/out.pdf", f->s.dir);
     FILE *old = fopen(path, "w");
     fputs("an older file", old);
     fclose(old);
-    assert_int_equal(gw_pdf_write(f->lay, &f->doc->meta, path, &f->diag), 0);
+    assert_int_equal(gw_pdf_write(f->lay, &f->doc->meta, path, &f->s.diag), 0);
     size_t len;
     char *pdf = slurp(path, &len);
     assert_true(len > 1000);
@@ -125,7 +103,7 @@ static void test_writes_complete_pdf_replacing_old_file(void **state)
     struct stat st;
     assert_int_equal(stat(SUNG, &st), 0);
     assert_true(len < (size_t)st.st_size / 20);
-    assert_int_equal(count_entries(f->dir), 1);           /* no temporary file left */
+    assert_int_equal(scratch_count(f->s.dir), 1);           /* no temporary file left */
     struct stat out;
     assert_int_equal(stat(path, &out), 0);
     assert_true(S_ISREG(out.st_mode));
@@ -137,26 +115,26 @@ static void test_failed_write_leaves_target_alone(void **state)
     fixture *f = *state;
     /* The target is a directory: the rename cannot replace it. */
     char path[128];
-    snprintf(path, sizeof path, "%s/target", f->dir);
+    snprintf(path, sizeof path, "%s/target", f->s.dir);
     assert_int_equal(mkdir(path, 0755), 0);
-    assert_int_equal(gw_pdf_write(f->lay, &f->doc->meta, path, &f->diag), -1);
+    assert_int_equal(gw_pdf_write(f->lay, &f->doc->meta, path, &f->s.diag), -1);
     struct stat st;
     assert_int_equal(stat(path, &st), 0);
     assert_true(S_ISDIR(st.st_mode));
-    assert_int_equal(count_entries(f->dir), 1);           /* nothing else appeared */
-    fflush(f->sink);
-    assert_non_null(strstr(f->sink_text, "target: cannot write"));
+    assert_int_equal(scratch_count(f->s.dir), 1);           /* nothing else appeared */
+    fflush(f->s.sink);
+    assert_non_null(strstr(f->s.sink_text, "target: cannot write"));
 }
 
 static void test_missing_directory_is_an_error(void **state)
 {
     fixture *f = *state;
     char path[160];
-    snprintf(path, sizeof path, "%s/no/such/dir/out.pdf", f->dir);
-    assert_int_equal(gw_pdf_write(f->lay, &f->doc->meta, path, &f->diag), -1);
-    assert_int_equal(count_entries(f->dir), 0);
-    fflush(f->sink);
-    assert_non_null(strstr(f->sink_text, "out.pdf: cannot create a file in"));
+    snprintf(path, sizeof path, "%s/no/such/dir/out.pdf", f->s.dir);
+    assert_int_equal(gw_pdf_write(f->lay, &f->doc->meta, path, &f->s.diag), -1);
+    assert_int_equal(scratch_count(f->s.dir), 0);
+    fflush(f->s.sink);
+    assert_non_null(strstr(f->s.sink_text, "out.pdf: cannot create a file in"));
 }
 
 static void test_render_to_memory(void **state)
@@ -164,11 +142,11 @@ static void test_render_to_memory(void **state)
     fixture *f = *state;
     unsigned char *data = NULL;
     size_t len = 0;
-    assert_int_equal(gw_pdf_render_memory(f->lay, &f->doc->meta, &data, &len, &f->diag), 0);
+    assert_int_equal(gw_pdf_render_memory(f->lay, &f->doc->meta, &data, &len, &f->s.diag), 0);
     assert_true(len > 1000);
     assert_memory_equal(data, "%PDF-1.", 7);
     assert_memory_equal(data + len - 6, "%%EOF", 5);
-    assert_int_equal(count_entries(f->dir), 0);           /* nothing written to disk */
+    assert_int_equal(scratch_count(f->s.dir), 0);           /* nothing written to disk */
     free(data);
 }
 
@@ -184,7 +162,7 @@ static void test_undrawable_page_fails_the_document(void **state)
     glyphs[0].cp = 0xE000;                       /* private use: not in AR PL SungtiL GB */
     assert_false(gw_face_has(glyphs[0].face, 0xE000));
     page.glyphs = glyphs;
-    gw_pdf_doc *d = gw_pdf_begin(&f->doc->meta, "t.pdf", &f->diag);
+    gw_pdf_doc *d = gw_pdf_begin(&f->doc->meta, "t.pdf", &f->s.diag);
     assert_non_null(d);
     assert_int_equal(gw_pdf_page_fn(d, &f->lay->pages[0]), 0);
     assert_false(gw_pdf_failed(d));
@@ -193,8 +171,8 @@ static void test_undrawable_page_fails_the_document(void **state)
     assert_int_equal(gw_pdf_add_page(d, &f->lay->pages[0]), -1);
     gw_pdf_discard(d);
     free(glyphs);
-    fflush(f->sink);
-    assert_non_null(strstr(f->sink_text, "t.pdf: cannot draw page 2"));
+    fflush(f->s.sink);
+    assert_non_null(strstr(f->s.sink_text, "t.pdf: cannot draw page 2"));
 }
 
 /* The pages' compression and writing run on the spill's worker thread: when
@@ -210,7 +188,7 @@ static void test_spill_write_failure_fails_the_document(void **state)
     struct rlimit none = { 0, old.rlim_max };
     for (int pages = 1; pages <= 40; pages += 39) {
         assert_int_equal(setrlimit(RLIMIT_FSIZE, &none), 0);
-        gw_pdf_doc *d = gw_pdf_begin(&f->doc->meta, "t.pdf", &f->diag);
+        gw_pdf_doc *d = gw_pdf_begin(&f->doc->meta, "t.pdf", &f->s.diag);
         assert_non_null(d);
         int rc = 0;
         for (int i = 0; i < pages && rc == 0; i++)
@@ -224,8 +202,8 @@ static void test_spill_write_failure_fails_the_document(void **state)
         assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
         assert_int_equal(rc, -1);
         assert_null(data);
-        fflush(f->sink);
-        assert_non_null(strstr(f->sink_text, pages == 1 ? "t.pdf: cannot write the pages to the "
+        fflush(f->s.sink);
+        assert_non_null(strstr(f->s.sink_text, pages == 1 ? "t.pdf: cannot write the pages to the "
                                                           "temporary file: File too large"
                                                         : "to the temporary file: File too large"));
     }
@@ -242,11 +220,11 @@ static void test_pages_spill_to_an_unnamed_file(void **state)
     unsigned char *a = NULL, *b = NULL;
     size_t la = 0, lb = 0;
     setenv("SOURCE_DATE_EPOCH", "1700000000", 1);
-    setenv("TMPDIR", f->dir, 1);
-    assert_int_equal(gw_pdf_render_memory(f->lay, &f->doc->meta, &a, &la, &f->diag), 0);
-    assert_int_equal(count_entries(f->dir), 0);
+    setenv("TMPDIR", f->s.dir, 1);
+    assert_int_equal(gw_pdf_render_memory(f->lay, &f->doc->meta, &a, &la, &f->s.diag), 0);
+    assert_int_equal(scratch_count(f->s.dir), 0);
     setenv("TMPDIR", "/nonexistent/gwpdf-test", 1);
-    assert_int_equal(gw_pdf_render_memory(f->lay, &f->doc->meta, &b, &lb, &f->diag), 0);
+    assert_int_equal(gw_pdf_render_memory(f->lay, &f->doc->meta, &b, &lb, &f->s.diag), 0);
     unsetenv("SOURCE_DATE_EPOCH");
     if (saved)
         setenv("TMPDIR", saved, 1);
@@ -268,13 +246,13 @@ static void test_wide_justification(void **state)
     fixture *f = *state;
     static const char xml[] = "<report version=\"1\"><title>T</title>"
                               "<p>换行KKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKKK</p></report>";
-    gw_doc *doc = gw_doc_load_memory("w.xml", xml, sizeof xml - 1, NULL, NULL, &f->diag);
+    gw_doc *doc = gw_doc_load_memory("w.xml", xml, sizeof xml - 1, NULL, NULL, &f->s.diag);
     assert_non_null(doc);
-    gw_layout *lay = gw_layout_document(doc, f->fonts, NULL, &f->diag);
+    gw_layout *lay = gw_layout_document(doc, f->fonts, NULL, &f->s.diag);
     assert_non_null(lay);
     unsigned char *data = NULL;
     size_t len = 0;
-    assert_int_equal(gw_pdf_render_memory(lay, &doc->meta, &data, &len, &f->diag), 0);
+    assert_int_equal(gw_pdf_render_memory(lay, &doc->meta, &data, &len, &f->s.diag), 0);
     assert_memory_equal(data, "%PDF-1.", 7);
     free(data);
     gw_layout_free(lay);
@@ -291,7 +269,7 @@ static bool contains(const unsigned char *data, size_t len, const char *needle)
 static unsigned char *render(fixture *f, size_t *len)
 {
     unsigned char *data = NULL;
-    assert_int_equal(gw_pdf_render_memory(f->lay, &f->doc->meta, &data, len, &f->diag), 0);
+    assert_int_equal(gw_pdf_render_memory(f->lay, &f->doc->meta, &data, len, &f->s.diag), 0);
     return data;
 }
 
@@ -338,12 +316,12 @@ static void test_bad_source_date_epoch(void **state)
     setenv("SOURCE_DATE_EPOCH", "12abc", 1);
     unsigned char *data = NULL;
     size_t len = 0;
-    int rc = gw_pdf_render_memory(f->lay, &f->doc->meta, &data, &len, &f->diag);
+    int rc = gw_pdf_render_memory(f->lay, &f->doc->meta, &data, &len, &f->s.diag);
     unsetenv("SOURCE_DATE_EPOCH");
     assert_int_equal(rc, -1);
     assert_null(data);
-    fflush(f->sink);
-    assert_non_null(strstr(f->sink_text, "SOURCE_DATE_EPOCH: '12abc' is not a number of seconds"));
+    fflush(f->s.sink);
+    assert_non_null(strstr(f->s.sink_text, "SOURCE_DATE_EPOCH: '12abc' is not a number of seconds"));
 }
 
 /* ---- font objects ---------------------------------------------------------- */
@@ -411,7 +389,7 @@ static unsigned gid_of_cid(HPDF_Dict type0, uint16_t cid)
 static void test_shared_glyph_gets_its_own_cid(void **state)
 {
     fixture *f = *state;
-    gw_fontset *fs = open_one(LIBSERIF, &f->diag);
+    gw_fontset *fs = open_one(LIBSERIF, &f->s.diag);
     gw_face *face = gw_fonts_chain_face(fs, GW_ROLE_BODY, 0);
     HPDF_Doc pdf = HPDF_New(NULL, NULL);
     pdf_deflater z = { 0 };
@@ -434,7 +412,7 @@ static void test_shared_glyph_gets_its_own_cid(void **state)
     assert_int_equal(c_a, 3);
     assert_ptr_equal(t_hyphen, t_soft);                          /* one font */
     assert_ptr_equal(t_hyphen, t_a);
-    assert_int_equal(pdf_font_finish(pf, NULL, &f->diag), 0);
+    assert_int_equal(pdf_font_finish(pf, NULL, &f->s.diag), 0);
     assert_int_equal(gid_of_cid(t_a, c_hyphen), gid_of_cid(t_a, c_soft));   /* one glyph */
     assert_int_not_equal(gid_of_cid(t_a, c_hyphen), gid_of_cid(t_a, c_a));
     assert_int_equal(gid_of_cid(t_a, 0), 0);
@@ -486,13 +464,13 @@ static void test_cff_shared_glyph_gets_its_own_type0(void **state)
     fixture *f = *state;
     if (access("/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc", R_OK))
         skip();
-    gw_fontset *scan = open_one(NOTO_SERIF_BOLD, &f->diag);
+    gw_fontset *scan = open_one(NOTO_SERIF_BOLD, &f->s.diag);
     uint32_t a = 0, b = 0;
     bool found = find_shared_glyph(gw_fonts_chain_face(scan, GW_ROLE_BODY, 0), &a, &b);
     gw_fonts_close(scan);
     if (!found)
         skip();
-    gw_fontset *fs = open_one(NOTO_SERIF_BOLD, &f->diag);
+    gw_fontset *fs = open_one(NOTO_SERIF_BOLD, &f->s.diag);
     gw_face *face = gw_fonts_chain_face(fs, GW_ROLE_BODY, 0);
     HPDF_Doc pdf = HPDF_New(NULL, NULL);
     pdf_deflater z = { 0 };
@@ -506,7 +484,7 @@ static void test_cff_shared_glyph_gets_its_own_type0(void **state)
     assert_int_equal(ca, cb);
     assert_ptr_not_equal(ta, tb);
     assert_ptr_equal(ta, tx);
-    assert_int_equal(pdf_font_finish(pf, NULL, &f->diag), 0);
+    assert_int_equal(pdf_font_finish(pf, NULL, &f->s.diag), 0);
     HPDF_Array da = HPDF_Dict_GetItem(ta, "DescendantFonts", HPDF_OCLASS_ARRAY);
     HPDF_Array db = HPDF_Dict_GetItem(tb, "DescendantFonts", HPDF_OCLASS_ARRAY);
     assert_ptr_equal(HPDF_Array_GetItem(da, 0, HPDF_OCLASS_DICT),
@@ -531,7 +509,7 @@ static void test_tounicode_surrogate_pairs(void **state)
     fixture *f = *state;
     if (access(HANAMINB, R_OK))
         skip();
-    gw_fontset *fs = open_one(HANAMINB, &f->diag);
+    gw_fontset *fs = open_one(HANAMINB, &f->s.diag);
     gw_face *face = gw_fonts_chain_face(fs, GW_ROLE_BODY, 0);
     HPDF_Doc pdf = HPDF_New(NULL, NULL);
     pdf_deflater z = { 0 };
@@ -543,7 +521,7 @@ static void test_tounicode_surrogate_pairs(void **state)
     assert_true(pdf_font_draw(pf, 0x20BB7, &t, &code, &w));     /* 𠮷 = D842 DFB7 */
     assert_int_equal(w, 1000);
     assert_true(pdf_font_draw(pf, 0x2A6A5, &t, &code2, &w));    /* 𪚥 = D869 DEA5 */
-    assert_int_equal(pdf_font_finish(pf, NULL, &f->diag), 0);
+    assert_int_equal(pdf_font_finish(pf, NULL, &f->s.diag), 0);
     char *u = to_unicode_of(t), line[64];
     snprintf(line, sizeof line, "<%04X> <D842DFB7>", code);
     assert_non_null(strstr(u, line));
@@ -560,7 +538,7 @@ static void test_tounicode_surrogate_pairs(void **state)
 static void test_widths(void **state)
 {
     fixture *f = *state;
-    gw_fontset *fs = open_one(SUNG, &f->diag);
+    gw_fontset *fs = open_one(SUNG, &f->s.diag);
     gw_face *face = gw_fonts_chain_face(fs, GW_ROLE_BODY, 0);
     const uint32_t cps[] = { 0x4E00, 0x4E8C, 0x4E09, 0x56DB, 'a' };
     HPDF_Doc pdf = HPDF_New(NULL, NULL);
@@ -573,7 +551,7 @@ static void test_widths(void **state)
     for (size_t i = 0; i < 5; i++)
         assert_true(pdf_font_draw(pf, cps[i], &t, &code, &w));
     assert_int_equal(w, gw_face_advance(face, 'a'));
-    assert_int_equal(pdf_font_finish(pf, NULL, &f->diag), 0);
+    assert_int_equal(pdf_font_finish(pf, NULL, &f->s.diag), 0);
     HPDF_Array desc = HPDF_Dict_GetItem(t, "DescendantFonts", HPDF_OCLASS_ARRAY);
     HPDF_Dict cid = HPDF_Array_GetItem(desc, 0, HPDF_OCLASS_DICT);
     HPDF_Number dw = HPDF_Dict_GetItem(cid, "DW", HPDF_OCLASS_NUMBER);

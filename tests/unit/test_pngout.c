@@ -18,6 +18,8 @@
 
 #include <cmocka.h>
 
+#include "scratch.h"
+
 #include <dirent.h>
 #include <math.h>
 #include <png.h>
@@ -40,11 +42,7 @@
 #define YI 0x4E00       /* 一: one stroke across */
 
 typedef struct fixture {
-    char dir[64];
-    gw_diag diag;
-    FILE *sink;
-    char *sink_text;
-    size_t sink_len;
+    scratch s;
     gw_fontset *fonts;
     gw_face *face;
 } fixture;
@@ -54,19 +52,11 @@ static int setup(void **state)
     if (access(SUNG, R_OK) || access(LIBSERIF, R_OK))
         return -1;
     fixture *f = calloc(1, sizeof *f);
-    if (!f)
-        return -1;
-    strcpy(f->dir, "/tmp/gwpdf-png-XXXXXX");
-    if (!mkdtemp(f->dir)) {
+    if (!f || scratch_open(&f->s, "png") != 0) {
         free(f);
         return -1;
     }
-    f->sink = open_memstream(&f->sink_text, &f->sink_len);
-    f->diag = gw_diag_init(f->sink);
-    gw_font_options opt = { .explicit_only = true };
-    for (int r = 0; r < GW_ROLE_COUNT; r++)
-        opt.role_paths[r] = r == GW_ROLE_LATIN ? LIBSERIF : SUNG;
-    f->fonts = gw_fonts_open(&opt, &f->diag);
+    f->fonts = scratch_fonts(SUNG, LIBSERIF, &f->s.diag);
     f->face = f->fonts ? gw_fonts_chain_face(f->fonts, GW_ROLE_BODY, 0) : NULL;
     *state = f;
     return f->face ? 0 : -1;
@@ -76,19 +66,14 @@ static int teardown(void **state)
 {
     fixture *f = *state;
     gw_fonts_close(f->fonts);
-    fclose(f->sink);
-    free(f->sink_text);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-    assert_int_equal(system(cmd), 0);
+    int rc = scratch_close(&f->s);
     free(f);
-    return 0;
+    return rc;
 }
 
 static const char *diag_text(fixture *f)
 {
-    fflush(f->sink);
-    return f->sink_text ? f->sink_text : "";
+    return scratch_text(&f->s);
 }
 
 /* ---- reading the PNG back ------------------------------------------------ */
@@ -115,7 +100,7 @@ static image render(fixture *f, const gw_page *p, int dpi)
 {
     unsigned char *data = NULL;
     size_t len = 0;
-    if (gw_png_render_memory(p, dpi, &data, &len, &f->diag) != 0)
+    if (gw_png_render_memory(p, dpi, &data, &len, &f->s.diag) != 0)
         fail_msg("render failed: %s", diag_text(f));
     image im = decode(data, len);
     free(data);
@@ -452,8 +437,8 @@ static void test_file(void **state)
     for (size_t i = 0; i < 2; i++) {
         unsigned char *a = NULL, *b = NULL;
         size_t na = 0, nb = 0;
-        assert_int_equal(gw_png_render_memory(&page, sizes[i].dpi, &a, &na, &f->diag), 0);
-        assert_int_equal(gw_png_render_memory(&page, sizes[i].dpi, &b, &nb, &f->diag), 0);
+        assert_int_equal(gw_png_render_memory(&page, sizes[i].dpi, &a, &na, &f->s.diag), 0);
+        assert_int_equal(gw_png_render_memory(&page, sizes[i].dpi, &b, &nb, &f->s.diag), 0);
         assert_int_equal(na, nb);
         assert_memory_equal(a, b, na);
         assert_memory_equal(a, "\x89PNG\r\n\x1a\n", 8);
@@ -508,31 +493,19 @@ static void test_page_path(void **state)
     }
 }
 
-static size_t count_entries(const char *dir)
-{
-    DIR *d = opendir(dir);
-    assert_non_null(d);
-    size_t n = 0;
-    struct dirent *e;
-    while ((e = readdir(d)))
-        n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
-    closedir(d);
-    return n;
-}
-
 /* n blank pages into dir/name at 18 dpi; the finish's status. */
 static int write_pages(fixture *f, const char *name, size_t n, bool finish)
 {
     char out[160];
-    snprintf(out, sizeof out, "%s/%s", f->dir, name);
-    gw_png_doc *d = gw_png_begin(out, 18, &f->diag);
+    snprintf(out, sizeof out, "%s/%s", f->s.dir, name);
+    gw_png_doc *d = gw_png_begin(out, 18, &f->s.diag);
     assert_non_null(d);
     gw_page page = { .number = 1, .width = A4_W, .height = A4_H };
     for (size_t i = 0; i < n; i++)
         assert_int_equal(gw_png_add_page(d, &page), 0);
     assert_false(gw_png_failed(d));
     assert_int_equal(gw_png_page_count(d), n);
-    assert_int_equal(count_entries(f->dir), 0);           /* nothing before the finish */
+    assert_int_equal(scratch_count(f->s.dir), 0);           /* nothing before the finish */
     if (!finish) {
         gw_png_discard(d);
         return 0;
@@ -546,15 +519,15 @@ static void test_document_files(void **state)
     char path[200];
     /* one page: OUT.png itself */
     assert_int_equal(write_pages(f, "one.png", 1, true), 0);
-    assert_int_equal(count_entries(f->dir), 1);
-    snprintf(path, sizeof path, "%s/one.png", f->dir);
+    assert_int_equal(scratch_count(f->s.dir), 1);
+    snprintf(path, sizeof path, "%s/one.png", f->s.dir);
     assert_int_equal(access(path, R_OK), 0);
     assert_int_equal(unlink(path), 0);
     /* twelve: OUT-01.png … OUT-12.png, and no OUT.png */
     assert_int_equal(write_pages(f, "doc.png", 12, true), 0);
-    assert_int_equal(count_entries(f->dir), 12);
+    assert_int_equal(scratch_count(f->s.dir), 12);
     for (int i = 1; i <= 12; i++) {
-        snprintf(path, sizeof path, "%s/doc-%02d.png", f->dir, i);
+        snprintf(path, sizeof path, "%s/doc-%02d.png", f->s.dir, i);
         assert_int_equal(access(path, R_OK), 0);
         FILE *fp = fopen(path, "rb");
         assert_non_null(fp);
@@ -566,24 +539,24 @@ static void test_document_files(void **state)
     }
     /* discarded: nothing */
     assert_int_equal(write_pages(f, "gone.png", 3, false), 0);
-    assert_int_equal(count_entries(f->dir), 0);
+    assert_int_equal(scratch_count(f->s.dir), 0);
 }
 
 static void test_refusals(void **state)
 {
     fixture *f = *state;
     /* resolutions out of range */
-    assert_null(gw_png_begin("t.png", GW_PNG_DPI_MIN - 1, &f->diag));
-    assert_null(gw_png_begin("t.png", GW_PNG_DPI_MAX + 1, &f->diag));
+    assert_null(gw_png_begin("t.png", GW_PNG_DPI_MIN - 1, &f->s.diag));
+    assert_null(gw_png_begin("t.png", GW_PNG_DPI_MAX + 1, &f->s.diag));
     assert_non_null(strstr(diag_text(f), "t.png: 17 dpi: the PNG output draws at 18 to 600 dpi"));
     assert_non_null(strstr(diag_text(f), "t.png: 601 dpi:"));
     /* no pages */
-    gw_png_doc *d = gw_png_begin("empty.png", 72, &f->diag);
+    gw_png_doc *d = gw_png_begin("empty.png", 72, &f->s.diag);
     assert_non_null(d);
     assert_int_equal(gw_png_finish(d, "empty.png"), -1);
     assert_non_null(strstr(diag_text(f), "empty.png: the document has no pages"));
     /* several pages to a device: refused, nothing made beside it */
-    d = gw_png_begin("/dev/null", 18, &f->diag);
+    d = gw_png_begin("/dev/null", 18, &f->s.diag);
     gw_page page = { .number = 1, .width = A4_W, .height = A4_H };
     assert_int_equal(gw_png_add_page(d, &page), 0);
     assert_int_equal(gw_png_add_page(d, &page), 0);
@@ -591,23 +564,23 @@ static void test_refusals(void **state)
     assert_non_null(strstr(diag_text(f), "/dev/null: is a device: a document of 2 pages"));
     assert_int_equal(access("/dev/null-1.png", F_OK), -1);
     /* one page to a device: written in place */
-    d = gw_png_begin("/dev/null", 18, &f->diag);
+    d = gw_png_begin("/dev/null", 18, &f->s.diag);
     assert_int_equal(gw_png_add_page(d, &page), 0);
     assert_int_equal(gw_png_finish(d, "/dev/null"), 0);
     /* a directory that is not there: said, nothing written */
     char out[160];
-    snprintf(out, sizeof out, "%s/no/such/out.png", f->dir);
-    d = gw_png_begin(out, 18, &f->diag);
+    snprintf(out, sizeof out, "%s/no/such/out.png", f->s.dir);
+    d = gw_png_begin(out, 18, &f->s.diag);
     assert_int_equal(gw_png_add_page(d, &page), 0);
-    int errors = f->diag.errors;
+    int errors = f->s.diag.errors;
     assert_int_equal(gw_png_finish(d, out), -1);
-    assert_true(f->diag.errors > errors);
-    assert_int_equal(count_entries(f->dir), 0);
+    assert_true(f->s.diag.errors > errors);
+    assert_int_equal(scratch_count(f->s.dir), 0);
     /* a character the face cannot draw (a layout bug): the page fails */
     gw_glyph g = glyph(f->face, 0x10FFFD, 100, 700, GW_BLACK);
     page.glyphs = &g;
     page.n_glyphs = 1;
-    d = gw_png_begin("bad.png", 18, &f->diag);
+    d = gw_png_begin("bad.png", 18, &f->s.diag);
     assert_int_equal(gw_png_add_page(d, &page), -1);
     assert_true(gw_png_failed(d));
     assert_int_equal(gw_png_add_page(d, &page), -1);
@@ -615,7 +588,7 @@ static void test_refusals(void **state)
     assert_non_null(strstr(diag_text(f), "bad.png: page 1: U+10FFFD has no glyph in " SUNG));
     /* a page too large for cairo at this resolution */
     gw_page huge = { .number = 1, .width = 20000, .height = 100 };
-    d = gw_png_begin("huge.png", 600, &f->diag);
+    d = gw_png_begin("huge.png", 600, &f->s.diag);
     assert_int_equal(gw_png_add_page(d, &huge), -1);
     gw_png_discard(d);
     assert_non_null(strstr(diag_text(f), "huge.png: page 1: 20000 × 100 pt at 600 dpi"));
