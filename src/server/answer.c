@@ -12,7 +12,6 @@
 extern const unsigned char gw_web_index_html[], gw_web_app_js[], gw_web_app_css[];
 extern const size_t gw_web_index_html_len, gw_web_app_js_len, gw_web_app_css_len;
 
-
 double seconds_since(const struct timespec *t0)
 {
     struct timespec t;

@@ -2,7 +2,6 @@
  * server.h): the raw body as the source, or each multipart/form-data part as
  * the file it names, streamed (libmicrohttpd's post processor), within the
  * byte limit; names checked by workdir.c.  Called by serve.c. */
-#define _GNU_SOURCE
 #include "server.h"
 
 #include <errno.h>
@@ -13,7 +12,6 @@
 #include <unistd.h>
 
 #include "workdir.h"
-
 
 static void request_fail(request *rq, int status, const char *why)
 {

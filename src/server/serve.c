@@ -39,7 +39,6 @@ static route route_of(const char *url)
     return ROUTE_NONE;
 }
 
-
 /* ---- libmicrohttpd's callbacks ----------------------------------------- */
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const char *url,

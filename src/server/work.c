@@ -15,7 +15,6 @@
 #include "fileio.h"
 #include "reply.h"
 
-
 void gate_init(gate *g, long running, long waiting)
 {
     pthread_mutex_init(&g->lock, NULL);
@@ -88,8 +87,6 @@ static void job_runs_long(void *arg, int pid)
         setpriority(PRIO_PROCESS, (id_t)pid, 19);
     }
 }
-
-
 
 static void arg(work *w, const char *a)
 {
