@@ -36,7 +36,7 @@ enum MHD_Result answer(struct MHD_Connection *con, request *rq, unsigned status,
     if (rq && rq->route == ROUTE_INDEX)
         mhd->add_response_header(res, "Content-Security-Policy",
                                 "default-src 'self'; img-src 'self' data: blob:; "
-                                "style-src 'self' 'unsafe-inline'; object-src 'none'; "
+                                "style-src 'self'; object-src 'none'; "
                                 "frame-ancestors 'none'; base-uri 'none'");
     if (status == MHD_HTTP_SERVICE_UNAVAILABLE)
         mhd->add_response_header(res, "Retry-After", "1");
