@@ -126,6 +126,23 @@ def test_import_lint_render(s):
         check(line.startswith(where) and line.endswith(m['message']),
               f'import message {m} is the CLI\'s {line}')
 
+    # A .docx with a seal picture: the CLI's source, and the seal's bytes beside it.
+    docx = os.path.join(SRC, 'tests', 'data', 'import', 'docx', 'libreoffice', 'project.docx')
+    st, _, body, _ = s.request('POST', '/api/import?name=project.docx', read(docx))
+    imp = json.loads(body)
+    work = os.path.join(SCRATCH, 'docx')
+    os.makedirs(work, exist_ok=True)
+    shutil.copy(docx, work)
+    want = cli('import', 'project.docx', '-o', 'project.xml', cwd=work)
+    check(st == 200 and imp['ok'] and imp['name'] == 'project.xml'
+          and imp['source'].encode() == read(os.path.join(work, 'project.xml')),
+          'import a .docx: the CLI\'s source')
+    seals = {f['name']: base64.b64decode(f['base64']) for f in imp['files']}
+    check(seals.get('project-seal.png') == read(os.path.join(work, 'project-seal.png')),
+          f'import a .docx: its seal, the CLI\'s bytes ({sorted(seals)})')
+    check(len(imp['messages']) == len([l for l in want.stderr.decode().splitlines() if l]),
+          'import a .docx: the CLI\'s messages')
+
     src = os.path.join(CONTENT, 'zengcheng-2022-budget-self-evaluation.xml')
     st, _, body, _ = s.request('POST', '/api/lint?name=r.xml', read(src))
     lint = json.loads(body)
