@@ -1,6 +1,7 @@
 /* path — file-name helpers shared by the model (an attachment's src is
- * relative to the file naming it) and the PDF output (the temporary file goes
- * beside the target). */
+ * relative to the file naming it, and stays below its folder), the layout
+ * (a seal under --confine) and the PDF output (the temporary file goes beside
+ * the target). */
 #ifndef GW_PATH_H
 #define GW_PATH_H
 

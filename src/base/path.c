@@ -1,4 +1,5 @@
-/* path — file-name helpers (see path.h); called by the model and the PDF output. */
+/* path — file-name helpers (see path.h); called by the model, the layout (seals
+ * under --confine) and the PDF output. */
 #include "path.h"
 
 #include <string.h>

@@ -2718,14 +2718,9 @@ static const char *src_path_problem(const char *src)
     if (src[0] == '/')
         return "is an absolute path: attachments are bound from the document's folder or below; "
                "give a path relative to the document";
-    for (const char *p = src; *p;) {
-        const char *end = strchr(p, '/');
-        size_t n = end ? (size_t)(end - p) : strlen(p);
-        if (n == 2 && p[0] == '.' && p[1] == '.')
-            return "leaves the document's folder (..): attachments are bound from the "
-                   "document's folder or below";
-        p += n + (end != NULL);
-    }
+    if (src[0] && !gw_path_is_below(src))
+        return "leaves the document's folder (..): attachments are bound from the "
+               "document's folder or below";
     return NULL;
 }
 
