@@ -19,21 +19,16 @@ double seconds_since(const struct timespec *t0)
     return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
-/* Queue `len` bytes (taken over: freed by libmicrohttpd) with `type`. */
-enum MHD_Result answer(struct MHD_Connection *con, request *rq, unsigned status,
-                              const char *type, char *data, size_t len, const char *download)
+/* Queue `res` with the headers every answer has. */
+static enum MHD_Result respond(struct MHD_Connection *con, request *rq, unsigned status,
+                               const char *type, struct MHD_Response *res, const char *download)
 {
     const gw_mhd *mhd = &rq->srv->mhd;
-    struct MHD_Response *res = mhd->create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
-    if (!res) {
-        free(data);
-        return MHD_NO;
-    }
     mhd->add_response_header(res, "Content-Type", type);
     mhd->add_response_header(res, "Cache-Control", "no-store");
     mhd->add_response_header(res, "X-Content-Type-Options", "nosniff");
     mhd->add_response_header(res, "Referrer-Policy", "no-referrer");
-    if (rq && rq->route == ROUTE_INDEX)
+    if (rq->route == ROUTE_INDEX)
         mhd->add_response_header(res, "Content-Security-Policy",
                                 "default-src 'self'; img-src 'self' data: blob:; "
                                 "style-src 'self'; object-src 'none'; "
@@ -41,20 +36,29 @@ enum MHD_Result answer(struct MHD_Connection *con, request *rq, unsigned status,
     if (status == MHD_HTTP_SERVICE_UNAVAILABLE)
         mhd->add_response_header(res, "Retry-After", "1");
     if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
-        mhd->add_response_header(res, "Allow", rq && rq->route >= ROUTE_IMPORT ? "POST" : "GET");
+        mhd->add_response_header(res, "Allow", rq->route >= ROUTE_IMPORT ? "POST" : "GET");
     if (download)
         mhd->add_response_header(res, "Content-Disposition", download);
     enum MHD_Result r = mhd->queue_response(con, status, res);
     mhd->destroy_response(res);
-    if (rq) {
-        rq->answered = true;
-        rq->status = status;
-    }
+    rq->answered = true;
+    rq->status = status;
     return r;
 }
 
-enum MHD_Result answer_json(struct MHD_Connection *con, request *rq, unsigned status,
-                                   gw_buf *b)
+enum MHD_Result answer(struct MHD_Connection *con, request *rq, unsigned status,
+                       const char *type, char *data, size_t len, const char *download)
+{
+    struct MHD_Response *res =
+        rq->srv->mhd.create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+    if (!res) {
+        free(data);
+        return MHD_NO;
+    }
+    return respond(con, rq, status, type, res, download);
+}
+
+enum MHD_Result answer_json(struct MHD_Connection *con, request *rq, unsigned status, gw_buf *b)
 {
     if (b->oom) {
         free(b->s);
@@ -65,7 +69,7 @@ enum MHD_Result answer_json(struct MHD_Connection *con, request *rq, unsigned st
 
 /* {"ok": false, "error": why} */
 enum MHD_Result answer_error(struct MHD_Connection *con, request *rq, unsigned status,
-                                    const char *why)
+                             const char *why)
 {
     gw_buf b = { 0 };
     gw_buf_str(&b, "{\"ok\":false,\"error\":");
@@ -74,14 +78,14 @@ enum MHD_Result answer_error(struct MHD_Connection *con, request *rq, unsigned s
     return answer_json(con, rq, status, &b);
 }
 
+/* Bytes that outlive every request (the page compiled in, the fonts report):
+ * answered without a copy. */
 static enum MHD_Result answer_static(struct MHD_Connection *con, request *rq, const char *type,
                                      const unsigned char *data, size_t len)
 {
-    char *copy = malloc(len ? len : 1);
-    if (!copy)
-        return MHD_NO;
-    memcpy(copy, data, len);
-    return answer(con, rq, MHD_HTTP_OK, type, copy, len, NULL);
+    struct MHD_Response *res =
+        rq->srv->mhd.create_response_from_buffer(len, (void *)data, MHD_RESPMEM_PERSISTENT);
+    return res ? respond(con, rq, MHD_HTTP_OK, type, res, NULL) : MHD_NO;
 }
 
 enum MHD_Result answer_get(struct MHD_Connection *con, request *rq)

@@ -14,6 +14,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "grow.h"
+
 extern char **environ;
 
 static double now_seconds(void)
@@ -54,10 +56,13 @@ static void become_worker(const char *exe, char *const argv[], const char *dir,
     _exit(127);
 }
 
+/* One of the worker's streams, kept as it comes (a few hundred bytes of
+ * messages as a rule: the buffer grows with them, up to GW_JOB_CAPTURE). */
 typedef struct capture {
     int fd;
     char *buf;
-    size_t len;
+    size_t len, cap;
+    bool lost;               /* out of memory: what came after was dropped */
 } capture;
 
 /* Read what is there; false at end of file. */
@@ -70,11 +75,24 @@ static bool capture_read(capture *c)
     if (n <= 0)
         return false;
     size_t keep = c->len + (size_t)n > GW_JOB_CAPTURE ? GW_JOB_CAPTURE - c->len : (size_t)n;
-    if (keep) {
+    if (keep && !c->lost && gw_grow(&c->buf, &c->cap, c->len + keep + 1, 1)) {
         memcpy(c->buf + c->len, chunk, keep);
         c->len += keep;
+    } else if (keep) {
+        c->lost = true;
     }
     return true;
+}
+
+/* The stream as a NUL-terminated string in *out (NULL when out of memory). */
+static void capture_take(capture *c, char **out, size_t *len)
+{
+    if (!c->buf)
+        gw_grow(&c->buf, &c->cap, 1, 1);
+    if (c->buf)
+        c->buf[c->len] = '\0';
+    *out = c->buf;
+    *len = c->buf ? c->len : 0;
 }
 
 /* Collect both streams until both end or the deadline passes; true if in time. */
@@ -143,26 +161,15 @@ int gw_job_run(const char *exe, char *const argv[], const char *dir, const gw_jo
                const gw_job_watch *watch, gw_job_result *r)
 {
     memset(r, 0, sizeof *r);
-    capture cap[2] = { { -1, NULL, 0 }, { -1, NULL, 0 } };
+    capture cap[2] = { { .fd = -1 }, { .fd = -1 } };
     int out_pipe[2], err_pipe[2];
-    cap[0].buf = malloc(GW_JOB_CAPTURE + 1);
-    cap[1].buf = malloc(GW_JOB_CAPTURE + 1);
-    if (!cap[0].buf || !cap[1].buf) {
-        free(cap[0].buf);
-        free(cap[1].buf);
-        errno = ENOMEM;
-        return not_started(r, "out of memory");
-    }
-    if (pipe2(out_pipe, O_CLOEXEC) != 0) {
-        free(cap[0].buf);
-        free(cap[1].buf);
+    if (pipe2(out_pipe, O_CLOEXEC) != 0)
         return not_started(r, "cannot make a pipe");
-    }
     if (pipe2(err_pipe, O_CLOEXEC) != 0) {
+        int err = errno;
         close(out_pipe[0]);
         close(out_pipe[1]);
-        free(cap[0].buf);
-        free(cap[1].buf);
+        errno = err;
         return not_started(r, "cannot make a pipe");
     }
     double start = now_seconds(), deadline = start + lim->wall_seconds;
@@ -177,11 +184,8 @@ int gw_job_run(const char *exe, char *const argv[], const char *dir, const gw_jo
     bool in_time = pid > 0 && collect(cap, deadline, watch, start + (watch ? watch->after : 0), pid);
     close(out_pipe[0]);
     close(err_pipe[0]);
-    cap[0].buf[cap[0].len] = cap[1].buf[cap[1].len] = '\0';
-    r->out = cap[0].buf;
-    r->out_len = cap[0].len;
-    r->err = cap[1].buf;
-    r->err_len = cap[1].len;
+    capture_take(&cap[0], &r->out, &r->out_len);
+    capture_take(&cap[1], &r->err, &r->err_len);
     if (pid < 0) {
         errno = fork_errno;
         gw_job_result_free(r);
@@ -199,6 +203,11 @@ int gw_job_run(const char *exe, char *const argv[], const char *dir, const gw_jo
         kill(pid, SIGKILL);
         while (waitpid(pid, &ws, 0) < 0 && errno == EINTR)
             ;
+    }
+    if (!r->out || !r->err) {
+        gw_job_result_free(r);
+        errno = ENOMEM;
+        return not_started(r, "out of memory");
     }
     classify(r, ws, !in_time, lim);
     return 0;

@@ -46,8 +46,9 @@ typedef struct gw_job_result {
     gw_job_end end;
     int exit_status;
     int signal;
-    char *out;             /* the worker's stdout and stderr, NUL-terminated, each */
-    size_t out_len;        /* capped at GW_JOB_CAPTURE bytes (the rest is dropped) */
+    char *out;             /* the worker's stdout and stderr, NUL-terminated, each; */
+    size_t out_len;        /* capped at GW_JOB_CAPTURE bytes (the rest is dropped); */
+                           /* NULL when the job did not start */
     char *err;
     size_t err_len;
     char error[128];       /* GW_JOB_NOT_STARTED: why */

@@ -26,16 +26,20 @@
 #include "reply.h"
 #include "workdir.h"
 
+/* Each route's path, in the order of the enum (also what the log prints). */
+static const char *const ROUTE_PATHS[] = {
+    [ROUTE_NONE] = "(unknown)", [ROUTE_INDEX] = "/", [ROUTE_SCRIPT] = "/app.js",
+    [ROUTE_STYLE] = "/app.css", [ROUTE_HEALTH] = "/api/health", [ROUTE_FONTS] = "/api/fonts",
+    [ROUTE_IMPORT] = "/api/import", [ROUTE_LINT] = "/api/lint", [ROUTE_RENDER] = "/api/render",
+};
+
 static route route_of(const char *url)
 {
-    static const struct { const char *path; route r; } ROUTES[] = {
-        { "/", ROUTE_INDEX }, { "/index.html", ROUTE_INDEX }, { "/app.js", ROUTE_SCRIPT },
-        { "/app.css", ROUTE_STYLE }, { "/api/health", ROUTE_HEALTH }, { "/api/fonts", ROUTE_FONTS },
-        { "/api/import", ROUTE_IMPORT }, { "/api/lint", ROUTE_LINT }, { "/api/render", ROUTE_RENDER },
-    };
-    for (size_t i = 0; i < sizeof ROUTES / sizeof ROUTES[0]; i++)
-        if (!strcmp(url, ROUTES[i].path))
-            return ROUTES[i].r;
+    if (!strcmp(url, "/index.html"))
+        return ROUTE_INDEX;
+    for (int r = ROUTE_INDEX; r <= ROUTE_RENDER; r++)
+        if (!strcmp(url, ROUTE_PATHS[r]))
+            return (route)r;
     return ROUTE_NONE;
 }
 
@@ -96,14 +100,12 @@ static void on_completed(void *cls, struct MHD_Connection *con, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
     (void)cls;
+    (void)con;
     request *rq = *con_cls;
     if (!rq)
         return;
-    (void)con;
-    static const char *const PATHS[] = { "(unknown)", "/", "/app.js", "/app.css", "/api/health",
-                                         "/api/fonts", "/api/import", "/api/lint", "/api/render" };
     fprintf(stderr, "gwpdf serve: %s %s%s%s %u %.0f ms%s\n",
-            rq->post ? "POST" : "GET", PATHS[rq->route],
+            rq->post ? "POST" : "GET", ROUTE_PATHS[rq->route],
             rq->format[0] ? "?format=" : "", rq->format, rq->status,
             seconds_since(&rq->started) * 1000,
             toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (connection dropped)");

@@ -5,6 +5,7 @@
 #define _GNU_SOURCE  /* SCHED_IDLE */
 #include "server.h"
 
+#include <dirent.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -88,6 +89,13 @@ static void job_runs_long(void *arg, int pid)
     }
 }
 
+/* The length of `name` without its extension ("report.docx" → 6). */
+static int stem_length(const char *name)
+{
+    const char *dot = strrchr(name, '.');
+    return dot && dot != name ? (int)(dot - name) : (int)strlen(name);
+}
+
 static void arg(work *w, const char *a)
 {
     if (w->argc < sizeof w->argv / sizeof w->argv[0] - 1)
@@ -102,8 +110,7 @@ void build_command(const request *rq, work *w)
     if (rq->route == ROUTE_IMPORT) {
         /* OUT.xml beside the input, named from it, so the seal a .docx gives is
          * OUT-seal.png, a name the returned source can refer to. */
-        const char *dot = strrchr(rq->name, '.');
-        int stem = dot && dot != rq->name ? (int)(dot - rq->name) : (int)strlen(rq->name);
+        int stem = stem_length(rq->name);
         snprintf(w->out, sizeof w->out, "%.*s.xml", stem, rq->name);
         if (!strcmp(w->out, rq->name))
             snprintf(w->out, sizeof w->out, "%.*s-imported.xml", stem, rq->name);
@@ -181,7 +188,9 @@ static void messages_json(gw_buf *b, const request *rq, const gw_job_result *r,
 {
     size_t count = 0;
     gw_buf_str(b, "[");
-    gw_json_messages(b, r->err, (const char *const *)rq->names, rq->n_names, failed, pick, &count);
+    /* A job that never started has no stderr. */
+    gw_json_messages(b, r->err ? r->err : "", (const char *const *)rq->names, rq->n_names, failed,
+                     pick, &count);
     if (trouble && pick != GW_MSG_WARNINGS) {
         if (count)
             gw_buf_str(b, ",");
@@ -222,8 +231,7 @@ static enum MHD_Result answer_import(struct MHD_Connection *con, request *rq, wo
     if (!xml)
         return answer_failed(con, rq, r, "the import wrote no source");
     char seal[PATH_MAX];
-    int stem = (int)strlen(w->out) - 4;
-    snprintf(seal, sizeof seal, "%.*s-seal.png", stem, w->out);
+    snprintf(seal, sizeof seal, "%.*s-seal.png", stem_length(w->out), w->out);
     char *png = read_output(rq, seal, &seal_len);
     gw_buf b = { 0 };
     gw_buf_str(&b, "{\"ok\":true,\"source\":");
@@ -249,58 +257,70 @@ static enum MHD_Result answer_import(struct MHD_Connection *con, request *rq, wo
 static enum MHD_Result answer_lint(struct MHD_Connection *con, request *rq, const gw_job_result *r)
 {
     /* Exit 1 is findings or an invalid source: errors tell them apart. */
-    size_t errors = 0;
-    gw_buf probe = { 0 };
-    gw_json_messages(&probe, r->err, (const char *const *)rq->names, rq->n_names, true,
-                     GW_MSG_OTHERS, &errors);
-    free(probe.s);
+    gw_buf others = { 0 };
+    messages_json(&others, rq, r, NULL, GW_MSG_OTHERS, true);
+    bool errors = others.n > 2;      /* more than "[]" */
     gw_buf b = { 0 };
     gw_buf_printf(&b, "{\"ok\":%s,\"findings\":", errors ? "false" : "true");
     messages_json(&b, rq, r, NULL, GW_MSG_WARNINGS, true);
     gw_buf_str(&b, ",\"messages\":");
-    messages_json(&b, rq, r, NULL, GW_MSG_OTHERS, true);
+    gw_buf_put(&b, others.s ? others.s : "[]", others.s ? others.n : 2);
+    b.oom |= others.oom;
+    free(others.s);
     gw_buf_str(&b, "}\n");
     return answer_json(con, rq, errors ? MHD_HTTP_UNPROCESSABLE_CONTENT : MHD_HTTP_OK, &b);
 }
 
-/* The page files the PNG output wrote: OUT.png, or OUT-1.png … OUT-N.png. */
-static enum MHD_Result answer_pages(struct MHD_Connection *con, request *rq, work *w,
+/* The page files the PNG output wrote: OUT.png, or OUT-1.png … OUT-N.png
+ * with the numbers padded, so that their names sort in page order.  No file
+ * of the client's starts with '.', so only the worker's match. */
+static int is_page_file(const struct dirent *e)
+{
+    size_t n = strlen(e->d_name), stem = strlen(OUT_STEM);
+    return n > stem + 4 && !strncmp(e->d_name, OUT_STEM, stem) &&
+           !strcmp(e->d_name + n - 4, ".png");
+}
+
+static int by_name(const struct dirent **a, const struct dirent **b)
+{
+    return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+/* A PNG's width and height from its IHDR chunk (0 when it has none). */
+static void png_size(const unsigned char *png, size_t len, unsigned *w, unsigned *h)
+{
+    *w = *h = 0;
+    if (len >= 24 && !memcmp(png + 12, "IHDR", 4)) {
+        const unsigned char *u = png + 16;
+        *w = (unsigned)u[0] << 24 | (unsigned)u[1] << 16 | (unsigned)u[2] << 8 | u[3];
+        *h = (unsigned)u[4] << 24 | (unsigned)u[5] << 16 | (unsigned)u[6] << 8 | u[7];
+    }
+}
+
+static enum MHD_Result answer_pages(struct MHD_Connection *con, request *rq,
                                     const gw_job_result *r)
 {
+    struct dirent **files = NULL;
+    int n = scandir(rq->dir, &files, is_page_file, by_name);
+    if (n <= 0) {
+        free(files);
+        return answer_failed(con, rq, r, "the render wrote no page");
+    }
     gw_buf b = { 0 };
     gw_buf_str(&b, "{\"ok\":true,\"pages\":[");
-    size_t len;
-    char *one = read_output(rq, w->out, &len);
-    int stem = (int)strlen(w->out) - 4;
-    for (long page = 1, width = 1; one || width <= 5; page++) {
-        char name[PATH_MAX];
-        char *png = one;
-        if (!png) {
-            snprintf(name, sizeof name, "%.*s-%0*ld.png", stem, w->out, (int)width, page);
-            png = read_output(rq, name, &len);
-            if (!png) {
-                /* pages numbered 01, 02 … when there are ten or more */
-                if (page == 1 && width < 5) {
-                    width++;
-                    page = 0;
-                    continue;
-                }
-                break;
-            }
-        }
-        unsigned px_w = 0, px_h = 0;
-        if (len >= 24 && !memcmp(png + 12, "IHDR", 4)) {
-            const unsigned char *u = (const unsigned char *)png + 16;
-            px_w = (unsigned)u[0] << 24 | (unsigned)u[1] << 16 | (unsigned)u[2] << 8 | u[3];
-            px_h = (unsigned)u[4] << 24 | (unsigned)u[5] << 16 | (unsigned)u[6] << 8 | u[7];
-        }
-        gw_buf_printf(&b, "%s{\"width\":%u,\"height\":%u,\"png\":", page > 1 ? "," : "", px_w, px_h);
-        gw_json_base64(&b, (const unsigned char *)png, len);
+    for (int i = 0; i < n; i++) {
+        size_t len = 0;
+        unsigned char *png = (unsigned char *)read_output(rq, files[i]->d_name, &len);
+        unsigned px_w, px_h;
+        png_size(png, png ? len : 0, &px_w, &px_h);
+        gw_buf_printf(&b, "%s{\"width\":%u,\"height\":%u,\"png\":", i ? "," : "", px_w, px_h);
+        gw_json_base64(&b, png, png ? len : 0);
         gw_buf_str(&b, "}");
+        b.oom |= png == NULL;
         free(png);
-        if (one)
-            break;
+        free(files[i]);
     }
+    free(files);
     gw_buf_str(&b, "],\"messages\":");
     messages_json(&b, rq, r, NULL, GW_MSG_ALL, false);
     gw_buf_str(&b, "}\n");
@@ -310,10 +330,8 @@ static enum MHD_Result answer_pages(struct MHD_Connection *con, request *rq, wor
 /* The download's name: the source's, its extension the format's. */
 static void download_header(const request *rq, char *out, size_t n)
 {
-    const char *dot = strrchr(rq->name, '.');
-    int stem = dot && dot != rq->name ? (int)(dot - rq->name) : (int)strlen(rq->name);
     char name[300];
-    snprintf(name, sizeof name, "%.*s.%s", stem, rq->name, rq->format);
+    snprintf(name, sizeof name, "%.*s.%s", stem_length(rq->name), rq->name, rq->format);
     /* RFC 6266: the name itself when it is plain ASCII, else "document.EXT"; and
      * the UTF-8 name percent-encoded. */
     bool ascii = true;
@@ -337,7 +355,7 @@ static enum MHD_Result answer_render(struct MHD_Connection *con, request *rq, wo
                                      const gw_job_result *r)
 {
     if (!strcmp(rq->format, "png"))
-        return answer_pages(con, rq, w, r);
+        return answer_pages(con, rq, r);
     size_t len;
     char *data = read_output(rq, w->out, &len);
     if (!data)
@@ -365,13 +383,12 @@ enum MHD_Result do_work(struct MHD_Connection *con, request *rq)
     char buf[400];
     const char *trouble = job_trouble(&r, srv, buf, sizeof buf);
     enum MHD_Result res;
-    if (trouble || status_of(&r) != MHD_HTTP_OK)
-        res = rq->route == ROUTE_LINT && !trouble ? answer_lint(con, rq, &r)
-                                                  : answer_failed(con, rq, &r, trouble);
+    if (rq->route == ROUTE_LINT && !trouble)
+        res = answer_lint(con, rq, &r);     /* findings and errors, whatever the exit */
+    else if (trouble || status_of(&r) != MHD_HTTP_OK)
+        res = answer_failed(con, rq, &r, trouble);
     else if (rq->route == ROUTE_IMPORT)
         res = answer_import(con, rq, &w, &r);
-    else if (rq->route == ROUTE_LINT)
-        res = answer_lint(con, rq, &r);
     else
         res = answer_render(con, rq, &w, &r);
     gw_job_result_free(&r);

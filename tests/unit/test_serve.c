@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -261,6 +262,32 @@ static void job_limits_end_it(void **state)
     gw_job_result_free(&r);
 }
 
+/* No descriptor left for the pipes: the job does not start, says why, and
+ * leaves no streams (the server answers 500 with an empty message list). */
+static void job_not_started_says_why(void **state)
+{
+    (void)state;
+    struct rlimit old, few;
+    assert_int_equal(getrlimit(RLIMIT_NOFILE, &old), 0);
+    int used = open("/dev/null", O_RDONLY);
+    assert_true(used >= 0);
+    few = old;
+    few.rlim_cur = (rlim_t)used + 1;   /* no room for one more descriptor */
+    assert_int_equal(setrlimit(RLIMIT_NOFILE, &few), 0);
+    char *const argv[] = { "sh", "-c", "exit 0", NULL };
+    gw_job_limits lim = { 5, 0, 16, 5 };
+    gw_job_result r;
+    int rc = gw_job_run("/bin/sh", argv, "/tmp", &lim, NULL, &r);
+    assert_int_equal(setrlimit(RLIMIT_NOFILE, &old), 0);
+    close(used);
+    assert_int_equal(rc, -1);
+    assert_int_equal(r.end, GW_JOB_NOT_STARTED);
+    assert_non_null(strstr(r.error, "cannot make a pipe"));
+    assert_null(r.out);
+    assert_null(r.err);
+    gw_job_result_free(&r);
+}
+
 typedef struct watched {
     int calls, pid;
 } watched;
@@ -307,6 +334,7 @@ int main(void)
         cmocka_unit_test(job_output_is_capped),
         cmocka_unit_test(job_limits_end_it),
         cmocka_unit_test(job_watch_is_told_once_of_a_long_job),
+        cmocka_unit_test(job_not_started_says_why),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
